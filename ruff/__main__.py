@@ -1,0 +1,5 @@
+import sys
+
+from ruff.cli import main
+
+sys.exit(main())

@@ -1,0 +1,124 @@
+"""From a file name to a finished run: read, parse, compile, execute, and report errors.
+
+Exit codes (LANGUAGE.md): 0 ok, 1 test failure, 2 usage, 3 lex/parse error, 4 runtime error, 5 I/O error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from ruff.diagnostics import RuffSyntaxError, format_diagnostic
+from ruff.frontend.compiler import CompileError, CompiledProgram, compile_program
+from ruff.frontend.parser import parse
+from ruff.runtime.values import Module, RuffError
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_SYNTAX, EXIT_RUNTIME, EXIT_IO = 0, 1, 2, 3, 4, 5
+
+
+@dataclass
+class RunOptions:
+    jit: bool = True
+    jit_threshold: int = 100
+    jit_log: bool = False
+    tier: str = "fast"  # baseline tier: "fast" (generated Python) or "interp" (opcode at a time)
+    script_args: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> "RunOptions":
+        opts = cls()
+        if os.environ.get("RUFF_JIT", "") == "0":
+            opts.jit = False
+        if os.environ.get("RUFF_JIT_LOG", "") not in ("", "0"):
+            opts.jit_log = True
+        if os.environ.get("RUFF_TIER"):
+            opts.tier = os.environ["RUFF_TIER"]
+        for k, v in overrides.items():
+            if v is not None:
+                setattr(opts, k, v)
+        return opts
+
+
+class UserError(Exception):
+    """An error already formatted for the user, with its exit code."""
+
+    def __init__(self, text: str, code: int) -> None:
+        super().__init__(text)
+        self.text = text
+        self.code = code
+
+
+def read_source(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except FileNotFoundError:
+        raise UserError(f"error: cannot read '{path}': no such file", EXIT_IO) from None
+    except IsADirectoryError:
+        raise UserError(f"error: cannot read '{path}': is a directory", EXIT_IO) from None
+    except UnicodeDecodeError:
+        raise UserError(f"error: cannot read '{path}': not valid UTF-8", EXIT_IO) from None
+    except OSError as e:
+        raise UserError(f"error: cannot read '{path}': {e.strerror}", EXIT_IO) from None
+
+
+def compile_file(path: str, source: Optional[str] = None) -> CompiledProgram:
+    source = read_source(path) if source is None else source
+    try:
+        return compile_program(parse(source, path), path)
+    except RuffSyntaxError as e:
+        raise UserError(format_diagnostic(e.message, path, source, e.line, e.col), EXIT_SYNTAX) from None
+    except CompileError as e:
+        raise UserError(format_diagnostic(e.message, path, source, e.line, e.col), EXIT_RUNTIME) from None
+
+
+def format_runtime_error(err: RuffError, sources: dict[str, str]) -> str:
+    filename = err.filename or "<input>"
+    source = sources.get(filename)
+    if source is None:
+        try:
+            with open(filename, encoding="utf-8") as f:
+                source = f.read()
+        except OSError:
+            source = ""
+    text = format_diagnostic(err.message, filename, source, err.line, err.col)
+    if err.stack:
+        text += "\nstack (innermost first):\n" + "\n".join(f"  at {entry}" for entry in err.stack)
+    return text
+
+
+def make_vm(options: RunOptions, write: Any = None) -> Any:
+    from ruff.runtime.vm import VM
+
+    return VM(write=write, script_args=options.script_args)
+
+
+def run_file(path: str, options: RunOptions) -> int:
+    """Run a program as `ruff run` does; returns the exit code. Output goes to stdout/stderr."""
+    from ruff.runtime.builtins.core import ExitProgram
+
+    try:
+        source = read_source(path)
+        program = compile_file(path, source)
+    except UserError as e:
+        print(e.text, file=sys.stderr)
+        return e.code
+    vm = make_vm(options)
+    module = Module("__main__", path, source)
+    module.exports = program.exports
+    try:
+        vm.run_chunk(program.chunk, module)
+    except ExitProgram as e:
+        sys.stdout.flush()
+        return e.code
+    except RuffError as err:
+        sys.stdout.flush()
+        print(format_runtime_error(err, {path: source}), file=sys.stderr)
+        return EXIT_RUNTIME
+    finally:
+        if vm.jit is not None:
+            vm.jit.finish()
+    sys.stdout.flush()
+    return EXIT_OK

@@ -1,0 +1,330 @@
+"""The Ruff value model.
+
+Scalars are plain Python objects, which keeps the executor and builtins fast:
+int (always within i64), float, bool, str, None (null). Arrays are Python lists, dicts are
+Python dicts whose keys are always str (an int index `d[1]` means key "1", as in the
+reference; displayed sorted). Everything else is a class below.
+
+Note `bool` is a subclass of `int` in Python: code that asks "is this a Ruff int" must use
+`type(v) is int`, never isinstance.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any, Callable, Optional
+
+I64_MIN = -(2**63)
+I64_MAX = 2**63 - 1
+
+
+class Cell:
+    """A captured variable shared between a frame and the closures that capture it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any = None) -> None:
+        self.value = value
+
+
+class Module:
+    """A loaded source file: its globals and the binding kinds ("let"/"const" are immutable)."""
+
+    __slots__ = ("name", "filename", "globals", "kinds", "exports", "source")
+
+    def __init__(self, name: str, filename: str, source: str = "") -> None:
+        self.name = name
+        self.filename = filename
+        self.globals: dict[str, Any] = {}
+        self.kinds: dict[str, str] = {}
+        self.exports: Optional[set[str]] = None  # None: everything top-level is visible
+        self.source = source
+
+
+class Closure:
+    __slots__ = ("chunk", "upvalues", "module", "defaults", "bound_self")
+
+    def __init__(self, chunk: Any, upvalues: list[Cell], module: Module, defaults: Optional[list] = None) -> None:
+        self.chunk = chunk
+        self.upvalues = upvalues
+        self.module = module
+        self.defaults = defaults  # evaluated default parameter values (None where no default)
+
+    @property
+    def name(self) -> str:
+        return self.chunk.name
+
+
+class Builtin:
+    """A native function. `fn(rt, args)` gets the runtime (for callbacks) and a list of arguments."""
+
+    __slots__ = ("name", "fn")
+
+    def __init__(self, name: str, fn: Callable[[Any, list], Any]) -> None:
+        self.name = name
+        self.fn = fn
+
+
+class BoundMethod:
+    """`obj.method` taken as a value: calling it passes obj as `self`."""
+
+    __slots__ = ("receiver", "function")
+
+    def __init__(self, receiver: Any, function: Any) -> None:
+        self.receiver = receiver
+        self.function = function
+
+
+class StructType:
+    __slots__ = ("name", "fields", "defaults", "methods")
+
+    def __init__(self, name: str, fields: tuple[str, ...], defaults: dict[str, Any], methods: dict[str, Any]) -> None:
+        self.name = name
+        self.fields = fields
+        self.defaults = defaults
+        self.methods = methods
+
+
+class StructInstance:
+    __slots__ = ("type", "fields")
+
+    def __init__(self, type_: StructType, fields: dict[str, Any]) -> None:
+        self.type = type_
+        self.fields = fields
+
+
+class EnumType:
+    __slots__ = ("name", "variants")
+
+    def __init__(self, name: str, variants: dict[str, int]) -> None:
+        self.name = name
+        self.variants = variants
+
+
+class EnumValue:
+    """A tagged value: `Shape::Circle(2)`, and also Ok/Err (enum "Result") and Some/None (enum "Option")."""
+
+    __slots__ = ("enum", "variant", "values")
+
+    def __init__(self, enum: str, variant: str, values: tuple = ()) -> None:
+        self.enum = enum
+        self.variant = variant
+        self.values = values
+
+
+class VariantConstructor:
+    """`Shape::Circle` before it is called."""
+
+    __slots__ = ("enum", "variant", "arity")
+
+    def __init__(self, enum: str, variant: str, arity: int) -> None:
+        self.enum = enum
+        self.variant = variant
+        self.arity = arity
+
+
+class ErrorObject:
+    """What `except e` binds for a runtime error (and for `throw` of a non-error value, see vm)."""
+
+    __slots__ = ("message", "line", "stack", "cause", "payload")
+
+    def __init__(self, message: str, line: int = 0, stack: Optional[list[str]] = None, cause: Any = None, payload: Any = None) -> None:
+        self.message = message
+        self.line = line
+        self.stack = stack or []
+        self.cause = cause
+        self.payload = payload
+
+
+NONE_VALUE = EnumValue("Option", "None")
+
+
+class RuffError(Exception):
+    """A Ruff runtime error or thrown value in flight.
+
+    `value` is what an `except` clause binds. `line` and `stack` are filled in by the executor as the
+    error leaves frames; builtins and ops raise it with just a message.
+    """
+
+    def __init__(self, message: str, value: Any = None, line: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.value = value
+        self.line = line
+        self.col = 0
+        self.stack: list[str] = []  # "fn (file:line)" entries, innermost first
+        self.stack_names: list[str] = []
+        self.filename: Optional[str] = None
+        self.traced = False  # executor has recorded where it started
+
+
+# ----------------------------------------------------------------------------- type names
+
+
+def type_name(v: Any) -> str:
+    t = type(v)
+    if t is int:
+        return "int"
+    if t is float:
+        return "float"
+    if t is str:
+        return "string"
+    if t is bool:
+        return "bool"
+    if v is None:
+        return "null"
+    if t is list:
+        return "array"
+    if t is dict:
+        return "dict"
+    if t is StructInstance:
+        return "struct"
+    if t is Builtin:
+        return "native_function"
+    if t in (Closure, BoundMethod, VariantConstructor):
+        return "function"
+    if t is EnumValue:
+        return v.enum
+    if t is ErrorObject:
+        return "error"
+    if t is StructType:
+        return "struct"
+    if t is EnumType:
+        return "enum"
+    return getattr(v, "ruff_type_name", t.__name__.lower())
+
+
+# ----------------------------------------------------------------------------- truthiness and equality
+
+
+def truthy(v: Any) -> bool:
+    if v is None or v is False:
+        return False
+    t = type(v)
+    if t is bool:
+        return True
+    if t is int or t is float or t is str or t is list or t is dict:
+        return bool(v)
+    return True
+
+
+def _float_eq(a: float, b: float) -> bool:
+    if a == b:
+        return True
+    if math.isnan(a) or math.isnan(b) or math.isinf(a) or math.isinf(b):
+        return False
+    # The spec keeps epsilon-based equality for finite floats.
+    return abs(a - b) < 1e-10
+
+
+def values_equal(a: Any, b: Any) -> bool:
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        return a == b
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return _float_eq(float(a), float(b))
+    if ta is not tb:
+        return False
+    if ta is str or ta is bool:
+        return a == b
+    if a is None:
+        return True
+    if ta is list:
+        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b))
+    if ta is dict:
+        return a.keys() == b.keys() and all(values_equal(v, b[k]) for k, v in a.items())
+    if ta is StructInstance:
+        return a.type is b.type and values_equal(a.fields, b.fields)
+    if ta is EnumValue:
+        return a.enum == b.enum and a.variant == b.variant and values_equal(list(a.values), list(b.values))
+    if ta is ErrorObject:
+        return a.message == b.message
+    if ta is Closure:
+        return a.chunk is b.chunk and a.upvalues == b.upvalues
+    if ta is Builtin:
+        return a.name == b.name
+    return a is b
+
+
+# ----------------------------------------------------------------------------- display
+
+
+def format_float(f: float) -> str:
+    """Shortest round-trip text, positional like Rust's `{}` (no exponent), whole values without `.0`."""
+    if math.isnan(f):
+        return "NaN"
+    if math.isinf(f):
+        return "inf" if f > 0 else "-inf"
+    text = repr(f)
+    if "e" in text or "E" in text:
+        text = format(Decimal(text), "f")
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text == "-0":
+        return "-0"
+    return text
+
+
+def display(v: Any) -> str:
+    """How print() and string interpolation show a value."""
+    t = type(v)
+    if t is str:
+        return v
+    if t is int:
+        return str(v)
+    if t is float:
+        return format_float(v)
+    return _display_other(v, nested=False)
+
+
+def display_nested(v: Any) -> str:
+    """How a value shows inside an array, dict, struct or tagged value (strings unquoted, as the reference)."""
+    t = type(v)
+    if t is str:
+        return v
+    return display(v) if t is not list and t is not dict else _display_other(v, nested=True)
+
+
+def _display_key(k: Any) -> str:
+    return f'"{k}"'
+
+
+def _display_other(v: Any, nested: bool) -> str:
+    t = type(v)
+    if t is bool:
+        return "true" if v else "false"
+    if v is None:
+        return "null"
+    if t is list:
+        return "[" + ", ".join(display_nested(x) for x in v) + "]"
+    if t is dict:
+        items = sorted(v.items())
+        return "{" + ", ".join(f"{_display_key(k)}: {display_nested(x)}" for k, x in items) + "}"
+    if t is StructInstance:
+        inner = ", ".join(f"{k}: {display_nested(x)}" for k, x in v.fields.items())
+        return f"{v.type.name} {{ {inner} }}" if inner else f"{v.type.name} {{}}"
+    if t is EnumValue:
+        if v.enum in ("Result", "Option"):
+            return v.variant if not v.values else f"{v.variant}(" + ", ".join(display_nested(x) for x in v.values) + ")"
+        name = f"{v.enum}::{v.variant}"
+        return name if not v.values else name + "(" + ", ".join(display_nested(x) for x in v.values) + ")"
+    if t is ErrorObject:
+        stack = "[" + ", ".join(v.stack) + "]"
+        return f"Error {{ line: {v.line}, message: {v.message}, stack: {stack} }}"
+    if t is Closure:
+        return f"<function {v.chunk.name}>"
+    if t is Builtin:
+        return f"<native function {v.name}>"
+    if t is BoundMethod:
+        return f"<method {display(v.function)}>"
+    if t is StructType:
+        return f"<struct {v.name}>"
+    if t is EnumType:
+        return f"<enum {v.name}>"
+    if t is VariantConstructor:
+        return f"{v.enum}::{v.variant}"
+    custom = getattr(v, "ruff_display", None)
+    if custom is not None:
+        return custom()
+    return f"<{type_name(v)}>"
