@@ -1,0 +1,549 @@
+"""Lifting: one bytecode Chunk → one `ruff.func` in SSA form.
+
+Two phases:
+1. Simulate each basic block on an abstract state (locals + operand stack of SSA handles), in reverse
+   post-order. A block with several predecessors (or a loop header) starts with a phi for every local and
+   stack slot; phis whose incoming values are all the same are then removed (trivial-phi elimination, as in
+   Braun et al.), and phis nobody reads are dropped.
+2. Emit xDSL operations: blocks, block arguments for the surviving phis, branch operands per edge.
+
+A chunk that uses what the dialect does not express (generators, try/except, cells of captured
+variables, imports, ...) raises LiftRefused with a one-line reason; it then stays in the baseline tier.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from xdsl.dialects import cf
+from xdsl.dialects.builtin import FunctionType, ModuleOp
+from xdsl.ir import Block, Region, SSAValue
+
+from ruff.dialects import ruff as R
+from ruff.frontend.bytecode import Chunk, Op
+from ruff.frontend.compiler import MatchPat, pattern_binding_names
+
+
+class LiftRefused(Exception):
+    """This chunk cannot be lifted; the message is a one-line reason."""
+
+
+REFUSED = {
+    Op.Yield: "is a generator (yield)",
+    Op.BeginTry: "uses try/except",
+    Op.EndTry: "uses try/except",
+    Op.MakeCell: "has variables captured by a closure (cells)",
+    Op.LoadDeref: "has variables captured by a closure (cells)",
+    Op.StoreDeref: "has variables captured by a closure (cells)",
+    Op.StoreUpvalue: "assigns a captured variable of an enclosing function",
+    Op.Await: "uses await",
+    Op.Spawn: "uses spawn",
+    Op.Import: "imports a module",
+    Op.ImportFrom: "imports a module",
+    Op.RegisterTest: "declares tests",
+    Op.TryUnwrap: "uses the ? operator",
+}
+
+TERMINATORS = {Op.Jump, Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.JumpIfNotNull, Op.IteratorNext,
+               Op.Return, Op.Throw}
+
+BINARY = {Op.Add: R.AddOp, Op.Sub: R.SubOp, Op.Mul: R.MulOp, Op.Div: R.DivOp, Op.Mod: R.ModOp,
+          Op.Equal: R.EqOp, Op.NotEqual: R.NeOp, Op.LessThan: R.LtOp, Op.LessEqual: R.LeOp,
+          Op.GreaterThan: R.GtOp, Op.GreaterEqual: R.GeOp}
+
+
+# ----------------------------------------------------------------------------- phase 1: abstract values
+
+
+class Val:
+    """An SSA value before emission."""
+
+
+@dataclass(eq=False)
+class Param(Val):
+    index: int
+
+
+@dataclass(eq=False)
+class Undef(Val):
+    pass
+
+
+@dataclass(eq=False)
+class Res(Val):
+    instr: "PInstr"
+    index: int
+
+
+@dataclass(eq=False)
+class Phi(Val):
+    block: "PBlock"
+    var: int
+    incoming: dict[int, Val] = field(default_factory=dict)  # predecessor block id → value
+
+
+@dataclass(eq=False)
+class PInstr:
+    make: Any  # callable(operands: list[SSAValue]) -> Operation
+    operands: list[Val]
+    num_results: int = 1
+    results: list[Res] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Edge:
+    target: "PBlock"
+    state: list[Val]  # locals then operand stack, as the target receives them
+
+
+@dataclass(eq=False)
+class PBlock:
+    id: int
+    start: int
+    end: int  # exclusive
+    instrs: list[PInstr] = field(default_factory=list)
+    phis: list[Phi] = field(default_factory=list)
+    preds: list[int] = field(default_factory=list)
+    term: Any = None  # ("br", Edge) | ("cond", Val, Edge, Edge) | ("ret", Val) | ("throw", Val)
+
+
+class Lifter:
+    def __init__(self, chunk: Chunk, symbol: str) -> None:
+        self.chunk = chunk
+        self.symbol = symbol
+        self.code = chunk.code
+        self.nlocals = chunk.num_locals
+        self.undef = Undef()
+
+    # ------------------------------------------------------------------ control-flow graph
+
+    def check_supported(self) -> None:
+        for ins in self.code:
+            if ins.op in REFUSED:
+                raise LiftRefused(f"{self.chunk.name}: not lifted: {REFUSED[ins.op]}")
+            if ins.op is Op.MakeClosure:
+                sub = self.chunk.constants[ins.arg]
+                if sub.upvalues or any(sub.param_defaults):
+                    raise LiftRefused(f"{self.chunk.name}: not lifted: creates a closure with captures or defaults")
+
+    def leaders(self) -> list[int]:
+        starts = {0}
+        for i, ins in enumerate(self.code):
+            if ins.op in TERMINATORS:
+                if ins.op not in (Op.Return, Op.Throw):
+                    starts.add(ins.arg)
+                starts.add(i + 1)
+            elif ins.op is Op.MatchPattern and i + 1 < len(self.code):
+                nxt = self.code[i + 1]
+                if nxt.op not in (Op.JumpIfFalse, Op.JumpIfTrue):
+                    raise LiftRefused(f"{self.chunk.name}: not lifted: pattern match without a branch")
+        return sorted(s for s in starts if s < len(self.code))
+
+    def build_blocks(self) -> None:
+        starts = self.leaders()
+        self.blocks = [PBlock(i, s, starts[i + 1] if i + 1 < len(starts) else len(self.code)) for i, s in enumerate(starts)]
+        self.block_at = {b.start: b for b in self.blocks}
+        for b in self.blocks:
+            for t in self.successors(b):
+                self.block_at[t].preds.append(b.id)
+
+    def successors(self, b: PBlock) -> list[int]:
+        last = self.code[b.end - 1]
+        if last.op in (Op.Return, Op.Throw):
+            return []
+        if last.op in (Op.Jump, Op.JumpBack):
+            return [last.arg]
+        if last.op in TERMINATORS:
+            return [b.end, last.arg]
+        return [b.end]
+
+    def rpo(self) -> list[PBlock]:
+        seen, order = set(), []
+
+        def visit(start: int) -> None:
+            stack = [(start, iter(self.successors(self.block_at[start])))]
+            seen.add(start)
+            while stack:
+                node, it = stack[-1]
+                for s in it:
+                    if s not in seen:
+                        seen.add(s)
+                        stack.append((s, iter(self.successors(self.block_at[s]))))
+                        break
+                else:
+                    stack.pop()
+                    order.append(self.block_at[node])
+
+        visit(0)
+        order.reverse()
+        self.reachable = {b.id for b in order}
+        return order
+
+    # ------------------------------------------------------------------ simulation
+
+    def lift(self) -> R.FuncOp:
+        self.check_supported()
+        self.build_blocks()
+        order = self.rpo()
+        self.pending: dict[tuple[int, int], list[Val]] = {}  # (pred id, succ id) → state on that edge
+        depth_at: dict[int, int] = {0: 0}  # block id → operand-stack depth on entry
+        done: set[int] = set()
+        initial = [Param(i) for i in range(len(self.chunk.params))] + [self.undef] * (self.nlocals - len(self.chunk.params))
+        for b in order:
+            preds = [p for p in b.preds if p in self.reachable]
+            if b.id == 0 and not preds:
+                state = list(initial)
+            elif len(preds) == 1 and preds[0] in done and b.id != 0:
+                state = list(self.pending[(preds[0], b.id)])
+            else:
+                depth = depth_at[b.id]
+                b.phis = [Phi(b, v) for v in range(self.nlocals + depth)]
+                state = list(b.phis)
+                if b.id == 0:
+                    for v, init in enumerate(initial):
+                        b.phis[v].incoming[-1] = init
+            self.simulate(b, state, depth_at)
+            done.add(b.id)
+        for b in order:
+            for p in b.preds:
+                if p in self.reachable:
+                    edge_state = self.pending[(p, b.id)]
+                    for phi in b.phis:
+                        phi.incoming[p] = edge_state[phi.var]
+        self.simplify_phis(order)
+        return self.emit(order)
+
+    def simulate(self, b: PBlock, state: list[Val], depth_at: dict[int, int]) -> None:
+        locals_ = state[: self.nlocals]
+        stack = state[self.nlocals:]
+        consts = self.chunk.constants
+
+        def out_state(st: list[Val]) -> list[Val]:
+            return list(locals_) + list(st)
+
+        def edge(target_ip: int, st: list[Val]) -> Edge:
+            target = self.block_at[target_ip]
+            if depth_at.setdefault(target.id, len(st)) != len(st):
+                raise LiftRefused(f"{self.chunk.name}: not lifted: inconsistent stack depth at {target_ip}")
+            self.pending[(b.id, target.id)] = out_state(st)
+            return Edge(target, out_state(st))
+
+        def emit(make: Any, operands: list[Val], n: int = 1) -> list[Res]:
+            instr = PInstr(make, operands, n)
+            instr.results = [Res(instr, i) for i in range(n)]
+            b.instrs.append(instr)
+            return instr.results
+
+        def one(make: Any, operands: list[Val]) -> Val:
+            return emit(make, operands)[0]
+
+        i = b.start
+        while i < b.end:
+            ins = self.code[i]
+            op, arg, line = ins.op, ins.arg, ins.line
+            i += 1
+            if op is Op.LoadConst:
+                value = consts[arg]
+                stack.append(one(lambda o, v=value: R.ConstantOp.boxed(v), []))
+            elif op is Op.Pop:
+                stack.pop()
+            elif op is Op.Dup:
+                stack.append(stack[-1])
+            elif op is Op.Swap:
+                stack[-1], stack[-2] = stack[-2], stack[-1]
+            elif op is Op.Nop:
+                pass
+            elif op is Op.LoadLocal:
+                stack.append(locals_[arg])
+            elif op is Op.StoreLocal:
+                locals_[arg] = stack.pop()
+            elif op is Op.LoadUpvalue:
+                stack.append(one(lambda o, a=arg: R.LoadUpvalueOp(a), []))
+            elif op is Op.LoadGlobal:
+                stack.append(one(lambda o, a=arg, ln=line: R.LoadGlobalOp(a, ln), []))
+            elif op is Op.StoreGlobal:
+                emit(lambda o, a=arg, ln=line: R.StoreGlobalOp(a, o[0], ln), [stack.pop()], 0)
+            elif op is Op.DefineGlobal:
+                emit(lambda o, a=arg, ln=line: R.DefineGlobalOp(a[0], a[1], o[0], ln), [stack.pop()], 0)
+            elif op in BINARY:
+                rhs, lhs = stack.pop(), stack.pop()
+                stack.append(one(lambda o, cls=BINARY[op], ln=line: cls(o[0], o[1], ln), [lhs, rhs]))
+            elif op is Op.Negate:
+                stack.append(one(lambda o, ln=line: R.NegOp(o[0], ln), [stack.pop()]))
+            elif op is Op.Not:
+                stack.append(one(lambda o, ln=line: R.NotOp(o[0], ln), [stack.pop()]))
+            elif op is Op.Truthy:
+                t = one(lambda o: R.TruthyOp(o[0]), [stack.pop()])
+                stack.append(one(lambda o: R.BoxOp(o[0]), [t]))
+            elif op in (Op.Jump, Op.JumpBack):
+                b.term = ("br", edge(arg, stack))
+                return
+            elif op in (Op.JumpIfFalse, Op.JumpIfTrue):
+                cond = one(lambda o: R.TruthyOp(o[0]), [stack.pop()])
+                fall, jump = edge(i, stack), edge(arg, stack)
+                b.term = ("cond", cond, jump, fall) if op is Op.JumpIfTrue else ("cond", cond, fall, jump)
+                return
+            elif op is Op.JumpIfNotNull:
+                v = stack[-1]
+                isnull = one(lambda o: R.IsNullOp(o[0]), [v])
+                b.term = ("cond", isnull, edge(i, stack[:-1]), edge(arg, stack))
+                return
+            elif op is Op.MatchPattern:
+                pat: MatchPat = consts[arg]
+                n = len(pattern_binding_names(pat))
+                res = emit(lambda o, a=arg, k=n: R.MatchPatternOp(o[0], a, k), [stack.pop()], 1 + n)
+                branch = self.code[i]
+                i += 1
+                ok, bindings = res[0], res[1:]
+                success = edge(i if branch.op is Op.JumpIfFalse else branch.arg, stack + bindings)
+                failure = edge(branch.arg if branch.op is Op.JumpIfFalse else i, stack)
+                b.term = ("cond", ok, success, failure)
+                return
+            elif op is Op.IteratorNext:
+                it = stack[-1]
+                has, value = emit(lambda o: R.IteratorNextOp(o[0]), [it], 2)
+                b.term = ("cond", has, edge(i, stack + [value]), edge(arg, stack[:-1]))
+                return
+            elif op is Op.Return:
+                b.term = ("ret", stack.pop())
+                return
+            elif op is Op.Throw:
+                b.term = ("throw", stack.pop(), line)
+                return
+            elif op is Op.Call:
+                args = stack[len(stack) - arg:] if arg else []
+                del stack[len(stack) - arg:]
+                callee = stack.pop()
+                stack.append(one(lambda o, ln=line: R.CallOp(o[0], o[1:], ln), [callee, *args]))
+            elif op is Op.CallMethod:
+                name, argc = arg
+                args = stack[len(stack) - argc:] if argc else []
+                del stack[len(stack) - argc:]
+                obj = stack.pop()
+                stack.append(one(lambda o, nm=name, ln=line: R.CallMethodOp(o[0], nm, o[1:], ln), [obj, *args]))
+            elif op is Op.CallSpread:
+                args = stack.pop()
+                callee = stack.pop()
+                stack.append(one(lambda o, ln=line: R.CallSpreadOp(o[0], o[1], ln), [callee, args]))
+            elif op is Op.MakeClosure:
+                sub = consts[arg]
+                stack.append(one(lambda o, nm=sub.name, a=arg: R.MakeClosureOp(nm, a, []), []))
+            elif op is Op.MakeArray:
+                items = stack[len(stack) - arg:] if arg else []
+                del stack[len(stack) - arg:]
+                stack.append(one(lambda o: R.MakeArrayOp(o), items))
+            elif op is Op.MakeDict:
+                items = stack[len(stack) - 2 * arg:] if arg else []
+                del stack[len(stack) - 2 * arg:]
+                stack.append(one(lambda o, ln=line: R.MakeDictOp(o, ln), items))
+            elif op is Op.SpreadArray:
+                v = stack.pop()
+                emit(lambda o, ln=line: R.SpreadArrayOp(o[0], o[1], ln), [stack[-1], v], 0)
+            elif op is Op.ArrayPush:
+                v = stack.pop()
+                emit(lambda o: R.ArrayPushOp(o[0], o[1]), [stack[-1], v], 0)
+            elif op is Op.SpreadDict:
+                v = stack.pop()
+                emit(lambda o, ln=line: R.SpreadDictOp(o[0], o[1], ln), [stack[-1], v], 0)
+            elif op is Op.DictInsert:
+                v, k = stack.pop(), stack.pop()
+                emit(lambda o, ln=line: R.DictInsertOp(o[0], o[1], o[2], ln), [stack[-1], k, v], 0)
+            elif op is Op.IndexGet:
+                idx, obj = stack.pop(), stack.pop()
+                stack.append(one(lambda o, ln=line: R.IndexGetOp(o[0], o[1], ln), [obj, idx]))
+            elif op is Op.IndexSet:
+                v, idx, obj = stack.pop(), stack.pop(), stack.pop()
+                emit(lambda o, ln=line: R.IndexSetOp(o[0], o[1], o[2], ln), [obj, idx, v], 0)
+            elif op is Op.FieldGet:
+                stack.append(one(lambda o, a=arg, ln=line: R.FieldGetOp(o[0], a, ln), [stack.pop()]))
+            elif op is Op.FieldGetOpt:
+                stack.append(one(lambda o, a=arg, ln=line: R.FieldGetOptOp(o[0], a, ln), [stack.pop()]))
+            elif op is Op.FieldSet:
+                v, obj = stack.pop(), stack.pop()
+                emit(lambda o, a=arg, ln=line: R.FieldSetOp(o[0], a, o[1], ln), [obj, v], 0)
+            elif op is Op.MakeStructDef:
+                info = consts[arg]
+                n = sum(1 for f in info.has_default if f) + len(info.method_names)
+                parts = stack[len(stack) - n:] if n else []
+                del stack[len(stack) - n:]
+                stack.append(one(lambda o, nm=info.name, a=arg: R.MakeStructDefOp(nm, a, o), parts))
+            elif op is Op.MakeStruct:
+                n = len(arg)
+                vals = stack[len(stack) - n:] if n else []
+                del stack[len(stack) - n:]
+                stype = stack.pop()
+                stack.append(one(lambda o, f=arg, ln=line: R.MakeStructOp(o[0], f, o[1:], ln), [stype, *vals]))
+            elif op is Op.MakeEnumDef:
+                info = consts[arg]
+                stack.append(one(lambda o, nm=info.name, a=arg: R.MakeEnumDefOp(nm, a), []))
+            elif op is Op.MakeOk:
+                stack.append(one(lambda o: R.MakeOkOp(o[0]), [stack.pop()]))
+            elif op is Op.MakeErr:
+                stack.append(one(lambda o: R.MakeErrOp(o[0]), [stack.pop()]))
+            elif op is Op.MakeSome:
+                stack.append(one(lambda o: R.MakeSomeOp(o[0]), [stack.pop()]))
+            elif op is Op.MakeNone:
+                stack.append(one(lambda o: R.MakeNoneOp(), []))
+            elif op is Op.MakeIterator:
+                stack.append(one(lambda o, ln=line: R.MakeIteratorOp(o[0], ln), [stack.pop()]))
+            elif op is Op.BuildString:
+                parts = stack[len(stack) - arg:]
+                del stack[len(stack) - arg:]
+                stack.append(one(lambda o: R.BuildStringOp(o), parts))
+            else:
+                raise LiftRefused(f"{self.chunk.name}: not lifted: opcode {op.name}")
+        # Fell through into the next leader.
+        b.term = ("br", edge(b.end, stack))
+
+    # ------------------------------------------------------------------ phi clean-up
+
+    def simplify_phis(self, order: list[PBlock]) -> None:
+        self.replaced: dict[Val, Val] = {}
+
+        def find(v: Val) -> Val:
+            while v in self.replaced:
+                v = self.replaced[v]
+            return v
+
+        changed = True
+        while changed:
+            changed = False
+            for b in order:
+                for phi in b.phis:
+                    if phi in self.replaced:
+                        continue
+                    others = {find(v) for v in phi.incoming.values()} - {phi}
+                    if len(others) <= 1:
+                        self.replaced[phi] = others.pop() if others else self.undef
+                        changed = True
+        self.find = find
+        # Liveness: a phi lives if an instruction, a terminator or a living phi reads it.
+        live: set[Val] = set()
+        work: list[Val] = []
+
+        def use(v: Val) -> None:
+            v = find(v)
+            if isinstance(v, Phi) and v not in live:
+                live.add(v)
+                work.append(v)
+
+        for b in order:
+            for instr in b.instrs:
+                for v in instr.operands:
+                    use(v)
+            term = b.term
+            if term[0] in ("ret", "throw"):
+                use(term[1])
+            elif term[0] == "cond":
+                use(term[1])
+        while work:
+            phi = work.pop()
+            for v in phi.incoming.values():
+                use(v)
+        for b in order:
+            b.phis = [p for p in b.phis if p not in self.replaced and p in live]
+
+    # ------------------------------------------------------------------ phase 2: emission
+
+    def emit(self, order: list[PBlock]) -> R.FuncOp:
+        nparams = len(self.chunk.params)
+        ftype = FunctionType.from_lists([R.VALUE] * nparams, [R.VALUE])
+        entry = Block(arg_types=[R.VALUE] * nparams)
+        xblocks = {b.id: Block(arg_types=[R.VALUE] * len(b.phis)) for b in order}
+        ssa: dict[Val, SSAValue] = {}
+        undef_op = R.ConstantOp.boxed(None)
+        entry.add_op(undef_op)
+
+        def value(v: Val) -> SSAValue:
+            v = self.find(v)
+            if isinstance(v, Param):
+                return entry.args[v.index]
+            if isinstance(v, Undef):
+                return undef_op.result
+            return ssa[v]
+
+        for b in order:
+            for k, phi in enumerate(b.phis):
+                ssa[phi] = xblocks[b.id].args[k]
+
+        def edge_args(e: Edge) -> list[SSAValue]:
+            return [value(e.state[phi.var]) for phi in e.target.phis]
+
+        start_block = self.block_at[0]
+        initial = [Param(i) for i in range(nparams)] + [self.undef] * (self.nlocals - nparams)
+        entry.add_op(cf.BranchOp(xblocks[start_block.id], *[value(initial[phi.var]) for phi in start_block.phis]))
+
+        for b in order:
+            xb = xblocks[b.id]
+            for instr in b.instrs:
+                op = instr.make([value(v) for v in instr.operands])
+                xb.add_op(op)
+                for k, r in enumerate(instr.results):
+                    ssa[r] = op.results[k]
+            term = b.term
+            kind = term[0]
+            if kind == "br":
+                e = term[1]
+                xb.add_op(cf.BranchOp(xblocks[e.target.id], *edge_args(e)))
+            elif kind == "cond":
+                _, cond, t, f = term
+                xb.add_op(cf.ConditionalBranchOp(value(cond), xblocks[t.target.id], edge_args(t),
+                                                 xblocks[f.target.id], edge_args(f)))
+            elif kind == "ret":
+                xb.add_op(R.ReturnOp(value(term[1])))
+            elif kind == "throw":
+                xb.add_op(R.ThrowOp(value(term[1]), term[2]))
+                xb.add_op(R.ReturnOp(undef_op.result))
+        if not undef_op.result.uses:
+            entry.erase_op(undef_op)
+        region = Region([entry] + [xblocks[b.id] for b in order])
+        return R.FuncOp(self.symbol, ftype, region, lifted_from=self.chunk.name, param_names=list(self.chunk.params))
+
+
+# ----------------------------------------------------------------------------- whole programs
+
+
+def symbol_for(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9_.]", "_", name).strip("_") or "fn"
+    sym, n = base, 1
+    while sym in taken:
+        n += 1
+        sym = f"{base}_{n}"
+    taken.add(sym)
+    return sym
+
+
+@dataclass
+class LiftResult:
+    module: ModuleOp
+    symbols: dict[int, str]  # id(chunk) → symbol of its ruff.func
+    refusals: list[str]
+
+
+def lift_chunks(chunks: list[Chunk], include_script: bool = False) -> LiftResult:
+    taken: set[str] = set()
+    funcs, refusals, symbols = [], [], {}
+    for chunk in chunks:
+        if chunk.name == "<script>" and not include_script:
+            continue
+        sym = symbol_for(chunk.name if chunk.name != "<script>" else "script", taken)
+        try:
+            funcs.append(Lifter(chunk, sym).lift())
+            symbols[id(chunk)] = sym
+        except LiftRefused as e:
+            refusals.append(str(e))
+            taken.discard(sym)
+    return LiftResult(ModuleOp(funcs), symbols, refusals)
+
+
+def lift_program(path: str, include_script: bool = False) -> LiftResult:
+    from ruff.runner import compile_file
+
+    program = compile_file(path)
+    return lift_chunks(program.chunk.all_chunks(), include_script)
+
+
+def lift_chunk(chunk: Chunk, symbol: Optional[str] = None) -> R.FuncOp:
+    return Lifter(chunk, symbol or symbol_for(chunk.name, set())).lift()
