@@ -1,0 +1,85 @@
+"""unbox-returns: specialized functions return their raw i64/f64/i1 instead of a boxed value.
+
+A twin made by specialize-types (attribute `returns = "int"|"float"|"bool"`) boxes right before each
+`ruff.return`. This pass changes its signature to return the raw type and drops those boxes; every
+`ruff.call_direct` of it then yields the raw value: an `ruff.unbox` of the result disappears, and only a
+use that needs a boxed value (the guarded entry handing the result back to the baseline tier) gets a
+`ruff.box` right after the call.
+"""
+
+from __future__ import annotations
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import FunctionType, ModuleOp
+from xdsl.ir import Operation
+from xdsl.passes import ModulePass
+from xdsl.rewriter import Rewriter
+
+from ruff.dialects import ruff as R
+from ruff.passes.specialize_types import MLIR_TYPE
+
+
+class UnboxReturnsPass(ModulePass):
+    name = "unbox-returns"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        raw = {}
+        for func in op.ops:
+            if isinstance(func, R.FuncOp) and "returns" in func.attributes and func.function_type.outputs.data == (R.VALUE,):
+                raw[func.sym_name.data] = MLIR_TYPE[func.attributes["returns"].data]
+        if not raw:
+            return
+        for func in list(op.ops):
+            if not isinstance(func, R.FuncOp):
+                continue
+            name = func.sym_name.data
+            if name in raw:
+                self.unbox_body(func, raw[name])
+            for call in [o for o in func.walk() if isinstance(o, R.CallDirectOp)]:
+                target = call.callee.root_reference.data
+                if target in raw and call.results[0].type == R.VALUE:
+                    self.unbox_call(call, raw[target])
+
+    def unbox_body(self, func: R.FuncOp, ty) -> None:
+        for ret in [o for o in func.walk() if isinstance(o, R.ReturnOp)]:
+            value = ret.arguments[0]
+            box = value.owner
+            if isinstance(box, R.BoxOp) and box.input.type == ty:
+                Rewriter.replace_op(ret, R.ReturnOp(box.input))
+                if not box.results[0].uses:
+                    Rewriter.erase_op(box)
+            else:
+                unbox = R.UnboxOp(value, ty)
+                Rewriter.insert_op(unbox, _before(ret))
+                Rewriter.replace_op(ret, R.ReturnOp(unbox.results[0]))
+        ftype = func.function_type
+        func.function_type = FunctionType.from_lists(list(ftype.inputs.data), [ty])
+
+    def unbox_call(self, call: R.CallDirectOp, ty) -> None:
+        new = R.CallDirectOp(call.callee, list(call.args), [ty])
+        Rewriter.insert_op(new, _before(call))
+        old = call.results[0]
+        boxed = None
+        for use in list(old.uses):
+            user = use.operation
+            if isinstance(user, R.UnboxOp) and user.results[0].type == ty:
+                user.results[0].replace_all_uses_with(new.results[0])
+                Rewriter.erase_op(user)
+            else:
+                if boxed is None:
+                    boxed = R.BoxOp(new.results[0])
+                    Rewriter.insert_op(boxed, _after(new))
+                use.operation.operands[use.index] = boxed.results[0]
+        Rewriter.erase_op(call)
+
+
+def _before(op: Operation):
+    from xdsl.rewriter import InsertPoint
+
+    return InsertPoint.before(op)
+
+
+def _after(op: Operation):
+    from xdsl.rewriter import InsertPoint
+
+    return InsertPoint.after(op)
