@@ -92,7 +92,12 @@ def format_runtime_error(err: RuffError, sources: dict[str, str]) -> str:
 def make_vm(options: RunOptions, write: Any = None) -> Any:
     from ruff.runtime.vm import VM
 
-    return VM(write=write, script_args=options.script_args)
+    vm = VM(write=write, script_args=options.script_args)
+    if options.jit:
+        from ruff.tiering import attach_jit
+
+        attach_jit(vm, options)
+    return vm
 
 
 def run_file(path: str, options: RunOptions) -> int:

@@ -107,7 +107,8 @@ class VM:
         self.loader = loader
         self.filename = "<input>"
         self.tests: list[tuple[str, Optional[str], Any]] = []
-        self.jit = None  # set by the CLI when the native tier is on
+        self.jit = None  # set by ruff.tiering.attach_jit when the native tier is on
+        self.hot_at = -1  # call count at which a function is handed to the JIT
 
     # ------------------------------------------------------------------ entry points
 
@@ -275,7 +276,9 @@ class VM:
                     if type(fn) is Closure:
                         chunk = fn.chunk
                         chunk.calls += 1
-                        if chunk.tier_state is not None and self.jit is not None:
+                        if chunk.calls == self.hot_at:
+                            self.jit.hot(fn, args)
+                        if chunk.tier_state is not None:
                             handled, result = self.jit.try_call(fn, args)
                             if handled:
                                 push(result)
@@ -355,7 +358,9 @@ class VM:
         frame = self.frames[-1]
         if type(fn) is Closure and not fn.chunk.is_generator:
             fn.chunk.calls += 1
-            if fn.chunk.tier_state is not None and self.jit is not None:
+            if fn.chunk.calls == self.hot_at:
+                self.jit.hot(fn, args)
+            if fn.chunk.tier_state is not None:
                 handled, result = self.jit.try_call(fn, args)
                 if handled:
                     frame.stack.append(result)

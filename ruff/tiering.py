@@ -1,0 +1,175 @@
+"""The native tier's manager: decides what gets compiled, compiles it, and calls it.
+
+The executor counts calls per chunk. When a function reaches the threshold, `hot()` lifts it (and the
+global functions it calls), specializes it for the argument types of that call, lowers it to LLVM and
+JIT-compiles it. Later calls whose arguments have those types go straight to native code.
+
+Native code never gives a different answer than the baseline: compiled functions are pure numeric code
+(no output, no globals written), so when native code reports any error (overflow, division by zero,
+stack depth) the call simply runs again in the baseline executor, which raises the Ruff error with its
+exact message, line and call stack. Rebinding a global that compiled code called directly (`fib := g`)
+drops that code.
+
+xDSL and llvmlite are imported here only when the first function gets hot.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from ruff.runtime.values import Closure, Module
+
+TYPE_OF = {int: "int", float: "float", bool: "bool"}
+PIPELINE = "specialize-types,unbox-returns,canonicalize,cse,dce"
+
+
+@dataclass
+class NativeEntry:
+    types: tuple[type, ...]
+    function: Any  # backend NativeFunction
+    box: Any  # raw result → Ruff value
+    deps: frozenset[str]
+    module: Module
+    name: str
+    chunk: Any
+
+
+@dataclass
+class JIT:
+    vm: Any
+    threshold: int = 100
+    log: bool = False
+    entries: dict[int, NativeEntry] = field(default_factory=dict)  # id(chunk) → entry
+    refused: set[int] = field(default_factory=set)
+    compile_ms: dict[str, float] = field(default_factory=dict)
+
+    def say(self, text: str) -> None:
+        if self.log:
+            print(f"[jit] {text}", file=sys.stderr)
+
+    # ------------------------------------------------------------------ called by the executor
+
+    def hot(self, fn: Closure, args: list) -> None:
+        """`fn` just reached the threshold; compile it for these argument types (or remember why not)."""
+        chunk = fn.chunk
+        if id(chunk) in self.refused or id(chunk) in self.entries:
+            return
+        types = tuple(type(a) for a in args)
+        if any(t not in TYPE_OF for t in types) or len(args) != len(chunk.params):
+            self.refuse(chunk, "arguments are not all int/float/bool")
+            return
+        t0 = time.perf_counter()
+        try:
+            entry = self.compile(fn, types)
+        except Refusal as e:
+            self.refuse(chunk, str(e))
+            return
+        ms = (time.perf_counter() - t0) * 1000
+        self.compile_ms[entry.name] = ms
+        self.entries[id(chunk)] = entry
+        chunk.tier_state = entry
+        sig = ", ".join(TYPE_OF[t] for t in types)
+        self.say(f"compiled {chunk.name}({sig}) in {ms:.1f} ms")
+
+    def try_call(self, fn: Closure, args: list) -> tuple[bool, Any]:
+        entry: NativeEntry = fn.chunk.tier_state
+        types = entry.types
+        if len(args) != len(types):
+            return False, None
+        for a, t in zip(args, types):
+            if type(a) is not t:
+                return False, None
+        try:
+            raw = entry.function(*args)
+        except Exception as e:  # NativeError: let the baseline run the call and raise the exact Ruff error
+            if type(e).__name__ != "NativeError":
+                raise
+            return False, None
+        return True, entry.box(raw)
+
+    def global_rebound(self, module: Module, name: str) -> None:
+        for key, entry in list(self.entries.items()):
+            if entry.module is module and name in entry.deps:
+                chunk_entry = self.entries.pop(key)
+                self.invalidate(chunk_entry, f"global '{name}' was rebound")
+
+    def finish(self) -> None:
+        pass
+
+    # ------------------------------------------------------------------ compiling
+
+    def refuse(self, chunk: Any, reason: str) -> None:
+        self.refused.add(id(chunk))
+        self.say(f"not compiled {chunk.name}: {reason}")
+
+    def invalidate(self, entry: NativeEntry, reason: str) -> None:
+        entry.chunk.tier_state = None
+        entry.chunk.calls = 0  # it may get hot again, and compile against the new binding
+        self.say(f"invalidated {entry.name}: {reason}")
+
+    def compile(self, fn: Closure, types: tuple[type, ...]) -> NativeEntry:
+        from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
+
+        from ruff.backend.jit import compile_module
+        from ruff.dialects import ruff as R
+        from ruff.dialects.lift import LiftRefused, lift_chunk
+        from ruff.passes import run_pipeline
+
+        module = fn.module
+        root_chunk = fn.chunk
+        funcs, deps, queue, seen = [], set(), [(root_chunk, None)], set()
+        while queue:
+            chunk, global_name = queue.pop()
+            if id(chunk) in seen:
+                continue
+            seen.add(id(chunk))
+            try:
+                func = lift_chunk(chunk, global_name or chunk.name)
+            except LiftRefused as e:
+                raise Refusal(str(e)) from None
+            funcs.append(func)
+            for op in func.walk():
+                if isinstance(op, R.LoadGlobalOp):
+                    name = op.properties["name"].data
+                    value = module.globals.get(name)
+                    if type(value) is Closure and value.module is module:
+                        deps.add(name)
+                        queue.append((value.chunk, name))
+        root = funcs[0]
+        root.attributes["arg_types"] = ArrayAttr([StringAttr(TYPE_OF[t]) for t in types])
+        ir = ModuleOp(funcs)
+        try:
+            run_pipeline(ir, PIPELINE)
+        except Exception as e:  # a pass failing on odd input must not take the program down
+            raise Refusal(f"pipeline failed: {e}") from None
+        failures = ir.attributes.get("specialize_failures")
+        if failures is not None:
+            raise Refusal(failures.data[0].data.split(": ", 1)[-1])
+        twins = [f for f in ir.ops if isinstance(f, R.FuncOp) and "specialized_for" in f.attributes]
+        native_ir = ModuleOp([f.clone() for f in twins])
+        try:
+            run_pipeline(native_ir, "lower-to-llvm")
+            native = compile_module(native_ir)
+        except Exception as e:
+            raise Refusal(f"lowering failed: {e}") from None
+        root_twin = next(f for f in twins if f.lifted_from and f.lifted_from.data == root_chunk.name
+                         and tuple(a.data for a in f.attributes["specialized_for"].data) == tuple(TYPE_OF[t] for t in types))
+        ret = root_twin.attributes["returns"].data
+        box = {"int": int, "float": float, "bool": bool}[ret]
+        function = native[root_twin.sym_name.data]
+        function.module.depth_limit = 50_000
+        return NativeEntry(types, function, box, frozenset(deps), module, root_chunk.name, root_chunk)
+
+
+class Refusal(Exception):
+    pass
+
+
+def attach_jit(vm: Any, options: Any) -> JIT:
+    jit = JIT(vm, threshold=options.jit_threshold, log=options.jit_log)
+    vm.jit = jit
+    vm.hot_at = max(options.jit_threshold, 1)  # threshold 0: compile on the first call
+    return jit
