@@ -44,7 +44,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_INTERNAL = 6
+
+
 def main(argv: Optional[list[str]] = None) -> int:
+    """The console script; a bug of ours is reported in one line (exit 6), with the traceback under RUFF_DEBUG=1."""
+    import os
+
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # an internal error, never a user mistake: those are handled below
+        if os.environ.get("RUFF_DEBUG"):
+            raise
+        print(f"internal error: {type(e).__name__}: {e} (set RUFF_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _main(argv: Optional[list[str]] = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     # Everything after `--` belongs to the script, even words that look like our flags.
