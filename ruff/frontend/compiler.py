@@ -291,18 +291,28 @@ class FunctionCompiler:
             p = p.parent
         return False
 
-    def check_mutable(self, name: str, node: ast.Node, mutation: bool) -> None:
+    def check_mutable(self, name: str, node: ast.Node, mutation: bool) -> bool:
+        """Emit the runtime error for assigning or mutating a let/const binding; True when it was emitted.
+
+        It is a run-time error, as in the reference: the program runs up to that statement.
+        """
         kind = self.binding_kind(name)
+        if kind not in IMMUTABLE:
+            return False
         if kind == "let":
             word = "mutate immutable let binding" if mutation else "reassign immutable let binding"
-            raise self.error(f"Cannot {word}: {name}", node)
-        if kind == "const":
+        else:
             word = "mutate const binding" if mutation else "reassign const binding"
-            raise self.error(f"Cannot {word}: {name}", node)
+        self.at(node)
+        self.const(f"Cannot {word}: {name}")
+        self.emit(Op.Throw)
+        return True
 
     def store_name(self, name: str, node: ast.Node) -> None:
         """Assignment `name := value` / `name = value` with the value on the stack."""
-        self.check_mutable(name, node, mutation=False)
+        if self.check_mutable(name, node, mutation=False):
+            self.emit(Op.Pop)
+            return
         local = self.find_local(name)
         if local is not None:
             self.store_local(local)
@@ -409,8 +419,8 @@ class FunctionCompiler:
         root = target
         while isinstance(root, (ast.Index, ast.Field)):
             root = root.obj
-        if isinstance(root, ast.Name):
-            self.check_mutable(root.name, s, mutation=True)
+        if isinstance(root, ast.Name) and self.check_mutable(root.name, s, mutation=True):
+            return
         if isinstance(target, ast.Index):
             if op in (":=", "="):
                 self.expr(target.obj)

@@ -20,14 +20,15 @@ class ModuleLoader:
         self.cache: dict[str, tuple[tuple[float, int], Module]] = {}
         # Modules being executed, outermost first, for cycle reports; the main program is the first.
         main = vm.filename or "<input>"
+        self.main_dir = os.path.dirname(os.path.abspath(main))
         self.loading: list[str] = [os.path.splitext(os.path.basename(main))[0]]
         self.loading_paths: list[str] = [os.path.realpath(main)]
 
     def roots(self, importer: Module) -> list[str]:
         roots = []
-        main_dir = os.path.dirname(os.path.abspath(self.vm.filename)) if self.vm.filename else os.getcwd()
+        main_dir = self.main_dir
         importer_dir = os.path.dirname(os.path.abspath(importer.filename)) if importer.filename else main_dir
-        for d in (importer_dir, main_dir, *[p for p in os.environ.get("RUFF_PATH", "").split(os.pathsep) if p]):
+        for d in (main_dir, importer_dir, *[p for p in os.environ.get("RUFF_PATH", "").split(os.pathsep) if p]):
             if d not in roots:
                 roots.append(d)
         return roots

@@ -155,6 +155,7 @@ class RuffError(Exception):
         self.col = 0
         self.stack: list[str] = []  # "fn (file:line)" entries, innermost first
         self.stack_names: list[str] = []
+        self.unwound: list[str] = []  # functions the error has left so far, innermost first
         self.filename: Optional[str] = None
         self.traced = False  # executor has recorded where it started
 
@@ -302,7 +303,7 @@ def _display_other(v: Any, nested: bool) -> str:
         items = sorted(v.items())
         return "{" + ", ".join(f"{_display_key(k)}: {display_nested(x)}" for k, x in items) + "}"
     if t is StructInstance:
-        inner = ", ".join(f"{k}: {display_nested(x)}" for k, x in v.fields.items())
+        inner = ", ".join(f"{k}: {display_nested(x)}" for k, x in sorted(v.fields.items()))
         return f"{v.type.name} {{ {inner} }}" if inner else f"{v.type.name} {{}}"
     if t is EnumValue:
         if v.enum in ("Result", "Option"):

@@ -536,7 +536,12 @@ class VM:
             stack[-1] = spawn(self, stack[-1])
         elif o is Op.Import:
             module_name, alias = arg
-            push(RuffModuleValue(self.import_module(module_name, frame)))
+            module = self.import_module(module_name, frame)
+            # As in the reference, `import m` also binds m's exported names directly.
+            for name in (module.exports if module.exports is not None else ()):
+                if name in module.globals:
+                    frame.module.globals.setdefault(name, module.globals[name])
+            push(RuffModuleValue(module))
         elif o is Op.ImportFrom:
             module_name, names = arg
             module = self.import_module(module_name, frame)
@@ -654,10 +659,11 @@ class VM:
             if frame.handlers:
                 handler_ip, depth = frame.handlers.pop()
                 del frame.stack[depth:]
-                frame.stack.append(error_value(err))
+                frame.stack.append(error_value(err, err.unwound))
                 frame.ip = handler_ip
                 return True
             frames.pop()
+            err.unwound.append(frame.chunk.name)
             if frame.generator is not None:
                 frame.generator.frame = None
         return False
@@ -704,13 +710,15 @@ def thrown(value: Any) -> RuffError:
     return RuffError(display(value), value)
 
 
-def error_value(err: RuffError) -> Any:
-    """What `except e` binds."""
+def error_value(err: RuffError, unwound: list[str]) -> Any:
+    """What `except e` binds: its stack names the functions the error left, innermost first.
+
+    Like the reference, the error object's line is 0; the line is in the uncaught-error report.
+    """
     if err.value is None:
-        err.value = ErrorObject(err.message, err.line, list(getattr(err, "stack_names", [])))
-    elif type(err.value) is ErrorObject and not err.value.line:
-        err.value.line = err.line
-        err.value.stack = list(getattr(err, "stack_names", []))
+        err.value = ErrorObject(err.message, 0, list(unwound))
+    elif type(err.value) is ErrorObject and not err.value.stack:
+        err.value.stack = list(unwound)
     return err.value
 
 

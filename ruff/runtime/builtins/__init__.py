@@ -1,0 +1,231 @@
+"""The Ruff standard library: the global builtin namespace and method lookup.
+
+- BUILTINS: name -> values.Builtin for every global builtin function.
+- CONSTANTS: PI and E (plain floats).
+- lookup_method(receiver, name): the Builtin that `receiver.name(args...)` calls as
+  `builtin(receiver, *args)`, or None. Used for strings, arrays, dicts, numbers, ranges,
+  Set/Queue/Stack values, iterators and generators (any Python iterator); never for structs.
+- METHOD_TABLES: the per-receiver method tables (method name -> builtin name), for docs and tests.
+
+Each area lives in its own module (core, math, strings, arrays, dicts, collections, json, io,
+system, regex, random, format, iterators); each registers `fn(rt, args)` functions in a Registry.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from ruff.runtime.values import Builtin, EnumValue
+from ruff.runtime.builtins import (
+    arrays, collections, core, dicts, format, io, iterators, json, math, random, regex, strings, system,
+)
+from ruff.runtime.builtins._util import arity_error
+from ruff.runtime.builtins.collections import RuffQueue, RuffSet, RuffStack
+from ruff.runtime.builtins.core import ExitProgram
+from ruff.runtime.builtins.iterators import RuffIterator, RuffRange
+
+_MODULES = (core, math, strings, format, arrays, dicts, collections, json, io, system, regex, random, iterators)
+
+_FUNCTIONS: dict[str, Callable[[Any, list], Any]] = {}
+for _m in _MODULES:
+    _FUNCTIONS.update(_m.reg.functions)
+
+BUILTINS: dict[str, Builtin] = {name: Builtin(name, fn) for name, fn in _FUNCTIONS.items()}
+CONSTANTS: dict[str, Any] = dict(math.CONSTANTS)
+
+
+# ----------------------------------------------------------------------------- method-only helpers
+
+
+def _str_join(rt: Any, args: list) -> str:
+    """`sep.join(arr)` (Python order) as well as the reference's join(arr, sep)."""
+    if len(args) != 2:
+        raise arity_error("join", "1 argument", len(args) - 1)
+    sep, items = args
+    if type(items) is str and type(sep) is not str:
+        sep, items = items, sep
+    return strings.join(rt, [items, sep])
+
+
+def _format_method(rt: Any, args: list) -> str:
+    return format.format_(rt, args)
+
+
+def _copy(rt: Any, args: list) -> Any:
+    if len(args) != 1:
+        raise arity_error("collect", "0 arguments", len(args) - 1)
+    v = args[0]
+    if type(v) is list:
+        return list(v)
+    if type(v) is dict:
+        return dict(v)
+    return arrays.to_array(rt, [v])
+
+
+_EXTRA: dict[str, Callable[[Any, list], Any]] = {
+    "__str_join": _str_join,
+    "__format": _format_method,
+    "__collect": _copy,
+    "__it_map": iterators.it_map,
+    "__it_filter": iterators.it_filter,
+    "__it_take": iterators.it_take,
+    "__it_skip": iterators.it_skip,
+    "__it_enumerate": iterators.it_enumerate,
+    "__it_zip": iterators.it_zip,
+    "__it_chunk": iterators.it_chunk,
+    "__it_next": iterators.it_next,
+    "__it_first": iterators.it_first,
+    "__it_count": iterators.it_count,
+    "__it_for_each": iterators.it_for_each,
+    "__is_ok": core.result_is_ok,
+    "__is_err": core.result_is_err,
+    "__is_some": core.option_is_some,
+    "__is_none": core.option_is_none,
+    "__unwrap": core.tagged_unwrap,
+    "__unwrap_or": core.tagged_unwrap_or,
+}
+
+
+def _method_builtin(name: str) -> Builtin:
+    if name in _FUNCTIONS:
+        return BUILTINS[name]
+    fn = _EXTRA[name]
+    shown = name.lstrip("_")
+    for prefix in ("it_", "str_"):
+        if shown.startswith(prefix):
+            shown = shown[len(prefix):]
+    return Builtin(shown, fn)
+
+
+# ----------------------------------------------------------------------------- method tables
+# method name -> builtin (or helper) name
+
+_UNIVERSAL = {
+    "to_string": "to_string", "str": "to_string", "to_json": "to_json", "type": "type",
+    "is_truthy": "is_truthy",
+}
+
+_STRING = {
+    "len": "len", "length": "len", "count_chars": "count_chars", "chars": "chars",
+    "upper": "upper", "lower": "lower", "to_upper": "to_upper", "to_lower": "to_lower",
+    "capitalize": "capitalize", "trim": "trim", "trim_start": "trim_start", "trim_end": "trim_end",
+    "strip": "trim", "char_at": "char_at", "is_empty": "is_empty", "contains": "contains",
+    "substring": "substring", "substr": "substr", "slice": "slice", "replace": "replace",
+    "replace_str": "replace_str", "starts_with": "starts_with", "ends_with": "ends_with",
+    "index_of": "index_of", "find": "index_of", "repeat": "repeat", "split": "split",
+    "join": "__str_join", "pad_left": "pad_left", "pad_right": "pad_right", "pad_start": "pad_start",
+    "pad_end": "pad_end", "lines": "lines", "words": "words", "reverse": "str_reverse",
+    "str_reverse": "str_reverse", "slugify": "slugify", "truncate": "truncate",
+    "to_camel_case": "to_camel_case", "to_snake_case": "to_snake_case", "to_kebab_case": "to_kebab_case",
+    "concat": "concat", "parse_int": "parse_int", "parse_float": "parse_float", "to_int": "to_int",
+    "to_float": "to_float", "to_bool": "to_bool", "format": "__format", "parse_json": "parse_json",
+    "regex_match": "regex_match", "regex_find_all": "regex_find_all", "regex_replace": "regex_replace",
+    "regex_split": "regex_split",
+}
+
+_ARRAY = {
+    "len": "len", "length": "len", "size": "len", "is_empty": "is_empty", "push": "push",
+    "append": "append", "pop": "pop", "insert": "insert", "remove": "remove", "remove_at": "remove_at",
+    "clear": "clear", "slice": "slice", "concat": "concat", "map": "map", "filter": "filter",
+    "reduce": "reduce", "find": "find", "find_index": "find_index", "any": "any", "all": "all",
+    "for_each": "for_each", "each": "for_each", "sort": "sort", "reverse": "reverse",
+    "unique": "unique", "sum": "sum", "chunk": "chunk", "flatten": "flatten", "zip": "zip",
+    "enumerate": "enumerate", "take": "take", "skip": "skip", "windows": "windows", "first": "first",
+    "last": "last", "count": "count", "contains": "contains", "includes": "contains",
+    "index_of": "index_of", "join": "join", "collect": "__collect", "to_array": "to_array",
+    "iter": "iter", "min": "min", "max": "max", "shuffle": "shuffle", "random_choice": "random_choice",
+}
+
+_DICT = {
+    "len": "len", "length": "len", "size": "len", "is_empty": "is_empty", "keys": "keys",
+    "values": "values", "items": "items", "entries": "entries", "has_key": "has_key",
+    "contains": "contains", "get": "get", "get_default": "get_default", "merge": "merge",
+    "update": "update", "invert": "invert", "remove": "remove", "clear": "clear",
+    "set": "set_key", "set_key": "set_key", "copy": "__collect",
+}
+
+_NUMBER = {
+    "abs": "abs", "floor": "floor", "ceil": "ceil", "round": "round", "sqrt": "sqrt", "pow": "pow",
+    "min": "min", "max": "max", "to_int": "to_int", "to_float": "to_float", "sin": "sin",
+    "cos": "cos", "tan": "tan", "log": "log", "exp": "exp",
+}
+
+_SET = {
+    "add": "set_add", "insert": "set_add", "has": "set_has", "contains": "set_has",
+    "remove": "set_remove", "union": "set_union", "intersect": "set_intersect",
+    "intersection": "set_intersect", "difference": "set_difference", "to_array": "set_to_array",
+    "len": "len", "size": "set_size", "is_empty": "is_empty",
+}
+
+_QUEUE = {
+    "enqueue": "queue_enqueue", "push": "queue_enqueue", "dequeue": "queue_dequeue",
+    "pop": "queue_dequeue", "peek": "queue_peek", "size": "queue_size", "len": "len",
+    "is_empty": "queue_is_empty", "to_array": "queue_to_array", "contains": "contains",
+}
+
+_STACK = {
+    "push": "stack_push", "pop": "stack_pop", "peek": "stack_peek", "size": "stack_size",
+    "len": "len", "is_empty": "stack_is_empty", "to_array": "stack_to_array", "contains": "contains",
+}
+
+_ITERATOR = {
+    "map": "__it_map", "filter": "__it_filter", "take": "__it_take", "skip": "__it_skip",
+    "enumerate": "__it_enumerate", "zip": "__it_zip", "chunk": "__it_chunk", "collect": "collect",
+    "to_array": "collect", "next": "__it_next", "first": "__it_first", "count": "__it_count",
+    "for_each": "__it_for_each", "each": "__it_for_each", "reduce": "reduce", "sum": "sum",
+    "find": "find", "any": "any", "all": "all", "join": "join", "sort": "sort", "unique": "unique",
+    "min": "min", "max": "max", "iter": "iter",
+}
+
+_RANGE = dict(_ARRAY)
+
+_TAGGED = {
+    "is_ok": "__is_ok", "is_err": "__is_err", "is_some": "__is_some", "is_none": "__is_none",
+    "unwrap": "__unwrap", "unwrap_or": "__unwrap_or",
+}
+
+METHOD_TABLES: dict[str, dict[str, str]] = {
+    "string": _STRING, "array": _ARRAY, "range": _RANGE, "dict": _DICT, "number": _NUMBER,
+    "set": _SET, "queue": _QUEUE, "stack": _STACK, "iterator": _ITERATOR, "result/option": _TAGGED,
+    "any": _UNIVERSAL,
+}
+
+
+def _build(table: dict[str, str]) -> dict[str, Builtin]:
+    out = {name: _method_builtin(target) for name, target in _UNIVERSAL.items()}
+    out.update({name: _method_builtin(target) for name, target in table.items()})
+    return out
+
+
+_BY_TYPE: dict[type, dict[str, Builtin]] = {
+    str: _build(_STRING),
+    list: _build(_ARRAY),
+    RuffRange: _build(_RANGE),
+    range: _build(_RANGE),
+    dict: _build(_DICT),
+    int: _build(_NUMBER),
+    float: _build(_NUMBER),
+    bool: _build({}),
+    type(None): _build({}),
+    RuffSet: _build(_SET),
+    RuffQueue: _build(_QUEUE),
+    RuffStack: _build(_STACK),
+    RuffIterator: _build(_ITERATOR),
+    EnumValue: _build(_TAGGED),
+}
+_ITER_TABLE = _BY_TYPE[RuffIterator]
+_ANY_TABLE = _build({})
+
+
+def lookup_method(receiver: Any, name: str) -> Optional[Builtin]:
+    """The builtin that `receiver.name(...)` calls with the receiver as first argument, or None."""
+    table = _BY_TYPE.get(type(receiver))
+    if table is None:
+        table = _ITER_TABLE if hasattr(receiver, "__next__") else _ANY_TABLE
+    return table.get(name)
+
+
+__all__ = [
+    "BUILTINS", "CONSTANTS", "METHOD_TABLES", "ExitProgram", "RuffIterator", "RuffQueue", "RuffRange",
+    "RuffSet", "RuffStack", "lookup_method",
+]

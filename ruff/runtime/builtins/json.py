@@ -1,0 +1,362 @@
+"""Data formats: JSON (parse_json, to_json, to_json_pretty), CSV, TOML, base64.
+
+JSON follows the reference (serde_json): integers stay ints (beyond i64 they become floats), floats
+stay floats; to_json writes compact text (`{"a":1,"b":[1,2]}`), dict keys sorted, non-ASCII kept,
+floats in serde's form (`1.0`, `1e20`, `0.00001`); non-finite floats are an error. Input is limited
+to 1 MiB and 64 levels of nesting, as in the reference.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ruff.runtime.values import I64_MAX, I64_MIN, EnumValue, RuffError, StructInstance, format_float
+from ruff.runtime.builtins._util import (
+    Registry, check_arity, check_arity_range, str_arg, type_error, type_name_of,
+)
+
+reg = Registry()
+
+MAX_JSON_INPUT_BYTES = 1_048_576
+MAX_JSON_DEPTH = 64
+
+
+# ----------------------------------------------------------------------------- parse
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"invalid JSON value {name}")
+
+
+def _int_or_float(text: str) -> Any:
+    n = int(text)
+    if I64_MIN <= n <= I64_MAX:
+        return n
+    return float(n)
+
+
+def _check_depth(v: Any, depth: int = 0) -> None:
+    stack = [(v, 0)]
+    while stack:
+        x, d = stack.pop()
+        if d > MAX_JSON_DEPTH:
+            raise RuffError(f"JSON input exceeds maximum nesting depth of {MAX_JSON_DEPTH}")
+        if type(x) is list:
+            stack.extend((y, d + 1) for y in x)
+        elif type(x) is dict:
+            stack.extend((y, d + 1) for y in x.values())
+
+
+def parse_json_text(text: str) -> Any:
+    import json as _json
+
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_JSON_INPUT_BYTES:
+        raise RuffError(f"JSON input exceeds maximum input size of {MAX_JSON_INPUT_BYTES} bytes")
+    try:
+        value = _json.loads(text, parse_int=_int_or_float, parse_constant=_reject_constant)
+    except RecursionError:
+        raise RuffError(f"JSON input exceeds maximum nesting depth of {MAX_JSON_DEPTH}") from None
+    except ValueError as e:
+        raise RuffError(f"JSON parse error: {e}") from None
+    _check_depth(value)
+    return value
+
+
+@reg("parse_json", "json_parse")
+def parse_json(rt: Any, args: list) -> Any:
+    check_arity("parse_json", args, 1)
+    return parse_json_text(str_arg("parse_json", args[0]))
+
+
+# ----------------------------------------------------------------------------- serialize
+
+
+def json_float(f: float) -> str:
+    """serde_json's (ryu's) text for a finite float."""
+    if f == 0:
+        return "-0.0" if str(f).startswith("-") else "0.0"
+    sign = "-" if f < 0 else ""
+    tup = Decimal(repr(abs(f))).as_tuple()
+    digits = "".join(map(str, tup.digits)).lstrip("0") or "0"
+    exp = int(tup.exponent)
+    stripped = digits.rstrip("0")
+    exp += len(digits) - len(stripped)
+    digits = stripped
+    n = len(digits)
+    kk = n + exp  # position of the decimal point relative to the digits
+    if exp >= 0 and kk <= 16:
+        return sign + digits + "0" * exp + ".0"
+    if 0 < kk <= 16:
+        return sign + digits[:kk] + "." + digits[kk:]
+    if -5 < kk <= 0:
+        return sign + "0." + "0" * (-kk) + digits
+    mant = digits[0] + ("." + digits[1:] if n > 1 else "")
+    return sign + mant + "e" + str(kk - 1)
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def _json_string(s: str) -> str:
+    out = ['"']
+    for ch in s:
+        e = _ESCAPES.get(ch)
+        if e is not None:
+            out.append(e)
+        elif ch < " ":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def to_json_text(v: Any, indent: int = 0, depth: int = 0, level: int = 0) -> str:
+    if depth > MAX_JSON_DEPTH:
+        raise RuffError(f"JSON value exceeds maximum nesting depth of {MAX_JSON_DEPTH}")
+    t = type(v)
+    if v is None:
+        return "null"
+    if t is bool:
+        return "true" if v else "false"
+    if t is int:
+        return str(v)
+    if t is float:
+        if v != v or v in (float("inf"), float("-inf")):
+            raise RuffError(f"Cannot convert non-finite float {format_float(v)} to JSON")
+        return json_float(v)
+    if t is str:
+        return _json_string(v)
+    if t is dict:
+        entries = sorted(v.items())
+        pairs = [(k, x) for k, x in entries]
+        return _container("{", "}", [(_json_string(k), x) for k, x in pairs], indent, depth, level)
+    if t is StructInstance:
+        return _container("{", "}", [(_json_string(k), x) for k, x in sorted(v.fields.items())],
+                          indent, depth, level)
+    if t is list:
+        return _container("[", "]", [(None, x) for x in v], indent, depth, level)
+    if t is EnumValue and v.enum == "Option" and not v.values:
+        return "null"
+    items = getattr(v, "items", None)
+    to_list = getattr(v, "ruff_to_list", None)
+    if to_list is not None:
+        return _container("[", "]", [(None, x) for x in to_list()], indent, depth, level)
+    if isinstance(items, list) and type_name_of(v) in ("set", "queue", "stack"):
+        return _container("[", "]", [(None, x) for x in items], indent, depth, level)
+    raise RuffError(f"Cannot convert {type_name_of(v)} to JSON")
+
+
+def _container(open_: str, close: str, entries: list, indent: int, depth: int, level: int) -> str:
+    if not entries:
+        return open_ + close
+    parts = []
+    for key, x in entries:
+        text = to_json_text(x, indent, depth + 1, level + 1)
+        if key is None:
+            parts.append(text)
+        else:
+            parts.append(key + (": " if indent else ":") + text)
+    if not indent:
+        return open_ + ",".join(parts) + close
+    pad = " " * (indent * (level + 1))
+    end_pad = " " * (indent * level)
+    return open_ + "\n" + (",\n").join(pad + p for p in parts) + "\n" + end_pad + close
+
+
+@reg("to_json", "json_stringify")
+def to_json(rt: Any, args: list) -> str:
+    check_arity("to_json", args, 1)
+    return to_json_text(args[0])
+
+
+@reg("to_json_pretty")
+def to_json_pretty(rt: Any, args: list) -> str:
+    check_arity("to_json_pretty", args, 1)
+    return to_json_text(args[0], indent=2)
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def _csv_cell(text: str) -> Any:
+    from ruff.runtime.builtins.core import parse_float_text, parse_int_text
+
+    n = parse_int_text(text) if text.strip() == text else None
+    if n is not None:
+        return n
+    f = parse_float_text(text) if text.strip() == text and text.lower() not in ("inf", "nan", "infinity") else None
+    if f is not None:
+        return f
+    return text
+
+
+@reg("parse_csv")
+def parse_csv(rt: Any, args: list) -> list:
+    """parse_csv(text) -> array of dicts keyed by the header row; numeric cells become numbers."""
+    check_arity("parse_csv", args, 1)
+    text = str_arg("parse_csv", args[0])
+    import csv as _csv
+    import io as _io
+
+    try:
+        rows = list(_csv.reader(_io.StringIO(text)))
+    except _csv.Error as e:
+        raise RuffError(f"CSV parse error: {e}") from None
+    if not rows:
+        return []
+    header, body = rows[0], rows[1:]
+    out = []
+    for row in body:
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise RuffError(f"CSV parse error: found record with {len(row)} fields, but the previous record has {len(header)} fields")
+        out.append({h: _csv_cell(c) for h, c in zip(header, row)})
+    return out
+
+
+def _csv_text(v: Any) -> str:
+    t = type(v)
+    if t is str:
+        return v
+    if t is bool:
+        return "true" if v else "false"
+    if t is int:
+        return str(v)
+    if t is float:
+        return format_float(v)
+    return ""
+
+
+@reg("to_csv")
+def to_csv(rt: Any, args: list) -> str:
+    """to_csv(array of dicts) -> CSV text with a header row from the first dict's (sorted) keys."""
+    check_arity("to_csv", args, 1)
+    rows = args[0]
+    if type(rows) is not list:
+        raise type_error("to_csv", "an array of dicts", rows)
+    if not rows:
+        raise RuffError("CSV requires non-empty array")
+    if type(rows[0]) is not dict:
+        raise RuffError("CSV requires array of dictionaries")
+    headers = sorted(rows[0])
+    import csv as _csv
+    import io as _io
+
+    buf = _io.StringIO()
+    w = _csv.writer(buf, lineterminator="\n")
+    w.writerow(headers)
+    for row in rows:
+        if type(row) is not dict:
+            raise RuffError("CSV requires array of dictionaries")
+        w.writerow([_csv_text(row.get(h)) for h in headers])
+    return buf.getvalue()
+
+
+# ----------------------------------------------------------------------------- TOML
+
+
+def _from_toml(v: Any) -> Any:
+    t = type(v)
+    if t is dict:
+        return {k: _from_toml(x) for k, x in v.items()}
+    if t is list:
+        return [_from_toml(x) for x in v]
+    if t in (str, int, float, bool):
+        return v
+    return str(v)  # dates and times as text, as the reference does
+
+
+@reg("parse_toml")
+def parse_toml(rt: Any, args: list) -> Any:
+    check_arity("parse_toml", args, 1)
+    text = str_arg("parse_toml", args[0])
+    import tomllib
+
+    try:
+        return _from_toml(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as e:
+        raise RuffError(f"TOML parse error: {e}") from None
+
+
+def _toml_key(k: str) -> str:
+    if k and all(c.isalnum() or c in "-_" for c in k) and k.isascii():
+        return k
+    return _json_string(k)
+
+
+def _toml_value(v: Any) -> str:
+    t = type(v)
+    if t is bool:
+        return "true" if v else "false"
+    if t is int:
+        return str(v)
+    if t is float:
+        if v != v:
+            return "nan"
+        if v in (float("inf"), float("-inf")):
+            return "inf" if v > 0 else "-inf"
+        return json_float(v)
+    if t is str:
+        return _json_string(v)
+    if v is None:
+        return '""'
+    if t is list:
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if t is dict:
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
+    raise RuffError(f"Cannot convert {type_name_of(v)} to TOML")
+
+
+def _toml_table(d: dict, prefix: str, out: list) -> None:
+    simple = [(k, x) for k, x in d.items() if type(x) is not dict]
+    tables = [(k, x) for k, x in d.items() if type(x) is dict]
+    for k, x in simple:
+        out.append(f"{_toml_key(k)} = {_toml_value(x)}")
+    for k, x in tables:
+        name = f"{prefix}.{_toml_key(k)}" if prefix else _toml_key(k)
+        if out:
+            out.append("")
+        out.append(f"[{name}]")
+        _toml_table(x, name, out)
+
+
+@reg("to_toml")
+def to_toml(rt: Any, args: list) -> str:
+    check_arity("to_toml", args, 1)
+    d = args[0]
+    if type(d) is not dict:
+        raise type_error("to_toml", "a dict", d)
+    out: list[str] = []
+    _toml_table(d, "", out)
+    return "\n".join(out) + ("\n" if out else "")
+
+
+# ----------------------------------------------------------------------------- base64
+
+
+@reg("encode_base64")
+def encode_base64(rt: Any, args: list) -> str:
+    check_arity("encode_base64", args, 1)
+    s = str_arg("encode_base64", args[0])
+    import base64 as _b64
+
+    return _b64.b64encode(s.encode("utf-8")).decode("ascii")
+
+
+@reg("decode_base64")
+def decode_base64(rt: Any, args: list) -> str:
+    """decode_base64(text) -> the decoded text (UTF-8; invalid bytes replaced). The reference returns
+    a bytes value, which this implementation does not have."""
+    check_arity("decode_base64", args, 1)
+    s = str_arg("decode_base64", args[0])
+    import base64 as _b64
+
+    try:
+        raw = _b64.b64decode(s.encode("ascii"), validate=True)
+    except (ValueError, UnicodeError) as e:
+        raise RuffError(f"Base64 decode error: {e}") from None
+    return raw.decode("utf-8", "replace")
+
