@@ -93,7 +93,9 @@ class Specializer:
 
     # ------------------------------------------------------------------ type inference
 
-    def infer(self, spec: Specialization) -> dict[SSAValue, str]:
+    def infer(self, spec: Specialization, final: bool = True) -> dict[SSAValue, str]:
+        """Types of the values of `spec`'s function; `final=False` tolerates calls whose return type
+        is not known yet (mutual recursion settles over several rounds)."""
         func = spec.source
         types: dict[SSAValue, str] = {}
         for arg, t in zip(func.args, spec.types):
@@ -133,7 +135,9 @@ class Specializer:
             raise NotSpecializable(f"{func.sym_name.data}: return type changed from {spec.ret} to {ret}")
         if ret is not None and spec.ret is None:
             spec.ret = ret
-            return self.infer(spec)  # self-calls can now be typed
+            return self.infer(spec, final)  # self-calls can now be typed
+        if not final:
+            return types
         for block in func.body.blocks:
             for op in block.ops:
                 if isinstance(op, R.LoadGlobalOp) and all(isinstance(u.operation, R.CallOp) and u.index == 0
@@ -372,9 +376,16 @@ class Specializer:
             self.pending = [self.request(func, types)] if (func.sym_name.data, types) not in saved else []
             batch: list[tuple[Specialization, dict]] = []
             try:
-                while self.pending:
-                    spec = self.pending.pop(0)
-                    batch.append((spec, self.infer(spec)))
+                specs: list[Specialization] = []
+                changed = True
+                while changed or self.pending:
+                    while self.pending:
+                        specs.append(self.pending.pop(0))
+                    before = [x.ret for x in specs]
+                    for spec in list(specs):
+                        self.infer(spec, final=False)
+                    changed = before != [x.ret for x in specs] or bool(self.pending)
+                batch = [(spec, self.infer(spec)) for spec in specs]
             except NotSpecializable as e:
                 failures.append(str(e))
                 self.specs = saved

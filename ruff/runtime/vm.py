@@ -133,9 +133,24 @@ class VM:
         raise RuffError(non_callable_message(fn))
 
     def call_closure(self, fn: Closure, args: list) -> Any:
+        if fn.chunk.is_async:
+            return self.start_async(fn, args)
         frame = self.new_frame(fn, args)
         if fn.chunk.is_generator:
             return Generator(self, frame)
+        base = len(self.frames)
+        self.push_frame(frame)
+        return self.execute(base)
+
+    def start_async(self, fn: Closure, args: list) -> Any:
+        """Calling an `async func` starts it concurrently and gives back an awaitable handle."""
+        from ruff.runtime.concurrency import start_async
+
+        return start_async(self, fn, args)
+
+    def run_body(self, fn: Closure, args: list) -> Any:
+        """Run an async function's body to completion on this VM (what a task does on its own VM)."""
+        frame = self.new_frame(fn, args)
         base = len(self.frames)
         self.push_frame(frame)
         return self.execute(base)
@@ -283,6 +298,9 @@ class VM:
                             if handled:
                                 push(result)
                                 continue
+                        if chunk.is_async:
+                            push(self.start_async(fn, args))
+                            continue
                         new = self.new_frame(fn, args)
                         if chunk.is_generator:
                             push(Generator(self, new))

@@ -1,0 +1,105 @@
+"""The compiler: name resolution (locals, cells, upvalues, globals), control flow shapes, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from ruff.frontend.bytecode import Op
+from ruff.frontend.compiler import CompileError, compile_source
+
+
+def chunks(src: str) -> dict:
+    program = compile_source(src, "t.ruff")
+    return {c.name: c for c in program.chunk.all_chunks()}
+
+
+def ops(chunk) -> list[Op]:
+    return [i.op for i in chunk.code]
+
+
+def test_top_level_bindings_are_globals_and_function_locals_are_slots() -> None:
+    cs = chunks("x := 1\nfunc f(a) { b := a + x\n return b }")
+    script, f = cs["<script>"], cs["f"]
+    assert Op.StoreGlobal in ops(script)
+    assert f.params == ["a"] and f.local_names[:2] == ["a", "b"]
+    loads = [i for i in f.code if i.op in (Op.LoadLocal, Op.LoadGlobal)]
+    assert [(i.op, i.arg) for i in loads] == [(Op.LoadLocal, 0), (Op.LoadGlobal, "x"), (Op.LoadLocal, 1)]
+
+
+def test_captured_local_becomes_a_cell_and_the_closure_an_upvalue() -> None:
+    cs = chunks("func mk() {\n mut n := 0\n return func() { n += 1\n return n } }")
+    mk, inner = cs["mk"], cs["<anonymous>"]
+    assert mk.cell_slots == frozenset({0})
+    assert Op.MakeCell in ops(mk) and Op.StoreDeref in ops(mk)
+    assert [u.name for u in inner.upvalues] == ["n"] and inner.upvalues[0].from_parent_local
+    assert Op.LoadUpvalue in ops(inner) and Op.StoreUpvalue in ops(inner)
+
+
+def test_assignment_in_function_updates_a_top_level_name() -> None:
+    f = chunks("count := 0\nfunc bump() { count := count + 1 }")["bump"]
+    assert (Op.StoreGlobal, "count") in [(i.op, i.arg) for i in f.code]
+    assert f.num_locals == 0
+
+
+def test_new_name_in_function_is_a_local() -> None:
+    f = chunks("func g() { fresh := 5\n return fresh }")["g"]
+    assert f.local_names == ["fresh"]
+    assert Op.StoreGlobal not in ops(f)
+
+
+def test_while_loop_has_one_back_edge_to_its_condition() -> None:
+    f = chunks("func f(n) { mut i := 0\n while i < n { i += 1 }\n return i }")["f"]
+    backs = [(k, i.arg) for k, i in enumerate(f.code) if i.op is Op.JumpBack]
+    assert len(backs) == 1
+    k, target = backs[0]
+    assert target < k and f.code[target].op is Op.LoadLocal
+    exit_jump = next(i for i in f.code if i.op is Op.JumpIfFalse)
+    assert exit_jump.arg == k + 1
+
+
+def test_for_loop_uses_an_iterator_and_break_pops_it() -> None:
+    f = chunks("func f(xs) { for x in xs { if x { break } }\n return 0 }")["f"]
+    o = ops(f)
+    assert Op.MakeIterator in o and Op.IteratorNext in o
+    brk = o.index(Op.Jump)
+    assert o[brk - 1] is Op.Pop  # the iterator leaves the stack on break
+
+
+def test_logical_and_returns_booleans() -> None:
+    f = chunks("func f(a, b) { return a && b }")["f"]
+    assert Op.Truthy in ops(f) and Op.JumpIfFalse in ops(f)
+
+
+def test_source_lines_are_recorded() -> None:
+    f = chunks("func f(a) {\n\n  return a / 0\n}")["f"]
+    div = next(i for i in f.code if i.op is Op.Div)
+    assert div.line == 3
+
+
+@pytest.mark.parametrize("src, message", [
+    ("break", "break can only be used inside a loop"),
+    ("continue", "continue can only be used inside a loop"),
+    ("return 1", "return can only be used inside a function"),
+    ("func f() { let a := 1\n let a := 2 }", "Duplicate declaration in the same scope: a"),
+    ("let a := 1\nlet a := 2", "Duplicate declaration in the same scope: a"),
+    ("func f(a, a) { }", "Duplicate declaration in the same scope: a"),
+])
+def test_semantic_errors(src: str, message: str) -> None:
+    with pytest.raises(CompileError) as info:
+        compile_source(src, "t.ruff")
+    assert info.value.message == message
+    assert info.value.line >= 1
+
+
+def test_let_reassignment_compiles_to_a_runtime_error() -> None:
+    script = chunks("let a := 1\na := 2")["<script>"]
+    messages = [script.constants[i.arg] for i in script.code if i.op is Op.LoadConst]
+    assert "Cannot reassign immutable let binding: a" in messages
+    assert Op.Throw in ops(script)
+
+
+def test_struct_methods_get_self_and_bare_field_access() -> None:
+    cs = chunks("struct P { x: int\n func get() { return x } }")
+    get = cs["P.get"]
+    assert get.params == ["self"]
+    assert [(i.op, i.arg) for i in get.code[:2]] == [(Op.LoadLocal, 0), (Op.FieldGet, "x")]
