@@ -35,6 +35,7 @@ class NativeEntry:
     module: Module
     name: str
     chunk: Any
+    from_cache: bool = False
 
 
 @dataclass
@@ -68,11 +69,14 @@ class JIT:
             self.refuse(chunk, str(e))
             return
         ms = (time.perf_counter() - t0) * 1000
-        self.compile_ms[entry.name] = ms
         self.entries[id(chunk)] = entry
         chunk.tier_state = entry
         sig = ", ".join(TYPE_OF[t] for t in types)
-        self.say(f"compiled {chunk.name}({sig}) in {ms:.1f} ms")
+        if entry.from_cache:
+            self.say(f"cache hit {chunk.name}({sig}): loaded in {ms:.1f} ms")
+        else:
+            self.compile_ms[entry.name] = ms
+            self.say(f"compiled {chunk.name}({sig}) in {ms:.1f} ms")
 
     def try_call(self, fn: Closure, args: list) -> tuple[bool, Any]:
         entry: NativeEntry = fn.chunk.tier_state
@@ -111,9 +115,35 @@ class JIT:
         self.say(f"invalidated {entry.name}: {reason}")
 
     def compile(self, fn: Closure, types: tuple[type, ...]) -> NativeEntry:
+        """Native code for `fn` at these argument types: from the disk cache, else lifted and lowered."""
+        from ruff import jit_cache
+        from ruff.backend import jit as backend
+
+        type_names = tuple(TYPE_OF[t] for t in types)
+        key = jit_cache.cache_key(fn.chunk, fn.module, type_names, "|".join(backend.host_cpu()))
+        cached = jit_cache.load(key)
+        if cached is not None:
+            try:
+                native = load_object(cached.obj, [tuple(s[:2]) + (tuple(s[2]),) + tuple(s[3:]) for s in cached.meta["signatures"]])
+                entry = self.entry(fn, types, native, cached.meta["root"], cached.meta["returns"], cached.meta["deps"])
+                entry.from_cache = True
+                return entry
+            except Exception:  # a damaged entry: compile again
+                jit_cache.discard(key)
+        native, root, ret, deps, obj, signatures = self.compile_fresh(fn, types)
+        jit_cache.store(key, obj, {"root": root, "returns": ret, "deps": sorted(deps), "signatures": signatures})
+        return self.entry(fn, types, native, root, ret, deps)
+
+    def entry(self, fn: Closure, types: tuple[type, ...], native: Any, root: str, ret: str, deps: Any) -> NativeEntry:
+        function = native[root]
+        function.module.depth_limit = NATIVE_DEPTH_LIMIT
+        box = {"int": int, "float": float, "bool": bool}[ret]
+        return NativeEntry(types, function, box, frozenset(deps), fn.module, fn.chunk.name, fn.chunk)
+
+    def compile_fresh(self, fn: Closure, types: tuple[type, ...]) -> tuple:
         from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
 
-        from ruff.backend.jit import compile_module
+        from ruff.backend.jit import _signatures, compile_module, emit_object
         from ruff.dialects import ruff as R
         from ruff.dialects.lift import LiftRefused, lift_chunk
         from ruff.passes import run_pipeline
@@ -150,22 +180,38 @@ class JIT:
             raise Refusal(failures.data[0].data.split(": ", 1)[-1])
         twins = [f for f in ir.ops if isinstance(f, R.FuncOp) and "specialized_for" in f.attributes]
         native_ir = ModuleOp([f.clone() for f in twins])
+        root_twin = next(f for f in twins if f.lifted_from and f.lifted_from.data == root_chunk.name
+                         and tuple(a.data for a in f.attributes["specialized_for"].data) == tuple(TYPE_OF[t] for t in types))
+        root, ret = root_twin.sym_name.data, root_twin.attributes["returns"].data
         try:
             run_pipeline(native_ir, "lower-to-llvm")
             native = compile_module(native_ir)
+            obj, signatures = emit_object(native_ir), _signatures(native_ir)
         except Exception as e:
             raise Refusal(f"lowering failed: {e}") from None
-        root_twin = next(f for f in twins if f.lifted_from and f.lifted_from.data == root_chunk.name
-                         and tuple(a.data for a in f.attributes["specialized_for"].data) == tuple(TYPE_OF[t] for t in types))
-        ret = root_twin.attributes["returns"].data
-        box = {"int": int, "float": float, "bool": bool}[ret]
-        function = native[root_twin.sym_name.data]
-        function.module.depth_limit = 50_000
-        return NativeEntry(types, function, box, frozenset(deps), module, root_chunk.name, root_chunk)
+        return native, root, ret, deps, obj, signatures
 
 
 class Refusal(Exception):
     pass
+
+
+# The baseline executor's frame limit: native recursion stops no later than the baseline would.
+NATIVE_DEPTH_LIMIT = 50_000
+
+
+def load_object(obj: bytes, signatures: list) -> Any:
+    """A NativeModule from a cached object file (llvmlite only: no xDSL)."""
+    import llvmlite.binding as llb
+
+    from ruff.backend.jit import NativeModule, create_target_machine
+
+    tm = create_target_machine(3, jit=True)
+    mod = llb.parse_assembly("")
+    engine = llb.create_mcjit_compiler(mod, tm)
+    engine.add_object_file(llb.ObjectFileRef.from_data(obj))
+    engine.finalize_object()
+    return NativeModule(engine, mod, signatures, "")
 
 
 def attach_jit(vm: Any, options: Any) -> JIT:

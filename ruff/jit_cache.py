@@ -1,0 +1,121 @@
+"""On-disk cache of native code, so a second run of a program neither lowers nor imports xDSL.
+
+An entry is keyed by everything the code depends on: the bytecode and constants of the compiled
+function and of every global function it calls directly, the argument types, the compiler version and
+the host CPU. It holds the object file LLVM produced and a small JSON description (symbols, types,
+dependencies). Entries are written to a temporary file and renamed into place, so concurrent runs never
+see half an entry; an entry that does not load is deleted and compiled again.
+
+Location: $RUFF_CACHE_DIR, else $XDG_CACHE_HOME/ruff-xdsl, else ~/.cache/ruff-xdsl. RUFF_JIT_CACHE=0
+turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ruff.frontend.bytecode import Chunk
+from ruff.runtime.values import Closure, Module
+
+COMPILER_VERSION = "ruff-jit-1"
+
+
+def cache_dir() -> Optional[str]:
+    if os.environ.get("RUFF_JIT_CACHE", "") == "0":
+        return None
+    base = os.environ.get("RUFF_CACHE_DIR")
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        base = os.path.join(xdg, "ruff-xdsl")
+    return base
+
+
+def dependency_chunks(root: Chunk, module: Module) -> list[tuple[str, Chunk]]:
+    """The root chunk and the chunks of the module's global functions it (transitively) loads by name."""
+    out: list[tuple[str, Chunk]] = [("", root)]
+    seen = {id(root)}
+    i = 0
+    while i < len(out):
+        chunk = out[i][1]
+        i += 1
+        for ins in chunk.code:
+            if ins.op.name == "LoadGlobal":
+                value = module.globals.get(ins.arg)
+                if type(value) is Closure and value.module is module and id(value.chunk) not in seen:
+                    seen.add(id(value.chunk))
+                    out.append((ins.arg, value.chunk))
+    return out
+
+
+def _chunk_text(chunk: Chunk) -> str:
+    consts = [c.name if isinstance(c, Chunk) else f"{type(c).__name__}:{c!r}" for c in chunk.constants]
+    code = [(i.op.name, repr(i.arg), i.line) for i in chunk.code]
+    return repr((chunk.name, chunk.params, chunk.num_locals, code, consts))
+
+
+def cache_key(root: Chunk, module: Module, types: tuple[str, ...], host: str) -> str:
+    h = hashlib.sha256()
+    h.update(f"{COMPILER_VERSION}|{host}|{types}".encode())
+    for name, chunk in dependency_chunks(root, module):
+        h.update(name.encode() + b"\0" + _chunk_text(chunk).encode())
+    return h.hexdigest()
+
+
+@dataclass
+class CachedEntry:
+    obj: bytes
+    meta: dict[str, Any]
+
+
+def load(key: str) -> Optional[CachedEntry]:
+    base = cache_dir()
+    if base is None:
+        return None
+    obj_path, meta_path = os.path.join(base, key + ".o"), os.path.join(base, key + ".json")
+    try:
+        with open(meta_path, encoding="utf-8") as f:
+            meta = json.load(f)
+        with open(obj_path, "rb") as f:
+            obj = f.read()
+        # LLVM crashes on a damaged object file rather than failing: check it before anyone loads it.
+        if meta.get("version") != COMPILER_VERSION or meta.get("sha256") != hashlib.sha256(obj).hexdigest():
+            raise ValueError("stale or damaged entry")
+        return CachedEntry(obj, meta)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, json.JSONDecodeError):
+        discard(key)
+        return None
+
+
+def store(key: str, obj: bytes, meta: dict[str, Any]) -> None:
+    base = cache_dir()
+    if base is None:
+        return
+    try:
+        os.makedirs(base, exist_ok=True)
+        meta = {**meta, "version": COMPILER_VERSION, "sha256": hashlib.sha256(obj).hexdigest()}
+        # Object first, description last: an entry counts only once its .json exists.
+        for suffix, data in ((".o", obj), (".json", json.dumps(meta).encode())):
+            fd, tmp = tempfile.mkstemp(dir=base, prefix=key, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, os.path.join(base, key + suffix))
+    except OSError:
+        pass  # a read-only or full disk only costs the next run a compile
+
+
+def discard(key: str) -> None:
+    base = cache_dir()
+    if base is None:
+        return
+    for suffix in (".json", ".o"):
+        try:
+            os.remove(os.path.join(base, key + suffix))
+        except OSError:
+            pass
