@@ -495,7 +495,6 @@ class Lifter:
                 xb.add_op(R.ReturnOp(value(term[1])))
             elif kind == "throw":
                 xb.add_op(R.ThrowOp(value(term[1]), term[2]))
-                xb.add_op(R.ReturnOp(undef_op.result))
         if not undef_op.result.uses:
             entry.erase_op(undef_op)
         region = Region([entry] + [xblocks[b.id] for b in order])

@@ -292,8 +292,10 @@ class VM:
                         chunk = fn.chunk
                         chunk.calls += 1
                         if chunk.calls == self.hot_at:
+                            frame.ip = ip
                             self.jit.hot(fn, args)
                         if chunk.tier_state is not None:
+                            frame.ip = ip
                             handled, result = self.jit.try_call(fn, args)
                             if handled:
                                 push(result)
