@@ -85,8 +85,27 @@ def format_runtime_error(err: RuffError, sources: dict[str, str]) -> str:
             source = ""
     text = format_diagnostic(err.message, filename, source, err.line, err.col)
     if err.stack:
-        text += "\nstack (innermost first):\n" + "\n".join(f"  at {entry}" for entry in err.stack)
+        text += "\nstack (innermost first):\n" + "\n".join(stack_lines(err.stack))
     return text
+
+
+def stack_lines(stack: list[str], repeats_shown: int = 3, limit: int = 40) -> list[str]:
+    """`at fn (file:line)` lines; runs of one repeated frame (deep recursion) are folded into a count."""
+    lines: list[str] = []
+    i = 0
+    while i < len(stack):
+        j = i
+        while j < len(stack) and stack[j] == stack[i]:
+            j += 1
+        run = j - i
+        lines.extend(f"  at {stack[i]}" for _ in range(min(run, repeats_shown)))
+        if run > repeats_shown:
+            lines.append(f"  ... the frame above repeated {run - repeats_shown} more times")
+        i = j
+    if len(lines) > limit:
+        hidden = len(lines) - limit
+        lines = lines[: limit - 5] + [f"  ... {hidden} more lines"] + lines[-5:]
+    return lines
 
 
 def make_vm(options: RunOptions, write: Any = None) -> Any:

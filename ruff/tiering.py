@@ -23,7 +23,17 @@ from typing import Any, Optional
 from ruff.runtime.values import Closure, Module
 
 TYPE_OF = {int: "int", float: "float", bool: "bool"}
-PIPELINE = "specialize-types,unbox-returns,canonicalize,cse,dce"
+# The default pipeline; RUFF_JIT_DISABLE=inline,tailrec-to-loop,... drops passes (for the ablation in bench/).
+PIPELINE = ("specialize-types", "unbox-returns", "canonicalize", "tailrec-to-loop", "inline", "canonicalize", "cse",
+            "dce")
+OPTIONAL_PASSES = {"unbox-returns", "tailrec-to-loop", "inline", "canonicalize", "cse", "dce"}
+
+
+def pipeline() -> str:
+    import os
+
+    disabled = {p.strip() for p in os.environ.get("RUFF_JIT_DISABLE", "").split(",") if p.strip()}
+    return ",".join(p for p in PIPELINE if p not in (disabled & OPTIONAL_PASSES))
 
 
 @dataclass
@@ -120,7 +130,7 @@ class JIT:
         from ruff.backend import jit as backend
 
         type_names = tuple(TYPE_OF[t] for t in types)
-        key = jit_cache.cache_key(fn.chunk, fn.module, type_names, "|".join(backend.host_cpu()))
+        key = jit_cache.cache_key(fn.chunk, fn.module, type_names, "|".join(backend.host_cpu()) + "|" + pipeline())
         cached = jit_cache.load(key)
         if cached is not None:
             try:
@@ -172,7 +182,7 @@ class JIT:
         root.attributes["arg_types"] = ArrayAttr([StringAttr(TYPE_OF[t]) for t in types])
         ir = ModuleOp(funcs)
         try:
-            run_pipeline(ir, PIPELINE)
+            run_pipeline(ir, pipeline())
         except Exception as e:  # a pass failing on odd input must not take the program down
             raise Refusal(f"pipeline failed: {e}") from None
         failures = ir.attributes.get("specialize_failures")

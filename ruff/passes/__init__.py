@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 RUFF_PASSES: dict[str, str] = {
     "lower-to-llvm": "LowerToLLVMPass",
     "specialize-types": "SpecializeTypesPass",
-    # "inline": "InlinePass",
-    # "tailrec-to-loop": "TailRecToLoopPass",
+    "inline": "InlinePass",
+    "tailrec-to-loop": "TailRecToLoopPass",
     "unbox-returns": "UnboxReturnsPass",
 }
 

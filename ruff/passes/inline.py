@@ -1,0 +1,87 @@
+"""inline: calls to small known functions are replaced by a copy of the callee's body.
+
+Only `ruff.call_direct` is inlined: its target is fixed at compile time (a global call became direct in
+specialize-types, and rebinding that global throws the native code away), so inlining keeps the
+invalidation rule. The callee's operations keep their `line` properties, so an error inside inlined code
+names the same source line as it would in the callee.
+
+Options: `budget` — callees with at most this many operations are inlined (default 40);
+`depth` — a recursive call is inlined at most this many times into one function (default 1), which
+unrolls recursion a little without growing the code without bound.
+
+The call's block is split: the operations after the call move to a continuation block whose argument
+is the call's result; every `ruff.return` of the copy becomes a branch to that continuation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import cf
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Block
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+
+from ruff.dialects import ruff as R
+
+
+def size(func: R.FuncOp) -> int:
+    return sum(1 for _ in func.walk()) - 1
+
+
+@dataclass(frozen=True)
+class InlinePass(ModulePass):
+    name = "inline"
+
+    budget: int = 40
+    depth: int = 1
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        funcs = {f.sym_name.data: f for f in op.ops if isinstance(f, R.FuncOp)}
+        # Snapshot the callees first, so that inlining into a function does not feed on its own result.
+        originals = {name: f.clone() for name, f in funcs.items() if not f.is_declaration and size(f) <= self.budget}
+        for func in funcs.values():
+            if R.VALUE in func.function_type.outputs.data:
+                continue  # boxed entry points stay calls: they are what the baseline sees
+            for _ in range(self.depth):
+                calls = [c for c in func.walk() if isinstance(c, R.CallDirectOp)
+                         and c.callee.root_reference.data in originals]
+                if not calls:
+                    break
+                for call in calls:
+                    inline_call(call, originals[call.callee.root_reference.data])
+
+
+def inline_call(call: R.CallDirectOp, callee: R.FuncOp) -> None:
+    block = call.parent_block()
+    region = block.parent
+    assert block is not None and region is not None
+    # Continuation: everything after the call, receiving the results as block arguments.
+    cont = Block(arg_types=[r.type for r in call.results])
+    region.insert_block_after(cont, block)
+    after = []
+    op = call.next_op
+    while op is not None:
+        after.append(op)
+        op = op.next_op
+    for o in after:
+        o.detach()
+        cont.add_op(o)
+    for res, arg in zip(call.results, cont.args):
+        res.replace_all_uses_with(arg)
+    # A fresh copy of the callee's blocks, its arguments bound to the call's operands.
+    body = callee.clone().body
+    copies = list(body.blocks)
+    anchor = block
+    for b in copies:
+        body.detach_block(b)
+        region.insert_block_after(b, anchor)
+        anchor = b
+    for b in copies:
+        ret = b.last_op
+        if isinstance(ret, R.ReturnOp):
+            Rewriter.replace_op(ret, cf.BranchOp(cont, *ret.arguments))
+    Rewriter.insert_op(cf.BranchOp(copies[0], *call.args), InsertPoint.after(call))
+    Rewriter.erase_op(call)

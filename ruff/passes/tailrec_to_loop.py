@@ -1,0 +1,61 @@
+"""tailrec-to-loop: a function's calls to itself in tail position become a jump back to its start.
+
+    %r = ruff.call_direct @f(%a, %b) : (i64, i64) -> i64
+    ruff.return %r : i64
+becomes
+    cf.br ^loop(%a, %b : i64, i64)
+
+where ^loop is the old entry block (now reached from a new, empty entry block), so the parameters turn
+into the loop's block arguments. A call whose result is used for anything but being returned (fib's two
+calls, `n * fact(n - 1)`) is not a tail call and is left alone. Functions with boxed `!ruff.value`
+results are left alone too: their returns go back to the baseline executor.
+"""
+
+from __future__ import annotations
+
+from xdsl.context import Context
+from xdsl.dialects import cf
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Block
+from xdsl.passes import ModulePass
+from xdsl.rewriter import Rewriter
+
+from ruff.dialects import ruff as R
+
+
+def tail_calls(func: R.FuncOp) -> list[R.CallDirectOp]:
+    name = func.sym_name.data
+    found = []
+    for block in func.body.blocks:
+        ret = block.last_op
+        if not isinstance(ret, R.ReturnOp) or len(ret.arguments) != 1:
+            continue
+        call = ret.prev_op
+        if (isinstance(call, R.CallDirectOp) and call.callee.root_reference.data == name
+                and ret.arguments[0] is call.results[0] and call.results[0].has_one_use()):
+            found.append(call)
+    return found
+
+
+class TailRecToLoopPass(ModulePass):
+    name = "tailrec-to-loop"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for func in op.ops:
+            if isinstance(func, R.FuncOp) and R.VALUE not in func.function_type.outputs.data:
+                self.rewrite(func)
+
+    def rewrite(self, func: R.FuncOp) -> None:
+        calls = tail_calls(func)
+        if not calls:
+            return
+        body = func.body
+        header = body.blocks.first
+        entry = Block(arg_types=[a.type for a in header.args])
+        entry.add_op(cf.BranchOp(header, *entry.args))
+        body.insert_block_before(entry, header)
+        for call in calls:
+            ret = call.next_op
+            jump = cf.BranchOp(header, *call.args)
+            Rewriter.replace_op(ret, jump)
+            Rewriter.erase_op(call)
