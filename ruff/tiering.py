@@ -24,8 +24,8 @@ from ruff.runtime.values import Closure, Module
 
 TYPE_OF = {int: "int", float: "float", bool: "bool"}
 # The default pipeline; RUFF_JIT_DISABLE=inline,tailrec-to-loop,... drops passes (for the ablation in bench/).
-PIPELINE = ("specialize-types", "unbox-returns", "canonicalize", "tailrec-to-loop", "inline", "canonicalize", "cse",
-            "dce")
+PIPELINE = ("specialize-types", "unbox-returns", "canonicalize", "tailrec-to-loop", "inline{depth=3 budget=60}",
+            "canonicalize", "cse", "dce")
 OPTIONAL_PASSES = {"unbox-returns", "tailrec-to-loop", "inline", "canonicalize", "cse", "dce"}
 
 
@@ -33,7 +33,7 @@ def pipeline() -> str:
     import os
 
     disabled = {p.strip() for p in os.environ.get("RUFF_JIT_DISABLE", "").split(",") if p.strip()}
-    return ",".join(p for p in PIPELINE if p not in (disabled & OPTIONAL_PASSES))
+    return ",".join(p for p in PIPELINE if p.split("{")[0] not in (disabled & OPTIONAL_PASSES))
 
 
 @dataclass
