@@ -1,0 +1,47 @@
+"""The programs in examples/ run and print what they should, with and without the native tier."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+INVENTORY = """sold 20 x widget
+restocked 8 x doohickey
+audit: 3 items
+cannot sell 1 x gizmo: unknown item
+rejected: restock amount must be positive, got -3
+widget: 100 in stock, 212.50 total
+gadget: 12 in stock, 227.89 total
+doohickey: 8 in stock, 6.00 total
+grand total: 446.39
+low stock: [gadget, doohickey]
+"""
+
+
+def ruff(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ruff", "run", *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("flags", [["--no-jit"], ["--jit-threshold", "0"]])
+def test_inventory(flags: list[str]) -> None:
+    proc = ruff(*flags, str(EXAMPLES / "inventory.ruff"))
+    assert (proc.returncode, proc.stdout) == (0, INVENTORY), proc.stderr
+
+
+def test_hello() -> None:
+    proc = ruff(str(EXAMPLES / "hello.ruff"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "Hello, Ruff!"
+    assert proc.stdout.splitlines()[-1] == 'scores: {"Ada": 36, "Grace": 41} total: 77'
+
+
+def test_fib_goes_native() -> None:
+    proc = ruff(str(EXAMPLES / "fib.ruff"), "--jit-log")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "fib(30) = 832040"
+    assert "[jit] compiled fib(int)" in proc.stderr or "[jit] cache hit fib(int)" in proc.stderr
