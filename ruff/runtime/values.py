@@ -207,6 +207,8 @@ def truthy(v: Any) -> bool:
         return True
     if t is int or t is float or t is str or t is list or t is dict:
         return bool(v)
+    if hasattr(v, "ruff_to_list"):  # lazy arrays (range): empty is falsey like []
+        return len(v) > 0
     return True
 
 
@@ -221,6 +223,12 @@ def _float_eq(a: float, b: float) -> bool:
 
 def values_equal(a: Any, b: Any) -> bool:
     ta, tb = type(a), type(b)
+    if ta is not tb:
+        # A lazy array (range) equals the array it stands for.
+        if hasattr(a, "ruff_to_list"):
+            a, ta = a.ruff_to_list(), list
+        if hasattr(b, "ruff_to_list"):
+            b, tb = b.ruff_to_list(), list
     if ta is int and tb is int:
         return a == b
     if (ta is int or ta is float) and (tb is int or tb is float):

@@ -462,7 +462,8 @@ class VM:
             push(d)
         elif o is Op.SpreadArray:
             value = pop()
-            if not isinstance(value, (list, tuple, str, range)) and not hasattr(value, "__next__"):
+            if not isinstance(value, (list, str)) and not hasattr(value, "__next__") \
+                    and not hasattr(value, "ruff_to_list"):
                 raise RuffError(f"Cannot spread {type_name(value)} into an array")
             stack[-1].extend(value)
         elif o is Op.ArrayPush:
@@ -869,6 +870,8 @@ def match_pattern(p: MatchPat, v: Any, bound: list) -> bool:
             return all(match_pattern(sp, x, bound) for sp, x in zip(p.subpatterns, v.values))
         return False
     if kind == "array":
+        if hasattr(v, "ruff_to_list"):
+            v = v.ruff_to_list()
         if type(v) is not list:
             return False
         n = len(p.subpatterns)

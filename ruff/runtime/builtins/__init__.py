@@ -9,22 +9,43 @@
 
 Each area lives in its own module (core, math, strings, arrays, dicts, collections, json, io,
 system, regex, random, format, iterators); each registers `fn(rt, args)` functions in a Registry.
+json, io, system, regex and random are imported on the first call of one of their builtins
+(LAZY_MODULES); until then their Builtin objects hold a loader that swaps in the real function.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, Callable, Optional
 
 from ruff.runtime.values import Builtin, EnumValue
-from ruff.runtime.builtins import (
-    arrays, collections, core, dicts, format, io, iterators, json, math, random, regex, strings, system,
-)
+from ruff.runtime.builtins import arrays, collections, core, dicts, format, iterators, math, strings
 from ruff.runtime.builtins._util import arity_error
 from ruff.runtime.builtins.collections import RuffQueue, RuffSet, RuffStack
 from ruff.runtime.builtins.core import ExitProgram
 from ruff.runtime.builtins.iterators import RuffIterator, RuffRange
 
-_MODULES = (core, math, strings, format, arrays, dicts, collections, json, io, system, regex, random, iterators)
+_MODULES = (core, math, strings, format, arrays, dicts, collections, iterators)
+
+# Modules loaded on the first call of one of their builtins (keeps interpreter start-up short).
+# The names must match each module's registry exactly (tests/unit/test_builtins_core.py checks).
+LAZY_MODULES: dict[str, tuple[str, ...]] = {
+    "json": ("parse_json", "json_parse", "to_json", "json_stringify", "to_json_pretty", "parse_csv",
+             "to_csv", "parse_toml", "to_toml", "encode_base64", "decode_base64"),
+    "io": ("read_file", "read_file_sync", "read_file_lossy", "read_lines", "write_file", "write_file_sync",
+           "append_file", "file_exists", "list_dir", "create_dir", "file_size", "delete_file",
+           "rename_file", "copy_file", "join_path", "path_join", "dirname", "basename", "path_extension",
+           "path_exists", "path_absolute", "path_is_dir", "path_is_file", "path_is_symlink", "os_getcwd",
+           "cwd", "os_chdir", "os_rmdir"),
+    "system": ("env", "env_or", "env_int", "env_float", "env_bool", "env_required", "env_set", "env_list",
+               "os_environ", "args", "now", "now_unix", "now_utc_seconds", "now_utc", "current_timestamp",
+               "time", "performance_now", "time_us", "time_ns", "sleep", "format_duration", "elapsed",
+               "format_date", "parse_date", "execute", "execute_status", "spawn_process"),
+    "regex": ("regex_match", "regex_test", "regex_find_all", "regex_replace", "regex_split",
+              "regex_captures"),
+    "random": ("random", "random_int", "random_float", "random_choice", "shuffle", "random_id", "uuid_v4",
+               "set_random_seed", "random_seed", "clear_random_seed"),
+}
 
 _FUNCTIONS: dict[str, Callable[[Any, list], Any]] = {}
 for _m in _MODULES:
@@ -32,6 +53,32 @@ for _m in _MODULES:
 
 BUILTINS: dict[str, Builtin] = {name: Builtin(name, fn) for name, fn in _FUNCTIONS.items()}
 CONSTANTS: dict[str, Any] = dict(math.CONSTANTS)
+
+
+def load_module(modname: str) -> Any:
+    """Import a lazily loaded area and point its Builtin objects at the real functions."""
+    mod = importlib.import_module(f"ruff.runtime.builtins.{modname}")
+    for name, fn in mod.reg.functions.items():
+        b = BUILTINS.get(name)
+        if b is None:
+            BUILTINS[name] = Builtin(name, fn)
+        else:
+            b.fn = fn
+        _FUNCTIONS[name] = fn
+    return mod
+
+
+def _lazy(modname: str, name: str) -> Callable[[Any, list], Any]:
+    def first_call(rt: Any, args: list) -> Any:
+        load_module(modname)
+        return BUILTINS[name].fn(rt, args)
+
+    return first_call
+
+
+for _modname, _names in LAZY_MODULES.items():
+    for _name in _names:
+        BUILTINS[_name] = Builtin(_name, _lazy(_modname, _name))
 
 
 # ----------------------------------------------------------------------------- method-only helpers
@@ -87,7 +134,7 @@ _EXTRA: dict[str, Callable[[Any, list], Any]] = {
 
 
 def _method_builtin(name: str) -> Builtin:
-    if name in _FUNCTIONS:
+    if name in BUILTINS:
         return BUILTINS[name]
     fn = _EXTRA[name]
     shown = name.lstrip("_")

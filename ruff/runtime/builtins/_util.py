@@ -377,6 +377,12 @@ def format_debug(v: Any) -> str:
         return f"NativeFunction({v.name})"
     if t is Closure or t is BoundMethod or t is VariantConstructor:
         return "Function"
+    kind = getattr(v, "ruff_type_name", "")
+    if kind == "array" and hasattr(v, "ruff_to_list"):
+        return format_debug(v.ruff_to_list())
+    if kind in ("set", "queue", "stack"):
+        inner = ", ".join(format_debug(x) for x in v.items)
+        return {"set": "Set{%s}", "queue": "Queue[%s]", "stack": "Stack[%s]"}[kind] % inner
     custom = getattr(v, "ruff_debug", None)
     if custom is not None:
         return custom()

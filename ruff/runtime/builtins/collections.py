@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator
 
 from ruff.runtime.builtins._util import (
-    Registry, arity_error, as_list, check_arity, check_arity_range, hash_key, iter_values, type_error,
+    Registry, as_list, check_arity, check_arity_range, hash_key, iter_values, type_error,
 )
 
 

@@ -24,12 +24,9 @@ import re
 import sys
 from typing import Any
 
-from ruff.runtime.values import (
-    I64_MAX, I64_MIN, BoundMethod, Builtin, Closure, EnumValue, ErrorObject, RuffError, StructInstance,
-    StructType, VariantConstructor, display, format_float, truthy,
-)
+from ruff.runtime.values import I64_MAX, I64_MIN, EnumValue, ErrorObject, RuffError, display, format_float, truthy
 from ruff.runtime.builtins._util import (
-    Registry, arity_error, check_arity, check_arity_range, equal, format_debug, hash_key, int_arg,
+    Registry, arity_error, check_arity, check_arity_range, equal, format_debug, hash_key,
     is_callable, type_error, type_name_of, value_debug,
 )
 from ruff.runtime.builtins.iterators import RuffIterator, RuffRange

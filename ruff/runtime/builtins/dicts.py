@@ -11,7 +11,7 @@ from typing import Any
 
 from ruff.runtime.values import display
 from ruff.runtime.builtins._util import (
-    Registry, arity_error, check_arity, check_arity_range, dict_arg, dict_key, type_error,
+    Registry, arity_error, check_arity, dict_arg, dict_key, type_error,
 )
 
 reg = Registry()

@@ -3,7 +3,7 @@
 - `%s` shows any value as print does; `%d` an integer (floats truncate, bools are 1/0);
   `%f` a float in its shortest round-trip form (as the reference) unless a precision is given;
   `%%` is a literal percent. Flags, width and precision work as in C: `%-8s`, `%05d`, `%.2f`, `%+d`.
-  Also `%x`/`%X`/`%o`/`%b` (integers) and `%e` (floats).
+  Only these three conversions exist (as in the reference), so "50%off" stays literal.
 - `{}` takes the next argument, shown as print does (the reference documents
   `format("{}-{}", ["a", 1])`: a single array argument is spread over two or more placeholders).
 - A `%` not followed by a conversion stays literal; extra arguments are ignored; a missing one is
@@ -21,7 +21,7 @@ from ruff.runtime.builtins._util import Registry, check_min_arity, type_error, t
 
 reg = Registry()
 
-_SPEC = re.compile(r"%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifxXobeE%])|\{\}")
+_SPEC = re.compile(r"%([-+0]*)(\d*)(?:\.(\d+))?([sdf%])|\{\}")
 
 
 def _as_int(v: Any, conv: str) -> int:
@@ -77,17 +77,9 @@ def format_one(flags: str, width: str, prec: str, conv: str, v: Any) -> str:
         if prec:
             text = text[: int(prec)]
         return _pad(text, flags, width, False)
-    if conv in "di":
+    if conv == "d":
         n = _as_int(v, conv)
         return _pad(_sign(flags, n < 0) + str(abs(n)), flags, width, True)
-    if conv in "xXob":
-        n = _as_int(v, conv)
-        body = format(abs(n), {"x": "x", "X": "X", "o": "o", "b": "b"}[conv])
-        if "#" in flags and conv != "X":
-            body = {"x": "0x", "o": "0o", "b": "0b"}[conv] + body
-        elif "#" in flags:
-            body = "0X" + body
-        return _pad(_sign(flags, n < 0) + body, flags, width, True)
     if conv == "f":
         x = _as_float(v, conv)
         if x != x or x in (float("inf"), float("-inf")):
@@ -99,11 +91,6 @@ def format_one(flags: str, width: str, prec: str, conv: str, v: Any) -> str:
             body = format_float(abs(x))
         negative = math.copysign(1.0, x) < 0
         return _pad(_sign(flags, negative) + body, flags, width, True)
-    if conv in "eE":
-        x = _as_float(v, conv)
-        p = int(prec) if prec else 6
-        body = f"{abs(x):.{p}{conv}}"
-        return _pad(_sign(flags, x < 0) + body, flags, width, True)
     raise RuffError(f"format() unknown placeholder %{conv}")
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from ruff.runtime.values import RuffError
 from ruff.runtime.builtins._util import (
-    Registry, check_arity, check_arity_range, check_min_arity, python_error_text, str_arg, type_error,
+    Registry, check_arity, check_arity_range, check_min_arity, python_error_text, type_error,
 )
 
 reg = Registry()

@@ -13,7 +13,7 @@ from typing import Any
 
 from ruff.runtime.values import I64_MAX, I64_MIN, EnumValue, RuffError, StructInstance, format_float
 from ruff.runtime.builtins._util import (
-    Registry, check_arity, check_arity_range, str_arg, type_error, type_name_of,
+    Registry, check_arity, str_arg, type_error, type_name_of,
 )
 
 reg = Registry()
@@ -212,7 +212,8 @@ def parse_csv(rt: Any, args: list) -> list:
         if not row:
             continue
         if len(row) != len(header):
-            raise RuffError(f"CSV parse error: found record with {len(row)} fields, but the previous record has {len(header)} fields")
+            raise RuffError(f"CSV parse error: found record with {len(row)} fields, "
+                            f"but the header has {len(header)} fields")
         out.append({h: _csv_cell(c) for h, c in zip(header, row)})
     return out
 

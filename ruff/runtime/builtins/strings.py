@@ -13,7 +13,7 @@ from typing import Any
 
 from ruff.runtime.values import RuffError, display
 from ruff.runtime.builtins._util import (
-    Registry, arity_error, as_list, check_arity, check_arity_range, equal, int_arg, str_arg, type_error,
+    Registry, arity_error, as_list, check_arity_range, equal, int_arg, str_arg, type_error,
 )
 from ruff.runtime.builtins.iterators import RuffRange
 

@@ -3,8 +3,9 @@
 env(name) is "" for an unset variable (env_or gives a default, env_required fails); args() is the
 script's own arguments (after the script path); now() is Unix time in whole seconds, as a float
 (the reference's `timestamp() as f64`; use performance_now() for timing);
-current_timestamp()/time() are Unix milliseconds (int); performance_now() is milliseconds since
-the program started (float); time_us()/time_ns() are micro/nanoseconds since start (whole floats);
+current_timestamp()/time() are Unix milliseconds (int); performance_now() is milliseconds (float)
+since this module loaded, i.e. the first clock call, as the reference's OnceLock start;
+time_us()/time_ns() are micro/nanoseconds on the same clock (whole floats);
 sleep(ms) pauses. execute(cmd) runs a shell command and returns its stdout (failing on a non-zero
 exit); execute_status(cmd)/spawn_process([argv...]) return a dict with exitcode, stdout, stderr,
 success.
