@@ -36,10 +36,12 @@ builtin.module {
 }
 
 // CHECK-LABEL: ruff.func @fib__i
-// CHECK:         %[[A:.*]] = ruff.isub %[[N:.*]], %{{.*}} line 7 : i64
-// CHECK-NEXT:    %[[B:.*]] = ruff.constant 2 : i64
-// CHECK-NEXT:    %[[C:.*]] = arith.cmpi slt, %[[A]], %[[B]] : i64
-// CHECK:         %{{.*}} = ruff.call_direct @fib__i(%{{.*}}) : (i64) -> i64
+// CHECK:         %[[A:.*]] = ruff.isub %{{.*}}, %{{.*}} line 7 : i64
+// CHECK-NEXT:    cf.br ^[[CALLEE:.*]](%[[A]] : i64)
+// CHECK-NEXT:  ^[[CALLEE]](%[[N1:.*]]: i64):
+// CHECK-NEXT:    %{{.*}} = ruff.constant 2 : i64
+// CHECK-NEXT:    %{{.*}} = arith.cmpi slt, %[[N1]], %{{.*}} : i64
+// CHECK:         ruff.call_direct @fib__i
 // CHECK:         cf.br ^[[JOIN:.*]](%{{.*}} : i64)
 // CHECK:       ^[[JOIN]](%{{.*}}: i64):
 // CHECK:         ruff.iadd %{{.*}}, %{{.*}} line 7 : i64
