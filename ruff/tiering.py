@@ -134,7 +134,8 @@ class JIT:
         cached = jit_cache.load(key)
         if cached is not None:
             try:
-                native = load_object(cached.obj, [tuple(s[:2]) + (tuple(s[2]),) + tuple(s[3:]) for s in cached.meta["signatures"]])
+                native = backend.load_object(cached.obj, [tuple(s[:2]) + (tuple(s[2]),) + tuple(s[3:])
+                                                          for s in cached.meta["signatures"]])
                 entry = self.entry(fn, types, native, cached.meta["root"], cached.meta["returns"], cached.meta["deps"])
                 entry.from_cache = True
                 return entry
@@ -153,7 +154,7 @@ class JIT:
     def compile_fresh(self, fn: Closure, types: tuple[type, ...]) -> tuple:
         from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
 
-        from ruff.backend.jit import _signatures, compile_module, emit_object
+        from ruff.backend.jit import compile_module
         from ruff.dialects import ruff as R
         from ruff.dialects.lift import LiftRefused, lift_chunk
         from ruff.passes import run_pipeline
@@ -196,7 +197,7 @@ class JIT:
         try:
             run_pipeline(native_ir, "lower-to-llvm")
             native = compile_module(native_ir)
-            obj, signatures = emit_object(native_ir), _signatures(native_ir)
+            obj, signatures = native.object_code, native.signatures
         except Exception as e:
             raise Refusal(f"lowering failed: {e}") from None
         return native, root, ret, deps, obj, signatures
@@ -208,20 +209,6 @@ class Refusal(Exception):
 
 # The baseline executor's frame limit: native recursion stops no later than the baseline would.
 NATIVE_DEPTH_LIMIT = 50_000
-
-
-def load_object(obj: bytes, signatures: list) -> Any:
-    """A NativeModule from a cached object file (llvmlite only: no xDSL)."""
-    import llvmlite.binding as llb
-
-    from ruff.backend.jit import NativeModule, create_target_machine
-
-    tm = create_target_machine(3, jit=True)
-    mod = llb.parse_assembly("")
-    engine = llb.create_mcjit_compiler(mod, tm)
-    engine.add_object_file(llb.ObjectFileRef.from_data(obj))
-    engine.finalize_object()
-    return NativeModule(engine, mod, signatures, "")
 
 
 def attach_jit(vm: Any, options: Any) -> JIT:

@@ -1,0 +1,74 @@
+"""The native ABI shared by the lowering (ruff/passes/lower_to_llvm.py) and the JIT (ruff/backend/jit.py).
+
+Deliberately free of heavy imports: the runtime may import NativeError at start-up.
+
+Summary (the full description is at the top of ruff/passes/lower_to_llvm.py):
+  * a native function takes and returns raw values (i64 ↔ int, f64 ↔ float, i1 ↔ bool);
+  * a Ruff runtime error is reported through the module's error-slot globals: ERR_KIND (kind below),
+    ERR_OP (operator below), ERR_LHS / ERR_RHS (operands), ERR_LINE (source line), ERR_FUNC (func id);
+  * the call depth travels as a hidden argument and is checked against DEPTH_LIMIT; STACK_LIMIT is the
+    lowest stack address native code may run at (0 = no check).  Both failures are ERR_STACK
+    ("Stack overflow").
+"""
+
+from __future__ import annotations
+
+ERR_NONE, ERR_OVERFLOW, ERR_DIV_ZERO, ERR_MOD_ZERO, ERR_STACK = 0, 1, 2, 3, 4
+OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_NEG = 1, 2, 3, 4, 5, 6
+OP_SYMBOLS = {OP_ADD: "+", OP_SUB: "-", OP_MUL: "*", OP_DIV: "/", OP_MOD: "%", OP_NEG: "-"}
+
+ERR_KIND = "__ruff_err_kind"
+ERR_OP = "__ruff_err_op"
+ERR_LHS = "__ruff_err_lhs"
+ERR_RHS = "__ruff_err_rhs"
+ERR_LINE = "__ruff_err_line"
+ERR_FUNC = "__ruff_err_func"
+DEPTH_LIMIT = "__ruff_depth_limit"
+STACK_LIMIT = "__ruff_stack_limit"
+STATE_GLOBALS = (ERR_KIND, ERR_OP, ERR_LHS, ERR_RHS, ERR_LINE, ERR_FUNC, DEPTH_LIMIT, STACK_LIMIT)
+
+DEFAULT_DEPTH_LIMIT = 1_000_000
+DEFAULT_SYMBOL_PREFIX = "ruff."
+IMPL_SUFFIX = "$impl"  # the internal body of `<prefix>name` is `<prefix>name$impl`
+
+KIND_NAMES = {
+    ERR_OVERFLOW: "overflow",
+    ERR_DIV_ZERO: "division_by_zero",
+    ERR_MOD_ZERO: "modulo_by_zero",
+    ERR_STACK: "stack_overflow",
+}
+
+
+def error_message(kind: int, op: int, lhs: int, rhs: int) -> str:
+    """The Ruff runtime-error message for an error-slot state (same text as ruff.runtime.ops)."""
+    if kind == ERR_OVERFLOW:
+        if op == OP_NEG:
+            return f"Integer overflow: -{lhs}"
+        return f"Integer overflow: {lhs} {OP_SYMBOLS.get(op, '?')} {rhs}"
+    if kind == ERR_DIV_ZERO:
+        return "Division by zero"
+    if kind == ERR_MOD_ZERO:
+        return "Modulo by zero"
+    if kind == ERR_STACK:
+        return "Stack overflow"
+    return f"Native error {kind}"
+
+
+class NativeError(Exception):
+    """A Ruff runtime error raised inside native code.
+
+    kind: "overflow" | "division_by_zero" | "modulo_by_zero" | "stack_overflow"
+    message: the Ruff message ("Integer overflow: 9223372036854775807 + 1", "Division by zero", ...)
+    line: the source line of the failing operation (0 when unknown)
+    function: the Ruff name of the function that raised (for a stack overflow: where the limit was hit)
+    """
+
+    def __init__(self, kind: str, message: str, line: int = 0, function: str | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.line = line
+        self.function = function
+
+    def __repr__(self) -> str:
+        return f"NativeError({self.kind!r}, {self.message!r}, line={self.line}, function={self.function!r})"

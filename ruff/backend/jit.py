@@ -1,0 +1,322 @@
+"""llvm-dialect ModuleOp → llvmlite → LLVM -O3 (host CPU) → MCJIT → ctypes callables.
+
+    from ruff.backend.jit import compile_module, compile_ruff_module, NativeError
+    native = compile_ruff_module(module)          # ruff dialect in: runs lower-to-llvm first
+    native = compile_module(llvm_module)          # llvm dialect in
+    native["fib"](30)                             # → 832040, or raises NativeError(kind, message)
+    native.functions["fib"].address               # the raw entry point (C ABI, see abi.py)
+
+Each NativeModule owns its own MCJIT engine and its own copy of the error slot and limit globals.
+Native functions are called through ctypes PYFUNCTYPE prototypes, i.e. *with the GIL held*: native code
+never calls back into Python, holding the GIL keeps two Python threads from racing on a module's error
+slot, and it makes calls cheaper.  A native call therefore blocks other Python threads while it runs.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import llvmlite.binding as llb
+
+from ruff.backend import abi
+from ruff.backend.abi import NativeError
+
+# ------------------------------------------------------------------------------------- LLVM set-up
+
+_initialized = False
+
+
+def _init() -> None:
+    global _initialized
+    if not _initialized:
+        llb.initialize_native_target()
+        llb.initialize_native_asmprinter()
+        _initialized = True
+
+
+def host_cpu() -> tuple[str, str]:
+    _init()
+    return llb.get_host_cpu_name(), llb.get_host_cpu_features().flatten()
+
+
+def create_target_machine(opt_level: int = 3, jit: bool = True) -> llb.TargetMachine:
+    """A TargetMachine for the host CPU (a fresh one: an MCJIT engine takes ownership of its own)."""
+    _init()
+    cpu, features = host_cpu()
+    target = llb.Target.from_triple(llb.get_process_triple())
+    return target.create_target_machine(cpu=cpu, features=features, opt=opt_level, codemodel="jitdefault", jit=jit)
+
+
+_TYPE_TO_CTYPE = {"i64": ctypes.c_int64, "f64": ctypes.c_double, "i1": ctypes.c_bool}
+
+
+# ------------------------------------------------------------------------------ xDSL → LLVM IR text
+
+
+def _llvm_ir_text(module: Any, tm: llb.TargetMachine | None = None) -> str:
+    from xdsl.backend.llvm.convert import convert_module
+
+    from llvmlite import ir
+    from xdsl.dialects import llvm as xllvm
+
+    tm = tm or create_target_machine()
+    ir_module = convert_module(module, fallback_target_triple=tm.triple, data_layout=str(tm.target_data))
+    linkage = {op.sym_name.data: op.linkage.linkage.data for op in module.ops if isinstance(op, xllvm.FuncOp)}
+    for g in ir_module.global_values:
+        # xDSL's converter ignores llvm.func linkage: internal bodies must stay internal so that LLVM may
+        # change their calling convention, specialize and drop them.
+        if isinstance(g, ir.Function) and linkage.get(g.name) in ("internal", "private") and g.blocks:
+            g.linkage = linkage[g.name]
+        # xDSL prints an initialized global with external linkage as `external global i64 0`, which
+        # LLVM rejects (`external` means a declaration); an exported definition has no linkage keyword.
+        if isinstance(g, ir.GlobalVariable) and g.linkage == "external" and g.initializer is not None:
+            g.linkage = ""
+    return str(ir_module)
+
+
+def _parse_and_optimize(text: str, tm: llb.TargetMachine, opt_level: int) -> llb.ModuleRef:
+    mod = llb.parse_assembly(text)
+    mod.verify()
+    if opt_level > 0:
+        pto = llb.create_pipeline_tuning_options(speed_level=opt_level)
+        pb = llb.create_pass_builder(tm, pto)
+        pb.getModulePassManager().run(mod, pb)
+    return mod
+
+
+def emit_llvm_ir(module: Any, optimize: bool = False, opt_level: int = 3) -> str:
+    """LLVM IR text of an llvm-dialect ModuleOp (after LLVM's -O<opt_level> pipeline when `optimize`)."""
+    tm = create_target_machine(opt_level, jit=False)
+    text = _llvm_ir_text(module, tm)
+    if not optimize:
+        llb.parse_assembly(text).verify()
+        return text
+    return str(_parse_and_optimize(text, tm, opt_level))
+
+
+def emit_asm(module: Any, opt_level: int = 3) -> str:
+    """Host assembly of an llvm-dialect ModuleOp after LLVM -O<opt_level>."""
+    tm = create_target_machine(opt_level, jit=False)
+    mod = _parse_and_optimize(_llvm_ir_text(module, tm), tm, opt_level)
+    return tm.emit_assembly(mod)
+
+
+def emit_object(module: Any, opt_level: int = 3) -> bytes:
+    """A host object file of an llvm-dialect ModuleOp after LLVM -O<opt_level>, loadable by load_object.
+
+    (compile_module already keeps the object it loaded in `NativeModule.object_code`.)"""
+    tm = create_target_machine(opt_level, jit=True)
+    mod = _parse_and_optimize(_llvm_ir_text(module, tm), tm, opt_level)
+    return tm.emit_object(mod)
+
+
+# ----------------------------------------------------------------------------------- stack bounds
+
+_STACK_MARGIN = 256 * 1024  # bytes kept free below the stack limit for the last frame, signals, Python
+
+
+def _current_thread_stack_limit() -> int:
+    """Lowest safe stack address for native code on the calling thread (0 if unknown: no sp check)."""
+    try:
+        libc = ctypes.CDLL(None)
+        pthread_self = libc.pthread_self
+        pthread_self.restype = ctypes.c_ulong
+        attr = ctypes.create_string_buffer(256)  # pthread_attr_t: 56 bytes on x86-64, 64 on arm64
+        if libc.pthread_getattr_np(ctypes.c_ulong(pthread_self()), attr) != 0:
+            return 0
+        addr, size = ctypes.c_void_p(), ctypes.c_size_t()
+        ok = libc.pthread_attr_getstack(attr, ctypes.byref(addr), ctypes.byref(size)) == 0
+        libc.pthread_attr_destroy(attr)
+        if not ok or not addr.value or size.value <= 2 * _STACK_MARGIN:
+            return 0
+        return addr.value + _STACK_MARGIN
+    except (AttributeError, OSError):
+        return 0
+
+
+_stack_limits: dict[int, int] = {}
+
+
+def thread_stack_limit() -> int:
+    tid = threading.get_ident()
+    limit = _stack_limits.get(tid)
+    if limit is None:
+        limit = _stack_limits[tid] = _current_thread_stack_limit()
+    return limit
+
+
+# ------------------------------------------------------------------------------------ native module
+
+
+@dataclass
+class NativeFunction:
+    """One compiled function: call it like a Python function with int/float/bool arguments."""
+
+    name: str  # the Ruff name
+    symbol: str  # the LLVM symbol
+    arg_types: tuple[str, ...]  # "i64" | "f64" | "i1"
+    result_type: str | None
+    address: int
+    module: "NativeModule" = field(repr=False)
+    cfunc: Any = field(repr=False, default=None)
+
+    def __post_init__(self) -> None:
+        restype = _TYPE_TO_CTYPE[self.result_type] if self.result_type else None
+        proto = ctypes.PYFUNCTYPE(restype, *(_TYPE_TO_CTYPE[t] for t in self.arg_types))  # keeps the GIL
+        self.cfunc = proto(self.address)
+
+    def __call__(self, *args: Any) -> Any:
+        mod = self.module
+        if threading.get_ident() != mod._thread:
+            mod._enter_thread()
+        result = self.cfunc(*args)
+        if mod._kind.value:
+            mod._raise()
+        return result
+
+
+class NativeModule:
+    """The compiled form of one llvm-dialect module (its MCJIT engine, functions and error slot)."""
+
+    def __init__(self, engine: llb.ExecutionEngine, llvm_module: llb.ModuleRef | None, signatures: list[tuple[str, str, tuple[str, ...], str | None, int]], ir_text: str = ""):
+        self.engine = engine
+        self.llvm_module = llvm_module  # owned by the engine (may be an empty module when loaded from an object)
+        self.ir_text = ir_text  # the unoptimized LLVM IR, when known
+        self.signatures = list(signatures)
+        self.object_code: bytes | None = None
+        addr = {g: engine.get_global_value_address(g) for g in abi.STATE_GLOBALS}
+        self._slots = {g: ctypes.c_int64.from_address(a) for g, a in addr.items()}
+        self._kind = self._slots[abi.ERR_KIND]
+        self._thread: int | None = None
+        self.function_ids: dict[int, str] = {}
+        self.functions: dict[str, NativeFunction] = {}
+        for name, symbol, args, result, func_id in signatures:
+            fn = NativeFunction(name, symbol, args, result, engine.get_function_address(symbol), self)
+            self.functions[name] = fn
+            self.function_ids[func_id] = name
+
+    def __getitem__(self, name: str) -> NativeFunction:
+        return self.functions[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.functions
+
+    @property
+    def depth_limit(self) -> int:
+        return self._slots[abi.DEPTH_LIMIT].value
+
+    @depth_limit.setter
+    def depth_limit(self, value: int) -> None:
+        self._slots[abi.DEPTH_LIMIT].value = value
+
+    def _enter_thread(self) -> None:
+        self._thread = threading.get_ident()
+        self._slots[abi.STACK_LIMIT].value = thread_stack_limit()
+
+    def error_state(self) -> dict[str, int]:
+        return {g: s.value for g, s in self._slots.items()}
+
+    def _raise(self) -> None:
+        s = self._slots
+        kind, op, lhs, rhs = s[abi.ERR_KIND].value, s[abi.ERR_OP].value, s[abi.ERR_LHS].value, s[abi.ERR_RHS].value
+        line, func = s[abi.ERR_LINE].value, s[abi.ERR_FUNC].value
+        for g in (abi.ERR_KIND, abi.ERR_OP, abi.ERR_LHS, abi.ERR_RHS, abi.ERR_LINE, abi.ERR_FUNC):
+            s[g].value = 0
+        raise NativeError(
+            abi.KIND_NAMES.get(kind, str(kind)), abi.error_message(kind, op, lhs, rhs), line, self.function_ids.get(func)
+        )
+
+
+def _signatures(module: Any) -> list[tuple[str, str, tuple[str, ...], str | None, int]]:
+    from xdsl.dialects import llvm
+    from xdsl.dialects.builtin import IntegerAttr, StringAttr
+
+    out = []
+    for i, op in enumerate(o for o in module.ops if isinstance(o, llvm.FuncOp) and o.body.blocks):
+        if op.linkage.linkage.data in ("internal", "private"):
+            continue  # not reachable from outside (e.g. the `$impl` bodies)
+        ft = op.function_type
+        args = tuple(str(t) for t in ft.inputs.data)
+        res = None if isinstance(ft.output, llvm.LLVMVoidType) else str(ft.output)
+        if any(t not in _TYPE_TO_CTYPE for t in (*args, *([res] if res else []))):
+            continue  # not callable from Python with scalars
+        ruff_name = op.attributes.get("ruff.name")
+        func_id = op.attributes.get("ruff.func_id")
+        name = ruff_name.data if isinstance(ruff_name, StringAttr) else op.sym_name.data
+        out.append((name, op.sym_name.data, args, res, func_id.value.data if isinstance(func_id, IntegerAttr) else -1 - i))
+    return out
+
+
+@dataclass
+class CompileStats:
+    convert_s: float = 0.0
+    optimize_s: float = 0.0
+    codegen_s: float = 0.0
+
+
+last_stats = CompileStats()
+
+
+def compile_module(module: Any, opt_level: int = 3, depth_limit: int | None = None) -> NativeModule:
+    """JIT-compile an llvm-dialect ModuleOp (as produced by lower-to-llvm) into a NativeModule.
+
+    Code is generated once, as an object file; the NativeModule keeps it in `.object_code` (with
+    `.signatures`), so a cache can store it and `load_object` can bring it back without xDSL.
+    """
+    from xdsl.dialects import llvm
+
+    if not any(isinstance(o, llvm.GlobalOp) and o.sym_name.data == abi.ERR_KIND for o in module.ops):
+        raise ValueError("compile_module needs the runtime-state globals that lower-to-llvm adds")
+    t0 = time.perf_counter()
+    tm = create_target_machine(opt_level, jit=True)
+    text = _llvm_ir_text(module, tm)
+    t1 = time.perf_counter()
+    mod = _parse_and_optimize(text, tm, opt_level)
+    t2 = time.perf_counter()
+    obj = tm.emit_object(mod)
+    native = load_object(obj, _signatures(module), ir_text=text)
+    t3 = time.perf_counter()
+    last_stats.convert_s, last_stats.optimize_s, last_stats.codegen_s = t1 - t0, t2 - t1, t3 - t2
+    if depth_limit is not None:
+        native.depth_limit = depth_limit
+    return native
+
+
+def load_object(obj: bytes, signatures: list, ir_text: str = "") -> NativeModule:
+    """A NativeModule from an object file made by compile_module / emit_object (needs llvmlite only).
+
+    `signatures` are the tuples of `_signatures(module)` / `NativeModule.signatures`:
+    (ruff name, symbol, arg types, result type or None, func id); lists (e.g. from JSON) are accepted.
+    """
+    sigs = [(s[0], s[1], tuple(s[2]), s[3], s[4]) for s in signatures]
+    engine = llb.create_mcjit_compiler(llb.parse_assembly(""), create_target_machine(3, jit=True))
+    engine.add_object_file(llb.ObjectFileRef.from_data(obj))
+    engine.finalize_object()
+    native = NativeModule(engine, None, sigs, ir_text)
+    native.object_code = obj
+    return native
+
+
+def compile_ruff_module(module: Any, pipeline: str = "lower-to-llvm", opt_level: int = 3, depth_limit: int | None = None) -> NativeModule:
+    """Run `pipeline` (which must end in the llvm dialect) on a ruff-dialect module, then compile it."""
+    from ruff.passes import run_pipeline
+
+    run_pipeline(module, pipeline)
+    return compile_module(module, opt_level, depth_limit)
+
+
+def compile_ruff_text(text: str, pipeline: str = "lower-to-llvm", opt_level: int = 3) -> NativeModule:
+    """Parse ruff-dialect (or llvm-dialect) MLIR text and compile it."""
+    from ruff.backend.context import parse_module
+
+    return compile_ruff_module(parse_module(text), pipeline, opt_level)
+
+
+__all__ = [
+    "NativeError", "NativeFunction", "NativeModule", "compile_module", "load_object", "compile_ruff_module", "compile_ruff_text",
+    "emit_llvm_ir", "emit_asm", "emit_object", "create_target_machine", "thread_stack_limit",
+]  # fmt: skip

@@ -1,0 +1,483 @@
+"""lower-to-llvm: specialized `ruff.func`s → the xDSL `llvm` dialect, with Ruff's runtime errors built in.
+
+Input: `ruff.func`s whose signature is all i64 / f64 / i1 (or returns nothing), whose bodies use only
+  ruff.constant (typed), ruff.iadd isub imul idiv imod ineg, ruff.fdiv fmod, ruff.call_direct (to another
+  such function in the same module), ruff.return, arith (constant, addi subi muli andi ori xori shli shrsi
+  shrui, addf subf mulf divf negf, cmpi cmpf select sitofp extui extsi trunci), math (sqrt floor ceil
+  absf sin cos exp log log2 powf) and cf.br / cf.cond_br.
+  Anything else (boxed `!ruff.value` ops, unknown ops) makes the pass fail with the op's location.
+Output: one `llvm.func` per ruff.func, plus the runtime-state globals below.
+
+THE NATIVE ABI
+--------------
+* Symbols: `ruff.func @fib` becomes two functions:
+    `llvm.func @<prefix>fib(args) -> T`               the entry point called from Python (external)
+    `llvm.func internal @<prefix>fib$impl(args, i64 depth) -> T`   the body, called by native code
+  The prefix (option, default "ruff.") keeps a Ruff function called `sqrt` or `exit` from clashing with
+  a C library symbol that LLVM knows by name.  Both carry `ruff.name = "fib"` and `ruff.func_id = <n>`
+  (the function's index in the module); the entry point also carries `ruff.entry`.
+* Arguments and result: by value in the C calling convention, i64 → int64_t, f64 → double, i1 → bool;
+  a function without result returns void.  Only the value is returned, never a status.
+* Errors: every module has these external i64 globals (the "error slot"), all zero-initialized:
+      @__ruff_err_kind   0 = ok, 1 = integer overflow, 2 = division by zero, 3 = modulo by zero,
+                         4 = stack overflow (ruff.backend.abi.ERR_*)
+      @__ruff_err_op     1 '+', 2 '-', 3 '*', 4 '/', 5 '%', 6 unary '-' (ruff.backend.abi.OP_*)
+      @__ruff_err_lhs    the operands of the failing operation (the one operand for unary '-')
+      @__ruff_err_rhs
+      @__ruff_err_line   the `line` property of the failing op (0 if unknown)
+      @__ruff_err_func   ruff.func_id of the function that raised
+  A failing check stores kind/op/operands/line/func there and returns a zero of the result type.
+  After every native call the caller loads @__ruff_err_kind and, when it is non-zero, returns at once
+  too (propagation).  After the outermost call the Python side reads the slot, resets it to 0 and raises.
+  The value returned alongside a non-zero status is meaningless.
+* Depth: the recursion depth is a hidden trailing i64 argument of every `$impl` function (the entry point
+  passes 0, every call passes its own depth + 1), so counting costs no memory traffic — a global counter
+  incremented on entry and decremented on exit made recursive code ~40% slower (a load/store chain
+  through every call).  On entry, depth + 1 > @__ruff_depth_limit (initialized to DEFAULT_DEPTH_LIMIT,
+  settable at run time) is a "Stack overflow" (kind 4), and so is a stack pointer below
+  @__ruff_stack_limit (an address the runtime sets a safe margin above the end of the calling thread's
+  stack; 0 disables this check) — together they keep deep recursion from ever crashing the process.
+* Division: `/` is sdiv (truncates toward zero), `%` is srem (sign of the dividend); a zero divisor and
+  i64.min / -1 (and % -1) are checked first, so LLVM never sees undefined behaviour.  Float `/` and `%`
+  by zero (ruff.fdiv / ruff.fmod) are errors too; `%` is frem (C fmod).
+* The globals are plain (not thread-local): code of one module must not run on two threads at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xdsl.context import Context
+from xdsl.dialects import arith, builtin, cf, llvm
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    FloatAttr,
+    IntegerAttr,
+    ModuleOp,
+    f64,
+    i1,
+    i64,
+)
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.utils.diagnostic import Diagnostic
+from xdsl.utils.exceptions import PassFailedException
+
+from ruff.dialects import ruff
+
+from ruff.backend.abi import (
+    DEFAULT_DEPTH_LIMIT,
+    DEFAULT_SYMBOL_PREFIX,
+    ERR_DIV_ZERO,
+    ERR_MOD_ZERO,
+    ERR_OVERFLOW,
+    ERR_STACK,
+    IMPL_SUFFIX,
+    OP_ADD,
+    OP_DIV,
+    OP_MOD,
+    OP_MUL,
+    OP_NEG,
+    OP_SUB,
+    STATE_GLOBALS,
+)
+from ruff.backend.abi import DEPTH_LIMIT as G_DEPTH_LIMIT
+from ruff.backend.abi import ERR_FUNC as G_FUNC
+from ruff.backend.abi import ERR_KIND as G_KIND
+from ruff.backend.abi import ERR_LHS as G_LHS
+from ruff.backend.abi import ERR_LINE as G_LINE
+from ruff.backend.abi import ERR_OP as G_OP
+from ruff.backend.abi import ERR_RHS as G_RHS
+from ruff.backend.abi import STACK_LIMIT as G_STACK_LIMIT
+
+I64_MIN = -(2**63)
+
+PTR = llvm.LLVMPointerType()
+_OVF_STRUCT = llvm.LLVMStructType.from_type_list([i64, i1])
+
+_NATIVE = (i64, f64, i1)
+
+# arith binary op → llvm op class
+_ARITH_BINARY: dict[type[Operation], type[Operation]] = {
+    arith.AddiOp: llvm.AddOp,
+    arith.SubiOp: llvm.SubOp,
+    arith.MuliOp: llvm.MulOp,
+    arith.AndIOp: llvm.AndOp,
+    arith.OrIOp: llvm.OrOp,
+    arith.XOrIOp: llvm.XOrOp,
+    arith.ShLIOp: llvm.ShlOp,
+    arith.ShRSIOp: llvm.AShrOp,
+    arith.ShRUIOp: llvm.LShrOp,
+    arith.AddfOp: llvm.FAddOp,
+    arith.SubfOp: llvm.FSubOp,
+    arith.MulfOp: llvm.FMulOp,
+    arith.DivfOp: llvm.FDivOp,
+}
+_ARITH_CAST: dict[type[Operation], type[Operation]] = {
+    arith.SIToFPOp: llvm.SIToFPOp,
+    arith.ExtUIOp: llvm.ZExtOp,
+    arith.ExtSIOp: llvm.SExtOp,
+    arith.TruncIOp: llvm.TruncOp,
+}
+_MATH_INTRINSICS = {
+    "math.sqrt": "llvm.sqrt.f64",
+    "math.floor": "llvm.floor.f64",
+    "math.ceil": "llvm.ceil.f64",
+    "math.absf": "llvm.fabs.f64",
+    "math.sin": "llvm.sin.f64",
+    "math.cos": "llvm.cos.f64",
+    "math.exp": "llvm.exp.f64",
+    "math.log": "llvm.log.f64",
+    "math.log2": "llvm.log2.f64",
+    "math.powf": "llvm.pow.f64",
+}
+_CHECKED_ADD_SUB_MUL = {
+    ruff.IAddOp: ("llvm.sadd.with.overflow.i64", OP_ADD),
+    ruff.ISubOp: ("llvm.ssub.with.overflow.i64", OP_SUB),
+    ruff.IMulOp: ("llvm.smul.with.overflow.i64", OP_MUL),
+}
+
+
+def _fail(op: Operation, msg: str) -> PassFailedException:
+    """A pass failure naming the function, with the IR printed and the offending op marked."""
+    func = _enclosing_func(op)
+    where = f" (in @{func.sym_name.data})" if isinstance(func, ruff.FuncOp) else ""
+    error = PassFailedException(f"lower-to-llvm: {msg}{where}")
+    diagnostic = Diagnostic()
+    diagnostic.add_message(op, msg)
+    try:
+        diagnostic.raise_exception(op, error)  # attaches the marked-up IR as a note
+    except PassFailedException:
+        pass
+    return error
+
+
+def _enclosing_func(op: Operation) -> Operation | None:
+    cur: Operation | None = op
+    while cur is not None and not isinstance(cur, ruff.FuncOp):
+        cur = cur.parent_op()
+    return cur
+
+
+def _zero(t: Attribute) -> Attribute:
+    return FloatAttr(0.0, f64) if t == f64 else IntegerAttr(0, t)  # type: ignore[arg-type]
+
+
+@dataclass
+class _FuncLowering:
+    """Lowers one ruff.func into one llvm.func (blocks are created as we go; checks split blocks)."""
+
+    func: ruff.FuncOp
+    func_id: int
+    symbols: dict[str, tuple[str, str]]  # ruff symbol → (llvm entry symbol, llvm impl symbol)
+    values: dict[SSAValue, SSAValue] = field(default_factory=dict)
+    blocks: dict[Block, Block] = field(default_factory=dict)
+    region: Region = field(default_factory=Region)
+    current: Block | None = None
+    unwind: Block | None = None
+    depth: SSAValue | None = None  # this call's depth + 1, passed on to callees
+    _addr_cache: dict[tuple[Block, str], SSAValue] = field(default_factory=dict)
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    def emit(self, op: Operation) -> Operation:
+        assert self.current is not None
+        self.current.add_op(op)
+        return op
+
+    def new_block(self, arg_types=(), name: str | None = None, after: Block | None = None) -> Block:
+        """A new block at the end of the function, or right after `after` (for straight-line continuations)."""
+        b = Block(arg_types=arg_types)
+        b.name_hint = name
+        if after is None:
+            self.region.add_block(b)
+        else:
+            self.region.insert_block_after(b, after)
+        return b
+
+    def const(self, value: int | float, t: Attribute = i64) -> SSAValue:
+        attr = FloatAttr(value, f64) if t == f64 else IntegerAttr(int(value), t)  # type: ignore[arg-type]
+        return self.emit(llvm.ConstantOp(attr, t)).results[0]
+
+    def addr(self, name: str) -> SSAValue:
+        assert self.current is not None
+        key = (self.current, name)
+        if key not in self._addr_cache:
+            self._addr_cache[key] = self.emit(llvm.AddressOfOp(name, PTR)).results[0]
+        return self._addr_cache[key]
+
+    def load(self, name: str) -> SSAValue:
+        return self.emit(llvm.LoadOp(self.addr(name), i64)).results[0]
+
+    def store(self, value: SSAValue, name: str) -> None:
+        self.emit(llvm.StoreOp(value, self.addr(name)))
+
+    def v(self, value: SSAValue) -> SSAValue:
+        return self.values[value]
+
+    @property
+    def result_type(self) -> Attribute | None:
+        outs = self.func.function_type.outputs.data
+        return outs[0] if outs else None
+
+    def ret_zero(self) -> None:
+        t = self.result_type
+        self.emit(llvm.ReturnOp(None if t is None else self.emit(llvm.ConstantOp(_zero(t), t)).results[0]))
+
+    def raise_if(self, cond: SSAValue, kind: int, op_code: int, lhs: SSAValue | None, rhs: SSAValue | None, line: int) -> None:
+        """Branch to a new error block when `cond`; continue emitting in a new fall-through block."""
+        err = self.new_block(name=_ERROR_BLOCK_NAMES.get(kind))
+        cont = self.new_block(after=self.current)
+        self.emit(llvm.CondBrOp(cond, err, [], cont, []))
+        self.current = err
+        self.store(self.const(kind), G_KIND)
+        self.store(self.const(op_code), G_OP)
+        self.store(lhs if lhs is not None else self.const(0), G_LHS)
+        self.store(rhs if rhs is not None else self.const(0), G_RHS)
+        self.store(self.const(line), G_LINE)
+        self.store(self.const(self.func_id), G_FUNC)
+        self.emit(llvm.BrOp(self.get_unwind()))
+        self.current = cont
+
+    def get_unwind(self) -> Block:
+        """The shared exit for errors (own or propagated): return a zero."""
+        if self.unwind is None:
+            saved = self.current
+            self.unwind = self.current = self.new_block(name="unwind")
+            self.ret_zero()
+            self.current = saved
+        return self.unwind
+
+    # -- the function ----------------------------------------------------------------------------------
+    def lower(self) -> tuple[llvm.FuncOp, llvm.FuncOp]:
+        """(entry point, impl)."""
+        f = self.func
+        if f.is_declaration:
+            raise _fail(f, "cannot lower a ruff.func declaration")
+        ft = f.function_type
+        for t in (*ft.inputs.data, *ft.outputs.data):
+            if t not in _NATIVE:
+                raise _fail(f, f"signature type {t} is not native (i64, f64, i1); run specialize-types first")
+        entry_sym, impl_sym = self.symbols[f.sym_name.data]
+        impl_type = llvm.LLVMFunctionType([*ft.inputs.data, i64], self.result_type)
+        entry = self.new_block(arg_types=impl_type.inputs.data)
+        # one llvm block per ruff block (created up front so branches can target them)
+        for b in f.body.blocks:
+            self.blocks[b] = self.new_block(arg_types=b.arg_types, name=b.name_hint)
+            for a_old, a_new in zip(b.args, self.blocks[b].args):
+                self.values[a_old] = a_new
+                if a_old.name_hint:
+                    a_new.name_hint = a_old.name_hint
+        for a, p in zip(entry.args, f.args):
+            a.name_hint = p.name_hint
+        entry.args[-1].name_hint = "depth"
+        # prologue: depth and stack checks
+        self.current = entry
+        self.depth = self.emit(llvm.AddOp(entry.args[-1], self.const(1))).results[0]
+        too_deep = self.emit(llvm.ICmpOp(self.depth, self.load(G_DEPTH_LIMIT), _icmp("sgt"))).results[0]
+        sp = self.emit(llvm.CallIntrinsicOp("llvm.stacksave.p0", [], [PTR])).results[0]
+        sp_int = self.emit(llvm.PtrToIntOp(sp, i64)).results[0]
+        too_low = self.emit(llvm.ICmpOp(sp_int, self.load(G_STACK_LIMIT), _icmp("ult"))).results[0]
+        bad = self.emit(llvm.OrOp(too_deep, too_low)).results[0]
+        for value, hint in ((self.depth, "callee_depth"), (too_deep, "too_deep"), (sp_int, "sp"),
+                            (too_low, "stack_low"), (bad, "no_room")):  # fmt: skip
+            value.name_hint = hint
+        overflow = self.new_block(name="stack_overflow")
+        first = f.body.blocks.first
+        assert first is not None
+        self.emit(llvm.CondBrOp(bad, overflow, [], self.blocks[first], entry.args[:-1]))
+        self.current = overflow
+        self.store(self.const(ERR_STACK), G_KIND)
+        self.store(self.const(self.func_id), G_FUNC)
+        self.store(self.const(0), G_LINE)
+        self.ret_zero()
+        # the body
+        for b in f.body.blocks:
+            self.current = self.blocks[b]
+            for op in b.ops:
+                self.lower_op(op)
+                for r in op.results:
+                    new = self.values.get(r)
+                    if r.name_hint and new is not None and new.name_hint is None:
+                        new.name_hint = r.name_hint
+        impl = llvm.FuncOp(impl_sym, impl_type, linkage=llvm.LinkageAttr("internal"), body=self.region)
+        # the entry point: depth 0
+        wrapper = Block(arg_types=ft.inputs.data)
+        for a, p in zip(wrapper.args, f.args):
+            a.name_hint = p.name_hint
+        zero = llvm.ConstantOp(IntegerAttr(0, i64), i64)
+        call = llvm.CallOp(impl_sym, *wrapper.args, zero, return_type=self.result_type)
+        wrapper.add_ops([zero, call, llvm.ReturnOp(call.results[0] if self.result_type else None)])
+        entry_fn = llvm.FuncOp(
+            entry_sym,
+            llvm.LLVMFunctionType(list(ft.inputs.data), self.result_type),
+            linkage=llvm.LinkageAttr("external"),
+            body=Region(wrapper),
+        )
+        for fn in (entry_fn, impl):
+            fn.attributes["ruff.name"] = f.sym_name
+            fn.attributes["ruff.func_id"] = IntegerAttr(self.func_id, i64)
+        entry_fn.attributes["ruff.entry"] = builtin.UnitAttr()
+        return entry_fn, impl
+
+    # -- ops -------------------------------------------------------------------------------------------
+    def lower_op(self, op: Operation) -> None:
+        t = type(op)
+        if isinstance(op, ruff.ConstantOp | arith.ConstantOp):
+            rt = op.results[0].type
+            if rt not in _NATIVE:
+                raise _fail(op, f"constant of type {rt} has no native form")
+            value = op.value
+            if isinstance(value, IntegerAttr) and rt == i1:
+                value = IntegerAttr(1 if value.value.data else 0, i1)
+            if not isinstance(value, IntegerAttr | FloatAttr):
+                raise _fail(op, "unsupported constant")
+            self.values[op.results[0]] = self.emit(llvm.ConstantOp(value, rt)).results[0]
+        elif t in _CHECKED_ADD_SUB_MUL:
+            intrinsic, code = _CHECKED_ADD_SUB_MUL[t]
+            a, b = self.v(op.operands[0]), self.v(op.operands[1])
+            self.values[op.results[0]] = self.checked(intrinsic, a, b, code, a, b, _line_of(op))
+        elif isinstance(op, ruff.INegOp):
+            a = self.v(op.operand)
+            self.values[op.result] = self.checked("llvm.ssub.with.overflow.i64", self.const(0), a, OP_NEG, a, None, _line_of(op))
+        elif isinstance(op, ruff.IDivOp | ruff.IModOp):
+            a, b = self.v(op.lhs), self.v(op.rhs)
+            is_div = isinstance(op, ruff.IDivOp)
+            line = _line_of(op)
+            zero = self.emit(llvm.ICmpOp(b, self.const(0), _icmp("eq"))).results[0]
+            self.raise_if(zero, ERR_DIV_ZERO if is_div else ERR_MOD_ZERO, OP_DIV if is_div else OP_MOD, a, b, line)
+            m1 = self.emit(llvm.ICmpOp(b, self.const(-1), _icmp("eq"))).results[0]
+            mn = self.emit(llvm.ICmpOp(a, self.const(I64_MIN), _icmp("eq"))).results[0]
+            ovf = self.emit(llvm.AndOp(m1, mn)).results[0]
+            self.raise_if(ovf, ERR_OVERFLOW, OP_DIV if is_div else OP_MOD, a, b, line)
+            res = self.emit(llvm.SDivOp(a, b) if is_div else llvm.SRemOp(a, b))
+            self.values[op.result] = res.results[0]
+        elif isinstance(op, ruff.FDivOp | ruff.FModOp):
+            a, b = self.v(op.lhs), self.v(op.rhs)
+            is_div = isinstance(op, ruff.FDivOp)
+            zero = self.emit(llvm.FCmpOp(b, self.const(0.0, f64), "oeq")).results[0]
+            self.raise_if(zero, ERR_DIV_ZERO if is_div else ERR_MOD_ZERO, OP_DIV if is_div else OP_MOD, None, None, _line_of(op))
+            res = self.emit(llvm.FDivOp(a, b) if is_div else llvm.FRemOp(a, b))
+            self.values[op.result] = res.results[0]
+        elif t in _ARITH_BINARY:
+            res = self.emit(_ARITH_BINARY[t](self.v(op.operands[0]), self.v(op.operands[1])))
+            self.values[op.results[0]] = res.results[0]
+        elif t in _ARITH_CAST:
+            res = self.emit(_ARITH_CAST[t](self.v(op.operands[0]), op.results[0].type))
+            self.values[op.results[0]] = res.results[0]
+        elif isinstance(op, arith.NegfOp):
+            self.values[op.result] = self.emit(llvm.FNegOp(self.v(op.operand))).results[0]
+        elif isinstance(op, arith.CmpiOp):
+            pred = IntegerAttr(op.predicate.value.data, i64)
+            self.values[op.result] = self.emit(llvm.ICmpOp(self.v(op.lhs), self.v(op.rhs), pred)).results[0]
+        elif isinstance(op, arith.CmpfOp):
+            pred = IntegerAttr(op.predicate.value.data, i64)
+            self.values[op.result] = self.emit(llvm.FCmpOp(self.v(op.lhs), self.v(op.rhs), pred)).results[0]
+        elif isinstance(op, arith.SelectOp):
+            res = self.emit(llvm.SelectOp(self.v(op.cond), self.v(op.lhs), self.v(op.rhs)))
+            self.values[op.result] = res.results[0]
+        elif op.name in _MATH_INTRINSICS:
+            if any(o.type != f64 for o in op.operands):
+                raise _fail(op, "only f64 math is supported")
+            res = self.emit(llvm.CallIntrinsicOp(_MATH_INTRINSICS[op.name], [self.v(o) for o in op.operands], [f64]))
+            self.values[op.results[0]] = res.results[0]
+        elif isinstance(op, cf.BranchOp):
+            self.emit(llvm.BrOp(self.blocks[op.successor], *[self.v(a) for a in op.arguments]))
+        elif isinstance(op, cf.ConditionalBranchOp):
+            then_b, else_b = self.blocks[op.then_block], self.blocks[op.else_block]
+            then_args = [self.v(a) for a in op.then_arguments]
+            else_args = [self.v(a) for a in op.else_arguments]
+            if then_b is else_b:  # one predecessor may not feed two different values into a phi
+                tramp = self.new_block()
+                saved, self.current = self.current, tramp
+                self.emit(llvm.BrOp(then_b, *then_args))
+                self.current = saved
+                then_b, then_args = tramp, []
+            self.emit(llvm.CondBrOp(self.v(op.cond), then_b, then_args, else_b, else_args))
+        elif isinstance(op, ruff.CallDirectOp):
+            callee = op.callee.string_value()
+            if callee not in self.symbols:
+                raise _fail(op, f"callee @{callee} is not a ruff.func of this module")
+            ret = op.res.types[0] if op.res else None
+            assert self.depth is not None
+            args = [*(self.v(a) for a in op.args), self.depth]
+            call = self.emit(llvm.CallOp(self.symbols[callee][1], *args, return_type=ret))
+            if op.res:
+                self.values[op.res[0]] = call.results[0]
+            failed = self.emit(llvm.ICmpOp(self.load(G_KIND), self.const(0), _icmp("ne"))).results[0]
+            failed.name_hint = "failed"
+            cont = self.new_block(after=self.current)
+            self.emit(llvm.CondBrOp(failed, self.get_unwind(), [], cont, []))
+            self.current = cont
+        elif isinstance(op, ruff.ReturnOp):
+            self.emit(llvm.ReturnOp(self.v(op.arguments[0]) if op.arguments else None))
+        else:
+            if any(r.type == ruff.VALUE for r in (*op.results, *op.operands)):
+                raise _fail(op, f"'{op.name}' works on boxed !ruff.value values, which have no native form")
+            raise _fail(op, f"no lowering for '{op.name}'")
+
+    def checked(self, intrinsic: str, x: SSAValue, y: SSAValue, code: int, lhs: SSAValue, rhs: SSAValue | None, line: int) -> SSAValue:
+        pair = self.emit(llvm.CallIntrinsicOp(intrinsic, [x, y], [_OVF_STRUCT])).results[0]
+        value = self.emit(llvm.ExtractValueOp(DenseArrayBase.from_list(i64, [0]), pair, i64)).results[0]
+        ovf = self.emit(llvm.ExtractValueOp(DenseArrayBase.from_list(i64, [1]), pair, i1)).results[0]
+        ovf.name_hint = "ovf"
+        self.raise_if(ovf, ERR_OVERFLOW, code, lhs, rhs, line)
+        return value
+
+
+_ERROR_BLOCK_NAMES = {
+    ERR_OVERFLOW: "overflow", ERR_DIV_ZERO: "division_by_zero", ERR_MOD_ZERO: "modulo_by_zero",
+}  # fmt: skip
+
+
+def _icmp(pred: str) -> IntegerAttr:
+    return IntegerAttr(llvm.ICmpPredicateFlag(pred).to_int(), i64)
+
+
+def _line_of(op: Operation) -> int:
+    line = op.properties.get("line")
+    return line.value.data if isinstance(line, IntegerAttr) else 0
+
+
+def state_globals() -> list[llvm.GlobalOp]:
+    """The runtime-state globals of the native ABI (see the module docstring)."""
+    return [
+        llvm.GlobalOp(
+            i64,
+            name,
+            "external",
+            value=IntegerAttr(DEFAULT_DEPTH_LIMIT if name == G_DEPTH_LIMIT else 0, i64),
+            alignment=8,
+        )
+        for name in STATE_GLOBALS
+    ]
+
+
+@dataclass(frozen=True)
+class LowerToLLVMPass(ModulePass):
+    """Lower specialized ruff.funcs to llvm.funcs with checked arithmetic, error slot and depth counter."""
+
+    name = "lower-to-llvm"
+
+    prefix: str = DEFAULT_SYMBOL_PREFIX
+    """Prepended to every function symbol ("" keeps the Ruff names)."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        funcs = [o for o in op.ops if isinstance(o, ruff.FuncOp)]
+        symbols = {f.sym_name.data: (self.prefix + f.sym_name.data, self.prefix + f.sym_name.data + IMPL_SUFFIX) for f in funcs}
+        existing = {o.sym_name.data for o in op.ops if isinstance(o, llvm.GlobalOp)}
+        lowered = [_FuncLowering(f, i, symbols).lower() for i, f in enumerate(funcs)]
+        # all checks passed: now rewrite the module
+        first = op.body.block.first_op
+        for g in state_globals():
+            if g.sym_name.data not in existing:
+                if first is None:
+                    op.body.block.add_op(g)
+                else:
+                    op.body.block.insert_op_before(g, first)
+        for f, new in zip(funcs, lowered):
+            op.body.block.insert_ops_before(list(new), f)
+            f.detach()
+            f.erase(safe_erase=False)
+
+
+__all__ = ["LowerToLLVMPass", "state_globals"]
