@@ -45,3 +45,15 @@ def test_fib_goes_native() -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == "fib(30) = 832040"
     assert "[jit] compiled fib(int)" in proc.stderr or "[jit] cache hit fib(int)" in proc.stderr
+
+
+def test_startup_imports_neither_xdsl_nor_llvmlite(tmp_path: Path) -> None:
+    # Packages that fail on import, first on the path: a hello-world run must never load the real ones.
+    for name in ("xdsl", "llvmlite"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text(f"raise ImportError('{name} imported at start-up')\n")
+    env = {**__import__("os").environ, "PYTHONPATH": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "ruff", "run", str(EXAMPLES / "hello.ruff")], capture_output=True,
+                          text=True, timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Hello, Ruff!")
