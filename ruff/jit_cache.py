@@ -22,7 +22,7 @@ from typing import Any, Optional
 from ruff.frontend.bytecode import Chunk
 from ruff.runtime.values import Closure, Module
 
-COMPILER_VERSION = "ruff-jit-1"
+COMPILER_VERSION = "ruff-jit-2"
 
 
 def cache_dir() -> Optional[str]:

@@ -55,6 +55,7 @@ class JIT:
     log: bool = False
     entries: dict[int, NativeEntry] = field(default_factory=dict)  # id(chunk) → entry
     refused: set[int] = field(default_factory=set)
+    loops: dict = field(default_factory=dict)  # (id(chunk), back-edge ip) → LoopPlan
     compile_ms: dict[str, float] = field(default_factory=dict)
 
     def say(self, text: str) -> None:
@@ -103,6 +104,46 @@ class JIT:
                 raise
             return False, None
         return True, entry.box(raw)
+
+    def osr(self, frame: Any, back_edge: int) -> bool:
+        """The loop closed at `back_edge` is hot: run it natively from the frame's current state.
+
+        True: the loop has run to its exit and `frame.ip` points after it. False: keep interpreting.
+        """
+        from ruff.osr import OSRRefused, plan_loop, run_plan
+
+        chunk, module = frame.chunk, frame.module
+        key = (id(chunk), back_edge)
+        plan = self.loops.get(key)
+        if plan is None:
+            t0 = time.perf_counter()
+            try:
+                plan = plan_loop(chunk, back_edge, frame.locals, module.globals, frame.stack)
+                for outlined in plan.outlined:
+                    plan.natives.append(self.compile(Closure(outlined, [], module), plan.types))
+            except (OSRRefused, Refusal) as e:
+                chunk.loop_counts[back_edge] = -(1 << 62)  # never ask again
+                line = chunk.code[back_edge].line
+                self.say(f"not compiled loop at {chunk.filename}:{line} in {chunk.name}: {e}")
+                return False
+            self.loops[key] = plan
+            ms = (time.perf_counter() - t0) * 1000
+            sig = ", ".join(f"{v.name}: {TYPE_OF[t]}" for v, t in zip(plan.variables, plan.types) if v.kind != "iter")
+            self.say(f"compiled loop at {chunk.filename}:{chunk.code[plan.header].line} in {chunk.name} "
+                     f"({sig}) in {ms:.1f} ms")
+        results = run_plan(plan, frame.locals, module.globals, frame.stack)
+        if results is None:
+            return False
+        if plan.range_step is not None:
+            frame.stack.pop()  # the exhausted range iterator, as the loop's exit would pop it
+        for var, value in results.items():
+            if var.kind == "local":
+                frame.locals[var.key] = value
+            else:
+                module.globals[var.key] = value
+                self.global_rebound(module, var.key)
+        frame.ip = plan.exit
+        return True
 
     def global_rebound(self, module: Module, name: str) -> None:
         for key, entry in list(self.entries.items()):
@@ -156,7 +197,7 @@ class JIT:
 
         from ruff.backend.jit import compile_module
         from ruff.dialects import ruff as R
-        from ruff.dialects.lift import LiftRefused, lift_chunk
+        from ruff.dialects.lift import LiftRefused, lift_chunk, symbol_for
         from ruff.passes import run_pipeline
 
         module = fn.module
@@ -168,7 +209,7 @@ class JIT:
                 continue
             seen.add(id(chunk))
             try:
-                func = lift_chunk(chunk, global_name or chunk.name)
+                func = lift_chunk(chunk, global_name or symbol_for(chunk.name, set()))
             except LiftRefused as e:
                 raise Refusal(str(e)) from None
             funcs.append(func)
@@ -211,8 +252,13 @@ class Refusal(Exception):
 NATIVE_DEPTH_LIMIT = 50_000
 
 
+# A loop goes native after this many back-edges per call threshold (10 x 100 = 1000 by default).
+LOOP_FACTOR = 10
+
+
 def attach_jit(vm: Any, options: Any) -> JIT:
     jit = JIT(vm, threshold=options.jit_threshold, log=options.jit_log)
     vm.jit = jit
     vm.hot_at = max(options.jit_threshold, 1)  # threshold 0: compile on the first call
+    vm.osr_at = max(options.jit_threshold * LOOP_FACTOR, 1)
     return jit

@@ -120,6 +120,8 @@ class Lifter:
     # ------------------------------------------------------------------ control-flow graph
 
     def check_supported(self) -> None:
+        if self.chunk.is_async:
+            raise LiftRefused(f"{self.chunk.name}: not lifted: async function")
         for ins in self.code:
             if ins.op in REFUSED:
                 raise LiftRefused(f"{self.chunk.name}: not lifted: {REFUSED[ins.op]}")

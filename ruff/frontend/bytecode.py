@@ -161,6 +161,7 @@ class Chunk:
     calls: int = field(default=0, compare=False, repr=False)
     tier_state: Any = field(default=None, compare=False, repr=False)
     decoded: Any = field(default=None, compare=False, repr=False)  # the executor's pre-decoded form
+    loop_counts: dict = field(default_factory=dict, compare=False, repr=False)  # back-edge ip → times taken
 
     def add_constant(self, value: Any) -> int:
         for i, c in enumerate(self.constants):

@@ -1003,6 +1003,9 @@ def top_level_names(program: ast.Program) -> set[str]:
             names.add(inner.alias or inner.module.split(".")[-1])
         elif isinstance(inner, ast.FromImport):
             names.update(inner.names)
+        elif isinstance(inner, (ast.TestSetup, ast.TestGroup)):
+            # Variables a test_setup assigns are shared with the tests, as in the reference.
+            names |= top_level_names(ast.Program(inner.body.stmts))
     return names
 
 
@@ -1012,9 +1015,12 @@ class CompiledProgram:
     exports: Optional[set[str]]  # None when the module marks nothing with `export`
 
 
-def compile_program(program: ast.Program, filename: Optional[str] = None) -> CompiledProgram:
+def compile_program(program: ast.Program, filename: Optional[str] = None, known_globals: Optional[set[str]] = None,
+                    known_kinds: Optional[dict[str, str]] = None) -> CompiledProgram:
+    """Compile a module; `known_globals`/`known_kinds`: top-level names bound before (earlier REPL inputs)."""
     filename = filename or program.filename
-    module = ModuleInfo(top_level_names(program))
+    module = ModuleInfo(top_level_names(program) | (known_globals or set()))
+    module.kinds.update(known_kinds or {})
     chunk = Chunk(name="<script>", params=[], filename=filename, line=1)
     fc = FunctionCompiler(chunk, None, module, program.stmts)
     for s in program.stmts:

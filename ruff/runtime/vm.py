@@ -109,6 +109,7 @@ class VM:
         self.tests: list[tuple[str, Optional[str], Any]] = []
         self.jit = None  # set by ruff.tiering.attach_jit when the native tier is on
         self.hot_at = -1  # call count at which a function is handed to the JIT
+        self.osr_at = 1 << 62  # back-edge count at which a loop is handed to the JIT (never, without one)
 
     # ------------------------------------------------------------------ entry points
 
@@ -263,7 +264,18 @@ class VM:
                     v = pop()
                     if v is False or v is None or (v is not True and not truthy(v)):
                         ip = arg
-                elif op == JUMP or op == JUMP_BACK:
+                elif op == JUMP:
+                    ip = arg
+                elif op == JUMP_BACK:
+                    if self.jit is not None:
+                        counts = frame.chunk.loop_counts
+                        n = counts.get(ip - 1, 0) + 1
+                        counts[ip - 1] = n
+                        if n >= self.osr_at:
+                            frame.ip = ip
+                            if self.jit.osr(frame, ip - 1):
+                                ip = frame.ip  # the loop ran natively: continue after it
+                                continue
                     ip = arg
                 elif op == LOAD_GLOBAL:
                     g = frame.module.globals

@@ -45,6 +45,9 @@ LAZY_MODULES: dict[str, tuple[str, ...]] = {
               "regex_captures"),
     "random": ("random", "random_int", "random_float", "random_choice", "shuffle", "random_id", "uuid_v4",
                "set_random_seed", "random_seed", "clear_random_seed"),
+    "concurrency": ("channel", "async_sleep", "async_timeout", "promise_all", "await_all", "spawn_task",
+                    "await_task", "parallel_map", "par_map", "shared_set", "shared_get", "shared_has",
+                    "shared_delete", "shared_add_int"),
 }
 
 _FUNCTIONS: dict[str, Callable[[Any, list], Any]] = {}
@@ -268,6 +271,9 @@ def lookup_method(receiver: Any, name: str) -> Optional[Builtin]:
     """The builtin that `receiver.name(...)` calls with the receiver as first argument, or None."""
     table = _BY_TYPE.get(type(receiver))
     if table is None:
+        own = getattr(type(receiver), "ruff_methods", None)  # value types defined elsewhere (channels, ...)
+        if own is not None:
+            return own.get(name)
         table = _ITER_TABLE if hasattr(receiver, "__next__") else _ANY_TABLE
     return table.get(name)
 

@@ -1,0 +1,210 @@
+"""`ruff test-run FILE`: run the `test` blocks of a Ruff file and report.
+
+1. The file's top-level code runs once (definitions, imports; `test`, `test_group`, `test_setup` and
+   `test_teardown` statements register zero-argument closures in `vm.tests`).
+2. Every `test_group "name" { ... }` body then runs once to register what it contains; its tests are
+   named `group > test` (nested groups nest further).
+3. Each test runs in source order: the setups that apply to it (outer groups first), the test body, then
+   the teardowns (innermost first; they run even when the test or a setup failed). A test fails on any
+   Ruff runtime error (the assert_* builtins raise one); a failing setup fails the test with
+   "Setup failed: ..." and skips its body; a failing teardown fails it with "Teardown failed: ...".
+4. After each test the module's global bindings are put back as they were before its setups ran, so one
+   test's rebinding cannot leak into the next (the reference gives every test a fresh copy of the
+   environment). Mutation of a shared array or dict in place is not undone.
+   Setup, test and teardown bodies are closures: `x := ...` in a setup updates a global only when `x`
+   is also bound at the top level of the file (declare `x := null` there); otherwise it is a local of
+   the setup block.
+
+Output (the reference's per-test lines, printed as each test finishes, then the counts):
+
+      ✓ adds numbers (0ms)
+      ✗ strings > upper (1ms)
+        Error: Assertion failed: expected Str("AB"), got Str("Ab")
+        at tests/testrun/fail.ruff:12
+
+    2 passed, 1 failed
+    Time: 3ms
+
+Exit status: 0 when every test passed, 1 when any failed, 3 for a syntax error (as `ruff run`), 4 when
+the top-level code fails or the file has no tests ("No tests found in FILE", as the reference), or the
+code given to `exit(code)`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from ruff.runner import (
+    EXIT_FAILURE, EXIT_OK, EXIT_RUNTIME, RunOptions, UserError, compile_file, format_runtime_error, make_vm,
+    read_source,
+)
+from ruff.runtime.values import Module, RuffError
+
+
+@dataclass
+class TestCase:
+    name: str
+    body: Any  # zero-argument closure
+    setups: list = field(default_factory=list)
+    teardowns: list = field(default_factory=list)
+    error: Optional[RuffError] = None  # set when collecting it already failed (a broken group body)
+
+
+@dataclass
+class TestResult:
+    name: str
+    passed: bool
+    message: Optional[str] = None
+    location: Optional[str] = None
+    ms: int = 0
+
+
+def _marks() -> tuple[str, str]:
+    enc = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "✓✗".encode(enc)
+        return "✓", "✗"
+    except (UnicodeEncodeError, LookupError):
+        return "PASS", "FAIL"
+
+
+def error_location(err: RuffError) -> Optional[str]:
+    if err.filename and err.line:
+        return f"{err.filename}:{err.line}"
+    return None
+
+
+def collect(vm: Any, entries: list, prefix: str = "", setups: Optional[list] = None,
+            teardowns: Optional[list] = None) -> list[TestCase]:
+    """Turn registered (kind, name, closure) entries into test cases, running group bodies."""
+    setups = list(setups or [])
+    teardowns = list(teardowns or [])
+    here_setups = setups + [fn for kind, _, fn in entries if kind == "setup"]
+    here_teardowns = [fn for kind, _, fn in reversed(entries) if kind == "teardown"] + teardowns
+    cases: list[TestCase] = []
+    for kind, name, fn in entries:
+        if kind == "test":
+            cases.append(TestCase(prefix + str(name), fn, here_setups, here_teardowns))
+        elif kind == "group":
+            saved = vm.tests
+            vm.tests = []
+            try:
+                vm.call(fn, [])
+            except RuffError as err:
+                del vm.frames[:]
+                cases.append(TestCase(prefix + str(name), None, error=err))
+                continue
+            finally:
+                inner, vm.tests = vm.tests, saved
+            cases.extend(collect(vm, inner, prefix + str(name) + " > ", here_setups, here_teardowns))
+    return cases
+
+
+def _restore_globals(vm: Any, module: Module, saved: dict, kinds: dict) -> None:
+    g = module.globals
+    changed = [k for k in g if k not in saved or g[k] is not saved[k]] + [k for k in saved if k not in g]
+    if not changed and module.kinds == kinds:
+        return
+    g.clear()
+    g.update(saved)
+    module.kinds.clear()
+    module.kinds.update(kinds)
+    if vm.jit is not None:
+        for name in changed:
+            vm.jit.global_rebound(module, name)
+
+
+def run_case(vm: Any, case: TestCase, module: Module) -> TestResult:
+    start = time.perf_counter()
+
+    def done(message: Optional[str] = None, err: Optional[RuffError] = None) -> TestResult:
+        ms = int((time.perf_counter() - start) * 1000)
+        return TestResult(case.name, message is None, message, error_location(err) if err else None, ms)
+
+    if case.error is not None:
+        return done(case.error.message, case.error)
+
+    saved, kinds = dict(module.globals), dict(module.kinds)
+    failure: Optional[tuple[str, RuffError]] = None
+
+    def attempt(fn: Any, label: str) -> bool:
+        nonlocal failure
+        try:
+            vm.call(fn, [])
+            return True
+        except RuffError as err:
+            del vm.frames[:]
+            if failure is None:
+                failure = (label + err.message, err)
+            return False
+
+    try:
+        if all(attempt(s, "Setup failed: ") for s in case.setups):
+            attempt(case.body, "")
+        for t in case.teardowns:
+            attempt(t, "Teardown failed: ")
+    finally:
+        _restore_globals(vm, module, saved, kinds)
+    if failure is not None:
+        return done(*failure)
+    return done()
+
+
+def run_tests(path: str, options: RunOptions, write: Optional[Callable[[str], Any]] = None) -> int:
+    """Run the tests of one file; output goes to stdout (or `write`), diagnostics to stderr."""
+    from ruff.runtime.builtins.core import ExitProgram
+
+    try:
+        source = read_source(path)
+        program = compile_file(path, source)
+    except UserError as e:
+        print(e.text, file=sys.stderr)
+        return e.code
+    vm = make_vm(options, write)
+    module = Module("__main__", path, source)
+    module.exports = program.exports
+    ok_mark, fail_mark = _marks()
+
+    def out(text: str) -> None:
+        vm.write(text)  # read each time: starting a task swaps in a locked writer
+
+    try:
+        try:
+            vm.run_chunk(program.chunk, module)
+            entries, vm.tests = vm.tests, []
+            cases = collect(vm, entries)
+        except RuffError as err:
+            sys.stdout.flush()
+            print(format_runtime_error(err, {path: source}), file=sys.stderr)
+            return EXIT_RUNTIME
+        if not cases:
+            out(f"No tests found in {path}\n")
+            return EXIT_RUNTIME
+        started = time.perf_counter()
+        passed = failed = 0
+        for case in cases:
+            result = run_case(vm, case, module)
+            if result.passed:
+                passed += 1
+                out(f"  {ok_mark} {result.name} ({result.ms}ms)\n")
+            else:
+                failed += 1
+                text = f"  {fail_mark} {result.name} ({result.ms}ms)\n    Error: {result.message}\n"
+                if result.location:
+                    text += f"    at {result.location}\n"
+                out(text)
+        total_ms = int((time.perf_counter() - started) * 1000)
+        out(f"\n{passed} passed, {failed} failed\nTime: {total_ms}ms\n")
+        return EXIT_FAILURE if failed else EXIT_OK
+    except ExitProgram as e:
+        return e.code
+    finally:
+        try:
+            sys.stdout.flush()
+        except Exception:
+            pass
+        if vm.jit is not None:
+            vm.jit.finish()
