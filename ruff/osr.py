@@ -54,6 +54,12 @@ class LoopPlan:
     range_step: Optional[int] = None  # for a `for` over a range: its step (the iterator is on the stack)
 
 
+def loop_end(chunk: Chunk, back_edge: int) -> int:
+    """The loop's final back-edge: `continue` jumps back to the header too, from inside the body."""
+    header = chunk.code[back_edge].arg
+    return max(k for k, ins in enumerate(chunk.code) if ins.op is Op.JumpBack and ins.arg == header)
+
+
 def range_state(it: Any) -> Optional[tuple[int, int, int]]:
     """(next value, stop, step) of a live range iterator, or None for any other iterator."""
     if type(it).__name__ != "range_iterator":
@@ -66,7 +72,7 @@ def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, 
     """Outline the loop closed by the JumpBack at `back_edge`; raises OSRRefused with a reason."""
     code = chunk.code
     header = code[back_edge].arg
-    exit_ = back_edge + 1
+    exit_ = loop_end(chunk, back_edge) + 1
     step = None
     if code[header].op is Op.IteratorNext:
         state = range_state(frame_stack[-1]) if frame_stack else None
@@ -94,8 +100,8 @@ def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, 
                 written.add(key)
         elif op in (Op.LoadGlobal, Op.StoreGlobal):
             value = globals_.get(ins.arg)
-            if op is Op.LoadGlobal and type(value).__name__ in ("Closure", "Builtin"):
-                callees.add(ins.arg)  # a function stays a global load: the call becomes direct
+            if op is Op.LoadGlobal and (ins.arg not in globals_ or type(value).__name__ in ("Closure", "Builtin")):
+                callees.add(ins.arg)  # a function or builtin stays a global load (the lifter decides on calls)
                 continue
             key = ("global", ins.arg)
             used.setdefault(key, LoopVar("global", ins.arg, ins.arg))

@@ -110,9 +110,10 @@ class JIT:
 
         True: the loop has run to its exit and `frame.ip` points after it. False: keep interpreting.
         """
-        from ruff.osr import OSRRefused, plan_loop, run_plan
+        from ruff.osr import OSRRefused, loop_end, plan_loop, run_plan
 
         chunk, module = frame.chunk, frame.module
+        hot_edge, back_edge = back_edge, loop_end(chunk, back_edge)  # one plan per loop, whichever edge got hot
         key = (id(chunk), back_edge)
         plan = self.loops.get(key)
         if plan is None:
@@ -122,7 +123,7 @@ class JIT:
                 for outlined in plan.outlined:
                     plan.natives.append(self.compile(Closure(outlined, [], module), plan.types))
             except (OSRRefused, Refusal) as e:
-                chunk.loop_counts[back_edge] = -(1 << 62)  # never ask again
+                chunk.loop_counts[back_edge] = chunk.loop_counts[hot_edge] = -(1 << 62)  # never ask again
                 line = chunk.code[back_edge].line
                 self.say(f"not compiled loop at {chunk.filename}:{line} in {chunk.name}: {e}")
                 return False

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from xdsl.context import Context
-from xdsl.dialects import arith, cf
+from xdsl.dialects import arith, cf, math
 from xdsl.dialects.builtin import ArrayAttr, FloatAttr, FunctionType, ModuleOp, StringAttr, f64, i1, i64
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
@@ -266,9 +266,13 @@ class Specializer:
             ipred, fpred = COMPARE[type(op)]
             if a_t == FLOAT or b_t == FLOAT:
                 out = self.float_conv(op.lhs, types, values) + self.float_conv(op.rhs, types, values)
-                new = arith.CmpfOp(self.fval(op.lhs, types, values), self.fval(op.rhs, types, values), fpred)
-                values[op.results[0]] = new.results[0]
-                return out + [new]
+                x, y = self.fval(op.lhs, types, values), self.fval(op.rhs, types, values)
+                if isinstance(op, (R.EqOp, R.NeOp)):
+                    out += float_equality(x, y, negate=isinstance(op, R.NeOp))
+                else:
+                    out.append(arith.CmpfOp(x, y, fpred))
+                values[op.results[0]] = out[-1].results[0]
+                return out
             return done(arith.CmpiOp(v(op.lhs), v(op.rhs), ipred), op.results[0])
         if isinstance(op, R.NegOp):
             if types[op.operand] == INT:
@@ -398,6 +402,25 @@ class Specializer:
         for spec in guarded:
             self.guard(spec)
         return failures
+
+
+def float_equality(x: SSAValue, y: SSAValue, negate: bool) -> list[Operation]:
+    """Ruff's float `==`: exactly equal, or both finite and closer than 1e-10 (NaN equals nothing).
+
+    A NaN or infinite operand makes the difference NaN or infinite, which is never below the epsilon,
+    so the finiteness test comes for free.
+    """
+    exact = arith.CmpfOp(x, y, "oeq")
+    diff = arith.SubfOp(x, y)
+    size = math.AbsFOp(diff.results[0])
+    eps = arith.ConstantOp(FloatAttr(1e-10, f64))
+    close = arith.CmpfOp(size.results[0], eps.results[0], "olt")
+    either = arith.OrIOp(exact.results[0], close.results[0])
+    ops: list[Operation] = [exact, diff, size, eps, close, either]
+    if negate:
+        true = arith.ConstantOp.from_int_and_width(1, 1)
+        ops += [true, arith.XOrIOp(either.results[0], true.results[0])]
+    return ops
 
 
 class SpecializeTypesPass(ModulePass):
