@@ -406,6 +406,15 @@ class FunctionCompiler:
             self.bind_pattern(target, "var", s)
             return
         if isinstance(target, ast.Name):
+            if op in (":=", "=") and self.is_self_push(target.name, s.value):
+                # `xs := push(xs, v)`: append in place instead of copying xs (O(1) instead of O(n)); the old
+                # array is unreachable through xs afterwards, so only an alias made earlier can tell.
+                self.load_name(target.name)
+                self.expr(s.value.args[1])
+                self.at(s)
+                self.emit(Op.ArrayPush)
+                self.store_name(target.name, s)
+                return
             if op in (":=", "="):
                 self.expr(s.value)
             else:
@@ -462,6 +471,17 @@ class FunctionCompiler:
             self.emit(Op.FieldSet, target.name)
             return
         raise self.error("Invalid assignment target", s)
+
+    def is_self_push(self, name: str, value: ast.Expr) -> bool:
+        if not (isinstance(value, ast.Call) and isinstance(value.callee, ast.Name)
+                and value.callee.name in ("push", "append") and len(value.args) == 2):
+            return False
+        builtin = value.callee.name
+        shadowed = self.find_local(builtin) is not None or builtin in self.module.top_names \
+            or (self.parent is not None and self._visible_in_parents(builtin))
+        first, item = value.args
+        return (not shadowed and isinstance(first, ast.Name) and first.name == name
+                and not isinstance(item, ast.Spread))
 
     def stmt_If(self, s: ast.If) -> None:
         self.expr(s.cond)

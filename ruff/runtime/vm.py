@@ -480,7 +480,10 @@ class VM:
             stack[-1].extend(value)
         elif o is Op.ArrayPush:
             value = pop()
-            stack[-1].append(value)
+            if type(stack[-1]) is list:
+                stack[-1].append(value)
+            else:  # `xs := push(xs, v)` on something else: the builtin's own result or error
+                stack[-1] = self.builtins["push"].fn(self, [stack[-1], value])
         elif o is Op.SpreadDict:
             value = pop()
             if type(value) is not dict:
