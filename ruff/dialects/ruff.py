@@ -89,10 +89,12 @@ from xdsl.irdl import (
 )
 from xdsl.parser import Parser
 from xdsl.printer import Printer
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 from xdsl.traits import (
     CallableOpInterface,
     ConstantLike,
     EffectInstance,
+    HasCanonicalizationPatternsTrait,
     HasParent,
     IsolatedFromAbove,
     IsTerminator,
@@ -1272,6 +1274,25 @@ class MakeArrayOp(IRDLOperation):
         super().__init__(operands=[elements], result_types=[VALUE])
 
 
+class EraseUnusedConstantKeyDict(RewritePattern):
+    """An unused dict literal whose keys are constant strings or ints cannot raise: it goes away."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, MakeDictOp) or op.result.uses:
+            return
+        keys = op.entries[0::2]
+        for key in keys:
+            if not isinstance(key.owner, ConstantOp) or type(key.owner.py_value) not in (str, int):
+                return
+        rewriter.erase_op(op)
+
+
+class MakeDictCanonicalization(HasCanonicalizationPatternsTrait):
+    @classmethod
+    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
+        return (EraseUnusedConstantKeyDict(),)
+
+
 @irdl_op_definition
 class MakeDictOp(IRDLOperation):
     """`%d = ruff.make_dict (%k1, %v1, %k2, %v2)` — keys and values alternate."""
@@ -1280,7 +1301,8 @@ class MakeDictOp(IRDLOperation):
     entries = var_operand_def(ValueType)
     result = result_def(ValueType)
     line = _line_prop()
-    traits = traits_def(MayRaise())  # a non-string key may be an error
+    # A non-string key may be an error; with constant string/int keys canonicalize removes an unused dict.
+    traits = traits_def(MayRaise(), MakeDictCanonicalization())
     assembly_format = "` ` `(` $entries `)` (`line` $line^)? attr-dict"
 
     def __init__(self, entries: Sequence[SSAValue | Operation], line: int = 0):
