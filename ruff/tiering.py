@@ -232,12 +232,12 @@ class JIT:
         if failures is not None:
             raise Refusal(failures.data[0].data.split(": ", 1)[-1])
         twins = [f for f in ir.ops if isinstance(f, R.FuncOp) and "specialized_for" in f.attributes]
-        native_ir = ModuleOp([f.clone() for f in twins])
+        native_ir = ir.clone()
         root_twin = next(f for f in twins if f.lifted_from and f.lifted_from.data == root_chunk.name
                          and tuple(a.data for a in f.attributes["specialized_for"].data) == tuple(TYPE_OF[t] for t in types))
         root, ret = root_twin.sym_name.data, root_twin.attributes["returns"].data
         try:
-            run_pipeline(native_ir, "lower-to-llvm")
+            run_pipeline(native_ir, "extract-native,lower-to-llvm")
             native = compile_module(native_ir)
             obj, signatures = native.object_code, native.signatures
         except Exception as e:

@@ -24,6 +24,7 @@ RUFF_PASSES: dict[str, str] = {
     "inline": "InlinePass",
     "tailrec-to-loop": "TailRecToLoopPass",
     "unbox-returns": "UnboxReturnsPass",
+    "extract-native": "ExtractNativePass",
 }
 
 

@@ -1,0 +1,25 @@
+"""extract-native: keep only the functions native code is made of.
+
+After specialize-types (and unbox-returns) a module holds both the boxed functions the baseline executor
+knows and their typed twins (`specialized_for = [...]`). Only the twins can go to the `llvm` dialect; this
+pass drops everything else, so `lower-to-llvm` sees a module it can lower completely. The boxed guard
+functions are not lost: the runtime does their job (type checks on entry, boxing the result) itself.
+"""
+
+from __future__ import annotations
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+
+from ruff.dialects import ruff as R
+
+
+class ExtractNativePass(ModulePass):
+    name = "extract-native"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for func in list(op.ops):
+            if isinstance(func, R.FuncOp) and "specialized_for" not in func.attributes:
+                func.detach()
+                func.erase(safe_erase=False)
