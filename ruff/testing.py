@@ -10,7 +10,8 @@
    "Setup failed: ..." and skips its body; a failing teardown fails it with "Teardown failed: ...".
 4. After each test the module's global bindings are put back as they were before its setups ran, so one
    test's rebinding cannot leak into the next (the reference gives every test a fresh copy of the
-   environment). Mutation of a shared array or dict in place is not undone.
+   environment). Each test also starts from fresh copies of the arrays, dicts and struct values the
+   globals hold, so what one test changes in place is not seen by the next.
    Setup, test and teardown bodies are closures: `x := ...` in a setup updates a global only when `x`
    is also bound at the top level of the file (declare `x := null` there); otherwise it is a local of
    the setup block.
@@ -41,7 +42,7 @@ from ruff.runner import (
     EXIT_FAILURE, EXIT_OK, EXIT_RUNTIME, RunOptions, UserError, compile_file, format_runtime_error, make_vm,
     read_source,
 )
-from ruff.runtime.values import Module, RuffError
+from ruff.runtime.values import Module, RuffError, StructInstance
 
 
 @dataclass
@@ -103,6 +104,25 @@ def collect(vm: Any, entries: list, prefix: str = "", setups: Optional[list] = N
     return cases
 
 
+def copy_data(v: Any, memo: dict) -> Any:
+    """A deep copy of Ruff data (arrays, dicts, struct instances); functions and handles are shared."""
+    t = type(v)
+    if t is not list and t is not dict and t is not StructInstance:
+        return v
+    if id(v) in memo:
+        return memo[id(v)]
+    if t is list:
+        out: Any = memo[id(v)] = []
+        out.extend(copy_data(x, memo) for x in v)
+    elif t is dict:
+        out = memo[id(v)] = {}
+        out.update((k, copy_data(x, memo)) for k, x in v.items())
+    else:
+        out = memo[id(v)] = StructInstance(v.type, {})
+        out.fields.update((k, copy_data(x, memo)) for k, x in v.fields.items())
+    return out
+
+
 def _restore_globals(vm: Any, module: Module, saved: dict, kinds: dict) -> None:
     g = module.globals
     changed = [k for k in g if k not in saved or g[k] is not saved[k]] + [k for k in saved if k not in g]
@@ -128,6 +148,8 @@ def run_case(vm: Any, case: TestCase, module: Module) -> TestResult:
         return done(case.error.message, case.error)
 
     saved, kinds = dict(module.globals), dict(module.kinds)
+    memo: dict = {}
+    module.globals.update((k, copy_data(v, memo)) for k, v in saved.items())
     failure: Optional[tuple[str, RuffError]] = None
 
     def attempt(fn: Any, label: str) -> bool:
