@@ -112,15 +112,19 @@ def copy_data(v: Any, memo: dict) -> Any:
     if id(v) in memo:
         return memo[id(v)]
     if t is list:
-        out: Any = memo[id(v)] = []
-        out.extend(copy_data(x, memo) for x in v)
-    elif t is dict:
-        out = memo[id(v)] = {}
-        out.update((k, copy_data(x, memo)) for k, x in v.items())
-    else:
-        out = memo[id(v)] = StructInstance(v.type, {})
-        out.fields.update((k, copy_data(x, memo)) for k, x in v.fields.items())
-    return out
+        out_list: list = []
+        memo[id(v)] = out_list
+        out_list.extend(copy_data(x, memo) for x in v)
+        return out_list
+    if t is dict:
+        out_dict: dict = {}
+        memo[id(v)] = out_dict
+        out_dict.update((k, copy_data(x, memo)) for k, x in v.items())
+        return out_dict
+    out_struct = StructInstance(v.type, {})
+    memo[id(v)] = out_struct
+    out_struct.fields.update((k, copy_data(x, memo)) for k, x in v.fields.items())
+    return out_struct
 
 
 def _restore_globals(vm: Any, module: Module, saved: dict, kinds: dict) -> None:
