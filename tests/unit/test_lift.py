@@ -370,9 +370,15 @@ def test_throw_ends_its_block() -> None:
 # ----------------------------------------------------------------------------- every golden program
 
 
+def compilable_programs() -> list:
+    """Golden programs minus those that stop at a lex/parse error (exit code 3): they have nothing to lift."""
+    return [p for p in sorted(PROGRAMS.glob("*.ruff"))
+            if not (p.with_suffix(".code").exists() and p.with_suffix(".code").read_text().strip() == "3")]
+
+
 def _golden() -> list:
     params = []
-    for path in sorted(PROGRAMS.glob("*.ruff")):
+    for path in compilable_programs():
         marks = []
         try:
             program = compile_source(path.read_text(encoding="utf-8"), str(path))
