@@ -101,3 +101,20 @@ def test_native_code_is_really_used() -> None:
         out.append(e.message)
     assert out == ["43\n", "Integer overflow: 9223372036854775807 * 2"]
     assert jit.entries, "f was not compiled"
+
+
+def bool_expr(depth: int) -> st.SearchStrategy[str]:
+    leaves = st.sampled_from(["a", "b", "true", "false"])
+    if depth == 0:
+        return leaves
+    sub = bool_expr(depth - 1)
+    return st.one_of(leaves, sub.map(lambda e: f"!({e})"),
+                     st.tuples(sub, st.sampled_from(["&&", "||", "==", "!="]), sub).map(
+                         lambda t: f"({t[0]} {t[1]} {t[2]})"))
+
+
+@SETTINGS
+@given(bool_expr(3), bool_expr(2), st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=4))
+def test_boolean_functions_agree(cond: str, value: str, args: list) -> None:
+    src = f"func f(a, b) {{\n    if {cond} {{ return {value} }}\n    return !({value})\n}}\n"
+    assert run(src, args, jit=True) == run(src, args, jit=False)
