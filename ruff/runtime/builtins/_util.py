@@ -103,30 +103,16 @@ def type_error(name: str, what: str, v: Any) -> RuffError:
 
 
 def type_name_of(v: Any) -> str:
-    """Type names as `type()` reports them (used in error messages too)."""
+    """Type names as `type()` reports them: the runtime's names, except that every callable is a
+    "function" and Result/Option values are "result"/"option"."""
     t = type(v)
-    if t is int:
-        return "int"
-    if t is float:
-        return "float"
-    if t is str:
-        return "string"
-    if t is bool:
-        return "bool"
-    if v is None:
-        return "null"
-    if t is list:
-        return "array"
-    if t is dict:
-        return "dict"
-    if t is Builtin or t is Closure or t is BoundMethod or t is VariantConstructor:
+    if t is Builtin:
         return "function"
     if t is EnumValue:
         if v.enum == "Result":
             return "result"
         if v.enum == "Option":
             return "option"
-        return v.enum
     return type_name(v)
 
 
