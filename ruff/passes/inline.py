@@ -43,8 +43,8 @@ class InlinePass(ModulePass):
         # Snapshot the callees first, so that inlining into a function does not feed on its own result.
         originals = {name: f.clone() for name, f in funcs.items() if not f.is_declaration and size(f) <= self.budget}
         for func in funcs.values():
-            if R.VALUE in func.function_type.outputs.data:
-                continue  # boxed entry points stay calls: they are what the baseline sees
+            if "specialized_for" not in func.attributes:
+                continue  # only typed twins: the boxed functions are what the baseline sees
             for _ in range(self.depth):
                 calls = [c for c in func.walk() if isinstance(c, R.CallDirectOp)
                          and c.callee.root_reference.data in originals]

@@ -7,8 +7,8 @@ becomes
 
 where ^loop is the old entry block (now reached from a new, empty entry block), so the parameters turn
 into the loop's block arguments. A call whose result is used for anything but being returned (fib's two
-calls, `n * fact(n - 1)`) is not a tail call and is left alone. Functions with boxed `!ruff.value`
-results are left alone too: their returns go back to the baseline executor.
+calls, `n * fact(n - 1)`) is not a tail call and is left alone. Only typed twins (made by specialize-types)
+are rewritten: the boxed functions stay as the baseline executor sees them.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class TailRecToLoopPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for func in op.ops:
-            if isinstance(func, R.FuncOp) and R.VALUE not in func.function_type.outputs.data:
+            if isinstance(func, R.FuncOp) and "specialized_for" in func.attributes:
                 self.rewrite(func)
 
     def rewrite(self, func: R.FuncOp) -> None:
