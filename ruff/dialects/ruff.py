@@ -784,6 +784,56 @@ class BoxOp(IRDLOperation, HasFolderInterface):
         return None if attr is None else (attr,)
 
 
+def _incoming(arg: BlockArgument) -> list[tuple[Operation, int]] | None:
+    """(terminator, operand index) of every value flowing into block argument `arg`, or None if unknown."""
+    from xdsl.dialects import cf
+
+    out = []
+    for pred in arg.block.predecessors():
+        term = pred.last_op
+        if isinstance(term, cf.BranchOp):
+            out.append((term, arg.index))
+        elif isinstance(term, cf.ConditionalBranchOp):
+            if term.then_block is arg.block:
+                out.append((term, 1 + arg.index))
+            if term.else_block is arg.block:
+                out.append((term, 1 + len(term.then_arguments) + arg.index))
+        else:
+            return None
+    return out
+
+
+class UnboxBoxedBlockArgument(RewritePattern):
+    """A block argument that only ever receives `ruff.box %x : T` and is only ever unboxed to T becomes
+    a T argument: the boxes and unboxes around the branch disappear (inlining leaves these behind)."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, UnboxOp) or not isinstance(op.input, BlockArgument):
+            return
+        arg, ty = op.input, op.result.type
+        users = [u.operation for u in arg.uses]
+        if not all(isinstance(u, UnboxOp) and u.result.type == ty for u in users):
+            return
+        incoming = _incoming(arg)
+        if not incoming:
+            return
+        for term, index in incoming:
+            box = term.operands[index].owner
+            if not isinstance(box, BoxOp) or box.input.type != ty:
+                return
+        for term, index in incoming:
+            term.operands[index] = term.operands[index].owner.input  # type: ignore[union-attr]
+        new_arg = rewriter.replace_value_with_new_type(arg, ty)
+        for user in users:
+            rewriter.replace_op(user, [], [new_arg])
+
+
+class UnboxCanonicalization(HasCanonicalizationPatternsTrait):
+    @classmethod
+    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
+        return (UnboxBoxedBlockArgument(),)
+
+
 @irdl_op_definition
 class UnboxOp(IRDLOperation, HasFolderInterface):
     """`%x = ruff.unbox %v : i64` — the raw value of a boxed int/float/bool.
@@ -795,7 +845,7 @@ class UnboxOp(IRDLOperation, HasFolderInterface):
     name = "ruff.unbox"
     input = operand_def(ValueType)
     result = result_def(NativeType)
-    traits = traits_def(MayRaise())
+    traits = traits_def(MayRaise(), UnboxCanonicalization())
     assembly_format = "$input attr-dict `:` type($result)"
 
     def __init__(self, value: SSAValue | Operation, result_type: Attribute):
