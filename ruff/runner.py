@@ -13,6 +13,7 @@ from typing import Any, Optional
 from ruff.diagnostics import RuffSyntaxError, format_diagnostic
 from ruff.frontend.compiler import CompileError, CompiledProgram, compile_program
 from ruff.frontend.parser import parse
+from ruff.runtime.bigstack import run_in_big_stack
 from ruff.runtime.values import Module, RuffError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_SYNTAX, EXIT_RUNTIME, EXIT_IO = 0, 1, 2, 3, 4, 5
@@ -109,8 +110,11 @@ def stack_lines(stack: list[str], repeats_shown: int = 3, limit: int = 40) -> li
 
 
 def make_vm(options: RunOptions, write: Any = None) -> Any:
-    from ruff.runtime.vm import VM
-
+    """The executor for `options.tier`, with the native tier attached unless it is off."""
+    if options.tier == "interp":
+        from ruff.runtime.vm import VM
+    else:
+        from ruff.runtime.fast import FastVM as VM
     vm = VM(write=write, script_args=options.script_args)
     if options.jit:
         from ruff.tiering import attach_jit
@@ -133,7 +137,7 @@ def run_file(path: str, options: RunOptions) -> int:
     module = Module("__main__", path, source)
     module.exports = program.exports
     try:
-        vm.run_chunk(program.chunk, module)
+        run_in_big_stack(lambda: vm.run_chunk(program.chunk, module))
     except ExitProgram as e:
         sys.stdout.flush()
         return e.code

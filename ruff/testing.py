@@ -181,6 +181,12 @@ def run_case(vm: Any, case: TestCase, module: Module) -> TestResult:
 
 def run_tests(path: str, options: RunOptions, write: Optional[Callable[[str], Any]] = None) -> int:
     """Run the tests of one file; output goes to stdout (or `write`), diagnostics to stderr."""
+    from ruff.runtime.bigstack import run_in_big_stack
+
+    return run_in_big_stack(lambda: _run_tests(path, options, write))
+
+
+def _run_tests(path: str, options: RunOptions, write: Optional[Callable[[str], Any]]) -> int:
     from ruff.runtime.builtins.core import ExitProgram
 
     try:

@@ -480,10 +480,7 @@ class VM:
             stack[-1].extend(value)
         elif o is Op.ArrayPush:
             value = pop()
-            if type(stack[-1]) is list:
-                stack[-1].append(value)
-            else:  # `xs := push(xs, v)` on something else: the builtin's own result or error
-                stack[-1] = self.builtins["push"].fn(self, [stack[-1], value])
+            stack[-1] = array_push(self, stack[-1], value)
         elif o is Op.SpreadDict:
             value = pop()
             if type(value) is not dict:
@@ -765,6 +762,14 @@ def dict_key(k: Any) -> str:
     if t is int:
         return str(k)
     raise RuffError(f"Dictionary keys must be strings or integers, got {type_name(k)}")
+
+
+def array_push(rt: Any, arr: Any, value: Any) -> Any:
+    """ArrayPush: append in place; on anything but an array, what the `push` builtin makes of it."""
+    if type(arr) is list:
+        arr.append(value)
+        return arr
+    return rt.builtins["push"].fn(rt, [arr, value])
 
 
 def index_get(obj: Any, idx: Any) -> Any:

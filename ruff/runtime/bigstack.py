@@ -1,0 +1,69 @@
+"""Running a program on a thread with a large stack.
+
+The fast tier turns each Ruff call into a Python call, and builtins that call back into Ruff (map, sort,
+operator overloading) recurse in Python on both tiers; 50,000 nested Ruff calls (the depth limit, reached
+before any `Stack overflow` error) need Python's recursion limit and C stack far above their defaults.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Any, Callable
+
+BIG_STACK_BYTES = 1 << 30
+BIG_RECURSION_LIMIT = 1_000_000
+
+
+def run_in_big_stack(fn: Callable[[], Any], stack_bytes: int = BIG_STACK_BYTES,
+                     recursion_limit: int = BIG_RECURSION_LIMIT) -> Any:
+    """Run fn() in a thread with a large C stack and a high Python recursion limit; return its result.
+
+    Generated code turns each Ruff call into a Python call, so 50,000 nested Ruff calls (the depth limit,
+    reached before any Stack overflow error) need Python's recursion limit and stack far above their
+    defaults. Exceptions (SystemExit included) are re-raised in the calling thread.
+    """
+    result: list = []
+    error: list = []
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            result.append(fn())
+        except BaseException as e:  # re-raised below, in the caller's thread
+            error.append(e)
+        finally:
+            done.set()
+
+    old_limit = sys.getrecursionlimit()
+    old_size = threading.stack_size()
+    size = stack_bytes
+    while True:
+        try:
+            threading.stack_size(size)
+            break
+        except (ValueError, RuntimeError):
+            if size <= 32 << 20:
+                size = 0
+                break
+            size //= 2
+    try:
+        sys.setrecursionlimit(max(old_limit, recursion_limit))
+        thread = threading.Thread(target=target, name="ruff-main", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(old_size)
+    try:
+        try:
+            done.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reaches the main thread: stop the program where it runs, then report as usual.
+            import ctypes
+
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(KeyboardInterrupt))
+            done.wait()
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if error:
+        raise error[0]
+    return result[0] if result else None

@@ -1,0 +1,561 @@
+"""FastVM: the reference VM with every Ruff function run as its generated Python function.
+
+Functions. `prepare()` gives every chunk of a compilation unit a trampoline as `chunk.fx`; the first call
+generates the chunk's Python source (codegen), compiles it once, and creates the function with the
+module's globals dict as its Python globals (Ruff globals are then plain LOAD_GLOBAL/STORE_GLOBAL) and a
+builtins dict of Ruff builtins plus the runtime helpers (`build_helpers`). After that, `chunk.fx` is the
+generated function itself for plain functions, and an entry (`make_entry`) that does the interpreter's
+CALL step by step for generators, async functions and fallbacks.
+
+Calls. A Ruff call is a Python call `chunk.fx(closure, depth, *args)`. The Ruff call depth travels as the
+`d` argument, so the limit is one integer compare in the callee's prologue and the error is exactly the
+interpreter's (MAX_FRAMES, "Stack overflow: call depth exceeded 50000 in f", raised where the caller
+calls). Deep Ruff recursion is deep Python recursion: programs run through run_in_big_stack().
+
+Errors. Generated code raises RuffError with no bookkeeping on the fast path. The first time an error is
+seen — by a generated `except`, by the interpreter's unwinder, or where it leaves a Python→Ruff boundary —
+`trace()` rebuilds the interpreter's view from the Python stack: every frame of generated code maps to
+its chunk (CodeInfo) and, through the generated line table, to the Ruff line and column of the instruction that was
+running; frames of the interpreter's `execute` contribute their slice of `self.frames`. `observe()` also
+records the functions an error has left (`err.unwound`, the caught error object's `stack`). So `err.line`,
+`err.stack` and `e.stack` are what the interpreter reports.
+
+Fallback. A chunk the code generator refuses (codegen.Unsupported: control flow that is not structured,
+or a function CPython will not compile, e.g. more than 20 nested loops/try blocks or 100 levels of
+indentation) runs in the reference interpreter: `chunk.fbody` is None and its entry runs it in an
+"interpreter section" whose frames count towards the same depth limit. Calls made by such a chunk stay in
+the interpreter (its loop calls closures itself); callbacks from builtins come back here.
+`FastVM.fallbacks` says which chunks fell back and why (RUFF_FAST_DUMP=1 prints it, and every generated
+function, on stderr).
+
+Native tier. With a JIT attached when a function is first compiled, generated code keeps the hooks of the
+interpreter: `chunk.calls += 1`, `jit.hot()` at `vm.hot_at`, `jit.try_call()` once the chunk has tier
+state (in the callee's prologue), `jit.global_rebound()` on every global store, and back-edge counting
+that hands hot loops to `jit.osr()`. Without one, none of that is generated.
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+import sys
+import threading
+import types
+import warnings
+from typing import Any, Callable, Optional
+
+from ruff.frontend.bytecode import Chunk, Op
+from ruff.runtime import ops
+from ruff.runtime.bigstack import run_in_big_stack  # noqa: F401  (re-exported: the tests use it from here)
+from ruff.runtime.fast.codegen import HELPER_OF, Unsupported, generate
+from ruff.runtime.values import (
+    I64_MAX, I64_MIN, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError,
+    StructInstance, StructType, display, truthy,
+)
+from ruff.runtime.vm import (
+    MAX_FRAMES, VM, Frame, array_push, await_value, current_col, current_line, dict_key, error_value, field_set,
+    index_get, index_set, make_iterator, make_struct, match_pattern, thrown,
+)
+
+class CodeInfo:
+    """Appended to a generated function's co_consts: which Ruff function it is, and its line table."""
+
+    __slots__ = ("name", "filename", "line", "linemap")
+
+    def __init__(self, name: str, filename: str, line: int, linemap: list) -> None:
+        self.name, self.filename, self.line = name, filename, line
+        self.linemap = linemap  # python line → (ruff line, ruff col)
+
+
+def code_info(code: Any) -> Optional[CodeInfo]:
+    """The CodeInfo of a generated function's code object; None for any other code."""
+    consts = code.co_consts
+    if consts:
+        info = consts[-1]
+        if type(info) is CodeInfo:
+            return info
+    return None
+
+
+_EXECUTE_CODE = VM.execute.__code__
+_RETURN = int(Op.Return)
+_TRY_UNWRAP = int(Op.TryUnwrap)
+DUMP = os.environ.get("RUFF_FAST_DUMP", "") not in ("", "0")
+
+
+def stack_overflow(name: str) -> RuffError:
+    """The interpreter's MAX_FRAMES error (VM.push_frame), word for word."""
+    return RuffError(f"Stack overflow: call depth exceeded {MAX_FRAMES} in {name}")
+
+
+class _StubFrame:
+    """What VM.slow_op reads of a frame, for the few operations generated code hands to it."""
+
+    __slots__ = Frame.__slots__
+
+    def __init__(self, closure: Closure, stack: list) -> None:
+        self.closure = closure
+        self.chunk = closure.chunk
+        self.code = [(_RETURN, None)]
+        self.consts = closure.chunk.constants
+        self.ip = 0
+        self.locals = []
+        self.stack = stack
+        self.handlers = []
+        self.module = closure.module
+        self.generator = None
+
+
+class _Missing:
+    """Default of parameters with Ruff defaults in generated functions: the argument was not passed."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING = _Missing()
+_PY_BUILTINS = {f"@{b.__name__}": b for b in (int, float, bool, str, list, dict, iter, KeyError, IndexError,
+                                              LookupError, NameError, TypeError)}
+
+
+class FastVM(VM):
+    def __init__(self, write: Optional[Callable[[str], Any]] = None, script_args: Optional[list[str]] = None,
+                 loader: Any = None) -> None:
+        super().__init__(write=write, script_args=script_args, loader=loader)
+        # Ruff depth of the innermost fast frame as of its latest call out to Python (builtins read it
+        # when they call back into Ruff).
+        self.fast_depth = 0
+        # While the interpreter runs a fallback chunk: the Ruff depth is _offset + len(self.frames).
+        self._offset = 0
+        self._in_interp = False
+        self._helpers: Optional[dict] = None
+        self._compiled: dict[int, Any] = {}  # id(chunk) → (Generated, code object) | None
+        self.fallbacks: dict[str, str] = {}  # "file:function" → why it runs in the interpreter
+
+    # ------------------------------------------------------------------ entry points (Python → Ruff)
+
+    def run_chunk(self, chunk: Chunk, module: Module) -> Any:
+        self.filename = module.filename
+        self.prepare(chunk)
+        return self.call_closure(Closure(chunk, [], module), [])
+
+    def call_closure(self, fn: Closure, args: list) -> Any:
+        return self._enter(fn, list(args), False)
+
+    def run_body(self, fn: Closure, args: list) -> Any:
+        return self._enter(fn, list(args), True)
+
+    def current_depth(self) -> int:
+        return self._offset + len(self.frames) if self._in_interp else self.fast_depth
+
+    def _enter(self, fn: Closure, args: list, body: bool) -> Any:
+        chunk = fn.chunk
+        if getattr(chunk, "fvm", None) is not self:
+            self.prepare(chunk)
+        helpers = self.helpers()
+        d = self.current_depth()
+        saved_depth, saved_in = self.fast_depth, self._in_interp
+        self._in_interp = False
+        try:
+            if not body:
+                return helpers["@ccall"](fn, args, d)
+            # An async function's body, run to completion (VM.run_body).
+            if len(args) != len(chunk.params):
+                args = self.fit_args(fn, args)
+            if d >= MAX_FRAMES:
+                raise stack_overflow(chunk.name)
+            if not chunk.finstalled:
+                self.install(chunk, fn.module)
+            if chunk.fbody is None:
+                return self._interp_call(fn, args, d, body=True)
+            return chunk.fbody(fn, d + 1, *args)
+        except RuffError as err:
+            self.observe(err, err.__traceback__)
+            raise
+        except RecursionError as exc:
+            # Python's own limit (the program did not run in a big stack): report it as the interpreter does.
+            probe = RuffError("")
+            self.trace(probe, exc.__traceback__)
+            name = probe.stack_names[0] if probe.stack_names else chunk.name
+            err = RuffError(f"Stack overflow: call depth exceeded in {name}")
+            err.traced, err.line, err.col, err.filename = True, probe.line, probe.col, probe.filename
+            err.stack, err.stack_names = probe.stack, probe.stack_names
+            raise err from None
+        finally:
+            self.fast_depth = saved_depth
+            self._in_interp = saved_in
+
+    # ------------------------------------------------------------------ preparing and compiling chunks
+
+    def prepare(self, root: Chunk) -> None:
+        """Point every chunk of this compilation unit at this VM's (lazily compiled) generated functions.
+
+        chunk.fx(closure, depth, *args) runs a call: the generated function itself for plain functions,
+        an entry (see make_entry) for generators, async functions and interpreter fallbacks, and until
+        the first call a trampoline that compiles the chunk. chunk.fbody is the generated function.
+        """
+        for c in root.all_chunks():
+            if getattr(c, "fvm", None) is self:
+                continue
+            c.fvm = self
+            c.fbody = None
+            c.finstalled = False
+            c.fx = self._trampoline(c)
+
+    def _trampoline(self, chunk: Chunk) -> Callable:
+        def first_call(cl: Closure, d: int, *args: Any) -> Any:
+            fx = self.install(chunk, cl.module)
+            try:
+                return fx(cl, d, *args)
+            except TypeError as e:
+                if e.__traceback__ is None or e.__traceback__.tb_next is not None:
+                    raise
+            return self.helpers()["@refit"](cl, list(args), d - 1)
+
+        return first_call
+
+    def install(self, chunk: Chunk, module: Module) -> Callable:
+        """Compile `chunk` for `module` (its globals are the function's globals); set and return chunk.fx."""
+        chunk.finstalled = True
+        compiled = self.compile_chunk(chunk)
+        if compiled is None:
+            chunk.fbody = None
+            chunk.fx = self.make_entry(chunk)
+            return chunk.fx
+        gen, code = compiled
+        fb = dict(self.helpers())
+        fb.update(self.builtins)
+        for name, value in gen.consts.items():
+            fb["@" + name[1:]] = value
+        fb["@HOT"] = self.hot_at
+        fb["@OSR"] = getattr(self, "osr_at", 1 << 62)
+        fb["@CH"] = chunk
+        g = module.globals
+        saved = g.get("__builtins__", MISSING)
+        g["__builtins__"] = fb  # a function takes its builtins from its globals when it is created
+        try:
+            fn = types.FunctionType(code, g, gen.name, (MISSING,) * gen.defaults or None)
+        finally:
+            if saved is MISSING:
+                del g["__builtins__"]
+            else:
+                g["__builtins__"] = saved
+        chunk.fbody = fn
+        chunk.fx = fn if not (chunk.is_generator or chunk.is_async) else self.make_entry(chunk)
+        return chunk.fx
+
+    def compile_chunk(self, chunk: Chunk) -> Optional[tuple]:
+        """(Generated, function code object) for `chunk`, or None when it stays in the interpreter."""
+        key = id(chunk)
+        if key in self._compiled and self._compiled[key][0] is chunk:
+            return self._compiled[key][1]
+        filename = f"<ruff-fast {chunk.filename}:{chunk.name}:{chunk.line}>"
+        result = None
+        try:
+            gen = generate(chunk, jit=self.jit is not None, builtin_names=self._builtin_names())
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # e.g. SyntaxWarning for `1 is None` in dead code
+                module_code = compile(gen.source, filename, "exec")
+        except (Unsupported, SyntaxError, RecursionError, MemoryError, ValueError, OverflowError) as e:
+            reason = f"{type(e).__name__}: {e}"
+            self.fallbacks[f"{chunk.filename}:{chunk.name}"] = reason
+            if DUMP:
+                print(f"[fast] {chunk.name} stays in the interpreter: {reason}", file=sys.stderr)
+        else:
+            if DUMP:
+                print(gen.source, file=sys.stderr)
+            code = next(c for c in module_code.co_consts if isinstance(c, types.CodeType))
+            info = CodeInfo(chunk.name, chunk.filename, chunk.line, gen.linemap)
+            code = code.replace(co_names=tuple(_resolve_name(n, gen) for n in code.co_names),
+                                co_consts=code.co_consts + (info,))
+            if DUMP:  # Python tracebacks through generated code then show its source
+                linecache.cache[filename] = (len(gen.source), None, gen.source.splitlines(True), filename)
+            result = (gen, code)
+        self._compiled[key] = (chunk, result)
+        return result
+
+    def _builtin_names(self) -> frozenset:
+        names = self.__dict__.get("_builtin_name_set")
+        if names is None:
+            names = self._builtin_name_set = frozenset(k for k, v in self.builtins.items() if type(v) is Builtin)
+        return names
+
+    def make_entry(self, chunk: Chunk) -> Callable:
+        """chunk.fx for generators, async functions and interpreter fallbacks: VM's CALL, step by step."""
+        vm = self
+        fit_args = self.fit_args
+        interp_call = self._interp_call
+
+        def entry(cl: Closure, d: int, *args: Any) -> Any:
+            args = list(args)
+            jit = vm.jit
+            if jit is not None:
+                chunk.calls += 1
+                if chunk.calls == vm.hot_at:
+                    jit.hot(cl, args)
+                if chunk.tier_state is not None:
+                    handled, result = jit.try_call(cl, args)
+                    if handled:
+                        return result
+            if chunk.is_async:
+                return vm.start_async(cl, args)
+            if len(args) != len(chunk.params):
+                args = fit_args(cl, args)
+            body = chunk.fbody
+            if body is None:
+                return interp_call(cl, args, d - 1)
+            return body(cl, d, *args)
+
+        return entry
+
+    # ------------------------------------------------------------------ interpreter sections
+
+    def _interp_call(self, fn: Closure, args: list, d: int, body: bool = False) -> Any:
+        """Run a fallback chunk (called from Ruff depth d) in the reference interpreter."""
+        saved = self._offset, self._in_interp
+        self._offset = d - len(self.frames)
+        self._in_interp = True
+        try:
+            return VM.run_body(self, fn, args) if body else VM.call_closure(self, fn, args)
+        finally:
+            self._offset, self._in_interp = saved
+
+    def push_frame(self, frame: Frame) -> None:
+        if self._offset + len(self.frames) >= MAX_FRAMES:
+            raise stack_overflow(frame.chunk.name)
+        self.frames.append(frame)
+
+    def unwind(self, err: RuffError, base: int) -> bool:
+        if err.__traceback__ is not None:
+            self.observe(err, err.__traceback__)
+        return super().unwind(err, base)
+
+    # ------------------------------------------------------------------ errors
+
+    def observe(self, err: RuffError, tb: Any) -> None:
+        """An error passes a point where Python code sees it: trace it once, and note the functions it left."""
+        first = not err.traced
+        if first:
+            self.trace(err, tb)
+        info = err.__dict__
+        last = info.get("_fast_seen")
+        names = []
+        t = tb.tb_next if tb is not None else None
+        while t is not None and t is not last:
+            ci = code_info(t.tb_frame.f_code)
+            if ci is not None:
+                names.append(ci.name)
+            t = t.tb_next
+        if info.get("_fast_callee") and not info.get("_fast_dropped") and names:
+            names.pop()  # the callee that refused to start (depth limit) never ran
+            err._fast_dropped = True
+        if names:
+            err.unwound.extend(reversed(names))
+        err._fast_seen = tb
+
+    def trace(self, err: RuffError, tb: Any) -> None:
+        """Where `err` started and the whole Ruff call stack at that moment, as VM.unwind records them."""
+        chain: list = []
+        f = tb.tb_frame.f_back if tb is not None else None
+        while f is not None:
+            chain.append((f, f.f_lineno))
+            f = f.f_back
+        chain.reverse()
+        t = tb
+        while t is not None:
+            chain.append((t.tb_frame, t.tb_lineno))
+            t = t.tb_next
+        items: list = []  # ("fast", entry) | ("interp", base), outermost first
+        for frame, lineno in chain:
+            code = frame.f_code
+            info = code_info(code)
+            if info is not None:
+                line, col = info.line, 0
+                if lineno is not None and 0 < lineno < len(info.linemap):
+                    line, col = info.linemap[lineno]
+                items.append(("fast", (info.name, info.filename, line, col)))
+            elif code is _EXECUTE_CODE:
+                base = frame.f_locals.get("base")
+                if isinstance(base, int):
+                    items.append(("interp", base))
+        if err.__dict__.get("_fast_callee") and items and items[-1][0] == "fast":
+            items.pop()  # raised by a callee refusing to start: the caller is where the interpreter stops
+        entries: list = []
+        frames = self.frames
+        for k, (kind, data) in enumerate(items):
+            if kind == "fast":
+                entries.append(data)
+                continue
+            end = len(frames)
+            for kind2, data2 in items[k + 1:]:
+                if kind2 == "interp":
+                    end = data2
+                    break
+            for fr in frames[data:end]:
+                entries.append((fr.chunk.name, fr.chunk.filename, current_line(fr), current_col(fr)))
+        err.traced = True
+        if entries:
+            name, filename, line, col = entries[-1]
+            err.line, err.col, err.filename = line, col, filename
+        err.stack = [f"{n} ({fn}:{ln})" for n, fn, ln, _ in reversed(entries)]
+        err.stack_names = [n for n, _, _, _ in reversed(entries)]
+
+    # ------------------------------------------------------------------ what generated code calls
+
+    def helpers(self) -> dict:
+        if self._helpers is None:
+            self._helpers = build_helpers(self)
+        return self._helpers
+
+
+def _resolve_name(name: str, gen: Any) -> str:
+    """The real name behind a placeholder of the generated source (see codegen.Generated)."""
+    if name.startswith("_h_"):
+        return "@" + name[3:]
+    if name[:2] == "_k" and name[2:].isdigit():
+        return "@" + name[1:]
+    if name[:2] == "_g" and name[2:].isdigit():
+        return gen.globals[int(name[2:])]
+    return name
+
+
+def build_helpers(vm: FastVM) -> dict:
+    """What generated code calls, under the names it uses for them ("@x" is `_h_x` in the source)."""
+    fit_args = vm.fit_args
+    resolve_method = vm.resolve_method
+    base_call = VM.call
+
+    def _ccall(f: Closure, args: list, d: int) -> Any:
+        """Call closure f from depth d with a list of arguments."""
+        try:
+            return f.chunk.fx(f, d + 1, *args)
+        except TypeError as e:
+            if e.__traceback__ is None or e.__traceback__.tb_next is not None:
+                raise
+        return _refit(f, args, d)
+
+    def _refit(f: Closure, args: list, d: int) -> Any:
+        """The argument count does not fit the generated function: VM.fit_args fills defaults or raises."""
+        args = fit_args(f, args)
+        return f.chunk.fx(f, d + 1, *args)
+
+    def _arity(e: TypeError, f: Closure, args: list, d: int) -> Any:
+        """A generated call site's TypeError: a wrong argument count (raised by the call itself) or a bug."""
+        if e.__traceback__ is not None and e.__traceback__.tb_next is not None:
+            raise e
+        return _refit(f, args, d)
+
+    def _overflow(cl: Closure) -> None:
+        err = stack_overflow(cl.chunk.name)
+        err._fast_callee = True
+        raise err
+
+    def _fit(cl: Closure, *args: Any) -> list:
+        return fit_args(cl, [a for a in args if a is not MISSING])
+
+    def _ocall(f: Any, args: list, d: int) -> Any:
+        """Call anything that is not a Closure."""
+        vm.fast_depth = d
+        t = type(f)
+        if t is Builtin:
+            return f.fn(vm, args)
+        if t is BoundMethod:
+            return _call(f.function, [f.receiver, *args], d)
+        return base_call(vm, f, args)
+
+    def _call(f: Any, args: list, d: int) -> Any:
+        if type(f) is Closure:
+            return _ccall(f, args, d)
+        return _ocall(f, args, d)
+
+    def _mcall(obj: Any, name: str, args: list, d: int) -> Any:
+        fn, args = resolve_method(obj, name, args)
+        return _call(fn, args, d)
+
+    def binary(sym: str) -> Callable:
+        method = ops.OVERLOAD_METHOD[sym]
+        op = ops.BINARY[sym]
+
+        def slow(a: Any, b: Any, d: int) -> Any:
+            if type(a) is StructInstance:
+                m = a.type.methods.get(method)
+                if m is not None:
+                    return _call(m, [a, b], d)  # VM.binary → VM.invoke
+            return op(a, b)
+
+        slow.__name__ = f"binary_{method}"
+        return slow
+
+    def _neg(a: Any, d: int) -> Any:
+        if type(a) is StructInstance and "op_neg" in a.type.methods:
+            return _call(a.type.methods["op_neg"], [a], d)
+        return ops.neg(a)
+
+    def _not(a: Any, d: int) -> Any:
+        if type(a) is StructInstance and "op_not" in a.type.methods:
+            return _call(a.type.methods["op_not"], [a], d)
+        return not truthy(a)
+
+    def _ovf(sym: str, a: int, b: int, r: int) -> int:
+        if I64_MIN <= r <= I64_MAX:
+            return r
+        raise ops.overflow(sym, a, b)
+
+    def _gmiss(name: str) -> Any:
+        raise RuffError(f"Undefined variable: {name}")
+
+    def _catch(e: RuffError) -> Any:
+        vm.observe(e, e.__traceback__)
+        return error_value(e, e.unwound)
+
+    def _mp(pattern: Any, v: Any) -> Optional[list]:
+        bound: list = []
+        return bound if match_pattern(pattern, v, bound) else None
+
+    def _mlit(pattern: Any, v: Any) -> bool:
+        return match_pattern(pattern, v, [])
+
+    def _slow(op: int, arg: Any, operands: list, cl: Closure, d: int) -> list:
+        vm.fast_depth = d
+        frame = _StubFrame(cl, operands)
+        vm.slow_op(frame, op, arg)
+        return frame.stack
+
+    def _osrframe(cl: Closure, locals_: list, stack: list) -> _StubFrame:
+        """The frame the JIT's on-stack replacement reads and updates (chunk, module, locals, stack, ip)."""
+        frame = _StubFrame(cl, stack)
+        frame.locals = locals_
+        return frame
+
+    def _unwrap_other(v: Any) -> Any:
+        """`?` on anything but Ok/Some: Err/None return from the function, the rest is the VM's error."""
+        if type(v) is EnumValue and v.variant in ("Err", "None"):
+            return v
+        vm.slow_op(_StubFrame(_NO_CLOSURE, [v]), _TRY_UNWRAP, None)
+        raise AssertionError("TryUnwrap did not raise")
+
+    ns = {
+        "vm": vm, "Closure": Closure, "Builtin": Builtin, "SI": StructInstance, "ST": StructType, "Cell": Cell,
+        "EV": EnumValue, "RE": RuffError, "NONE": NONE_VALUE, "IMMUTABLE": ("let", "const"),
+        "OK_SOME": ("Ok", "Some"), "MISSING": MISSING, "truthy": truthy, "disp": display, "thrown": thrown,
+        "iget": index_get, "iset": index_set, "fget": vm.field_get, "fset": field_set,
+        "mkstruct": make_struct, "mkiter": make_iterator, "dk": dict_key, "await": await_value,
+        "ccall": _ccall, "refit": _refit, "arity": _arity, "overflow": _overflow, "fit": _fit,
+        "ocall": _ocall, "call": _call, "mcall": _mcall, "neg": _neg, "not": _not, "ovf": _ovf,
+        "gmiss": _gmiss, "catch": _catch, "mp": _mp, "mlit": _mlit, "slow": _slow,
+        "unwrap_other": _unwrap_other, "osrframe": _osrframe, "apush": array_push,
+    }
+    for sym, name in HELPER_OF.items():
+        ns[name] = binary(sym)
+    out = {"@" + k: v for k, v in ns.items()}
+    out.update(_PY_BUILTINS)
+    return out
+
+
+_NO_CLOSURE = Closure(Chunk("<fast>", []), [], Module("<fast>", "<fast>"))
+
+
+# ----------------------------------------------------------------------------- running with a deep stack
+
