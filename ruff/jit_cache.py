@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -70,6 +69,7 @@ def cache_key(root: Chunk, module: Module, types: tuple[str, ...], host: str) ->
 class CachedEntry:
     obj: bytes
     meta: dict[str, Any]
+    shared_library: Optional[str] = None  # path of the verified .so, when there is one
 
 
 def load(key: str) -> Optional[CachedEntry]:
@@ -85,7 +85,14 @@ def load(key: str) -> Optional[CachedEntry]:
         # LLVM crashes on a damaged object file rather than failing: check it before anyone loads it.
         if meta.get("version") != COMPILER_VERSION or meta.get("sha256") != hashlib.sha256(obj).hexdigest():
             raise ValueError("stale or damaged entry")
-        return CachedEntry(obj, meta)
+        so_path = os.path.join(base, key + ".so")
+        shared = None
+        if meta.get("so_sha256"):
+            with open(so_path, "rb") as f:
+                if hashlib.sha256(f.read()).hexdigest() != meta["so_sha256"]:
+                    raise ValueError("damaged shared library")
+            shared = so_path
+        return CachedEntry(obj, meta, shared)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, json.JSONDecodeError):
@@ -93,13 +100,26 @@ def load(key: str) -> Optional[CachedEntry]:
         return None
 
 
-def store(key: str, obj: bytes, meta: dict[str, Any]) -> None:
+def store(key: str, obj: bytes, meta: dict[str, Any], ir_text: str = "") -> None:
+    """Keep an entry: the object file, a shared library when one can be linked, then the description."""
     base = cache_dir()
     if base is None:
         return
     try:
         os.makedirs(base, exist_ok=True)
         meta = {**meta, "version": COMPILER_VERSION, "sha256": hashlib.sha256(obj).hexdigest()}
+        so_tmp = os.path.join(base, f"{key}.{os.getpid()}.so.tmp")
+        try:
+            from ruff.backend.shared_lib import build_shared_library
+
+            if build_shared_library(ir_text, so_tmp):
+                with open(so_tmp, "rb") as f:
+                    meta["so_sha256"] = hashlib.sha256(f.read()).hexdigest()
+                os.replace(so_tmp, os.path.join(base, key + ".so"))
+        except Exception:  # no linker, odd IR: the object file is enough
+            meta.pop("so_sha256", None)
+        import tempfile
+
         # Object first, description last: an entry counts only once its .json exists.
         for suffix, data in ((".o", obj), (".json", json.dumps(meta).encode())):
             fd, tmp = tempfile.mkstemp(dir=base, prefix=key, suffix=".tmp")
@@ -114,7 +134,7 @@ def discard(key: str) -> None:
     base = cache_dir()
     if base is None:
         return
-    for suffix in (".json", ".o"):
+    for suffix in (".json", ".o", ".so"):
         try:
             os.remove(os.path.join(base, key + suffix))
         except OSError:

@@ -116,7 +116,9 @@ def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, 
         if type(value) not in SCALARS:
             raise OSRRefused(f"loop variable {var.name} holds {type(value).__name__}, not a number")
         types.append(type(value))
-    outputs = [v for v in variables if (v.kind, v.key) in written]
+    # A local that nothing outside the loop reads is dead after it: no function needs to return it.
+    read_outside = {ins.arg for k, ins in enumerate(code) if ins.op is Op.LoadLocal and not header <= k < exit_}
+    outputs = [v for v in variables if (v.kind, v.key) in written and (v.kind != "local" or v.key in read_outside)]
     if not outputs:
         raise OSRRefused("the loop writes no variable")
     plan = LoopPlan(chunk, header, exit_, variables, outputs, types=tuple(types), range_step=step)

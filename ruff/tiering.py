@@ -15,6 +15,7 @@ xDSL and llvmlite are imported here only when the first function gets hot.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -113,9 +114,11 @@ class JIT:
         from ruff.osr import OSRRefused, loop_end, plan_loop, run_plan
 
         chunk, module = frame.chunk, frame.module
-        hot_edge, back_edge = back_edge, loop_end(chunk, back_edge)  # one plan per loop, whichever edge got hot
-        key = (id(chunk), back_edge)
-        plan = self.loops.get(key)
+        plan = self.loops.get((id(chunk), back_edge))  # the fast path: an inner loop entered again and again
+        if plan is None:
+            hot_edge, back_edge = back_edge, loop_end(chunk, back_edge)  # one plan per loop, any edge
+            key = (id(chunk), back_edge)
+            plan = self.loops.get(key)
         if plan is None:
             t0 = time.perf_counter()
             try:
@@ -127,11 +130,14 @@ class JIT:
                 line = chunk.code[back_edge].line
                 self.say(f"not compiled loop at {chunk.filename}:{line} in {chunk.name}: {e}")
                 return False
-            self.loops[key] = plan
+            self.loops[key] = self.loops[(id(chunk), hot_edge)] = plan
             ms = (time.perf_counter() - t0) * 1000
             sig = ", ".join(f"{v.name}: {TYPE_OF[t]}" for v, t in zip(plan.variables, plan.types) if v.kind != "iter")
-            self.say(f"compiled loop at {chunk.filename}:{chunk.code[plan.header].line} in {chunk.name} "
-                     f"({sig}) in {ms:.1f} ms")
+            where = f"loop at {chunk.filename}:{chunk.code[plan.header].line} in {chunk.name} ({sig})"
+            if all(n.from_cache for n in plan.natives):
+                self.say(f"cache hit {where}: loaded in {ms:.1f} ms")
+            else:
+                self.say(f"compiled {where} in {ms:.1f} ms")
         results = run_plan(plan, frame.locals, module.globals, frame.stack)
         if results is None:
             return False
@@ -168,23 +174,32 @@ class JIT:
 
     def compile(self, fn: Closure, types: tuple[type, ...]) -> NativeEntry:
         """Native code for `fn` at these argument types: from the disk cache, else lifted and lowered."""
+        reason = native_candidate(fn.chunk, fn.module)
+        if reason is not None:
+            raise Refusal(reason)
         from ruff import jit_cache
-        from ruff.backend import jit as backend
 
         type_names = tuple(TYPE_OF[t] for t in types)
-        key = jit_cache.cache_key(fn.chunk, fn.module, type_names, "|".join(backend.host_cpu()) + "|" + pipeline())
+        key = jit_cache.cache_key(fn.chunk, fn.module, type_names, host_id() + "|" + pipeline())
         cached = jit_cache.load(key)
         if cached is not None:
             try:
-                native = backend.load_object(cached.obj, [tuple(s[:2]) + (tuple(s[2]),) + tuple(s[3:])
-                                                          for s in cached.meta["signatures"]])
+                if cached.shared_library is not None:
+                    from ruff.backend.shared_lib import load_shared_library
+
+                    native = load_shared_library(cached.shared_library, cached.meta["signatures"])
+                else:
+                    from ruff.backend import jit as backend
+
+                    native = backend.load_object(cached.obj, cached.meta["signatures"])
                 entry = self.entry(fn, types, native, cached.meta["root"], cached.meta["returns"], cached.meta["deps"])
                 entry.from_cache = True
                 return entry
             except Exception:  # a damaged entry: compile again
                 jit_cache.discard(key)
         native, root, ret, deps, obj, signatures = self.compile_fresh(fn, types)
-        jit_cache.store(key, obj, {"root": root, "returns": ret, "deps": sorted(deps), "signatures": signatures})
+        jit_cache.store(key, obj, {"root": root, "returns": ret, "deps": sorted(deps), "signatures": signatures},
+                        native.ir_text)
         return self.entry(fn, types, native, root, ret, deps)
 
     def entry(self, fn: Closure, types: tuple[type, ...], native: Any, root: str, ret: str, deps: Any) -> NativeEntry:
@@ -247,6 +262,59 @@ class JIT:
 
 class Refusal(Exception):
     pass
+
+
+def _numeric_ops() -> frozenset:
+    from ruff.frontend.bytecode import Op
+
+    return frozenset({Op.LoadConst, Op.LoadLocal, Op.StoreLocal, Op.LoadGlobal, Op.Pop, Op.Dup, Op.Swap, Op.Nop,
+                      Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod, Op.Negate, Op.Not, Op.Truthy, Op.Equal,
+                      Op.NotEqual, Op.LessThan, Op.GreaterThan, Op.LessEqual, Op.GreaterEqual, Op.Jump,
+                      Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.Call, Op.Return})
+
+
+NUMERIC_OPS = _numeric_ops()
+
+
+def native_candidate(chunk: Any, module: Module) -> Optional[str]:
+    """Why `chunk` (and the global functions it calls) cannot become native code, or None if it may.
+
+    Native code is pure numeric code; this look at the bytecode answers the common "no" before anything
+    imports xDSL, so programs that have nothing to compile never pay for the compiler.
+    """
+    seen, todo = {id(chunk)}, [chunk]
+    while todo:
+        c = todo.pop()
+        if c.is_generator or c.is_async or c.upvalues or c.cell_slots:
+            return f"{c.name} is a generator, async or a closure"
+        for ins in c.code:
+            if ins.op not in NUMERIC_OPS:
+                return f"{c.name} uses {ins.op.name}"
+            if ins.op.name == "LoadConst" and type(c.constants[ins.arg]) not in (int, float, bool, type(None)):
+                return f"{c.name} uses a {type(c.constants[ins.arg]).__name__} constant"
+            if ins.op.name == "LoadGlobal":
+                value = module.globals.get(ins.arg)
+                if type(value) is not Closure or value.module is not module:
+                    return f"{c.name} uses {ins.arg}, which is not a function of this module"
+                if id(value.chunk) not in seen:
+                    seen.add(id(value.chunk))
+                    todo.append(value.chunk)
+    return None
+
+
+def host_id() -> str:
+    """The machine the code is for, without importing llvmlite: the CPU model and flags the kernel reports."""
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith(("model name", "flags")):
+                    cpu += line.strip() + ";"
+                if line.strip() == "":
+                    break
+    except OSError:
+        pass
+    return f"{os.uname().machine}|{sys.platform}|{cpu}"
 
 
 # The baseline executor's frame limit: native recursion stops no later than the baseline would.

@@ -857,6 +857,10 @@ class FunctionEmitter:
                 nxt = z.inner[k + 1] if k + 1 < len(z.inner) else z
                 self.emit_tree(c, self.canon(c), nxt, inner_loops, body)
             out.append(stmt)
+            if ctx.counter is not None:
+                # Keep the count across entries (as the interpreter does): an inner loop entered again
+                # and again goes native at its first back-edge once it is hot.
+                self.line(out, f"_h_CH.loop_counts[{ctx.last_edge}] = {ctx.counter}", None)
         else:
             self.emit_node(z, state, after, loops, out)
         for k, c in enumerate(z.outer):

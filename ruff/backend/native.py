@@ -1,0 +1,137 @@
+"""Native functions and their module's runtime state, as Python sees them: ctypes only, no llvmlite.
+
+A NativeModule is built from anything that can give the address of a function and of a global by name:
+an MCJIT engine (ruff/backend/jit.py) or a shared library loaded from the native-code cache
+(ruff/backend/shared_lib.py) — the latter needs neither xDSL nor llvmlite.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruff.backend import abi
+from ruff.backend.abi import NativeError
+
+_TYPE_TO_CTYPE = {"i64": ctypes.c_int64, "f64": ctypes.c_double, "i1": ctypes.c_bool}
+
+
+# ----------------------------------------------------------------------------------- stack bounds
+
+_STACK_MARGIN = 256 * 1024  # bytes kept free below the stack limit for the last frame, signals, Python
+
+
+def _current_thread_stack_limit() -> int:
+    """Lowest safe stack address for native code on the calling thread (0 if unknown: no sp check)."""
+    try:
+        libc = ctypes.CDLL(None)
+        pthread_self = libc.pthread_self
+        pthread_self.restype = ctypes.c_ulong
+        attr = ctypes.create_string_buffer(256)  # pthread_attr_t: 56 bytes on x86-64, 64 on arm64
+        if libc.pthread_getattr_np(ctypes.c_ulong(pthread_self()), attr) != 0:
+            return 0
+        addr, size = ctypes.c_void_p(), ctypes.c_size_t()
+        ok = libc.pthread_attr_getstack(attr, ctypes.byref(addr), ctypes.byref(size)) == 0
+        libc.pthread_attr_destroy(attr)
+        if not ok or not addr.value or size.value <= 2 * _STACK_MARGIN:
+            return 0
+        return addr.value + _STACK_MARGIN
+    except (AttributeError, OSError):
+        return 0
+
+
+_stack_limits: dict[int, int] = {}
+
+
+def thread_stack_limit() -> int:
+    tid = threading.get_ident()
+    limit = _stack_limits.get(tid)
+    if limit is None:
+        limit = _stack_limits[tid] = _current_thread_stack_limit()
+    return limit
+
+
+# ------------------------------------------------------------------------------------ native module
+
+
+@dataclass
+class NativeFunction:
+    """One compiled function: call it like a Python function with int/float/bool arguments."""
+
+    name: str  # the Ruff name
+    symbol: str  # the LLVM symbol
+    arg_types: tuple[str, ...]  # "i64" | "f64" | "i1"
+    result_type: str | None
+    address: int
+    module: "NativeModule" = field(repr=False)
+    cfunc: Any = field(repr=False, default=None)
+
+    def __post_init__(self) -> None:
+        restype = _TYPE_TO_CTYPE[self.result_type] if self.result_type else None
+        proto = ctypes.PYFUNCTYPE(restype, *(_TYPE_TO_CTYPE[t] for t in self.arg_types))  # keeps the GIL
+        self.cfunc = proto(self.address)
+
+    def __call__(self, *args: Any) -> Any:
+        mod = self.module
+        if threading.get_ident() != mod._thread:
+            mod._enter_thread()
+        result = self.cfunc(*args)
+        if mod._kind.value:
+            mod._raise()
+        return result
+
+
+class NativeModule:
+    """The compiled form of one llvm-dialect module (its MCJIT engine, functions and error slot)."""
+
+    def __init__(self, engine: Any, llvm_module: Any, signatures: list[tuple[str, str, tuple[str, ...], str | None, int]], ir_text: str = ""):
+        self.engine = engine
+        self.llvm_module = llvm_module  # owned by the engine (may be an empty module when loaded from an object)
+        self.ir_text = ir_text  # the unoptimized LLVM IR, when known
+        self.signatures = list(signatures)
+        self.object_code: bytes | None = None
+        addr = {g: engine.get_global_value_address(g) for g in abi.STATE_GLOBALS}
+        self._slots = {g: ctypes.c_int64.from_address(a) for g, a in addr.items()}
+        self._kind = self._slots[abi.ERR_KIND]
+        self._thread: int | None = None
+        self.function_ids: dict[int, str] = {}
+        self.functions: dict[str, NativeFunction] = {}
+        for name, symbol, args, result, func_id in signatures:
+            fn = NativeFunction(name, symbol, args, result, engine.get_function_address(symbol), self)
+            self.functions[name] = fn
+            self.function_ids[func_id] = name
+
+    def __getitem__(self, name: str) -> NativeFunction:
+        return self.functions[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.functions
+
+    @property
+    def depth_limit(self) -> int:
+        return self._slots[abi.DEPTH_LIMIT].value
+
+    @depth_limit.setter
+    def depth_limit(self, value: int) -> None:
+        self._slots[abi.DEPTH_LIMIT].value = value
+
+    def _enter_thread(self) -> None:
+        self._thread = threading.get_ident()
+        self._slots[abi.STACK_LIMIT].value = thread_stack_limit()
+
+    def error_state(self) -> dict[str, int]:
+        return {g: s.value for g, s in self._slots.items()}
+
+    def _raise(self) -> None:
+        s = self._slots
+        kind, op, lhs, rhs = s[abi.ERR_KIND].value, s[abi.ERR_OP].value, s[abi.ERR_LHS].value, s[abi.ERR_RHS].value
+        line, func = s[abi.ERR_LINE].value, s[abi.ERR_FUNC].value
+        for g in (abi.ERR_KIND, abi.ERR_OP, abi.ERR_LHS, abi.ERR_RHS, abi.ERR_LINE, abi.ERR_FUNC):
+            s[g].value = 0
+        raise NativeError(
+            abi.KIND_NAMES.get(kind, str(kind)), abi.error_message(kind, op, lhs, rhs), line, self.function_ids.get(func)
+        )
+
+
