@@ -21,7 +21,7 @@ from typing import Any, Optional
 from ruff.frontend.bytecode import Chunk
 from ruff.runtime.values import Closure, Module
 
-COMPILER_VERSION = "ruff-jit-2"
+COMPILER_VERSION = "ruff-jit-3"
 
 
 def cache_dir() -> Optional[str]:

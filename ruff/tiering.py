@@ -157,6 +157,11 @@ class JIT:
             if entry.module is module and name in entry.deps:
                 chunk_entry = self.entries.pop(key)
                 self.invalidate(chunk_entry, f"global '{name}' was rebound")
+        for key, plan in list(self.loops.items()):
+            if any(n.module is module and name in n.deps for n in plan.natives):
+                del self.loops[key]
+                plan.chunk.loop_counts.clear()  # the loop may get hot again, against the new binding
+                self.say(f"invalidated loop in {plan.chunk.name}: global '{name}' was rebound")
 
     def finish(self) -> None:
         pass
@@ -218,14 +223,19 @@ class JIT:
 
         module = fn.module
         root_chunk = fn.chunk
-        funcs, deps, queue, seen = [], set(), [(root_chunk, None)], set()
+        # Callees are lifted under their global names, which is how the specializer finds them; the root
+        # gets its own name unless that global no longer denotes it (called through another binding).
+        root_symbol = symbol_for(root_chunk.name, set())
+        if module.globals.get(root_chunk.name) is not fn:
+            root_symbol += ".self"
+        funcs, deps, queue, seen = [], set(), [(root_chunk, root_symbol)], set()
         while queue:
-            chunk, global_name = queue.pop()
+            chunk, symbol = queue.pop()
             if id(chunk) in seen:
                 continue
             seen.add(id(chunk))
             try:
-                func = lift_chunk(chunk, global_name or symbol_for(chunk.name, set()))
+                func = lift_chunk(chunk, symbol)
             except LiftRefused as e:
                 raise Refusal(str(e)) from None
             funcs.append(func)
@@ -248,8 +258,10 @@ class JIT:
             raise Refusal(failures.data[0].data.split(": ", 1)[-1])
         twins = [f for f in ir.ops if isinstance(f, R.FuncOp) and "specialized_for" in f.attributes]
         native_ir = ir.clone()
-        root_twin = next(f for f in twins if f.lifted_from and f.lifted_from.data == root_chunk.name
-                         and tuple(a.data for a in f.attributes["specialized_for"].data) == tuple(TYPE_OF[t] for t in types))
+        from ruff.passes.specialize_types import twin_name
+
+        root_name = twin_name(root_symbol, tuple(TYPE_OF[t] for t in types))
+        root_twin = next(f for f in twins if f.sym_name.data == root_name)
         root, ret = root_twin.sym_name.data, root_twin.attributes["returns"].data
         try:
             run_pipeline(native_ir, "extract-native,lower-to-llvm")

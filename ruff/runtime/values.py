@@ -12,6 +12,7 @@ Note `bool` is a subclass of `int` in Python: code that asks "is this a Ruff int
 from __future__ import annotations
 
 import math
+import threading
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
@@ -295,6 +296,14 @@ def display_nested(v: Any) -> str:
     return display(v) if t is not list and t is not dict else _display_other(v, nested=True)
 
 
+# The runtime executing on this thread: display calls a struct's own `to_string` method through it.
+_running = threading.local()
+
+
+def set_running_runtime(rt: Any) -> None:
+    _running.rt = rt
+
+
 def _display_key(k: Any) -> str:
     return f'"{k}"'
 
@@ -311,6 +320,10 @@ def _display_other(v: Any, nested: bool) -> str:
         items = sorted(v.items())
         return "{" + ", ".join(f"{_display_key(k)}: {display_nested(x)}" for k, x in items) + "}"
     if t is StructInstance:
+        method = v.type.methods.get("to_string")
+        rt = getattr(_running, "rt", None)
+        if method is not None and rt is not None:
+            return display(rt.call(method, [v]))
         inner = ", ".join(f"{k}: {display_nested(x)}" for k, x in sorted(v.fields.items()))
         return f"{v.type.name} {{ {inner} }}" if inner else f"{v.type.name} {{}}"
     if t is EnumValue:

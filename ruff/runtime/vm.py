@@ -18,7 +18,7 @@ from ruff.frontend.compiler import MatchPat, pattern_binding_names
 from ruff.runtime import ops
 from ruff.runtime.values import (
     NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,
-    StructInstance, StructType, VariantConstructor, display, truthy, type_name, values_equal,
+    StructInstance, StructType, VariantConstructor, display, set_running_runtime, truthy, type_name, values_equal,
 )
 
 MAX_FRAMES = 50_000
@@ -115,6 +115,7 @@ class VM:
 
     def run_chunk(self, chunk: Chunk, module: Module) -> Any:
         self.filename = module.filename
+        set_running_runtime(self)
         closure = Closure(chunk, [], module)
         return self.call_closure(closure, [])
 
@@ -151,6 +152,7 @@ class VM:
 
     def run_body(self, fn: Closure, args: list) -> Any:
         """Run an async function's body to completion on this VM (what a task does on its own VM)."""
+        set_running_runtime(self)
         frame = self.new_frame(fn, args)
         base = len(self.frames)
         self.push_frame(frame)

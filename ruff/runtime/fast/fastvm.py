@@ -50,7 +50,7 @@ from ruff.runtime.bigstack import run_in_big_stack  # noqa: F401  (re-exported: 
 from ruff.runtime.fast.codegen import HELPER_OF, Unsupported, generate
 from ruff.runtime.values import (
     I64_MAX, I64_MIN, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError,
-    StructInstance, StructType, display, truthy,
+    StructInstance, StructType, display, set_running_runtime, truthy,
 )
 from ruff.runtime.vm import (
     MAX_FRAMES, VM, Frame, array_push, await_value, current_col, current_line, dict_key, error_value, field_set,
@@ -138,6 +138,7 @@ class FastVM(VM):
 
     def run_chunk(self, chunk: Chunk, module: Module) -> Any:
         self.filename = module.filename
+        set_running_runtime(self)
         self.prepare(chunk)
         return self.call_closure(Closure(chunk, [], module), [])
 
@@ -145,6 +146,7 @@ class FastVM(VM):
         return self._enter(fn, list(args), False)
 
     def run_body(self, fn: Closure, args: list) -> Any:
+        set_running_runtime(self)
         return self._enter(fn, list(args), True)
 
     def current_depth(self) -> int:

@@ -1,0 +1,57 @@
+"""What the optimization passes buy end to end: tail recursion in constant native stack, and errors
+inside inlined code reported as the baseline reports them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+TAIL = """
+func sum_acc(n, acc) {
+    if n == 0 { return acc }
+    return sum_acc(n - 1, acc + n)
+}
+print(sum_acc(10, 0))
+print(sum_acc(1000000, 0))
+"""
+
+INLINED_ERROR = """
+func scale(x) {
+    return x * 1000000000
+}
+func total(n) {
+    if n == 0 { return 0 }
+    return scale(n) + total(n - 1)
+}
+print(total(5))
+print(total(100000000000))
+"""
+
+
+def run(tmp: Path, src: str, flags: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
+    path = tmp / "p.ruff"
+    path.write_text(src)
+    return subprocess.run([sys.executable, "-m", "ruff", "run", *flags, str(path)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, **(env or {})})
+
+
+def test_tail_recursion_to_a_million_runs_natively(tmp_path: Path) -> None:
+    proc = run(tmp_path, TAIL, ["--jit-threshold", "1"])
+    assert (proc.returncode, proc.stdout) == (0, "55\n500000500000\n"), proc.stderr
+
+
+def test_without_tailrec_to_loop_the_same_program_overflows(tmp_path: Path) -> None:
+    proc = run(tmp_path, TAIL, ["--jit-threshold", "1"], {"RUFF_JIT_DISABLE": "tailrec-to-loop"})
+    assert proc.returncode == 4 and proc.stdout == "55\n"
+    assert "Stack overflow: call depth exceeded 50000 in sum_acc" in proc.stderr
+
+
+def test_error_in_inlined_code_matches_the_baseline(tmp_path: Path) -> None:
+    native = run(tmp_path, INLINED_ERROR, ["--jit-threshold", "1"])
+    base = run(tmp_path, INLINED_ERROR, ["--no-jit"])
+    assert native.returncode == base.returncode == 4
+    assert native.stdout == base.stdout == "15000000000\n"
+    assert native.stderr == base.stderr
+    assert "Integer overflow: 100000000000 * 1000000000" in native.stderr
