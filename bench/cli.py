@@ -13,7 +13,7 @@ from typing import Optional
 
 from bench import catalog
 from bench.chart import write_chart
-from bench.contenders import KNOWN, LABELS, compile_c, discover
+from bench.contenders import ABLATION, KNOWN, LABELS, compile_c, discover
 from bench.extras import jit_compile_times, startup_times
 from bench.machine import machine_info
 from bench.report import (failure_lines, fmt_ms, jit_table, median_table, ratio_table,
@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "are skipped with a note)")
     ap.add_argument("--repeat", type=int, default=None,
                     help=f"repetitions per contender, median reported (default {DEFAULT_REPEAT})")
+    ap.add_argument("--ablation", action="store_true",
+                    help="the native-tier programs under the JIT with each optimization pass turned off in turn "
+                         "(writes ablation.*)")
     ap.add_argument("--quick", action="store_true",
                     help=f"CI smoke run: --repeat 1, programs {','.join(catalog.QUICK)} "
                          "(unless --only/--repeat say otherwise); writes results as 'quick'")
@@ -76,12 +79,15 @@ def _progress(verbose: bool):
 
 def main(argv: Optional[list[str]] = None) -> int:
     args = build_parser().parse_args(argv)
-    names = args.contenders if args.contenders is not None else list(KNOWN)
-    unknown = [n for n in names if n not in KNOWN]
+    default = ["ruff-jit", *ABLATION, "cpython", "gcc"] if args.ablation else list(KNOWN)
+    names = args.contenders if args.contenders is not None else default
+    unknown = [n for n in names if n not in KNOWN + ABLATION]
     if unknown:
-        print(f"error: unknown contender(s) {', '.join(unknown)} (known: {', '.join(KNOWN)})",
+        print(f"error: unknown contender(s) {', '.join(unknown)} (known: {', '.join(KNOWN + ABLATION)})",
               file=sys.stderr)
         return 2
+    if args.ablation and not args.only:
+        args.only = [p.name for p in catalog.PROGRAMS if p.has_c]  # the numeric programs the JIT compiles
     try:
         programs = catalog.select(args.only if args.only else (catalog.QUICK if args.quick else None))
     except ValueError as e:
@@ -91,7 +97,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     if repeat < 1:
         print("error: --repeat must be at least 1", file=sys.stderr)
         return 2
-    output = args.output or ("quick" if args.quick else "latest")
+    output = args.output or ("quick" if args.quick else "ablation" if args.ablation else "latest")
 
     if args.list:
         for p in catalog.PROGRAMS:

@@ -18,6 +18,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 KNOWN = ["ruff-jit", "ruff-nojit", "ruff-interp", "cpython", "pypy", "gcc"]
 BASELINE = "cpython"
 
+# The ablation: the JIT with one pass of its pipeline turned off (RUFF_JIT_DISABLE), for `--ablation`.
+ABLATED_PASSES = ["inline", "tailrec-to-loop", "unbox-returns", "canonicalize", "cse", "dce"]
+ABLATION = [f"ruff-jit-no-{p}" for p in ABLATED_PASSES]
+
 LABELS = {
     "ruff-jit": "Ruff (JIT)",
     "ruff-nojit": "Ruff (--no-jit)",
@@ -33,7 +37,10 @@ RUFF_FLAGS = {
     "ruff-nojit": ["--no-jit"],
     "ruff-interp": ["--tier=interp", "--no-jit"],
 }
-OPTIONAL = {"ruff-interp", "pypy"}
+OPTIONAL = {"ruff-interp", "pypy", *ABLATION}
+LABELS.update({f"ruff-jit-no-{p}": f"Ruff (JIT without {p})" for p in ABLATED_PASSES})
+RUFF_FLAGS.update({f"ruff-jit-no-{p}": [] for p in ABLATED_PASSES})
+RUFF_ENV = {f"ruff-jit-no-{p}": {"RUFF_JIT_DISABLE": p} for p in ABLATED_PASSES}
 
 CC_FLAGS = ["-O2"]
 
@@ -155,9 +162,11 @@ def discover(names: list[str], *, ruff: Optional[str] = None, pypy: Optional[str
     out: list[Contender] = []
     ruff_exe = find_ruff(ruff) if any(n.startswith("ruff-") for n in names) else None
     base_ok: Optional[tuple[bool, str]] = None
-    for name in [n for n in KNOWN if n in names]:
+    for name in [n for n in KNOWN + ABLATION if n in names]:
         if name in RUFF_FLAGS:
-            c = Contender(name, "ruff", [ruff_exe or "ruff", "run", *RUFF_FLAGS[name]])
+            env = [f"{k}={v}" for k, v in RUFF_ENV.get(name, {}).items()]
+            c = Contender(name, "ruff", [*(["env", *env] if env else []), ruff_exe or "ruff", "run",
+                                         *RUFF_FLAGS[name]])
             if base_ok is None:
                 base_ok = probe_ruff(ruff_exe, [])
             ok, note = base_ok if not RUFF_FLAGS[name] or not base_ok[0] \

@@ -25,7 +25,7 @@ from ruff.runtime.values import Closure, Module
 
 TYPE_OF = {int: "int", float: "float", bool: "bool"}
 # The default pipeline; RUFF_JIT_DISABLE=inline,tailrec-to-loop,... drops passes (for the ablation in bench/).
-PIPELINE = ("specialize-types", "unbox-returns", "canonicalize", "tailrec-to-loop", "inline{depth=3 budget=60}",
+PIPELINE = ("specialize-types", "unbox-returns", "canonicalize", "tailrec-to-loop", "inline{depth=4 budget=60}",
             "canonicalize", "cse", "dce")
 OPTIONAL_PASSES = {"unbox-returns", "tailrec-to-loop", "inline", "canonicalize", "cse", "dce"}
 

@@ -396,3 +396,11 @@ def test_cli_list_and_usage_errors(capsys):
     assert bench_main(["--contenders", "cpython,nodejs"]) == 2
     assert bench_main(["--only", "nope"]) == 2
     assert bench_main(["--repeat", "0"]) == 2
+
+
+def test_ablation_contenders_turn_one_pass_off() -> None:
+    from bench.contenders import ABLATION, ABLATED_PASSES, LABELS, RUFF_ENV
+
+    assert ABLATION == [f"ruff-jit-no-{p}" for p in ABLATED_PASSES]
+    assert RUFF_ENV["ruff-jit-no-inline"] == {"RUFF_JIT_DISABLE": "inline"}
+    assert LABELS["ruff-jit-no-tailrec-to-loop"] == "Ruff (JIT without tailrec-to-loop)"
