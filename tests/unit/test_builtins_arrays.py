@@ -2,10 +2,10 @@
 
 import random
 
-import pytest
 
 from ruff.runtime.builtins import BUILTINS, RuffRange, arrays
 from ruff.runtime.values import I64_MAX, Builtin, RuffError
+from builtin_support import raises
 
 
 class FakeRT:
@@ -30,13 +30,6 @@ def fn(f):
 
 def call(name, *args, rt=None):
     return BUILTINS[name].fn(rt or FakeRT(), list(args))
-
-
-def raises(name, *args, match=""):
-    with pytest.raises(RuffError) as info:
-        call(name, *args)
-    assert match in info.value.message, info.value.message
-    return info.value.message
 
 
 def test_push_returns_new_array_and_leaves_argument():

@@ -8,6 +8,7 @@ import pytest
 
 from ruff.runtime.builtins import BUILTINS, CONSTANTS, ExitProgram, RuffRange, core, lookup_method
 from ruff.runtime.values import Builtin, Closure, EnumValue, ErrorObject, RuffError, display
+from builtin_support import raises
 
 
 class FakeRT:
@@ -51,13 +52,6 @@ def same(a, b):
     if type(a) is dict:
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     return a == b
-
-
-def raises(name, *args, match=""):
-    with pytest.raises(RuffError) as info:
-        call(name, *args)
-    assert match in info.value.message, info.value.message
-    return info.value.message
 
 
 # ----------------------------------------------------------------------------- output

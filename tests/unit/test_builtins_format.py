@@ -1,25 +1,11 @@
 """format(): %s %d %f %% (the reference's range_format_test), precision/width, and {} placeholders."""
 
-import random
 
 import pytest
 
 from ruff.runtime.builtins import BUILTINS, lookup_method
 from ruff.runtime.values import RuffError
-
-
-class FakeRT:
-    def __init__(self):
-        self.out = []
-        self.script_args = []
-        self.random = random.Random(0)
-        self.filename = "test.ruff"
-
-    def write(self, text):
-        self.out.append(text)
-
-    def call(self, f, args):
-        return f.fn(self, list(args))
+from builtin_support import FakeRT
 
 
 def fmt(*args):

@@ -1,36 +1,11 @@
 """JSON (serde_json-compatible text), CSV, TOML and base64 builtins."""
 
-import random
 
 import pytest
 
-from ruff.runtime.builtins import BUILTINS, RuffRange, json
-from ruff.runtime.values import EnumValue, RuffError, StructInstance, StructType, display
-
-
-class FakeRT:
-    def __init__(self):
-        self.out = []
-        self.script_args = []
-        self.random = random.Random(0)
-        self.filename = "test.ruff"
-
-    def write(self, text):
-        self.out.append(text)
-
-    def call(self, f, args):
-        return f.fn(self, list(args))
-
-
-def call(name, *args):
-    return BUILTINS[name].fn(FakeRT(), list(args))
-
-
-def raises(name, *args, match=""):
-    with pytest.raises(RuffError) as info:
-        call(name, *args)
-    assert match in info.value.message, info.value.message
-    return info.value.message
+from ruff.runtime.builtins import RuffRange, json
+from ruff.runtime.values import EnumValue, StructInstance, StructType, display
+from builtin_support import call, raises
 
 
 def test_parse_json_types():

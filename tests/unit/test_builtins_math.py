@@ -1,42 +1,17 @@
 """Math builtins: abs sqrt pow floor ceil round min max sin cos tan log exp, bit operations."""
 
 import math
-import random
 
 import pytest
 
 from ruff.runtime.builtins import BUILTINS
-from ruff.runtime.values import I64_MAX, I64_MIN, Builtin, RuffError
-
-
-class FakeRT:
-    def __init__(self):
-        self.out = []
-        self.script_args = []
-        self.random = random.Random(0)
-        self.filename = "test.ruff"
-
-    def write(self, text):
-        self.out.append(text)
-
-    def call(self, f, args):
-        return f.fn(self, list(args))
-
-
-def call(name, *args):
-    return BUILTINS[name].fn(FakeRT(), list(args))
+from ruff.runtime.values import I64_MAX, I64_MIN, Builtin
+from builtin_support import call, raises
 
 
 def typed(v, t, expected):
     assert type(v) is t, (v, t)
     assert v == expected
-
-
-def raises(name, *args, match=""):
-    with pytest.raises(RuffError) as info:
-        call(name, *args)
-    assert match in info.value.message, info.value.message
-    return info.value.message
 
 
 def test_abs():

@@ -1,6 +1,5 @@
 """Method-call resolution (lookup_method) and lazy iterator chains."""
 
-import random
 
 import pytest
 
@@ -8,20 +7,7 @@ from ruff.runtime.builtins import (
     BUILTINS, METHOD_TABLES, RuffIterator, RuffQueue, RuffRange, RuffSet, RuffStack, iterators, lookup_method,
 )
 from ruff.runtime.values import Builtin, EnumValue, RuffError, StructInstance, StructType, display
-
-
-class FakeRT:
-    def __init__(self):
-        self.out = []
-        self.script_args = []
-        self.random = random.Random(0)
-        self.filename = "test.ruff"
-
-    def write(self, text):
-        self.out.append(text)
-
-    def call(self, f, args):
-        return f.fn(self, list(args))
+from builtin_support import FakeRT
 
 
 def fn(f):

@@ -1,29 +1,11 @@
 """Regex builtins (reference test_regex behaviour, Rust-style replacement syntax)."""
 
-import random
 
 import pytest
 
-from ruff.runtime.builtins import BUILTINS, regex
+from ruff.runtime.builtins import regex
 from ruff.runtime.values import RuffError
-
-
-class FakeRT:
-    def __init__(self):
-        self.out = []
-        self.script_args = []
-        self.random = random.Random(0)
-        self.filename = "test.ruff"
-
-    def write(self, text):
-        self.out.append(text)
-
-    def call(self, f, args):
-        return f.fn(self, list(args))
-
-
-def call(name, *args):
-    return BUILTINS[name].fn(FakeRT(), list(args))
+from builtin_support import call
 
 
 def raises(name, *args, match=""):

@@ -3,10 +3,9 @@
 import random
 import time
 
-import pytest
 
 from ruff.runtime.builtins import BUILTINS, system
-from ruff.runtime.values import RuffError
+from builtin_support import raises
 
 
 class FakeRT:
@@ -25,13 +24,6 @@ class FakeRT:
 
 def call(name, *args, rt=None):
     return BUILTINS[name].fn(rt or FakeRT(), list(args))
-
-
-def raises(name, *args, match=""):
-    with pytest.raises(RuffError) as info:
-        call(name, *args)
-    assert match in info.value.message, info.value.message
-    return info.value.message
 
 
 def test_env_family(monkeypatch):
