@@ -1,7 +1,5 @@
 """Set/Queue/Stack helpers, following the reference's test_collections golden output."""
 
-
-
 from ruff.runtime.builtins import RuffQueue, RuffSet, RuffStack, collections
 from ruff.runtime.values import display
 from builtin_support import call, raises

@@ -1,6 +1,5 @@
 """format(): %s %d %f %% (the reference's range_format_test), precision/width, and {} placeholders."""
 
-
 import pytest
 
 from ruff.runtime.builtins import BUILTINS, lookup_method

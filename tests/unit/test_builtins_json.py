@@ -1,6 +1,5 @@
 """JSON (serde_json-compatible text), CSV, TOML and base64 builtins."""
 
-
 import pytest
 
 from ruff.runtime.builtins import RuffRange, json

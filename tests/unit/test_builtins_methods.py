@@ -1,6 +1,5 @@
 """Method-call resolution (lookup_method) and lazy iterator chains."""
 
-
 import pytest
 
 from ruff.runtime.builtins import (

@@ -1,6 +1,5 @@
 """Regex builtins (reference test_regex behaviour, Rust-style replacement syntax)."""
 
-
 import pytest
 
 from ruff.runtime.builtins import regex

@@ -1,6 +1,5 @@
 """String builtins and their odd reference contracts (1/0 predicates, clamping, Rust-like splits)."""
 
-
 import pytest
 
 from ruff.runtime.builtins import BUILTINS, strings
