@@ -21,7 +21,7 @@ from typing import Optional
 from xdsl.context import Context
 from xdsl.dialects import arith, cf, math
 from xdsl.dialects.builtin import ArrayAttr, FloatAttr, FunctionType, ModuleOp, StringAttr, f64, i1, i64
-from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
 from ruff.dialects import ruff as R

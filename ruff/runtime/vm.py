@@ -14,7 +14,7 @@ import sys
 from typing import Any, Callable, Optional
 
 from ruff.frontend.bytecode import Chunk, EnumInfo, Op, StructInfo
-from ruff.frontend.compiler import MatchPat, pattern_binding_names
+from ruff.frontend.compiler import MatchPat
 from ruff.runtime import ops
 from ruff.runtime.values import (
     NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,

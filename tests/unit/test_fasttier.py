@@ -18,7 +18,8 @@ from ruff.diagnostics import RuffSyntaxError
 from ruff.frontend.bytecode import Op
 from ruff.frontend.compiler import CompileError, compile_source
 from ruff.runtime.fast import codegen
-from ruff.runtime.fast.fastvm import FastVM, run_in_big_stack
+from ruff.runtime.bigstack import run_in_big_stack
+from ruff.runtime.fast.fastvm import FastVM
 from ruff.runtime.values import Module, RuffError
 from ruff.runtime.vm import MAX_FRAMES, VM
 

@@ -6,6 +6,7 @@ generated function, with the reference interpreter (ruff.runtime.vm.VM) as the f
 generator refuses.
 """
 
-from ruff.runtime.fast.fastvm import FastVM, run_in_big_stack
+from ruff.runtime.bigstack import run_in_big_stack
+from ruff.runtime.fast.fastvm import FastVM
 
 __all__ = ["FastVM", "run_in_big_stack"]

@@ -39,14 +39,12 @@ from __future__ import annotations
 import linecache
 import os
 import sys
-import threading
 import types
 import warnings
 from typing import Any, Callable, Optional
 
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
-from ruff.runtime.bigstack import run_in_big_stack  # noqa: F401  (re-exported: the tests use it from here)
 from ruff.runtime.fast.codegen import HELPER_OF, Unsupported, generate
 from ruff.runtime.values import (
     I64_MAX, I64_MIN, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError,
