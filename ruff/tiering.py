@@ -50,11 +50,23 @@ class NativeEntry:
 
 
 @dataclass
+class Specializations:
+    """A chunk's native code: one entry per argument-type combination seen often enough (`tier_state`)."""
+
+    entries: dict[tuple, NativeEntry] = field(default_factory=dict)
+    misses: dict[tuple, int] = field(default_factory=dict)  # calls whose argument types had no entry
+    refused: set[tuple] = field(default_factory=set)
+
+
+MAX_SPECIALIZATIONS = 4
+
+
+@dataclass
 class JIT:
     vm: Any
     threshold: int = 100
     log: bool = False
-    entries: dict[int, NativeEntry] = field(default_factory=dict)  # id(chunk) → entry
+    entries: dict[tuple, NativeEntry] = field(default_factory=dict)  # (id(chunk), argument types) → entry
     refused: set[int] = field(default_factory=set)
     loops: dict = field(default_factory=dict)  # (id(chunk), back-edge ip) → LoopPlan
     compile_ms: dict[str, float] = field(default_factory=dict)
@@ -67,36 +79,58 @@ class JIT:
 
     def hot(self, fn: Closure, args: list) -> None:
         """`fn` just reached the threshold; compile it for these argument types (or remember why not)."""
+        if id(fn.chunk) in self.refused:
+            return
+        if len(args) != len(fn.chunk.params):
+            self.refuse(fn.chunk, "called with a different number of arguments than it declares")
+            return
+        self.specialize(fn, tuple(type(a) for a in args))
+
+    def specialize(self, fn: Closure, types: tuple) -> Optional[NativeEntry]:
         chunk = fn.chunk
-        if id(chunk) in self.refused or id(chunk) in self.entries:
-            return
-        types = tuple(type(a) for a in args)
-        if any(t not in TYPE_OF for t in types) or len(args) != len(chunk.params):
-            self.refuse(chunk, "arguments are not all int/float/bool")
-            return
+        state = chunk.tier_state if chunk.tier_state is not None else Specializations()
+        if types in state.entries or types in state.refused:
+            return state.entries.get(types)
+        sig = ", ".join(TYPE_OF.get(t, t.__name__) for t in types)
+        if any(t not in TYPE_OF for t in types):
+            if not state.entries:
+                self.refuse(chunk, "arguments are not all int/float/bool")
+            state.refused.add(types)
+            return None
         t0 = time.perf_counter()
         try:
             entry = self.compile(fn, types)
         except Refusal as e:
-            self.refuse(chunk, str(e))
-            return
+            if state.entries:
+                state.refused.add(types)
+                self.say(f"not compiled {chunk.name}({sig}): {e}")
+            else:
+                self.refuse(chunk, str(e))
+            return None
         ms = (time.perf_counter() - t0) * 1000
-        self.entries[id(chunk)] = entry
-        chunk.tier_state = entry
-        sig = ", ".join(TYPE_OF[t] for t in types)
+        state.entries[types] = entry
+        self.entries[(id(chunk), types)] = entry
+        chunk.tier_state = state
         if entry.from_cache:
             self.say(f"cache hit {chunk.name}({sig}): loaded in {ms:.1f} ms")
         else:
-            self.compile_ms[entry.name] = ms
+            self.compile_ms[f"{entry.name}({sig})"] = ms
             self.say(f"compiled {chunk.name}({sig}) in {ms:.1f} ms")
+        return entry
 
     def try_call(self, fn: Closure, args: list) -> tuple[bool, Any]:
-        entry: NativeEntry = fn.chunk.tier_state
-        types = entry.types
-        if len(args) != len(types):
-            return False, None
-        for a, t in zip(args, types):
-            if type(a) is not t:
+        state: Specializations = fn.chunk.tier_state
+        types = tuple(type(a) for a in args)
+        entry = state.entries.get(types)
+        if entry is None:
+            # Arguments of types this function has no native code for: after as many such calls as the
+            # threshold, compile a specialization for them too (a few at most); till then, the baseline.
+            n = state.misses.get(types, 0) + 1
+            state.misses[types] = n
+            if n < self.threshold or len(state.entries) >= MAX_SPECIALIZATIONS:
+                return False, None
+            entry = self.specialize(fn, types)
+            if entry is None:
                 return False, None
         try:
             raw = entry.function(*args)
@@ -105,6 +139,35 @@ class JIT:
                 raise
             return False, None
         return True, entry.box(raw)
+
+    def global_rebound(self, module: Module, name: str) -> None:
+        for key, entry in list(self.entries.items()):
+            if entry.module is module and name in entry.deps:
+                del self.entries[key]
+                self.invalidate(entry, f"global '{name}' was rebound")
+        for key, plan in list(self.loops.items()):
+            if any(n.module is module and name in n.deps for n in plan.natives):
+                del self.loops[key]
+                plan.chunk.loop_counts.clear()  # the loop may get hot again, against the new binding
+                self.say(f"invalidated loop in {plan.chunk.name}: global '{name}' was rebound")
+
+    def finish(self) -> None:
+        pass
+
+    # ------------------------------------------------------------------ compiling
+
+    def refuse(self, chunk: Any, reason: str) -> None:
+        self.refused.add(id(chunk))
+        self.say(f"not compiled {chunk.name}: {reason}")
+
+    def invalidate(self, entry: NativeEntry, reason: str) -> None:
+        state = entry.chunk.tier_state
+        if state is not None:
+            state.entries.pop(entry.types, None)
+            if not state.entries:
+                entry.chunk.tier_state = None
+                entry.chunk.calls = 0  # it may get hot again, and compile against the new binding
+        self.say(f"invalidated {entry.name}: {reason}")
 
     def osr(self, frame: Any, back_edge: int) -> bool:
         """The loop closed at `back_edge` is hot: run it natively from the frame's current state.
@@ -151,31 +214,6 @@ class JIT:
                 self.global_rebound(module, var.key)
         frame.ip = plan.exit
         return True
-
-    def global_rebound(self, module: Module, name: str) -> None:
-        for key, entry in list(self.entries.items()):
-            if entry.module is module and name in entry.deps:
-                chunk_entry = self.entries.pop(key)
-                self.invalidate(chunk_entry, f"global '{name}' was rebound")
-        for key, plan in list(self.loops.items()):
-            if any(n.module is module and name in n.deps for n in plan.natives):
-                del self.loops[key]
-                plan.chunk.loop_counts.clear()  # the loop may get hot again, against the new binding
-                self.say(f"invalidated loop in {plan.chunk.name}: global '{name}' was rebound")
-
-    def finish(self) -> None:
-        pass
-
-    # ------------------------------------------------------------------ compiling
-
-    def refuse(self, chunk: Any, reason: str) -> None:
-        self.refused.add(id(chunk))
-        self.say(f"not compiled {chunk.name}: {reason}")
-
-    def invalidate(self, entry: NativeEntry, reason: str) -> None:
-        entry.chunk.tier_state = None
-        entry.chunk.calls = 0  # it may get hot again, and compile against the new binding
-        self.say(f"invalidated {entry.name}: {reason}")
 
     def compile(self, fn: Closure, types: tuple[type, ...]) -> NativeEntry:
         """Native code for `fn` at these argument types: from the disk cache, else lifted and lowered."""

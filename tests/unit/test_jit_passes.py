@@ -55,3 +55,25 @@ def test_error_in_inlined_code_matches_the_baseline(tmp_path: Path) -> None:
     assert native.stdout == base.stdout == "15000000000\n"
     assert native.stderr == base.stderr
     assert "Integer overflow: 100000000000 * 1000000000" in native.stderr
+
+
+POLY = """
+func mix(a, b) {
+    if a > b { return a - b }
+    return a * b + 1
+}
+mut t := 0
+for i in range(300) { t += mix(i, 7) }
+print(t)
+mut f := 0.0
+for i in range(300) { f += mix(i * 0.5, 2.25) }
+print(f)
+"""
+
+
+def test_a_function_seen_with_new_argument_types_gets_another_specialization(tmp_path: Path) -> None:
+    native = run(tmp_path, POLY, ["--jit-threshold", "50", "--jit-log"])
+    base = run(tmp_path, POLY, ["--no-jit"])
+    assert native.stdout == base.stdout == "42982\n21772.5\n"
+    assert "compiled mix(int, int)" in native.stderr or "cache hit mix(int, int)" in native.stderr
+    assert "compiled mix(float, float)" in native.stderr or "cache hit mix(float, float)" in native.stderr
