@@ -2,7 +2,8 @@
 
 The executor counts calls per chunk. When a function reaches the threshold, `hot()` lifts it (and the
 global functions it calls), specializes it for the argument types of that call, lowers it to LLVM and
-JIT-compiles it. Later calls whose arguments have those types go straight to native code.
+JIT-compiles it. Later calls whose arguments have those types go straight to native code; argument types
+that keep missing get their own specialization. Hot loops go native through `osr()` (ruff/osr.py).
 
 Native code never gives a different answer than the baseline: compiled functions are pure numeric code
 (no output, no globals written), so when native code reports any error (overflow, division by zero,
@@ -31,8 +32,6 @@ OPTIONAL_PASSES = {"unbox-returns", "tailrec-to-loop", "inline", "canonicalize",
 
 
 def pipeline() -> str:
-    import os
-
     disabled = {p.strip() for p in os.environ.get("RUFF_JIT_DISABLE", "").split(",") if p.strip()}
     return ",".join(p for p in PIPELINE if p.split("{")[0] not in (disabled & OPTIONAL_PASSES))
 
