@@ -77,6 +77,7 @@ class Specializer:
             if f.lifted_from is not None:
                 self.by_lifted.setdefault(f.lifted_from.data, f)
         self.specs: dict[tuple[str, tuple[str, ...]], Specialization] = {}
+        self.f64_of: dict[tuple[SSAValue, Block], SSAValue] = {}  # int value (per block) → its f64
         self.pending: list[Specialization] = []
 
     def callee_func(self, name: str) -> Optional[R.FuncOp]:
@@ -255,8 +256,8 @@ class Specializer:
             res_t = types[op.results[0]]
             if res_t == INT:
                 return done(CHECKED_INT[type(op)](v(op.lhs), v(op.rhs), line), op.results[0])
-            out = self.float_conv(op.lhs, types, values) + self.float_conv(op.rhs, types, values)
-            a, b = self.fval(op.lhs, types, values), self.fval(op.rhs, types, values)
+            out: list[Operation] = []
+            a, b = self.as_f64(op.lhs, op, types, values, out), self.as_f64(op.rhs, op, types, values, out)
             cls = FLOAT_OPS[type(op)]
             new = cls(a, b, line) if cls in (R.FDivOp, R.FModOp) else cls(a, b)
             values[op.results[0]] = new.results[0]
@@ -265,8 +266,8 @@ class Specializer:
             a_t, b_t = types[op.lhs], types[op.rhs]
             ipred, fpred = COMPARE[type(op)]
             if a_t == FLOAT or b_t == FLOAT:
-                out = self.float_conv(op.lhs, types, values) + self.float_conv(op.rhs, types, values)
-                x, y = self.fval(op.lhs, types, values), self.fval(op.rhs, types, values)
+                out = []
+                x, y = self.as_f64(op.lhs, op, types, values, out), self.as_f64(op.rhs, op, types, values, out)
                 if isinstance(op, (R.EqOp, R.NeOp)):
                     out += float_equality(x, y, negate=isinstance(op, R.NeOp))
                 else:
@@ -325,15 +326,17 @@ class Specializer:
                                            blocks[op.else_block], [v(a) for a in op.else_arguments])]
         raise NotSpecializable(f"{spec.source.sym_name.data}: cannot rewrite {op.name}")
 
-    def float_conv(self, x: SSAValue, types, values) -> list[Operation]:
-        if types[x] == INT and (x, "f") not in values:
+    def as_f64(self, x: SSAValue, user: Operation, types, values, out: list[Operation]) -> SSAValue:
+        """`x` as f64 for `user`: an int is converted once per block (a conversion made in one block
+        need not dominate another), appending the conversion to `out`."""
+        if types[x] != INT:
+            return values[x]
+        key = (x, user.parent_block())
+        if key not in self.f64_of:
             conv = arith.SIToFPOp(values[x], f64)
-            values[(x, "f")] = conv.results[0]  # type: ignore[index]
-            return [conv]
-        return []
-
-    def fval(self, x: SSAValue, types, values) -> SSAValue:
-        return values[(x, "f")] if types[x] == INT else values[x]  # type: ignore[index]
+            out.append(conv)
+            self.f64_of[key] = conv.results[0]
+        return self.f64_of[key]
 
     # ------------------------------------------------------------------ the guard
 

@@ -77,3 +77,21 @@ def test_a_function_seen_with_new_argument_types_gets_another_specialization(tmp
     assert native.stdout == base.stdout == "42982\n21772.5\n"
     assert "compiled mix(int, int)" in native.stderr or "cache hit mix(int, int)" in native.stderr
     assert "compiled mix(float, float)" in native.stderr or "cache hit mix(float, float)" in native.stderr
+
+
+MIXED = """
+func g(n, x) {
+    if x > 0.5 { return n * x }
+    return n + x
+}
+mut t := 0.0
+for i in range(200) { t += g(i, i * 0.01) }
+print(t)
+"""
+
+
+def test_int_used_as_float_in_two_branches_compiles(tmp_path: Path) -> None:
+    # Each branch converts `n` to f64 itself: a conversion from one branch would not dominate the other.
+    native = run(tmp_path, MIXED, ["--jit-threshold", "10", "--jit-log"], {"RUFF_JIT_CACHE": "0"})
+    assert native.stdout == run(tmp_path, MIXED, ["--no-jit"]).stdout == "27325.5\n"
+    assert "compiled g(int, float)" in native.stderr, native.stderr
