@@ -111,8 +111,9 @@ def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, 
         raise OSRRefused("the loop rebinds a global it also calls")
     variables = list(used.values())
     types = []
+    range_now = range_state(frame_stack[-1]) if step is not None else None
     for var in variables:
-        value = current_value(var, frame_locals, globals_, frame_stack)
+        value = current_value(var, frame_locals, globals_, range_now)
         if type(value) not in SCALARS:
             raise OSRRefused(f"loop variable {var.name} holds {type(value).__name__}, not a number")
         types.append(type(value))
@@ -126,15 +127,15 @@ def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, 
     return plan
 
 
-def current_value(var: LoopVar, frame_locals: list, globals_: dict, frame_stack: list) -> Any:
+def current_value(var: LoopVar, frame_locals: list, globals_: dict, range_now: Optional[tuple]) -> Any:
+    """A loop variable's value now; `range_now` is the loop's range iterator state (for `for` loops)."""
     if var.kind == "local":
         return frame_locals[var.key]
     if var.kind == "global":
         return globals_.get(var.key)
-    state = range_state(frame_stack[-1]) if frame_stack else None
-    if state is None:
+    if range_now is None:
         return None
-    return state[0] if var.key == CUR else state[1]
+    return range_now[0] if var.key == CUR else range_now[1]
 
 
 def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], output: LoopVar,
@@ -186,13 +187,14 @@ def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], out
 
 def run_plan(plan: LoopPlan, frame_locals: list, globals_: dict, frame_stack: list) -> Optional[dict]:
     """Run the native loop on the current values; the new values by variable, or None to stay in the baseline."""
+    range_now = None
     if plan.range_step is not None:
-        state = range_state(frame_stack[-1]) if frame_stack else None
-        if state is None or state[2] != plan.range_step:
+        range_now = range_state(frame_stack[-1]) if frame_stack else None
+        if range_now is None or range_now[2] != plan.range_step:
             return None
     args = []
     for var, t in zip(plan.variables, plan.types):
-        value = current_value(var, frame_locals, globals_, frame_stack)
+        value = current_value(var, frame_locals, globals_, range_now)
         if type(value) is not t:
             return None
         args.append(value)

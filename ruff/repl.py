@@ -134,8 +134,6 @@ class Session:
         self.vm.write(text)
 
     def reset(self) -> None:
-        if self.vm is not None and self.vm.jit is not None:
-            self.vm.jit.finish()
         self.vm = make_vm(self.options, self._write)
         self.module = Module("__main__", "<repl>", "")
         self.vm.builtins[ECHO] = Builtin(ECHO, self._echo)
@@ -313,5 +311,3 @@ def run_repl(options: RunOptions, stdin: Optional[TextIO] = None) -> int:
             sys.stdout.flush()
         except Exception:
             pass
-        if session.vm.jit is not None:
-            session.vm.jit.finish()

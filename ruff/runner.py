@@ -123,19 +123,33 @@ def make_vm(options: RunOptions, write: Any = None) -> Any:
     return vm
 
 
+@dataclass
+class LoadedProgram:
+    source: str
+    program: CompiledProgram
+    module: Module
+    vm: Any
+
+
+def load_program(path: str, options: RunOptions, write: Any = None) -> LoadedProgram:
+    """Read and compile a program and make its executor (raises UserError for bad input)."""
+    source = read_source(path)
+    program = compile_file(path, source)
+    module = Module("__main__", path, source)
+    module.exports = program.exports
+    return LoadedProgram(source, program, module, make_vm(options, write))
+
+
 def run_file(path: str, options: RunOptions) -> int:
     """Run a program as `ruff run` does; returns the exit code. Output goes to stdout/stderr."""
     from ruff.runtime.builtins.core import ExitProgram
 
     try:
-        source = read_source(path)
-        program = compile_file(path, source)
+        loaded = load_program(path, options)
     except UserError as e:
         print(e.text, file=sys.stderr)
         return e.code
-    vm = make_vm(options)
-    module = Module("__main__", path, source)
-    module.exports = program.exports
+    vm, program, module, source = loaded.vm, loaded.program, loaded.module, loaded.source
     try:
         run_in_big_stack(lambda: vm.run_chunk(program.chunk, module))
     except ExitProgram as e:
@@ -145,8 +159,5 @@ def run_file(path: str, options: RunOptions) -> int:
         sys.stdout.flush()
         print(format_runtime_error(err, {path: source}), file=sys.stderr)
         return EXIT_RUNTIME
-    finally:
-        if vm.jit is not None:
-            vm.jit.finish()
     sys.stdout.flush()
     return EXIT_OK

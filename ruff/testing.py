@@ -39,8 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ruff.runner import (
-    EXIT_FAILURE, EXIT_OK, EXIT_RUNTIME, RunOptions, UserError, compile_file, format_runtime_error, make_vm,
-    read_source,
+    EXIT_FAILURE, EXIT_OK, EXIT_RUNTIME, RunOptions, UserError, format_runtime_error, load_program,
 )
 from ruff.runtime.values import Module, RuffError, StructInstance
 
@@ -190,14 +189,11 @@ def _run_tests(path: str, options: RunOptions, write: Optional[Callable[[str], A
     from ruff.runtime.builtins.core import ExitProgram
 
     try:
-        source = read_source(path)
-        program = compile_file(path, source)
+        loaded = load_program(path, options, write)
     except UserError as e:
         print(e.text, file=sys.stderr)
         return e.code
-    vm = make_vm(options, write)
-    module = Module("__main__", path, source)
-    module.exports = program.exports
+    vm, program, module, source = loaded.vm, loaded.program, loaded.module, loaded.source
     ok_mark, fail_mark = _marks()
 
     def out(text: str) -> None:
@@ -238,5 +234,3 @@ def _run_tests(path: str, options: RunOptions, write: Optional[Callable[[str], A
             sys.stdout.flush()
         except Exception:
             pass
-        if vm.jit is not None:
-            vm.jit.finish()

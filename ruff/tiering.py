@@ -68,7 +68,6 @@ class JIT:
     entries: dict[tuple, NativeEntry] = field(default_factory=dict)  # (id(chunk), argument types) → entry
     refused: set[int] = field(default_factory=set)
     loops: dict = field(default_factory=dict)  # (id(chunk), back-edge ip) → LoopPlan
-    compile_ms: dict[str, float] = field(default_factory=dict)
 
     def say(self, text: str) -> None:
         if self.log:
@@ -113,7 +112,6 @@ class JIT:
         if entry.from_cache:
             self.say(f"cache hit {chunk.name}({sig}): loaded in {ms:.1f} ms")
         else:
-            self.compile_ms[f"{entry.name}({sig})"] = ms
             self.say(f"compiled {chunk.name}({sig}) in {ms:.1f} ms")
         return entry
 
@@ -149,9 +147,6 @@ class JIT:
                 del self.loops[key]
                 plan.chunk.loop_counts.clear()  # the loop may get hot again, against the new binding
                 self.say(f"invalidated loop in {plan.chunk.name}: global '{name}' was rebound")
-
-    def finish(self) -> None:
-        pass
 
     # ------------------------------------------------------------------ compiling
 

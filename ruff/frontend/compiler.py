@@ -1006,7 +1006,6 @@ class ModuleInfo:
     kinds: dict[str, str] = field(default_factory=dict)
     declared: set[str] = field(default_factory=set)
     exports: set[str] = field(default_factory=set)
-    has_export: bool = False
 
 
 def top_level_names(program: ast.Program) -> set[str]:

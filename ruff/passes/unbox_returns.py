@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import FunctionType, ModuleOp
-from xdsl.ir import Operation
 from xdsl.passes import ModulePass
-from xdsl.rewriter import Rewriter
+from xdsl.rewriter import InsertPoint, Rewriter
 
 from ruff.dialects import ruff as R
 from ruff.passes.specialize_types import MLIR_TYPE
@@ -50,14 +49,14 @@ class UnboxReturnsPass(ModulePass):
                     Rewriter.erase_op(box)
             else:
                 unbox = R.UnboxOp(value, ty)
-                Rewriter.insert_op(unbox, _before(ret))
+                Rewriter.insert_op(unbox, InsertPoint.before(ret))
                 Rewriter.replace_op(ret, R.ReturnOp(unbox.results[0]))
         ftype = func.function_type
         func.function_type = FunctionType.from_lists(list(ftype.inputs.data), [ty])
 
     def unbox_call(self, call: R.CallDirectOp, ty) -> None:
         new = R.CallDirectOp(call.callee, list(call.args), [ty])
-        Rewriter.insert_op(new, _before(call))
+        Rewriter.insert_op(new, InsertPoint.before(call))
         old = call.results[0]
         boxed = None
         for use in list(old.uses):
@@ -68,18 +67,7 @@ class UnboxReturnsPass(ModulePass):
             else:
                 if boxed is None:
                     boxed = R.BoxOp(new.results[0])
-                    Rewriter.insert_op(boxed, _after(new))
+                    Rewriter.insert_op(boxed, InsertPoint.after(new))
                 use.operation.operands[use.index] = boxed.results[0]
         Rewriter.erase_op(call)
 
-
-def _before(op: Operation):
-    from xdsl.rewriter import InsertPoint
-
-    return InsertPoint.before(op)
-
-
-def _after(op: Operation):
-    from xdsl.rewriter import InsertPoint
-
-    return InsertPoint.after(op)

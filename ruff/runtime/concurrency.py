@@ -129,9 +129,6 @@ class TaskJit:
     def global_rebound(self, module: Any, name: str) -> None:
         self.parent.global_rebound(module, name)
 
-    def finish(self) -> None:
-        pass
-
     def __getattr__(self, name: str) -> Any:
         return getattr(self.parent, name)
 

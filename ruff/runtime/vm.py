@@ -788,7 +788,7 @@ def index_get(obj: Any, idx: Any) -> Any:
             key = idx if ti is str else str(idx)
             if key in obj:
                 return obj[key]
-            raise RuffError(f"Missing map key: {idx if ti is int else repr_key(idx)}")
+            raise RuffError(f"Missing map key: {idx}" if ti is int else f'Missing map key: "{idx}"')
     elif t is str:
         if type(idx) is int:
             n = len(obj)
@@ -804,10 +804,6 @@ def index_get(obj: Any, idx: Any) -> Any:
         if getter is not None:
             return getter(idx)
     raise RuffError(f"Cannot index {type_name(obj)} with {type_name(idx)}")
-
-
-def repr_key(k: str) -> str:
-    return f'"{k}"'
 
 
 def index_set(obj: Any, idx: Any, value: Any) -> None:

@@ -36,25 +36,13 @@ class RuffOptError(Exception):
 
 
 def _lift_ruff_file(path: str) -> ModuleOp:
-    """The hook for `.ruff` input: ruff.frontend.lift.lift_program(path) (or ruff.dialects.lift's)."""
-    lift_program = None
-    for module_name in ("ruff.frontend.lift", "ruff.dialects.lift"):
-        try:
-            module = __import__(module_name, fromlist=["lift_program"])
-        except ImportError:
-            continue
-        lift_program = getattr(module, "lift_program", None)
-        if lift_program is not None:
-            break
-    if lift_program is None:
-        raise RuffOptError("ruff-opt: .ruff input needs ruff.frontend.lift.lift_program, which is not available")
+    """`.ruff` input: every function of the program, lifted; refusals go to stderr."""
+    from ruff.dialects.lift import lift_program
+
     result = lift_program(path)
-    for refusal in getattr(result, "refusals", None) or ():  # functions left to the baseline tier
+    for refusal in result.refusals:  # functions left to the baseline tier
         print(refusal, file=sys.stderr)
-    module = result if isinstance(result, ModuleOp) else getattr(result, "module", None)
-    if not isinstance(module, ModuleOp):
-        raise RuffOptError(f"ruff-opt: lift_program({path!r}) returned {type(result).__name__}, not a module")
-    return module
+    return result.module
 
 
 @dataclass(frozen=True)
