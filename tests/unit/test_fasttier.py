@@ -289,6 +289,36 @@ def test_stack_overflow_is_catchable() -> None:
     """)
 
 
+def test_depth_limit_is_exact_around_builtins_and_caught_errors() -> None:
+    # The limit is Python's recursion limit (fast/depth.py): a builtin called from the deepest frame still
+    # runs, and a limit lifted to retry a refused call is put back (the second overflow is as deep).
+    check("""
+        func f(n) { if n > 49995 { print(n) }
+            f(n + 1) }
+        try { f(1) } except e { print(e.message, len(e.stack)) }
+        func g(n) { if n == 0 { try { f(49990) } except e { print(len(e.stack)) }
+            return 0 }
+            return g(n - 1) }
+        g(100)
+        g(40000)
+        struct N { v: int, func go(self, k) { return self.go(k + 1) } }
+        try { N { v: 0 }.go(0) } except e { print(e.message, len(e.stack)) }
+    """)
+
+
+def test_deep_recursion_between_helper_frames_is_not_cut_short() -> None:
+    # Frames of helpers and builtins between Ruff frames do not count towards the Ruff depth.
+    check("""
+        struct N { v: int,
+            func op_add(self, o) { if self.v == 0 { return o }
+                return N { v: self.v - 1 } + N { v: o.v + 1 } } }
+        print((N { v: 30000 } + N { v: 0 }).v)
+        func via_map(n) { if n == 0 { return [0] }
+            return map([n], func(k) { return via_map(k - 1)[0] + 1 }) }
+        print(via_map(15000))
+    """)
+
+
 def test_recursion_through_operator_overloading_and_builtins() -> None:
     check("""
         struct N { v: int,

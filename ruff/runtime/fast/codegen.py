@@ -1,9 +1,8 @@
 """Ruff bytecode → Python source for the fast baseline tier.
 
-One Chunk becomes one Python function `def ruff_<name>(cl, d, l0, l1, ...)`:
+One Chunk becomes one Python function `def ruff_<name>(cl, l0, l1, ...)`:
 
-- `cl` is the Closure being run, `d` its Ruff call depth (the script runs at depth 1), then one Python
-  parameter per Ruff parameter (trailing ones with Ruff defaults default to fastvm.MISSING and are filled
+- `cl` is the Closure being run, then one Python parameter per Ruff parameter (trailing ones with Ruff defaults default to fastvm.MISSING and are filled
   by VM.fit_args in the prologue). Every local slot is the Python local `l<slot>` (a captured slot holds
   its Cell, as in the interpreter); upvalue cells are read once into `u<i>`.
 - Ruff globals are the function's Python globals: fastvm creates the function with the module's globals
@@ -25,9 +24,10 @@ One Chunk becomes one Python function `def ruff_<name>(cl, d, l0, l1, ...)`:
   str) fast paths whose slow path is ruff.runtime.ops, Ruff truthiness and equality, struct operator
   overloading, try regions as Python try/except around exactly the protected code, generators as
   Python generators.
-- A call `f(x)` is `f.chunk.fx(f, d + 1, x)` when f is a Closure: the callee checks the depth limit and
-  does the native tier's bookkeeping in its prologue; a TypeError from the call itself means the
-  argument count does not fit (fastvm's `arity` helper then lets VM.fit_args raise the Ruff error).
+- A call `f(x)` is `f.chunk.fx(f, x)` when f is a Closure: the callee does the native tier's bookkeeping
+  in its prologue; a TypeError from the call itself means the argument count does not fit (fastvm's
+  `arity` helper then lets VM.fit_args raise the Ruff error), a RecursionError that Python refused the
+  callee's frame: the depth limit is Python's recursion limit (fast/depth.py).
 - Runtime errors get Ruff lines for free: every Python line of the generated source belongs to one
   bytecode instruction, and `linemap[python_line] = (ruff_line, ruff_col)` (see fastvm.FastVM.trace).
 """
@@ -39,7 +39,6 @@ from typing import Any, Optional
 
 from ruff.frontend.bytecode import Chunk, Op, StructInfo
 from ruff.frontend.compiler import MatchPat, pattern_binding_names
-from ruff.runtime.vm import MAX_FRAMES
 
 
 class Unsupported(Exception):
@@ -441,10 +440,11 @@ class Loop:
 
 
 class Try:
-    __slots__ = ("body", "catch", "handler", "ins", "term")
+    __slots__ = ("body", "catch", "handler", "ins", "term", "more")
 
-    def __init__(self, body: list, catch: str, handler: list, ins: Optional[int]) -> None:
+    def __init__(self, body: list, catch: str, handler: list, ins: Optional[int], more: tuple = ()) -> None:
         self.body, self.catch, self.handler, self.ins = body, catch, handler, ins
+        self.more = more  # further (catch, handler) clauses
         self.term: Optional[bool] = None
 
 
@@ -459,7 +459,8 @@ def terminal(stmts: list) -> bool:
     if t is Loop:
         return s.head == "while True" and not s.has_break
     if s.term is None:
-        s.term = terminal(s.then) and terminal(s.orelse) if t is If else terminal(s.body) and terminal(s.handler)
+        s.term = terminal(s.then) and terminal(s.orelse) if t is If else terminal(s.body) and terminal(s.handler) and all(
+            terminal(h) for _, h in s.more)
     return s.term
 
 
@@ -476,7 +477,7 @@ def size(stmts: list, cap: int = 32) -> int:
         elif t is Loop:
             n += size(s.body, cap - n)
         elif t is Try:
-            n += size(s.body, cap - n) + size(s.handler, cap - n)
+            n += size(s.body, cap - n) + size(s.handler, cap - n) + sum(size(h, cap - n) for _, h in s.more)
     return n
 
 
@@ -516,14 +517,20 @@ class Renderer:
                     return
             self.add(level, s.head + ":", s.ins)
             self.block(body, level + 1)
-        elif len(s.body) == 1 and len(s.handler) == 1 and type(s.body[0]) is Line and type(s.handler[0]) is Line:
-            self.add(level, f"try: {s.body[0].text}", s.body[0].ins)
-            self.add(level, f"except {s.catch}: {s.handler[0].text}", s.handler[0].ins)
         else:
-            self.add(level, "try:", None)
-            self.block(s.body, level + 1)
-            self.add(level, f"except {s.catch}:", s.ins)
-            self.block(s.handler, level + 1)
+            one = lambda b: len(b) == 1 and type(b[0]) is Line
+            clauses = ((s.catch, s.handler),) + s.more
+            if one(s.body):
+                self.add(level, f"try: {s.body[0].text}", s.body[0].ins)
+            else:
+                self.add(level, "try:", None)
+                self.block(s.body, level + 1)
+            for catch, handler in clauses:
+                if one(handler):
+                    self.add(level, f"except {catch}: {handler[0].text}", handler[0].ins)
+                else:
+                    self.add(level, f"except {catch}:", s.ins)
+                    self.block(handler, level + 1)
 
     def if_(self, s: If, level: int) -> None:
         then, orelse = s.then, s.orelse
@@ -612,7 +619,7 @@ class Generated:
         self.linemap = linemap  # python line → (ruff line, ruff col)
         self.consts = consts  # "_k<i>" → constant
         self.globals = globals_  # i → Ruff global name of "_g<i>"
-        self.params = params  # Ruff parameters (after cl, d)
+        self.params = params  # Ruff parameters (after cl)
         self.defaults = defaults  # trailing parameters that take a default (filled by the prologue)
 
 
@@ -774,9 +781,9 @@ class FunctionEmitter:
                 ndefaults += 1
             if any(flags[: nparams - ndefaults]):
                 ndefaults = 0  # defaults before required parameters: every short call goes through fit_args
-        params = ["cl", "d"] + [f"l{i}" for i in range(nparams)]
+        params = ["cl"] + [f"l{i}" for i in range(nparams)]
         for k in range(nparams - ndefaults, nparams):
-            params[2 + k] = f"l{k}=None"  # the real default is fastvm's MISSING marker (FunctionType argdefs)
+            params[1 + k] = f"l{k}=None"  # the real default is fastvm's MISSING marker (FunctionType argdefs)
         prologue: list = []
         if self.stored_globals:
             prologue.append(Line("global " + ", ".join(sorted(self.global_names[n] for n in self.stored_globals)), None))
@@ -793,7 +800,6 @@ class FunctionEmitter:
                 prologue.append(If("_h_CH.tier_state is not None", None, [
                     Line(f"_hd, _rv = _h_vm.jit.try_call(cl, [{args}])", None),
                     Line("if _hd: return _rv", None)], []))
-            prologue.append(Line(f"if d > {MAX_FRAMES}: _h_overflow(cl)", None))
         rest = [f"l{i}" for i in range(nparams, chunk.num_locals)]
         if rest:
             prologue.append(Line(" = ".join(rest) + " = None", None))
@@ -805,8 +811,6 @@ class FunctionEmitter:
             prologue.append(Line("U = cl.upvalues", None))
             for i in sorted(self.upvals):
                 prologue.append(Line(f"u{i} = U[{i}]", None))
-        if "d1" in self.uses:
-            prologue.append(Line("d1 = d + 1", None))
         if chunk.is_generator and not self.has_yield:
             prologue.append(Line("if False: yield", None))
         name = py_name(chunk.name)
@@ -1046,7 +1050,7 @@ class FunctionEmitter:
             sym = _CMP[op]
             checks = self.int_checks(a, b)
             fast = None if checks is None else (f"{a.text} {sym} {b.text}", checks)
-        slow = f"_h_{HELPER_OF[sym]}({a.text}, {b.text}, d)"
+        slow = f"_h_{HELPER_OF[sym]}({a.text}, {b.text})"
         if fuse:
             slow = f"_h_truthy({slow})"
         expr = slow
@@ -1110,7 +1114,7 @@ class FunctionEmitter:
         a = state.pop()
         sym = _ARITH[op]
         r = self.temp()
-        slow = Line(f"{r} = _h_{HELPER_OF[sym]}({a.text}, {b.text}, d)", i)
+        slow = self.again(r, f"_h_{HELPER_OF[sym]}", [a.text, b.text], i)
         state.append(Ent(r, "t"))
         if (a.kind == "c" and b.kind == "c") or self.cold:
             out.append(slow)
@@ -1175,7 +1179,7 @@ class FunctionEmitter:
             # Truncating division / remainder with the sign of the dividend, for a positive divisor.
             return [Line(f"{r} = {a.text} {pyop} {b.text} if {a.text} >= 0 else -(-{a.text} {pyop} {b.text})", i)]
         return [If(f"{a.text} >= 0 and {b.text} > 0", i, [Line(f"{r} = {a.text} {pyop} {b.text}", i)],
-                   [Line(f"{r} = _h_{HELPER_OF[sym]}({a.text}, {b.text}, d)", i)])]
+                   [Line(f"{r} = _h_{HELPER_OF[sym]}({a.text}, {b.text})", i)])]
 
     # ------------------------------------------------------------------ calls
 
@@ -1185,10 +1189,29 @@ class FunctionEmitter:
         The callee checks the depth, fills defaults and does the native-tier bookkeeping itself; a
         TypeError raised by the Python call itself means the argument count does not fit.
         """
-        self.uses.add("d1")
         argtext = ", ".join(args)
-        return [Try([Line(f"{r} = {fobj}.chunk.fx({fobj}, d1{', ' if args else ''}{argtext})", i)],
-                    "_h_TypeError as _te", [Line(f"{r} = _h_arity(_te, {fobj}, [{argtext}], d)", i)], i)]
+        return [Try([Line(f"{r} = {fobj}.chunk.fx({fobj}{', ' if args else ''}{argtext})", i)],
+                    "_h_TypeError as _te", [Line(f"{r} = _h_arity(_te, {fobj}, [{argtext}])", i)], i,
+                    (self.refused(fobj, argtext, r, i),))]
+
+    def again(self, r: str, helper: str, args: list[str], i: int) -> Try:
+        """`r = helper(*args)` for a helper that may call Ruff code (operator overloading, method calls):
+        when Python refuses a frame before any Ruff code ran, the operation runs again (fast/depth.py)."""
+        argtext = ", ".join(args)
+        return Try([Line(f"{r} = {helper}({argtext})", i)], "_h_RecursionError as _re",
+                   [Line("_h_setlimit(_h_getlimit() + _h_HEADROOM)", i),
+                    Line(f"{r} = _h_again(_re, {helper}, {argtext})", i),
+                    Line("_h_setlimit(_h_TARGET[0])", i)], i)
+
+    @staticmethod
+    def refused(fobj: str, argtext: str, r: str, i: int) -> tuple:
+        """The except clause for Python refusing the callee's frame: the depth limit (see fast/depth.py).
+
+        At the limit no Python frame can start, so the limit is lifted first, and put back after, by C
+        calls alone."""
+        return ("_h_RecursionError as _re", [Line("_h_setlimit(_h_getlimit() + _h_HEADROOM)", i),
+                                             Line(f"{r} = _h_deep(_re, {fobj}, [{argtext}])", i),
+                                             Line("_h_setlimit(_h_TARGET[0])", i)])
 
     def call(self, ins: Any, i: int, state: list, out: list) -> None:
         argc = ins.arg
@@ -1197,11 +1220,12 @@ class FunctionEmitter:
         r = self.temp()
         argtext = ", ".join(a.text for a in args)
         if f.kind == "c" or self.cold:
-            self.line(out, f"{r} = _h_call({f.text}, [{argtext}], d)", i)
+            out.append(self.again(r, "_h_call", [f.text, f"[{argtext}]"], i))
         else:
             closure = self.closure_call(f.text, [a.text for a in args], r, i)
-            builtin = [Line("_h_vm.fast_depth = d", i), Line(f"{r} = {f.text}.fn(_h_vm, [{argtext}])", i)]
-            other = [Line(f"{r} = _h_ocall({f.text}, [{argtext}], d)", i)]
+            builtin = [Try([Line(f"{r} = {f.text}.fn(_h_vm, [{argtext}])", i)],
+                           *self.refused(f.text, argtext, r, i), i)]
+            other = [self.again(r, "_h_ocall", [f.text, f"[{argtext}]"], i)]
             is_closure, is_builtin = f"{f.text}.__class__ is _h_Closure", f"{f.text}.__class__ is _h_Builtin"
             if f.builtin:  # `len(x)`: test for a builtin first
                 out.append(If(is_builtin, i, builtin, [If(is_closure, i, closure, other)]))
@@ -1215,7 +1239,7 @@ class FunctionEmitter:
         o = state.pop()
         r = self.temp()
         argtext = ", ".join(a.text for a in args)
-        slow = Line(f"{r} = _h_mcall({o.text}, {name!r}, [{argtext}], d)", i)
+        slow = self.again(r, "_h_mcall", [o.text, repr(name), f"[{argtext}]"], i)
         if o.kind == "c" or self.cold:
             out.append(slow)
         else:
@@ -1259,7 +1283,7 @@ class FunctionEmitter:
             self.stored_globals.add(arg)
             # let/const bindings: the interpreter's StoreGlobal raises the error.
             self.line(out, f"if {arg!r} in K and K[{arg!r}] in _h_IMMUTABLE: _h_slow({int(Op.StoreGlobal)}, "
-                           f"{arg!r}, [{v.text}], cl, d)", i)
+                           f"{arg!r}, [{v.text}], cl)", i)
             self.line(out, f"{self.gname(arg)} = {v.text}", i)
             if self.jit:
                 self.uses.add("M")
@@ -1281,7 +1305,7 @@ class FunctionEmitter:
         elif op is Op.CallSpread:
             a = state.pop()
             f = state.pop()
-            self.result(state, out, f"_h_call({f.text}, _h_list({a.text}), d)", i)
+            self.result(state, out, f"_h_call({f.text}, _h_list({a.text}))", i)
         elif op is Op.LoadDeref:
             self.result(state, out, f"l{arg}.value", i)
         elif op is Op.StoreDeref:
@@ -1376,7 +1400,7 @@ class FunctionEmitter:
             a = state.pop()
             x = a.text
             self.result(state, out, f"-{x} if ({x}.__class__ is _h_int and {x} != {I64_MIN_TEXT}) "
-                                    f"or {x}.__class__ is _h_float else _h_neg({x}, d)", i)
+                                    f"or {x}.__class__ is _h_float else _h_neg({x})", i)
         elif op is Op.Not:
             a = state.pop()
             if a.kind == "c" and (a.value is None or type(a.value) in (bool, int, float, str)):
@@ -1384,7 +1408,7 @@ class FunctionEmitter:
             elif a.isbool or a.kind == "cond":
                 self.result(state, out, f"not {a.text}", i, isbool=True)
             else:
-                self.result(state, out, f"{a.text} is False if {a.text}.__class__ is _h_bool else _h_not({a.text}, d)", i)
+                self.result(state, out, f"{a.text} is False if {a.text}.__class__ is _h_bool else _h_not({a.text})", i)
         elif op is Op.Truthy:
             a = state.pop()
             if a.isbool:
@@ -1428,7 +1452,7 @@ class FunctionEmitter:
             pops, pushes = stack_effect(ins, self.consts)
             operands = [state.pop() for _ in range(pops)][::-1]
             argtext = self.const_name(arg) if arg is not None else "None"
-            call = f"_h_slow({int(op)}, {argtext}, [{', '.join(e.text for e in operands)}], cl, d)"
+            call = f"_h_slow({int(op)}, {argtext}, [{', '.join(e.text for e in operands)}], cl)"
             if pushes == 0:
                 self.line(out, call, i)
             elif pushes == 1:

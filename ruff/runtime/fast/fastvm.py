@@ -7,10 +7,11 @@ builtins dict of Ruff builtins plus the runtime helpers (`build_helpers`). After
 generated function itself for plain functions, and an entry (`make_entry`) that does the interpreter's
 CALL step by step for generators, async functions and fallbacks.
 
-Calls. A Ruff call is a Python call `chunk.fx(closure, depth, *args)`. The Ruff call depth travels as the
-`d` argument, so the limit is one integer compare in the callee's prologue and the error is exactly the
-interpreter's (MAX_FRAMES, "Stack overflow: call depth exceeded 50000 in f", raised where the caller
-calls). Deep Ruff recursion is deep Python recursion: programs run through run_in_big_stack().
+Calls. A Ruff call is a Python call `chunk.fx(closure, *args)`, one Python frame. The depth limit is
+Python's recursion limit, set and, where helper frames sit between Ruff frames, corrected by `depth`, so
+the error is exactly the interpreter's (MAX_FRAMES, "Stack overflow: call depth exceeded 50000 in f",
+raised where the caller calls). Deep Ruff recursion is deep Python recursion: programs run through
+run_in_big_stack().
 
 Errors. Generated code raises RuffError with no bookkeeping on the fast path. The first time an error is
 seen — by a generated `except`, by the interpreter's unwinder, or where it leaves a Python→Ruff boundary —
@@ -45,7 +46,9 @@ from typing import Any, Callable, Optional
 
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
+from ruff.runtime.fast import depth
 from ruff.runtime.fast.codegen import HELPER_OF, Unsupported, generate
+from ruff.runtime.fast.depth import stack_overflow
 from ruff.runtime.values import (
     I64_MAX, I64_MIN, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError,
     StructInstance, StructType, display, set_running_runtime, truthy,
@@ -81,11 +84,6 @@ _TRY_UNWRAP = int(Op.TryUnwrap)
 DUMP = os.environ.get("RUFF_FAST_DUMP", "") not in ("", "0")
 
 
-def stack_overflow(name: str) -> RuffError:
-    """The interpreter's MAX_FRAMES error (VM.push_frame), word for word."""
-    return RuffError(f"Stack overflow: call depth exceeded {MAX_FRAMES} in {name}")
-
-
 class _StubFrame:
     """What VM.slow_op reads of a frame, for the few operations generated code hands to it."""
 
@@ -115,19 +113,18 @@ class _Missing:
 
 MISSING = _Missing()
 _PY_BUILTINS = {f"@{b.__name__}": b for b in (int, float, bool, str, list, dict, iter, KeyError, IndexError,
-                                              LookupError, NameError, TypeError)}
+                                              LookupError, NameError, TypeError, RecursionError)}
 
 
 class FastVM(VM):
+    # Builtins let a RecursionError met near the depth limit through: the call site retries (see depth).
+    retries_refusals = True
+
     def __init__(self, write: Optional[Callable[[str], Any]] = None, script_args: Optional[list[str]] = None,
                  loader: Any = None) -> None:
         super().__init__(write=write, script_args=script_args, loader=loader)
-        # Ruff depth of the innermost fast frame as of its latest call out to Python (builtins read it
-        # when they call back into Ruff).
-        self.fast_depth = 0
         # While the interpreter runs a fallback chunk: the Ruff depth is _offset + len(self.frames).
         self._offset = 0
-        self._in_interp = False
         self._helpers: Optional[dict] = None
         self._compiled: dict[int, Any] = {}  # id(chunk) → (Generated, code object) | None
         self.fallbacks: dict[str, str] = {}  # "file:function" → why it runs in the interpreter
@@ -147,52 +144,49 @@ class FastVM(VM):
         set_running_runtime(self)
         return self._enter(fn, list(args), True)
 
-    def current_depth(self) -> int:
-        return self._offset + len(self.frames) if self._in_interp else self.fast_depth
-
     def _enter(self, fn: Closure, args: list, body: bool) -> Any:
         chunk = fn.chunk
         if getattr(chunk, "fvm", None) is not self:
             self.prepare(chunk)
         helpers = self.helpers()
-        d = self.current_depth()
-        saved_depth, saved_in = self.fast_depth, self._in_interp
-        self._in_interp = False
+        # Python frames from the innermost Ruff frame to the callee's: the caller's back to that frame, this
+        # one and @ccall's.
+        between, f = 2, sys._getframe(1)
+        while f is not None and code_info(f.f_code) is None:
+            between, f = between + 1, f.f_back
         try:
+            depth.enter(between)
             if not body:
-                return helpers["@ccall"](fn, args, d)
+                return helpers["@ccall"](fn, args)
             # An async function's body, run to completion (VM.run_body).
             if len(args) != len(chunk.params):
                 args = self.fit_args(fn, args)
-            if d >= MAX_FRAMES:
-                raise stack_overflow(chunk.name)
             if not chunk.finstalled:
                 self.install(chunk, fn.module)
             if chunk.fbody is None:
-                return self._interp_call(fn, args, d, body=True)
-            return chunk.fbody(fn, d + 1, *args)
+                return self._interp_call(fn, args, body=True)
+            return chunk.fbody(fn, *args)
         except RuffError as err:
             self.observe(err, err.__traceback__)
             raise
         except RecursionError as exc:
-            # Python's own limit (the program did not run in a big stack): report it as the interpreter does.
+            # Refused where no call could be retried (see depth): report it as the interpreter does.
             probe = RuffError("")
             self.trace(probe, exc.__traceback__)
             name = probe.stack_names[0] if probe.stack_names else chunk.name
-            err = RuffError(f"Stack overflow: call depth exceeded in {name}")
+            err = stack_overflow(name)
             err.traced, err.line, err.col, err.filename = True, probe.line, probe.col, probe.filename
             err.stack, err.stack_names = probe.stack, probe.stack_names
             raise err from None
         finally:
-            self.fast_depth = saved_depth
-            self._in_interp = saved_in
+            depth.leave(between)
 
     # ------------------------------------------------------------------ preparing and compiling chunks
 
     def prepare(self, root: Chunk) -> None:
         """Point every chunk of this compilation unit at this VM's (lazily compiled) generated functions.
 
-        chunk.fx(closure, depth, *args) runs a call: the generated function itself for plain functions,
+        chunk.fx(closure, *args) runs a call: the generated function itself for plain functions,
         an entry (see make_entry) for generators, async functions and interpreter fallbacks, and until
         the first call a trampoline that compiles the chunk. chunk.fbody is the generated function.
         """
@@ -205,14 +199,18 @@ class FastVM(VM):
             c.fx = self._trampoline(c)
 
     def _trampoline(self, chunk: Chunk) -> Callable:
-        def first_call(cl: Closure, d: int, *args: Any) -> Any:
+        def first_call(cl: Closure, *args: Any) -> Any:
             fx = self.install(chunk, cl.module)
+            # This frame stays below a recursion that starts here: it does not count towards the depth.
+            depth.lift(1)
             try:
-                return fx(cl, d, *args)
+                return fx(cl, *args)
             except TypeError as e:
                 if e.__traceback__ is None or e.__traceback__.tb_next is not None:
                     raise
-            return self.helpers()["@refit"](cl, list(args), d - 1)
+            finally:
+                depth.drop(1)
+            return self.helpers()["@refit"](cl, list(args))
 
         return first_call
 
@@ -288,7 +286,7 @@ class FastVM(VM):
         fit_args = self.fit_args
         interp_call = self._interp_call
 
-        def entry(cl: Closure, d: int, *args: Any) -> Any:
+        def entry(cl: Closure, *args: Any) -> Any:
             args = list(args)
             jit = vm.jit
             if jit is not None:
@@ -305,22 +303,25 @@ class FastVM(VM):
                 args = fit_args(cl, args)
             body = chunk.fbody
             if body is None:
-                return interp_call(cl, args, d - 1)
-            return body(cl, d, *args)
+                return interp_call(cl, args)
+            return body(cl, *args)
 
         return entry
 
     # ------------------------------------------------------------------ interpreter sections
 
-    def _interp_call(self, fn: Closure, args: list, d: int, body: bool = False) -> Any:
-        """Run a fallback chunk (called from Ruff depth d) in the reference interpreter."""
-        saved = self._offset, self._in_interp
-        self._offset = d - len(self.frames)
-        self._in_interp = True
+    def _interp_call(self, fn: Closure, args: list, body: bool = False) -> Any:
+        """Run a fallback chunk in the reference interpreter; its frames count after the generated ones."""
+        saved = self._offset
+        ruff, f = 0, sys._getframe(1)
+        while f is not None:
+            ruff += code_info(f.f_code) is not None
+            f = f.f_back
+        self._offset = ruff
         try:
             return VM.run_body(self, fn, args) if body else VM.call_closure(self, fn, args)
         finally:
-            self._offset, self._in_interp = saved
+            self._offset = saved
 
     def push_frame(self, frame: Frame) -> None:
         if self._offset + len(self.frames) >= MAX_FRAMES:
@@ -348,8 +349,8 @@ class FastVM(VM):
             if ci is not None:
                 names.append(ci.name)
             t = t.tb_next
-        if info.get("_fast_callee") and not info.get("_fast_dropped") and names:
-            names.pop()  # the callee that refused to start (depth limit) never ran
+        if info.get("refused_frame") and not info.get("_fast_dropped") and names:
+            names.pop()  # the frame past the depth limit, which the interpreter would not have started
             err._fast_dropped = True
         if names:
             err.unwound.extend(reversed(names))
@@ -380,8 +381,8 @@ class FastVM(VM):
                 base = frame.f_locals.get("base")
                 if isinstance(base, int):
                     items.append(("interp", base))
-        if err.__dict__.get("_fast_callee") and items and items[-1][0] == "fast":
-            items.pop()  # raised by a callee refusing to start: the caller is where the interpreter stops
+        if err.__dict__.get("refused_frame") and items and items[-1][0] == "fast":
+            items.pop()  # raised in the frame past the depth limit: the interpreter stops at its caller
         entries: list = []
         frames = self.frames
         for k, (kind, data) in enumerate(items):
@@ -426,76 +427,87 @@ def build_helpers(vm: FastVM) -> dict:
     fit_args = vm.fit_args
     resolve_method = vm.resolve_method
     base_call = VM.call
+    setlimit, getlimit, HEADROOM = sys.setrecursionlimit, sys.getrecursionlimit, depth.HEADROOM
 
-    def _ccall(f: Closure, args: list, d: int) -> Any:
-        """Call closure f from depth d with a list of arguments."""
+    def _ccall(f: Closure, args: list) -> Any:
+        """Call closure f with a list of arguments."""
         try:
-            return f.chunk.fx(f, d + 1, *args)
+            return f.chunk.fx(f, *args)
         except TypeError as e:
             if e.__traceback__ is None or e.__traceback__.tb_next is not None:
                 raise
-        return _refit(f, args, d)
+        except RecursionError as e:
+            setlimit(getlimit() + HEADROOM)
+            return _deep(e, f, args)
+        return _refit(f, args)
 
-    def _refit(f: Closure, args: list, d: int) -> Any:
+    def _refit(f: Closure, args: list) -> Any:
         """The argument count does not fit the generated function: VM.fit_args fills defaults or raises."""
         args = fit_args(f, args)
-        return f.chunk.fx(f, d + 1, *args)
+        return f.chunk.fx(f, *args)
 
-    def _arity(e: TypeError, f: Closure, args: list, d: int) -> Any:
+    def _arity(e: TypeError, f: Closure, args: list) -> Any:
         """A generated call site's TypeError: a wrong argument count (raised by the call itself) or a bug."""
         if e.__traceback__ is not None and e.__traceback__.tb_next is not None:
             raise e
-        return _refit(f, args, d)
+        return _refit(f, args)
 
-    def _overflow(cl: Closure) -> None:
-        err = stack_overflow(cl.chunk.name)
-        err._fast_callee = True
-        raise err
+    def _ruff_name(frame: Any) -> Optional[str]:
+        info = code_info(frame.f_code)
+        return None if info is None else info.name
+
+    def _deep(e: RecursionError, f: Any, args: list) -> Any:
+        """Python refused the frame of a call to f (the limit is HEADROOM higher now): see depth.retry."""
+        callee = f.chunk.name if type(f) is Closure else None
+        return depth.retry(e, sys._getframe(1), callee, len(vm.frames), lambda: _call(f, args), _ruff_name)
+
+    def _again(e: RecursionError, helper: Callable, *args: Any) -> Any:
+        """Python refused a frame inside `helper(*args)` (operator overloading, method calls): see depth.retry."""
+        return depth.retry(e, sys._getframe(1), None, len(vm.frames), lambda: helper(*args), _ruff_name)
 
     def _fit(cl: Closure, *args: Any) -> list:
         return fit_args(cl, [a for a in args if a is not MISSING])
 
-    def _ocall(f: Any, args: list, d: int) -> Any:
+    def _ocall(f: Any, args: list) -> Any:
         """Call anything that is not a Closure."""
-        vm.fast_depth = d
         t = type(f)
         if t is Builtin:
             return f.fn(vm, args)
         if t is BoundMethod:
-            return _call(f.function, [f.receiver, *args], d)
+            return _call(f.function, [f.receiver, *args])
         return base_call(vm, f, args)
 
-    def _call(f: Any, args: list, d: int) -> Any:
+    def _call(f: Any, args: list) -> Any:
         if type(f) is Closure:
-            return _ccall(f, args, d)
-        return _ocall(f, args, d)
+            return _ccall(f, args)
+        return _ocall(f, args)
 
-    def _mcall(obj: Any, name: str, args: list, d: int) -> Any:
+    def _mcall(obj: Any, name: str, args: list) -> Any:
         fn, args = resolve_method(obj, name, args)
-        return _call(fn, args, d)
+        return _call(fn, args)
 
     def binary(sym: str) -> Callable:
         method = ops.OVERLOAD_METHOD[sym]
         op = ops.BINARY[sym]
 
-        def slow(a: Any, b: Any, d: int) -> Any:
+        def slow(a: Any, b: Any) -> Any:
             if type(a) is StructInstance:
                 m = a.type.methods.get(method)
                 if m is not None:
-                    return _call(m, [a, b], d)  # VM.binary → VM.invoke
+                    return _call(m, [a, b])  # VM.binary → VM.invoke
             return op(a, b)
 
         slow.__name__ = f"binary_{method}"
         return slow
 
-    def _neg(a: Any, d: int) -> Any:
+    def _neg(a: Any) -> Any:
         if type(a) is StructInstance and "op_neg" in a.type.methods:
-            return _call(a.type.methods["op_neg"], [a], d)
+            return _call(a.type.methods["op_neg"], [a])
         return ops.neg(a)
 
-    def _not(a: Any, d: int) -> Any:
+    def _not(a: Any) -> Any:
         if type(a) is StructInstance and "op_not" in a.type.methods:
-            return _call(a.type.methods["op_not"], [a], d)
+            return _call(a.type.methods["op_not"], [a])
         return not truthy(a)
 
     def _ovf(sym: str, a: int, b: int, r: int) -> int:
@@ -507,6 +519,7 @@ def build_helpers(vm: FastVM) -> dict:
         raise RuffError(f"Undefined variable: {name}")
 
     def _catch(e: RuffError) -> Any:
+        depth.settle()  # the error may have come from past the depth limit (see depth)
         vm.observe(e, e.__traceback__)
         return error_value(e, e.unwound)
 
@@ -517,8 +530,7 @@ def build_helpers(vm: FastVM) -> dict:
     def _mlit(pattern: Any, v: Any) -> bool:
         return match_pattern(pattern, v, [])
 
-    def _slow(op: int, arg: Any, operands: list, cl: Closure, d: int) -> list:
-        vm.fast_depth = d
+    def _slow(op: int, arg: Any, operands: list, cl: Closure) -> list:
         frame = _StubFrame(cl, operands)
         vm.slow_op(frame, op, arg)
         return frame.stack
@@ -542,7 +554,8 @@ def build_helpers(vm: FastVM) -> dict:
         "OK_SOME": ("Ok", "Some"), "MISSING": MISSING, "truthy": truthy, "disp": display, "thrown": thrown,
         "iget": index_get, "iset": index_set, "fget": vm.field_get, "fset": field_set,
         "mkstruct": make_struct, "mkiter": make_iterator, "dk": dict_key, "await": await_value,
-        "ccall": _ccall, "refit": _refit, "arity": _arity, "overflow": _overflow, "fit": _fit,
+        "ccall": _ccall, "refit": _refit, "arity": _arity, "deep": _deep, "again": _again, "fit": _fit,
+        "setlimit": setlimit, "getlimit": getlimit, "HEADROOM": HEADROOM, "TARGET": depth.TARGET,
         "ocall": _ocall, "call": _call, "mcall": _mcall, "neg": _neg, "not": _not, "ovf": _ovf,
         "gmiss": _gmiss, "catch": _catch, "mp": _mp, "mlit": _mlit, "slow": _slow,
         "unwrap_other": _unwrap_other, "osrframe": _osrframe, "apush": array_push,
