@@ -39,6 +39,7 @@ from typing import Any, Optional
 
 from ruff.frontend.bytecode import Chunk, Op, StructInfo
 from ruff.frontend.compiler import MatchPat, pattern_binding_names
+from ruff.runtime.fast.typeflow import Facts, Ty, infer
 
 
 class Unsupported(Exception):
@@ -572,7 +573,7 @@ class Renderer:
 class Ent:
     """One operand-stack entry: a Python expression that is a name or a literal (evaluating it is free)."""
 
-    __slots__ = ("text", "kind", "slot", "isbool", "value", "builtin")
+    __slots__ = ("text", "kind", "slot", "isbool", "value", "builtin", "cls")
 
     def __init__(self, text: str, kind: str, slot: int = -1, isbool: bool = False, value: Any = None,
                  builtin: bool = False) -> None:
@@ -582,6 +583,7 @@ class Ent:
         self.isbool = isbool
         self.value = value
         self.builtin = builtin  # read from a global named like a builtin (probably a Builtin)
+        self.cls: Optional[str] = None  # its Python class where typeflow proves one ("int", "str", ...)
 
 
 class LoopCtx:
@@ -639,6 +641,10 @@ class FunctionEmitter:
         # work (call counting, the native tier, argument fitting); plain functions do it themselves.
         self.plain = not (chunk.is_generator or chunk.is_async)
         self.an = Analysis(chunk)
+        try:
+            self.facts: Optional[Facts] = infer(chunk, analysis=self.an)
+        except Unsupported:
+            self.facts = None
         self.ntemp = 0
         self.namespace: dict[str, Any] = {}
         self.const_names: dict[int, str] = {}
@@ -731,12 +737,53 @@ class FunctionEmitter:
                     self.line(out, f"{t} = l{slot}", None)
                 state[k] = Ent(t, "t")
 
+    def int_params(self) -> set[int]:
+        """Parameters read straight into arithmetic or a comparison (small plain functions only)."""
+        chunk, code = self.chunk, self.code
+        if not self.plain or not chunk.params or len(code) > _SPECIALIZE_MAX or self.facts is None:
+            return set()
+        cells = {ins.arg for ins in code if ins.op in (Op.MakeCell, Op.LoadDeref, Op.StoreDeref)}
+        out = set()
+        for k, ins in enumerate(code[:-2]):
+            if ins.op is Op.LoadLocal and ins.arg < len(chunk.params) and ins.arg not in cells:
+                nxt = code[k + 1].op if code[k + 1].op is not Op.LoadLocal and code[k + 1].op is not Op.LoadConst \
+                    else code[k + 2].op
+                if nxt in _ARITH or nxt in _CMP:
+                    out.add(ins.arg)
+        return out
+
+    def tag(self, i: int, state: list) -> None:
+        """Give the entries that instruction i reads the classes typeflow proves for them."""
+        known = self.facts.stack(i) if self.facts is not None else None
+        if known is None or len(known) != len(state):
+            for e in state[-3:]:
+                e.cls = None
+            return
+        for e, v in zip(state[-3:], known[-3:]):
+            e.cls = _CLASS_OF.get(v.ty)
+
+    def nonnegative(self, i: int, k: int) -> bool:
+        """typeflow: the k-th stack entry from the top before instruction i is an int >= 0."""
+        known = self.facts.stack(i) if self.facts is not None else None
+        lo = known[-k].lo if known is not None and len(known) >= k else None
+        return lo is not None and lo >= 0
+
+    def no_overflow(self, i: int) -> bool:
+        return self.facts is not None and self.facts.no_overflow(i)
+
     @staticmethod
     def is_cls(e: Ent, cls: str) -> Optional[str]:
         """Python test that e's value has exactly Python type `cls` (None when it statically does)."""
         if e.kind == "c":
             return None if type(e.value).__name__ == cls else "False"
+        if e.cls is not None:
+            return None if e.cls == cls else "False"
         return f"{e.text}.__class__ is _h_{cls}"
+
+    def cls_test(self, e: Ent, cls: str) -> str:
+        """is_cls as an expression: "True", "False" or the test."""
+        c = self.is_cls(e, cls)
+        return "True" if c is None else c
 
     def int_checks(self, *ents: Ent) -> Optional[str]:
         parts = []
@@ -750,7 +797,7 @@ class FunctionEmitter:
 
     def truth(self, e: Ent) -> str:
         """Python condition for Ruff truthiness of e."""
-        if e.kind == "cond" or e.isbool:
+        if e.kind == "cond" or e.isbool or e.cls == "bool":
             return e.text
         if e.kind == "c":
             v = e.value
@@ -768,6 +815,21 @@ class FunctionEmitter:
         chunk = self.chunk
         body: list = []
         entry = self.an.blocks[0]
+        ints = self.int_params()
+        if ints:
+            # Parameters that feed arithmetic: a second copy of the body for when they are ints, where
+            # typeflow drops their class checks and the overflow checks their ranges rule out.
+            generic = self.facts
+            self.facts = infer(chunk, tuple(Ty.INT if k in ints else Ty.UNKNOWN for k in range(len(chunk.params))),
+                               analysis=self.an)
+            special: list = []
+            try:
+                self.emit_tree(entry, [], None, [], special)
+            except Unsupported:
+                special = []
+            self.facts, self.incoming, self.frozen = generic, {}, set()
+            if special and terminal(special):
+                body.append(If(" and ".join(f"l{k}.__class__ is _h_int" for k in sorted(ints)), None, special, []))
         self.emit_tree(entry, [], None, [], body)
         if not terminal(body):
             raise Unsupported("control can fall off the end of the function")
@@ -943,6 +1005,7 @@ class FunctionEmitter:
                 self.line(out, f"l{ins.arg} = _h_Cell({v.text})", i)
                 i += 2
                 continue
+            self.tag(i, state)
             if op in _CMP or op is Op.Equal or op is Op.NotEqual:
                 nxt = code[i + 1].op
                 if nxt is Op.Truthy and i + 1 < last:  # `a < b || ...`: only the comparison's truth is kept
@@ -964,6 +1027,7 @@ class FunctionEmitter:
                 self.match(b, i, state, follow, loops, out)
                 return
             fall, jump = self.an.edge(b, "f"), self.an.edge(b, "j")
+            self.tag(last, state)
             cond = state.pop()
             test = self.truth(cond)
             cond_ins = i - 1 if cond.kind == "cond" else last
@@ -1004,6 +1068,7 @@ class FunctionEmitter:
         elif op is Op.IteratorNext:
             raise Unsupported("IteratorNext outside a loop header")
         else:
+            self.tag(last, state)
             if op in _CMP or op is Op.Equal or op is Op.NotEqual:
                 self.compare(op, state, out, last, False)
             else:
@@ -1122,7 +1187,11 @@ class FunctionEmitter:
         paths: list = []  # (guard, statements): inline fast paths, tried in order, then the helper
         checks = self.int_checks(a, b)
         if checks is not None:
-            paths.append((checks, self.int_arith(sym, a, b, r, checks, i)))
+            body = self.int_arith(sym, a, b, r, checks, i)
+            if checks == "True":  # typeflow: two ints
+                out.extend(body)
+                return
+            paths.append((checks, body))
         if sym == "+":
             str_checks = self.type_checks("str", a, b)
             if str_checks is not None:
@@ -1165,6 +1234,8 @@ class FunctionEmitter:
         then: list = []
         if sym in "+-*":
             then.append(Line(f"{r} = {a.text} {sym} {b.text}", i))
+            if self.no_overflow(i):
+                return then
             ovf = f"{r} = _h_ovf('{sym}', {a.text}, {b.text}, {r})"
             if sym != "*" and (a.kind == "c" or b.kind == "c"):
                 # Adding or subtracting a constant can only leave the range on one side.
@@ -1175,6 +1246,8 @@ class FunctionEmitter:
             then.append(Line(f"if {test}: {ovf}", i))
             return then
         pyop = "//" if sym == "/" else "%"
+        if b.kind == "c" and b.value > 0 and a.cls == "int" and self.nonnegative(i, 2):
+            return [Line(f"{r} = {a.text} {pyop} {b.text}", i)]  # typeflow: a non-negative dividend
         if b.kind == "c" and b.value > 0:
             # Truncating division / remainder with the sign of the dividend, for a positive divisor.
             return [Line(f"{r} = {a.text} {pyop} {b.text} if {a.text} >= 0 else -(-{a.text} {pyop} {b.text})", i)]
@@ -1230,7 +1303,11 @@ class FunctionEmitter:
             if f.builtin:  # `len(x)`: test for a builtin first
                 out.append(If(is_builtin, i, builtin, [If(is_closure, i, closure, other)]))
             else:
-                out.append(If(is_closure, i, closure, [If(is_builtin, i, builtin, other)]))
+                # Most likely a Closure: no test before the call; anything else has no `.chunk`.
+                call = closure[0]
+                call.more = (("_h_AttributeError as _ae", [Line(f"{r} = _h_notfn(_ae, {f.text}, [{argtext}])", i)]),
+                             ) + call.more
+                out.append(call)
         state.append(Ent(r, "t"))
 
     def call_method(self, ins: Any, i: int, state: list, out: list) -> None:
@@ -1475,7 +1552,7 @@ class FunctionEmitter:
         o = state.pop()
         r = self.temp()
         slow = f"_h_iget({o.text}, {k.text})"
-        lst, dct = f"{o.text}.__class__ is _h_list", f"{o.text}.__class__ is _h_dict"
+        lst, dct = self.cls_test(o, "list"), self.cls_test(o, "dict")
         # Python's list indexing (negative indexes included) and dict lookup by the key's string are
         # Ruff's; their failures are left to the interpreter's index_get, which raises the Ruff error.
         if self.cold:
@@ -1488,9 +1565,14 @@ class FunctionEmitter:
             else:
                 expr = slow
         else:
-            ki, ks = f"{k.text}.__class__ is _h_int", f"{k.text}.__class__ is _h_str"
-            expr = (f"{o.text}[{k.text}] if ({lst} and {ki}) or ({dct} and {ks}) else "
-                    f"{o.text}[_h_str({k.text})] if {dct} and {ki} else {slow}")
+            ki, ks = self.cls_test(k, "int"), self.cls_test(k, "str")
+            if lst == "True" and ki == "True" or dct == "True" and ks == "True":
+                expr = f"{o.text}[{k.text}]"
+            elif dct == "True" and ki == "True":
+                expr = f"{o.text}[_h_str({k.text})]"
+            else:
+                expr = (f"{o.text}[{k.text}] if ({lst} and {ki}) or ({dct} and {ks}) else "
+                        f"{o.text}[_h_str({k.text})] if {dct} and {ki} else {slow}")
         if expr == slow:
             self.line(out, f"{r} = {slow}", i)
         else:
@@ -1502,23 +1584,28 @@ class FunctionEmitter:
         k = state.pop()
         o = state.pop()
         slow = Line(f"_h_iset({o.text}, {k.text}, {v.text})", i)
-        lst, dct = f"{o.text}.__class__ is _h_list", f"{o.text}.__class__ is _h_dict"
+        lst, dct = self.cls_test(o, "list"), self.cls_test(o, "dict")
         key_int, key_str = self.is_cls(k, "int"), self.is_cls(k, "str")
         stmt: list = [slow]
         if self.cold:
             key_int = key_str = "False"
-        if key_int != "False":
-            key = repr(str(k.value)) if k.kind == "c" else f"_h_str({k.text})"
-            cond = dct + (f" and {key_int}" if key_int else "")
-            stmt = [If(cond, i, [Line(f"{o.text}[{key}] = {v.text}", i)], stmt)]
-        if key_str != "False":
-            cond = dct + (f" and {key_str}" if key_str else "")
-            stmt = [If(cond, i, [Line(f"{o.text}[{k.text}] = {v.text}", i)], stmt)]
-        if key_int != "False":
-            cond = lst + (f" and {key_int}" if key_int else "")
-            body = [Try([Line(f"{o.text}[{k.text}] = {v.text}", i)], "_h_IndexError", [slow], i)]
-            stmt = [If(cond, i, body, stmt)]
+
+        def case(container: str, key_test: Optional[str], body: list) -> None:
+            nonlocal stmt
+            if container == "False" or key_test == "False":
+                return
+            tests = [t for t in (container, key_test) if t not in (None, "True")]
+            stmt = [If(" and ".join(tests), i, body, stmt)] if tests else body
+
+        key = repr(str(k.value)) if k.kind == "c" else f"_h_str({k.text})"
+        case(dct, key_int, [Line(f"{o.text}[{key}] = {v.text}", i)])
+        case(dct, key_str, [Line(f"{o.text}[{k.text}] = {v.text}", i)])
+        case(lst, key_int, [Try([Line(f"{o.text}[{k.text}] = {v.text}", i)], "_h_IndexError", [slow], i)])
         out.extend(stmt)
+
+
+_SPECIALIZE_MAX = 400  # instructions: bigger functions are compiled once, generic
+_CLASS_OF = {Ty.INT: "int", Ty.FLOAT: "float", Ty.BOOL: "bool", Ty.STR: "str", Ty.LIST: "list", Ty.DICT: "dict"}
 
 
 def generate(chunk: Chunk, jit: bool = False, builtin_names: frozenset = frozenset()) -> Generated:

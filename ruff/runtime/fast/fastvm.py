@@ -113,7 +113,8 @@ class _Missing:
 
 MISSING = _Missing()
 _PY_BUILTINS = {f"@{b.__name__}": b for b in (int, float, bool, str, list, dict, iter, KeyError, IndexError,
-                                              LookupError, NameError, TypeError, RecursionError)}
+                                              LookupError, NameError, TypeError, RecursionError,
+                                              AttributeError)}
 
 
 class FastVM(VM):
@@ -452,6 +453,16 @@ def build_helpers(vm: FastVM) -> dict:
             raise e
         return _refit(f, args)
 
+    def _notfn(e: AttributeError, f: Any, args: list) -> Any:
+        """`f.chunk` failed at a call site: f is no Closure (a builtin, a bound method, not callable)."""
+        if type(f) is Closure or (e.__traceback__ is not None and e.__traceback__.tb_next is not None):
+            raise e
+        try:
+            return _call(f, args)
+        except RecursionError as r:
+            setlimit(getlimit() + HEADROOM)
+            return _deep(r, f, args)
+
     def _ruff_name(frame: Any) -> Optional[str]:
         info = code_info(frame.f_code)
         return None if info is None else info.name
@@ -554,7 +565,7 @@ def build_helpers(vm: FastVM) -> dict:
         "OK_SOME": ("Ok", "Some"), "MISSING": MISSING, "truthy": truthy, "disp": display, "thrown": thrown,
         "iget": index_get, "iset": index_set, "fget": vm.field_get, "fset": field_set,
         "mkstruct": make_struct, "mkiter": make_iterator, "dk": dict_key, "await": await_value,
-        "ccall": _ccall, "refit": _refit, "arity": _arity, "deep": _deep, "again": _again, "fit": _fit,
+        "ccall": _ccall, "refit": _refit, "arity": _arity, "deep": _deep, "again": _again, "notfn": _notfn, "fit": _fit,
         "setlimit": setlimit, "getlimit": getlimit, "HEADROOM": HEADROOM, "TARGET": depth.TARGET,
         "ocall": _ocall, "call": _call, "mcall": _mcall, "neg": _neg, "not": _not, "ovf": _ovf,
         "gmiss": _gmiss, "catch": _catch, "mp": _mp, "mlit": _mlit, "slow": _slow,
