@@ -331,11 +331,11 @@ class RuffFunctions(InterpreterFunctions):
 
     @impl(R.LoadUpvalueOp)
     def run_load_upvalue(self, interpreter: Interpreter, op: R.LoadUpvalueOp, args: PythonValues):
-        return (self.act.closure.upvalues[op.index.value.data].value,)
+        return (self.act.closure.upvalues[op.index.value.data].cell_contents,)
 
     @impl(R.StoreUpvalueOp)
     def run_store_upvalue(self, interpreter: Interpreter, op: R.StoreUpvalueOp, args: PythonValues):
-        self.act.closure.upvalues[op.index.value.data].value = args[0]
+        self.act.closure.upvalues[op.index.value.data].cell_contents = args[0]
         return ()
 
     @impl(R.MakeCellOp)
@@ -344,11 +344,11 @@ class RuffFunctions(InterpreterFunctions):
 
     @impl(R.CellGetOp)
     def run_cell_get(self, interpreter: Interpreter, op: R.CellGetOp, args: PythonValues):
-        return (args[0].value,)
+        return (args[0].cell_contents,)
 
     @impl(R.CellSetOp)
     def run_cell_set(self, interpreter: Interpreter, op: R.CellSetOp, args: PythonValues):
-        args[0].value = args[1]
+        args[0].cell_contents = args[1]
         return ()
 
     # ---------------------------------------------------------------- calls

@@ -343,13 +343,13 @@ class VM:
                     ip = frame.ip
                     push(result)
                 elif op == LOAD_DEREF:
-                    push(locals_[arg].value)
+                    push(locals_[arg].cell_contents)
                 elif op == STORE_DEREF:
-                    locals_[arg].value = pop()
+                    locals_[arg].cell_contents = pop()
                 elif op == LOAD_UPVALUE:
-                    push(frame.closure.upvalues[arg].value)
+                    push(frame.closure.upvalues[arg].cell_contents)
                 elif op == STORE_UPVALUE:
-                    frame.closure.upvalues[arg].value = pop()
+                    frame.closure.upvalues[arg].cell_contents = pop()
                 elif op == INDEX_GET:
                     idx = pop()
                     stack[-1] = index_get(stack[-1], idx)

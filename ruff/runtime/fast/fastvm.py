@@ -560,7 +560,7 @@ def build_helpers(vm: FastVM) -> dict:
         raise AssertionError("TryUnwrap did not raise")
 
     ns = {
-        "vm": vm, "Closure": Closure, "Builtin": Builtin, "SI": StructInstance, "ST": StructType, "Cell": Cell,
+        "vm": vm, "Closure": Closure, "new": object.__new__, "Builtin": Builtin, "SI": StructInstance, "ST": StructType, "Cell": Cell,
         "EV": EnumValue, "RE": RuffError, "NONE": NONE_VALUE, "IMMUTABLE": ("let", "const"),
         "OK_SOME": ("Ok", "Some"), "MISSING": MISSING, "truthy": truthy, "disp": display, "thrown": thrown,
         "iget": index_get, "iset": index_set, "fget": vm.field_get, "fset": field_set,
