@@ -24,6 +24,11 @@ One Chunk becomes one Python function `def ruff_<name>(cl, l0, l1, ...)`:
   str) fast paths whose slow path is ruff.runtime.ops, Ruff truthiness and equality, struct operator
   overloading, try regions as Python try/except around exactly the protected code, generators as
   Python generators.
+- Static facts (typeflow.py) remove what cannot happen: an operand proven to be an int, a list or a dict
+  needs no class test, and int arithmetic whose interval stays inside i64 (a loop counter below its
+  bound, `n - 1` after `n < 2` failed) needs no overflow test. Small functions whose parameters feed
+  arithmetic get a second copy of their body behind one entry test (`l0.__class__ is int`), generated
+  with those parameters known to be ints.
 - A call `f(x)` is `f.chunk.fx(f, x)` when f is a Closure: the callee does the native tier's bookkeeping
   in its prologue; a TypeError from the call itself means the argument count does not fit (fastvm's
   `arity` helper then lets VM.fit_args raise the Ruff error), a RecursionError that Python refused the
