@@ -13,17 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus import compilable_programs
 
-from ruff.diagnostics import RuffSyntaxError
 from ruff.frontend.bytecode import Op
-from ruff.frontend.compiler import CompileError, compile_source
+from ruff.frontend.compiler import compile_source
 from ruff.runtime.fast import codegen
 from ruff.runtime.bigstack import run_in_big_stack
 from ruff.runtime.fast.fastvm import FastVM
 from ruff.runtime.values import Module, RuffError
 from ruff.runtime.vm import MAX_FRAMES, VM
 
-PROGRAMS = Path(__file__).resolve().parent.parent / "programs"
+
 
 
 def execute(cls: type, src: str, filename: str = "t.ruff") -> tuple[str, Any, Any]:
@@ -67,14 +67,7 @@ def check(src: str, expect_out: str = None, fallback_ok: bool = False) -> tuple[
 
 
 def _corpus() -> list[Path]:
-    out = []
-    for p in sorted(PROGRAMS.glob("*.ruff")):
-        try:
-            compile_source(p.read_text(encoding="utf-8"), str(p))
-        except (RuffSyntaxError, CompileError):
-            continue  # syntax errors never reach an executor
-        out.append(p)
-    return out
+    return compilable_programs()
 
 
 @pytest.mark.parametrize("path", _corpus(), ids=lambda p: p.stem)
@@ -738,11 +731,8 @@ def test_module_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_every_opcode_is_covered_by_these_tests() -> None:
     """Every opcode the compiler emits appears in the programs above (so each has a differential test)."""
-    import inspect
-
     seen: set = set()
     sources = [p.read_text(encoding="utf-8") for p in _corpus()]
-    module = inspect.getsource(inspect.getmodule(test_every_opcode_is_covered_by_these_tests))
     for chunk_src in sources:
         for c in compile_source(chunk_src, "x.ruff").chunk.all_chunks():
             seen.update(i.op for i in c.code)
@@ -813,7 +803,7 @@ def test_generated_source_is_structured() -> None:
 
 def test_unstructured_bytecode_falls_back_to_the_interpreter() -> None:
     """A chunk whose control flow is irreducible runs in the interpreter, with the same results."""
-    from ruff.frontend.bytecode import Chunk, Instr
+    from ruff.frontend.bytecode import Instr
 
     program = compile_source("func f(n) { return n }\nprint(f(4))\nprint(f(5))", "t.ruff")
     f = program.chunk.nested_chunks()[0]

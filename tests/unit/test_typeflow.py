@@ -14,17 +14,17 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pytest
+from corpus import PROGRAMS, compilable_programs
 
-from ruff.diagnostics import RuffSyntaxError
 from ruff.frontend.bytecode import Chunk, Instr, Op
-from ruff.frontend.compiler import CompileError, compile_source
+from ruff.frontend.compiler import compile_source
 from ruff.runtime.bigstack import run_in_big_stack
 from ruff.runtime.fast.codegen import Unsupported
 from ruff.runtime.fast.typeflow import Facts, Ty, Val, infer, int_val
 from ruff.runtime.values import I64_MAX, I64_MIN, Module, RuffError
 from ruff.runtime.vm import VM, decode
 
-PROGRAMS = Path(__file__).resolve().parent.parent / "programs"
+
 
 
 def chunk_of(src: str, name: str) -> Chunk:
@@ -759,14 +759,7 @@ def test_facts_hold_on_random_programs(seed: int) -> None:
 
 
 def _corpus() -> list[Path]:
-    out = []
-    for p in sorted(PROGRAMS.glob("*.ruff")):
-        try:
-            compile_source(p.read_text(encoding="utf-8"), str(p))
-        except (RuffSyntaxError, CompileError):
-            continue
-        out.append(p)
-    return out
+    return compilable_programs()
 
 
 @pytest.mark.parametrize("path", _corpus(), ids=lambda p: p.stem)
