@@ -196,7 +196,7 @@ class VM:
 
     def push_frame(self, frame: Frame) -> None:
         if len(self.frames) >= MAX_FRAMES:
-            raise RuffError(f"Stack overflow: call depth exceeded {MAX_FRAMES} in {frame.chunk.name}")
+            raise stack_overflow(frame.chunk.name)
         self.frames.append(frame)
 
     # ------------------------------------------------------------------ the dispatch loop
@@ -715,6 +715,11 @@ class _Yielded:
 
 
 _CALLED = object()  # binary() pushed a frame for an overloaded operator: the loop must switch frames
+
+
+def stack_overflow(name: str) -> RuffError:
+    """The error for a call that would make the Ruff call stack deeper than MAX_FRAMES (every tier)."""
+    return RuffError(f"Stack overflow: call depth exceeded {MAX_FRAMES} in {name}")
 
 
 def current_line(frame: Frame) -> int:

@@ -27,23 +27,20 @@ import sys
 import threading
 from typing import Any, Callable, Optional
 
+from ruff.runtime.fast.frames import ruff_frames, ruff_name
 from ruff.runtime.values import RuffError
-from ruff.runtime.vm import MAX_FRAMES
+from ruff.runtime.vm import MAX_FRAMES, stack_overflow
 
 HEADROOM = 64
 # Frames from the depth reading in enter() to the first Ruff frame: calibrated so that the interpreter's
 # limit holds exactly (tests/unit/test_fasttier.py: test_stack_overflow_matches_the_interpreter).
 _ENTRY_FRAMES = 2
 _DEPTH = re.compile(r"depth (\d+)")
-_lock = threading.Lock()
+_lock = threading.Lock()  # for the first entry and last exit only: the hot updates below are single
+# bytecode-level read-modify-writes of ints, which CPython's GIL does not interleave
 _active = 0
 _saved_limit = 0
 TARGET = [0]  # the limit as it should be; read by generated code without a call
-
-
-def stack_overflow(name: str) -> RuffError:
-    """The interpreter's MAX_FRAMES error (VM.push_frame), word for word."""
-    return RuffError(f"Stack overflow: call depth exceeded {MAX_FRAMES} in {name}")
 
 
 def python_depth() -> int:
@@ -69,53 +66,48 @@ def settle() -> None:
 
 
 def enter(between: int) -> None:
-    """Ruff code starts running from Python: the program itself, or a builtin's callback.
-
-    between: the Python frames from the innermost Ruff frame up to the Ruff function about to run (the
-    builtin's, the entry's), which the first entry calibrates away and a callback adds to the limit.
-    """
+    """Ruff code starts running from Python: the program itself (which sets the limit), or a builtin's
+    callback, which puts `between` Python frames between Ruff frames while it runs. Call leave() after."""
     global _active, _saved_limit
+    if _active:
+        _active += 1
+        lift(between)
+        return
     with _lock:
         _active += 1
         if _active == 1:
             _saved_limit = sys.getrecursionlimit()
-            TARGET[0] = sys.getrecursionlimit()  # should python_depth() itself be refused
             TARGET[0] = python_depth() + _ENTRY_FRAMES + MAX_FRAMES
-        else:
-            TARGET[0] += between
-    settle()
+            settle()
+            return
+    lift(between)
 
 
 def leave(between: int) -> None:
     global _active
+    if _active > 1:
+        _active -= 1
+        lift(-between)
+        return
     with _lock:
         _active -= 1
         if _active == 0:
             sys.setrecursionlimit(_saved_limit)
-        else:
-            TARGET[0] -= between
-    settle()
+            return
+    lift(-between)
 
 
 def lift(frames: int) -> None:
-    """`frames` more Python frames sit between Ruff frames for a while (drop() them after)."""
-    with _lock:
-        TARGET[0] += frames
-    settle()
-
-
-def drop(frames: int) -> None:
-    with _lock:
-        TARGET[0] -= frames
+    """`frames` more (or, negative, fewer) Python frames sit between Ruff frames from now on."""
+    TARGET[0] += frames
     settle()
 
 
 def retry(exc: RecursionError, caller: Any, ruff_callee: Optional[str], interp_frames: int,
-          call: Callable[[], Any], ruff_name: Callable[[Any], Optional[str]]) -> Any:
+          call: Callable[[], Any]) -> Any:
     """Python refused a frame during a call made by `caller` (a Python frame); the limit is HEADROOM higher.
 
-    ruff_callee: the Ruff function being called (None when not known to be one: a builtin or a helper);
-    ruff_name(frame): the Ruff function a Python frame runs, None for any other frame.
+    ruff_callee: the Ruff function being called (None when not known to be one: a builtin or a helper).
     """
     try:
         started = None  # the outermost Ruff function that started inside the call
@@ -123,13 +115,7 @@ def retry(exc: RecursionError, caller: Any, ruff_callee: Optional[str], interp_f
         while t is not None and started is None:
             started = ruff_name(t.tb_frame)
             t = t.tb_next
-        ruff = span = python = 0
-        f = caller
-        while f is not None:
-            python += 1
-            if ruff_name(f) is not None:
-                ruff, span = ruff + 1, python
-            f = f.f_back
+        ruff, span = ruff_frames(caller)
         depth = ruff + interp_frames
         if depth > MAX_FRAMES:
             # The caller is the frame the interpreter would have refused (the limit lets one more start,
@@ -154,4 +140,4 @@ def retry(exc: RecursionError, caller: Any, ruff_callee: Optional[str], interp_f
     try:
         return call()
     finally:
-        drop(extra)
+        lift(-extra)

@@ -48,37 +48,19 @@ from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
 from ruff.runtime.fast import depth
 from ruff.runtime.fast.codegen import HELPER_OF, Unsupported, generate
-from ruff.runtime.fast.depth import stack_overflow
+from ruff.runtime.fast.frames import CodeInfo, code_info, frames_before_ruff, ruff_frames
 from ruff.runtime.values import (
     I64_MAX, I64_MIN, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError,
     StructInstance, StructType, display, set_running_runtime, truthy,
 )
 from ruff.runtime.vm import (
     MAX_FRAMES, VM, Frame, array_push, await_value, current_col, current_line, dict_key, error_value, field_set,
-    index_get, index_set, make_iterator, make_struct, match_pattern, thrown,
+    index_get, index_set, make_iterator, make_struct, match_pattern, stack_overflow, thrown,
 )
-
-class CodeInfo:
-    """Appended to a generated function's co_consts: which Ruff function it is, and its line table."""
-
-    __slots__ = ("name", "filename", "line", "linemap")
-
-    def __init__(self, name: str, filename: str, line: int, linemap: list) -> None:
-        self.name, self.filename, self.line = name, filename, line
-        self.linemap = linemap  # python line → (ruff line, ruff col)
-
-
-def code_info(code: Any) -> Optional[CodeInfo]:
-    """The CodeInfo of a generated function's code object; None for any other code."""
-    consts = code.co_consts
-    if consts:
-        info = consts[-1]
-        if type(info) is CodeInfo:
-            return info
-    return None
 
 
 _EXECUTE_CODE = VM.execute.__code__
+_VM_CALL_CODE = VM.call.__code__
 _RETURN = int(Op.Return)
 _TRY_UNWRAP = int(Op.TryUnwrap)
 DUMP = os.environ.get("RUFF_FAST_DUMP", "") not in ("", "0")
@@ -126,6 +108,7 @@ class FastVM(VM):
         super().__init__(write=write, script_args=script_args, loader=loader)
         # While the interpreter runs a fallback chunk: the Ruff depth is _offset + len(self.frames).
         self._offset = 0
+        self._callback_frames: tuple = (None, 0)  # (frame a builtin calls back from, _frames_between)
         self._helpers: Optional[dict] = None
         self._compiled: dict[int, Any] = {}  # id(chunk) → (Generated, code object) | None
         self.fallbacks: dict[str, str] = {}  # "file:function" → why it runs in the interpreter
@@ -150,11 +133,7 @@ class FastVM(VM):
         if getattr(chunk, "fvm", None) is not self:
             self.prepare(chunk)
         helpers = self.helpers()
-        # Python frames from the innermost Ruff frame to the callee's: the caller's back to that frame, this
-        # one and @ccall's.
-        between, f = 2, sys._getframe(1)
-        while f is not None and code_info(f.f_code) is None:
-            between, f = between + 1, f.f_back
+        between = self._frames_between()
         try:
             depth.enter(between)
             if not body:
@@ -181,6 +160,23 @@ class FastVM(VM):
             raise err from None
         finally:
             depth.leave(between)
+
+    def _frames_between(self) -> int:
+        """Python frames from the innermost Ruff frame to the callee's, for _enter (see depth.enter): the
+        caller's back to that frame, _enter's and @ccall's. A builtin calling back many times calls from
+        the same frame (its loop), whose frames below never change: counted once."""
+        try:
+            anchor = sys._getframe(3)  # past call_closure: VM.call's frame, or the builtin's
+        except ValueError:
+            anchor = None
+        if anchor is not None and anchor.f_code is _VM_CALL_CODE:
+            anchor = anchor.f_back
+        cached = self._callback_frames
+        if anchor is not None and cached[0] is anchor:
+            return cached[1]
+        between = frames_before_ruff(sys._getframe(2)) + 2
+        self._callback_frames = (anchor, between)
+        return between
 
     # ------------------------------------------------------------------ preparing and compiling chunks
 
@@ -210,7 +206,7 @@ class FastVM(VM):
                 if e.__traceback__ is None or e.__traceback__.tb_next is not None:
                     raise
             finally:
-                depth.drop(1)
+                depth.lift(-1)
             return self.helpers()["@refit"](cl, list(args))
 
         return first_call
@@ -314,11 +310,7 @@ class FastVM(VM):
     def _interp_call(self, fn: Closure, args: list, body: bool = False) -> Any:
         """Run a fallback chunk in the reference interpreter; its frames count after the generated ones."""
         saved = self._offset
-        ruff, f = 0, sys._getframe(1)
-        while f is not None:
-            ruff += code_info(f.f_code) is not None
-            f = f.f_back
-        self._offset = ruff
+        self._offset = ruff_frames(sys._getframe(1))[0]
         try:
             return VM.run_body(self, fn, args) if body else VM.call_closure(self, fn, args)
         finally:
@@ -463,18 +455,14 @@ def build_helpers(vm: FastVM) -> dict:
             setlimit(getlimit() + HEADROOM)
             return _deep(r, f, args)
 
-    def _ruff_name(frame: Any) -> Optional[str]:
-        info = code_info(frame.f_code)
-        return None if info is None else info.name
-
     def _deep(e: RecursionError, f: Any, args: list) -> Any:
         """Python refused the frame of a call to f (the limit is HEADROOM higher now): see depth.retry."""
         callee = f.chunk.name if type(f) is Closure else None
-        return depth.retry(e, sys._getframe(1), callee, len(vm.frames), lambda: _call(f, args), _ruff_name)
+        return depth.retry(e, sys._getframe(1), callee, len(vm.frames), lambda: _call(f, args))
 
     def _again(e: RecursionError, helper: Callable, *args: Any) -> Any:
         """Python refused a frame inside `helper(*args)` (operator overloading, method calls): see depth.retry."""
-        return depth.retry(e, sys._getframe(1), None, len(vm.frames), lambda: helper(*args), _ruff_name)
+        return depth.retry(e, sys._getframe(1), None, len(vm.frames), lambda: helper(*args))
 
     def _fit(cl: Closure, *args: Any) -> list:
         return fit_args(cl, [a for a in args if a is not MISSING])
