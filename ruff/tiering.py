@@ -68,6 +68,9 @@ class JIT:
     entries: dict[tuple, NativeEntry] = field(default_factory=dict)  # (id(chunk), argument types) → entry
     refused: set[int] = field(default_factory=set)
     loops: dict = field(default_factory=dict)  # (id(chunk), back-edge ip) → LoopPlan
+    # Every global some native code depends on (a superset once code is invalidated): a store to any other
+    # global, which the baseline reports on every store, needs no scan.
+    watched: set[str] = field(default_factory=set)
 
     def say(self, text: str) -> None:
         if self.log:
@@ -141,6 +144,8 @@ class JIT:
         return True, entry.box(raw)
 
     def global_rebound(self, module: Module, name: str) -> None:
+        if name not in self.watched:
+            return
         for key, entry in list(self.entries.items()):
             if entry.module is module and name in entry.deps:
                 del self.entries[key]
@@ -246,6 +251,7 @@ class JIT:
         function = native[root]
         function.module.depth_limit = NATIVE_DEPTH_LIMIT
         box = {"int": int, "float": float, "bool": bool}[ret]
+        self.watched.update(deps)
         return NativeEntry(types, function, box, frozenset(deps), fn.module, fn.chunk.name, fn.chunk)
 
     def compile_fresh(self, fn: Closure, types: tuple[type, ...]) -> tuple:

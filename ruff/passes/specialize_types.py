@@ -399,8 +399,8 @@ class Specializer:
                 continue
             finished.extend(batch)
             guarded.append(self.specs[(func.sym_name.data, types)])
-        for spec, _ in finished:
-            spec.twin = self.build_twin(spec, self.infer(spec))
+        for spec, types in finished:
+            spec.twin = self.build_twin(spec, types)
             self.module.body.block.add_op(spec.twin)
         for spec in guarded:
             self.guard(spec)

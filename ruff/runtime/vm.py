@@ -24,6 +24,8 @@ from ruff.runtime.values import (
 MAX_FRAMES = 50_000
 
 
+_OP_OF = {int(o): o for o in Op}  # slow_op gets the int; Op(int) is an enum call each time
+
 class Frame:
     __slots__ = ("closure", "chunk", "code", "consts", "ip", "locals", "stack", "handlers", "module", "generator")
 
@@ -408,7 +410,7 @@ class VM:
     def slow_op(self, frame: Frame, op: int, arg: Any) -> None:
         stack = frame.stack
         pop, push = stack.pop, stack.append
-        o = Op(op)
+        o = _OP_OF[op]
         if o is Op.Dup:
             push(stack[-1])
         elif o is Op.Swap:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from corpus import compilable_programs
 from xdsl.context import Context
 from xdsl.dialects import cf
 from xdsl.dialects.builtin import Builtin, ModuleOp, i1
@@ -21,7 +22,6 @@ from ruff.dialects.lift import LiftRefused, lift_chunk, lift_chunks
 from ruff.frontend.bytecode import Chunk
 from ruff.frontend.compiler import compile_source
 
-PROGRAMS = Path(__file__).resolve().parent.parent / "programs"
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -370,25 +370,6 @@ def test_throw_ends_its_block() -> None:
 # ----------------------------------------------------------------------------- every golden program
 
 
-def compilable_programs() -> list:
-    """Golden programs minus those that stop at a lex/parse error (exit code 3): they have nothing to lift."""
-    return [p for p in sorted(PROGRAMS.glob("*.ruff"))
-            if not (p.with_suffix(".code").exists() and p.with_suffix(".code").read_text().strip() == "3")]
-
-
-def _golden() -> list:
-    params = []
-    for path in compilable_programs():
-        marks = []
-        try:
-            program = compile_source(path.read_text(encoding="utf-8"), str(path))
-            lift_chunks(program.chunk.all_chunks())
-        except Exception as e:  # noqa: BLE001 - programs that do not compile are checked elsewhere
-            marks.append(pytest.mark.skip(reason=f"does not compile: {type(e).__name__}"))
-        params.append(pytest.param(path, id=path.stem, marks=marks))
-    return params
-
-
 def _context() -> Context:
     ctx = Context()
     for dialect in (Builtin, cf.Cf, R.Ruff):
@@ -396,7 +377,7 @@ def _context() -> Context:
     return ctx
 
 
-@pytest.mark.parametrize("path", _golden())
+@pytest.mark.parametrize("path", compilable_programs(), ids=lambda p: p.stem)
 def test_golden_program_lifted_functions_verify(path: Path) -> None:
     program = compile_source(path.read_text(encoding="utf-8"), str(path))
     result = lift_chunks(program.chunk.all_chunks())
