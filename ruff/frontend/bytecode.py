@@ -140,6 +140,12 @@ class UpvalueRef:
     name: str
 
 
+def _const_key(value: Any) -> tuple:
+    """Scalars are one constant by type and value (1, 1.0 and true are three); anything else by identity."""
+    t = type(value)
+    return (t, value) if isinstance(value, (int, float, str)) else (t, id(value))
+
+
 @dataclass
 class Chunk:
     """One compiled function (or the top-level script)."""
@@ -163,13 +169,24 @@ class Chunk:
     decoded: Any = field(default=None, compare=False, repr=False)  # the executor's pre-decoded form
     loop_counts: dict = field(default_factory=dict, compare=False, repr=False)  # back-edge ip → times taken
 
+    # constant key → index (see _const_key), over the first `_indexed` constants: kept in step with
+    # `constants`, which osr may replace wholesale
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
+    _indexed: int = field(default=0, compare=False, repr=False)
+
     def add_constant(self, value: Any) -> int:
-        for i, c in enumerate(self.constants):
-            # Chunks and other objects compare by identity; scalars by type and value (1 != 1.0 != True).
-            if type(c) is type(value) and (c is value or (isinstance(c, (int, float, str)) and c == value)):
-                return i
-        self.constants.append(value)
-        return len(self.constants) - 1
+        consts, index = self.constants, self._index
+        if self._indexed != len(consts):
+            index.clear()
+            for i, c in enumerate(consts):
+                index.setdefault(_const_key(c), i)
+        key = _const_key(value)
+        i = index.get(key)
+        if i is None:
+            i = index[key] = len(consts)
+            consts.append(value)
+        self._indexed = len(consts)
+        return i
 
     def emit(self, op: Op, arg: Any = None, line: int = 0, col: int = 0) -> int:
         self.code.append(Instr(op, arg, line, col))
