@@ -21,7 +21,7 @@ from typing import Any, Optional
 from ruff.frontend.bytecode import Chunk
 from ruff.runtime.values import Closure, Module
 
-COMPILER_VERSION = "ruff-jit-3"
+COMPILER_VERSION = "ruff-jit-5"
 
 
 def cache_dir() -> Optional[str]:
@@ -79,7 +79,7 @@ def load(key: str) -> Optional[CachedEntry]:
     obj_path, meta_path = os.path.join(base, key + ".o"), os.path.join(base, key + ".json")
     try:
         with open(meta_path, encoding="utf-8") as f:
-            meta = json.load(f)
+            meta = verified_meta(key, json.load(f))
         with open(obj_path, "rb") as f:
             obj = f.read()
         # LLVM crashes on a damaged object file rather than failing: check it before anyone loads it.
@@ -95,9 +95,32 @@ def load(key: str) -> Optional[CachedEntry]:
         return CachedEntry(obj, meta, shared)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):
         discard(key)
         return None
+
+
+def _seal(key: str, meta: dict[str, Any]) -> str:
+    return hashlib.sha256((key + "\0" + json.dumps(meta, sort_keys=True)).encode()).hexdigest()
+
+
+def sealed_meta(key: str, meta: dict[str, Any]) -> dict[str, Any]:
+    """The description as written: every byte that decides behaviour (result type, symbols, dependencies)
+    sealed with a checksum that also names the entry, so an edited or swapped description is refused."""
+    return {"meta": meta, "seal": _seal(key, meta)}
+
+
+def verified_meta(key: str, data: Any) -> dict[str, Any]:
+    """The description of a sealed entry, or ValueError when it is not exactly what store() wrote."""
+    if not isinstance(data, dict) or set(data) != {"meta", "seal"} or not isinstance(data["meta"], dict):
+        raise ValueError("malformed entry")
+    meta = data["meta"]
+    if data["seal"] != _seal(key, meta):
+        raise ValueError("entry does not match its checksum")
+    if not (isinstance(meta.get("root"), str) and meta.get("returns") in ("int", "float", "bool")
+            and isinstance(meta.get("deps"), list) and isinstance(meta.get("signatures"), list)):
+        raise ValueError("entry lacks its description")
+    return meta
 
 
 def store(key: str, obj: bytes, meta: dict[str, Any], ir_text: str = "") -> None:
@@ -121,7 +144,7 @@ def store(key: str, obj: bytes, meta: dict[str, Any], ir_text: str = "") -> None
         import tempfile
 
         # Object first, description last: an entry counts only once its .json exists.
-        for suffix, data in ((".o", obj), (".json", json.dumps(meta).encode())):
+        for suffix, data in ((".o", obj), (".json", json.dumps(sealed_meta(key, meta)).encode())):
             fd, tmp = tempfile.mkstemp(dir=base, prefix=key, suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
                 f.write(data)

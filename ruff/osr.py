@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ruff.frontend.bytecode import Chunk, Instr, Op
+from ruff.frontend.cfg import loop_exit_live
 
 # Inside a loop these leave the loop's frame or need the executor: such loops stay in the baseline.
 UNSUPPORTED = {Op.Return, Op.Yield, Op.BeginTry, Op.EndTry, Op.Throw, Op.DefineGlobal, Op.MakeCell, Op.LoadDeref,
@@ -117,9 +118,10 @@ def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, 
         if type(value) not in SCALARS:
             raise OSRRefused(f"loop variable {var.name} holds {type(value).__name__}, not a number")
         types.append(type(value))
-    # A local that nothing outside the loop reads is dead after it: no function needs to return it.
-    read_outside = {ins.arg for k, ins in enumerate(code) if ins.op is Op.LoadLocal and not header <= k < exit_}
-    outputs = [v for v in variables if (v.kind, v.key) in written and (v.kind != "local" or v.key in read_outside)]
+    # A local that is dead where the loop is left needs no function to return it. "Dead" is liveness, not
+    # "not read outside the loop": an outer loop may come back into this one and read it there.
+    live_out = loop_exit_live(chunk, header, exit_)
+    outputs = [v for v in variables if (v.kind, v.key) in written and (v.kind != "local" or v.key in live_out)]
     if not outputs:
         raise OSRRefused("the loop writes no variable")
     plan = LoopPlan(chunk, header, exit_, variables, outputs, types=tuple(types), range_step=step)

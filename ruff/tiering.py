@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ruff.runtime.values import Closure, Module
+from ruff.runtime.vm import MAX_FRAMES, STACK_OVERFLOWS
 
 TYPE_OF = {int: "int", float: "float", bool: "bool"}
 # The default pipeline; RUFF_JIT_DISABLE=inline,tailrec-to-loop,... drops passes (for the ablation in bench/).
@@ -71,6 +72,10 @@ class JIT:
     # Every global some native code depends on (a superset once code is invalidated): a store to any other
     # global, which the baseline reports on every store, needs no scan.
     watched: set[str] = field(default_factory=set)
+    # Non-zero while the baseline reproduces a stack overflow met by native code: native calls resume once
+    # STACK_OVERFLOWS reaches this count (see deep_call).
+    suspended: int = 0
+    suspended_calls: int = 0
 
     def say(self, text: str) -> None:
         if self.log:
@@ -119,6 +124,13 @@ class JIT:
         return entry
 
     def try_call(self, fn: Closure, args: list) -> tuple[bool, Any]:
+        if self.suspended:
+            # Standing aside until the baseline has made the stack-overflow error native code met (or, should
+            # it not make one after all, for as many calls as a recursion to the limit could make).
+            self.suspended_calls += 1
+            if STACK_OVERFLOWS[0] < self.suspended and self.suspended_calls <= 4 * MAX_FRAMES:
+                return False, None
+            self.suspended = 0
         state: Specializations = fn.chunk.tier_state
         types = tuple(type(a) for a in args)
         entry = state.entries.get(types)
@@ -140,8 +152,34 @@ class JIT:
             refused = isinstance(e, RecursionError) or "RecursionError" in str(e)
             if type(e).__name__ != "NativeError" and not refused:
                 raise
+            if getattr(e, "kind", None) == "stack_overflow":
+                return self.deep_call(entry, args)
             return False, None
         return True, entry.box(raw)
+
+    def deep_call(self, entry: NativeEntry, args: list) -> tuple[bool, Any]:
+        """Native code went deeper than SOFT_DEPTH_LIMIT frames: run it again with the room the baseline
+        really leaves below this call (counting that costs a walk of the stack, hence the soft limit
+        first). Short of room, the baseline runs the call and reproduces the stack overflow itself, its
+        message, line and stack exactly; native code stands aside until it has (see `suspended`)."""
+        room = MAX_FRAMES - self.vm.depth_below_call(sys._getframe(2))
+        if room > SOFT_DEPTH_LIMIT:
+            module = entry.function.module
+            module.depth_limit = room
+            try:
+                return True, entry.box(entry.function(*args))
+            except Exception as e:
+                if type(e).__name__ != "NativeError":
+                    raise
+                if e.kind != "stack_overflow":  # type: ignore[attr-defined]
+                    return False, None
+            finally:
+                module.depth_limit = SOFT_DEPTH_LIMIT
+        # Every call below this one would meet the limit again: without standing aside, each level of the
+        # baseline's recursion would run native code to the limit once more (quadratic).
+        self.suspended = STACK_OVERFLOWS[0] + 1
+        self.suspended_calls = 0
+        return False, None
 
     def global_rebound(self, module: Module, name: str) -> None:
         if name not in self.watched:
@@ -249,7 +287,7 @@ class JIT:
 
     def entry(self, fn: Closure, types: tuple[type, ...], native: Any, root: str, ret: str, deps: Any) -> NativeEntry:
         function = native[root]
-        function.module.depth_limit = NATIVE_DEPTH_LIMIT
+        function.module.depth_limit = SOFT_DEPTH_LIMIT
         box = {"int": int, "float": float, "bool": bool}[ret]
         self.watched.update(deps)
         return NativeEntry(types, function, box, frozenset(deps), fn.module, fn.chunk.name, fn.chunk)
@@ -370,8 +408,9 @@ def host_id() -> str:
     return f"{os.uname().machine}|{sys.platform}|{cpu}"
 
 
-# The baseline executor's frame limit: native recursion stops no later than the baseline would.
-NATIVE_DEPTH_LIMIT = 50_000
+# Native code first runs with room for this many frames: deeper, the room the baseline really leaves is
+# counted (a walk of the stack) and the call runs again (JIT.deep_call).
+SOFT_DEPTH_LIMIT = 2_000
 
 
 # A loop goes native after this many back-edges per call threshold (10 x 100 = 1000 by default).

@@ -560,6 +560,31 @@ class CallDirectOp(IRDLOperation):
         super().__init__(operands=[args], result_types=[result_types], properties={"callee": callee})
 
 
+@irdl_op_definition
+class EnterFrameOp(IRDLOperation):
+    """`%d = ruff.enter_frame %depth "fib" : i64` — a Ruff call of "fib" starts a frame one deeper.
+
+    Typed functions carry the call depth as their last argument (marked by the `ruff.depth_arg` attribute
+    that specialize-types sets) and begin with this op; every direct call passes its result on. Because
+    the depth is an ordinary SSA value, inlining (the callee's enter_frame now applies to the caller's
+    depth) and tail calls turned into loops (the back-edge passes the deeper depth) keep counting every
+    Ruff frame, so native code stops at exactly the baseline's depth limit ("Stack overflow").
+    """
+
+    name = "ruff.enter_frame"
+    depth = operand_def(I64)
+    result = result_def(I64)
+    frame = prop_def(StringAttr)
+    traits = traits_def(MayRaise())
+    assembly_format = "$depth $frame attr-dict `:` type($result)"
+
+    def __init__(self, depth: SSAValue | Operation, frame: str):
+        super().__init__(operands=[depth], result_types=[i64], properties={"frame": StringAttr(frame)})
+
+
+DEPTH_ARG = "ruff.depth_arg"  # unit attribute of a ruff.func whose last argument is the call depth
+
+
 # ------------------------------------------------------------------------------------------ helpers
 
 
@@ -1071,7 +1096,9 @@ class FModOp(_CheckedFloatBinary):
 
     @staticmethod
     def compute(a: float, b: float) -> float:
-        return math.fmod(a, b)
+        from ruff.runtime import ops as rt_ops
+
+        return rt_ops.mod(a, b)
 
 
 # ------------------------------------------------------------------------------------ variables
@@ -1712,7 +1739,7 @@ class BuildStringOp(IRDLOperation):
 # ------------------------------------------------------------------------------------------ dialect
 
 RUFF_OPS: list[type[Operation]] = [
-    FuncOp, ReturnOp, CallDirectOp, ConstantOp,
+    FuncOp, ReturnOp, CallDirectOp, EnterFrameOp, ConstantOp,
     AddOp, SubOp, MulOp, DivOp, ModOp, NegOp, NotOp,
     EqOp, NeOp, LtOp, LeOp, GtOp, GeOp, TruthyOp, IsNullOp,
     BoxOp, UnboxOp, IsTypeOp, GuardTypeOp,

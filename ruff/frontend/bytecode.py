@@ -11,6 +11,7 @@ carries the cells it captured; it reads them with LoadUpvalue/StoreUpvalue. Glob
 from __future__ import annotations
 
 import enum
+import struct
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,9 +142,13 @@ class UpvalueRef:
 
 
 def _const_key(value: Any) -> tuple:
-    """Scalars are one constant by type and value (1, 1.0 and true are three); anything else by identity."""
+    """Scalars are one constant by type and value (1, 1.0 and true are three); anything else by identity.
+
+    A float is keyed by its bits: 0.0 and -0.0 are equal but print differently, and NaN equals nothing."""
     t = type(value)
-    return (t, value) if isinstance(value, (int, float, str)) else (t, id(value))
+    if t is float:
+        return (t, struct.pack("<d", value))
+    return (t, value) if isinstance(value, (int, str)) else (t, id(value))
 
 
 @dataclass

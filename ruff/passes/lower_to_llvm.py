@@ -170,6 +170,7 @@ class _FuncLowering:
     func: ruff.FuncOp
     func_id: int
     symbols: dict[str, tuple[str, str]]  # ruff symbol → (llvm entry symbol, llvm impl symbol)
+    explicit: frozenset[str]  # functions whose depth is their last argument (ruff.DEPTH_ARG)
     values: dict[SSAValue, SSAValue] = field(default_factory=dict)
     blocks: dict[Block, Block] = field(default_factory=dict)
     region: Region = field(default_factory=Region)
@@ -258,6 +259,11 @@ class _FuncLowering:
             if t not in _NATIVE:
                 raise _fail(f, f"signature type {t} is not native (i64, f64, i1); run specialize-types first")
         entry_sym, impl_sym = self.symbols[f.sym_name.data]
+        explicit = ruff.DEPTH_ARG in f.attributes  # the depth is the last argument, counted by enter_frame ops
+        params = list(ft.inputs.data[:-1] if explicit else ft.inputs.data)
+        if explicit:
+            self.lower_explicit(entry_sym, impl_sym, params)
+            return self.finish(entry_sym, impl_sym, params)
         impl_type = llvm.LLVMFunctionType([*ft.inputs.data, i64], self.result_type)
         entry = self.new_block(arg_types=impl_type.inputs.data)
         # one llvm block per ruff block (created up front so branches can target them)
@@ -272,26 +278,26 @@ class _FuncLowering:
         entry.args[-1].name_hint = "depth"
         # prologue: depth and stack checks
         self.current = entry
-        self.depth = self.emit(llvm.AddOp(entry.args[-1], self.const(1))).results[0]
-        too_deep = self.emit(llvm.ICmpOp(self.depth, self.load(G_DEPTH_LIMIT), _icmp("sgt"))).results[0]
-        sp = self.emit(llvm.CallIntrinsicOp("llvm.stacksave.p0", [], [PTR])).results[0]
-        sp_int = self.emit(llvm.PtrToIntOp(sp, i64)).results[0]
-        too_low = self.emit(llvm.ICmpOp(sp_int, self.load(G_STACK_LIMIT), _icmp("ult"))).results[0]
-        bad = self.emit(llvm.OrOp(too_deep, too_low)).results[0]
-        for value, hint in ((self.depth, "callee_depth"), (too_deep, "too_deep"), (sp_int, "sp"),
-                            (too_low, "stack_low"), (bad, "no_room")):  # fmt: skip
-            value.name_hint = hint
-        overflow = self.new_block(name="stack_overflow")
+        self.depth = self.enter_frame(entry.args[-1])
         first = f.body.blocks.first
         assert first is not None
-        self.emit(llvm.CondBrOp(bad, overflow, [], self.blocks[first], entry.args[:-1]))
-        self.current = overflow
-        self.store(self.const(ERR_STACK), G_KIND)
-        self.store(self.const(self.func_id), G_FUNC)
-        self.store(self.const(0), G_LINE)
-        self.ret_zero()
-        # the body
+        self.emit(llvm.BrOp(self.blocks[first], *entry.args[:-1]))
+        self.lower_body()
+        return self.finish(entry_sym, impl_sym, params)
+
+    def lower_explicit(self, entry_sym: str, impl_sym: str, params: list) -> None:
+        """A function whose last argument is its depth: its blocks are the function's, unchanged."""
+        f = self.func
         for b in f.body.blocks:
+            self.blocks[b] = self.new_block(arg_types=b.arg_types, name=b.name_hint)
+            for a_old, a_new in zip(b.args, self.blocks[b].args):
+                self.values[a_old] = a_new
+                if a_old.name_hint:
+                    a_new.name_hint = a_old.name_hint
+        self.lower_body()
+
+    def lower_body(self) -> None:
+        for b in self.func.body.blocks:
             self.current = self.blocks[b]
             for op in b.ops:
                 self.lower_op(op)
@@ -299,9 +305,27 @@ class _FuncLowering:
                     new = self.values.get(r)
                     if r.name_hint and new is not None and new.name_hint is None:
                         new.name_hint = r.name_hint
+
+    def enter_frame(self, depth: SSAValue) -> SSAValue:
+        """depth + 1, after checking it against the depth limit and the stack pointer against its floor."""
+        deeper = self.emit(llvm.AddOp(depth, self.const(1))).results[0]
+        too_deep = self.emit(llvm.ICmpOp(deeper, self.load(G_DEPTH_LIMIT), _icmp("sgt"))).results[0]
+        sp = self.emit(llvm.CallIntrinsicOp("llvm.stacksave.p0", [], [PTR])).results[0]
+        sp_int = self.emit(llvm.PtrToIntOp(sp, i64)).results[0]
+        too_low = self.emit(llvm.ICmpOp(sp_int, self.load(G_STACK_LIMIT), _icmp("ult"))).results[0]
+        bad = self.emit(llvm.OrOp(too_deep, too_low)).results[0]
+        for value, hint in ((deeper, "callee_depth"), (too_deep, "too_deep"), (sp_int, "sp"),
+                            (too_low, "stack_low"), (bad, "no_room")):  # fmt: skip
+            value.name_hint = hint
+        self.raise_if(bad, ERR_STACK, 0, None, None, 0)
+        return deeper
+
+    def finish(self, entry_sym: str, impl_sym: str, params: list) -> tuple[llvm.FuncOp, llvm.FuncOp]:
+        """The internal body, and the entry point Python calls (depth 0)."""
+        f = self.func
+        impl_type = llvm.LLVMFunctionType([*params, i64], self.result_type)
         impl = llvm.FuncOp(impl_sym, impl_type, linkage=llvm.LinkageAttr("internal"), body=self.region)
-        # the entry point: depth 0
-        wrapper = Block(arg_types=ft.inputs.data)
+        wrapper = Block(arg_types=params)
         for a, p in zip(wrapper.args, f.args):
             a.name_hint = p.name_hint
         zero = llvm.ConstantOp(IntegerAttr(0, i64), i64)
@@ -309,7 +333,7 @@ class _FuncLowering:
         wrapper.add_ops([zero, call, llvm.ReturnOp(call.results[0] if self.result_type else None)])
         entry_fn = llvm.FuncOp(
             entry_sym,
-            llvm.LLVMFunctionType(list(ft.inputs.data), self.result_type),
+            llvm.LLVMFunctionType(params, self.result_type),
             linkage=llvm.LinkageAttr("external"),
             body=Region(wrapper),
         )
@@ -393,13 +417,18 @@ class _FuncLowering:
                 self.current = saved
                 then_b, then_args = tramp, []
             self.emit(llvm.CondBrOp(self.v(op.cond), then_b, then_args, else_b, else_args))
+        elif isinstance(op, ruff.EnterFrameOp):
+            self.values[op.result] = self.enter_frame(self.v(op.depth))
         elif isinstance(op, ruff.CallDirectOp):
             callee = op.callee.string_value()
             if callee not in self.symbols:
                 raise _fail(op, f"callee @{callee} is not a ruff.func of this module")
             ret = op.res.types[0] if op.res else None
-            assert self.depth is not None
-            args = [*(self.v(a) for a in op.args), self.depth]
+            args = [self.v(a) for a in op.args]
+            if callee not in self.explicit:
+                if self.depth is None:
+                    raise _fail(op, f"@{callee} takes no depth argument but its caller counts depth explicitly")
+                args.append(self.depth)
             call = self.emit(llvm.CallOp(self.symbols[callee][1], *args, return_type=ret))
             if op.res:
                 self.values[op.res[0]] = call.results[0]
@@ -426,6 +455,7 @@ class _FuncLowering:
 
 _ERROR_BLOCK_NAMES = {
     ERR_OVERFLOW: "overflow", ERR_DIV_ZERO: "division_by_zero", ERR_MOD_ZERO: "modulo_by_zero",
+    ERR_STACK: "stack_overflow",
 }  # fmt: skip
 
 
@@ -465,7 +495,8 @@ class LowerToLLVMPass(ModulePass):
         funcs = [o for o in op.ops if isinstance(o, ruff.FuncOp)]
         symbols = {f.sym_name.data: (self.prefix + f.sym_name.data, self.prefix + f.sym_name.data + IMPL_SUFFIX) for f in funcs}
         existing = {o.sym_name.data for o in op.ops if isinstance(o, llvm.GlobalOp)}
-        lowered = [_FuncLowering(f, i, symbols).lower() for i, f in enumerate(funcs)]
+        explicit = frozenset(f.sym_name.data for f in funcs if ruff.DEPTH_ARG in f.attributes)
+        lowered = [_FuncLowering(f, i, symbols, explicit).lower() for i, f in enumerate(funcs)]
         # all checks passed: now rewrite the module
         first = op.body.block.first_op
         for g in state_globals():

@@ -20,7 +20,7 @@ from typing import Optional
 
 from xdsl.context import Context
 from xdsl.dialects import arith, cf, math
-from xdsl.dialects.builtin import ArrayAttr, FloatAttr, FunctionType, ModuleOp, StringAttr, f64, i1, i64
+from xdsl.dialects.builtin import ArrayAttr, FloatAttr, FunctionType, ModuleOp, StringAttr, UnitAttr, f64, i1, i64
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
@@ -79,6 +79,7 @@ class Specializer:
         self.specs: dict[tuple[str, tuple[str, ...]], Specialization] = {}
         self.f64_of: dict[tuple[SSAValue, Block], SSAValue] = {}  # int value (per block) → its f64
         self.pending: list[Specialization] = []
+        self.frame_depth: Optional[SSAValue] = None  # the depth of the twin being built (its enter_frame)
 
     def callee_func(self, name: str) -> Optional[R.FuncOp]:
         return self.funcs.get(name) or self.by_lifted.get(name)
@@ -218,7 +219,9 @@ class Specializer:
     def build_twin(self, spec: Specialization, types: dict[SSAValue, str]) -> R.FuncOp:
         src = spec.source
         ret = spec.ret or INT
-        ftype = FunctionType.from_lists([MLIR_TYPE[x] for x in spec.types], [R.VALUE])
+        self.f64_of = {}  # conversions belong to one twin: another twin of the same source has its own
+        # The twin takes the call depth last and starts its frame before anything else (see EnterFrameOp).
+        ftype = FunctionType.from_lists([*(MLIR_TYPE[x] for x in spec.types), i64], [R.VALUE])
         blocks: dict[Block, Block] = {}
         values: dict[SSAValue, SSAValue] = {}
         for block in src.body.blocks:
@@ -226,14 +229,24 @@ class Specializer:
             blocks[block] = nb
             for a, na in zip(block.args, nb.args):
                 values[a] = na
+        first = src.body.blocks.first
+        assert first is not None
+        # A new entry block: the old one may be a loop header (a back-edge must not re-enter the frame).
+        entry = Block(arg_types=[*(a.type for a in blocks[first].args), i64])
+        entry.args[-1].name_hint = "depth"
+        frame_name = src.lifted_from.data if src.lifted_from else src.sym_name.data
+        enter = R.EnterFrameOp(entry.args[-1], frame_name)
+        self.frame_depth = enter.result
+        entry.add_ops([enter, cf.BranchOp(blocks[first], *entry.args[:-1])])
         for block in src.body.blocks:
             nb = blocks[block]
             for op in block.ops:
                 for new_op in self.rewrite(op, types, values, blocks, spec):
                     nb.add_op(new_op)
-        twin = R.FuncOp(spec.name, ftype, Region([blocks[b] for b in src.body.blocks]),
+        twin = R.FuncOp(spec.name, ftype, Region([entry, *(blocks[b] for b in src.body.blocks)]),
                         lifted_from=src.lifted_from.data if src.lifted_from else None,
-                        param_names=[p.data for p in src.param_names.data] if src.param_names else None)
+                        param_names=[*(p.data for p in src.param_names.data), "depth"] if src.param_names else None)
+        twin.attributes[R.DEPTH_ARG] = UnitAttr()
         twin.attributes["specialized_for"] = ArrayAttr([StringAttr(x) for x in spec.types])
         twin.attributes["returns"] = StringAttr(ret)
         return twin
@@ -312,7 +325,7 @@ class Specializer:
             target = self.callee_func(callee.properties["name"].data)
             arg_types = tuple(types[a] for a in op.args)
             sub = self.specs[(target.sym_name.data, arg_types)]
-            call = R.CallDirectOp(sub.name, [v(a) for a in op.args], [R.VALUE])
+            call = R.CallDirectOp(sub.name, [*(v(a) for a in op.args), self.frame_depth], [R.VALUE])
             unbox = R.UnboxOp(call.results[0], MLIR_TYPE[sub.ret or INT])
             values[op.results[0]] = unbox.results[0]
             return [call, unbox]
@@ -359,8 +372,9 @@ class Specializer:
                 checks.append(both)
                 cond = both.results[0]
         unboxed = [R.UnboxOp(a, MLIR_TYPE[t]) for a, t in zip(guard_block.args, spec.types)]
-        call = R.CallDirectOp(spec.name, [u.results[0] for u in unboxed], [R.VALUE])
-        fast.add_ops([*unboxed, call, R.ReturnOp(call.results[0])])
+        depth = R.ConstantOp(0, i64)  # the boxed function is the baseline's view: its depth is not counted here
+        call = R.CallDirectOp(spec.name, [*(u.results[0] for u in unboxed), depth.result], [R.VALUE])
+        fast.add_ops([*unboxed, depth, call, R.ReturnOp(call.results[0])])
         # The old entry becomes the slow path: it receives the arguments as block arguments.
         slow = old_entry
         if cond is None:

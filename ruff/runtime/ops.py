@@ -101,7 +101,10 @@ def mod(a: Any, b: Any) -> Any:
     if _is_num(a) and _is_num(b):
         if b == 0:
             raise RuffError("Modulo by zero")
-        return math.fmod(float(a), float(b))
+        fa = float(a)
+        if math.isinf(fa):
+            return math.nan  # C's fmod (and the reference's `%`) gives NaN; Python's raises
+        return math.fmod(fa, float(b))
     raise invalid("%", a, b)
 
 
@@ -117,9 +120,13 @@ def neg(a: Any) -> Any:
 
 
 def _ordered(op: str, a: Any, b: Any) -> tuple[Any, Any]:
+    """The operands as `<`, `>`, `<=`, `>=` compare them: an int against a float is converted to the nearest
+    float first, as in arithmetic and in the reference (Python alone would compare them exactly)."""
     ta, tb = type(a), type(b)
-    if (ta is int or ta is float) and (tb is int or tb is float):
+    if ta is tb and (ta is int or ta is float or ta is str):
         return a, b
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return float(a), float(b)
     if ta is str and tb is str:
         return a, b
     raise invalid(op, a, b)

@@ -136,6 +136,13 @@ class VM:
             raise RuffError(f"Cannot call struct type {fn.name}; use {fn.name} {{ ... }} to create an instance")
         raise RuffError(non_callable_message(fn))
 
+    def depth_below_call(self, caller: Any) -> int:
+        """Ruff frames on the stack below a call being made now (the callee's own frame not counted).
+
+        `caller` is the Python frame that asked (the JIT's entry hook); the interpreter counts its own
+        frames, which do not include a callee it has not pushed yet."""
+        return len(self.frames)
+
     def call_closure(self, fn: Closure, args: list) -> Any:
         if fn.chunk.is_async:
             return self.start_async(fn, args)
@@ -719,8 +726,14 @@ class _Yielded:
 _CALLED = object()  # binary() pushed a frame for an overloaded operator: the loop must switch frames
 
 
+# How many stack-overflow errors were made so far: the native tier, which stands aside while the baseline
+# reproduces a stack overflow that native code met, comes back once the baseline has made its error.
+STACK_OVERFLOWS = [0]
+
+
 def stack_overflow(name: str) -> RuffError:
     """The error for a call that would make the Ruff call stack deeper than MAX_FRAMES (every tier)."""
+    STACK_OVERFLOWS[0] += 1
     return RuffError(f"Stack overflow: call depth exceeded {MAX_FRAMES} in {name}")
 
 

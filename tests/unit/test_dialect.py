@@ -361,7 +361,7 @@ def test_constructors_cover_every_op():
             R.IndexSetOp(arr, c, v), R.FieldGetOp(v, "x"), R.FieldGetOptOp(v, "x"), R.FieldSetOp(v, "x", c),
             R.MakeStructOp(sd, ["x"], [c]), R.MakeEnumDefOp("E", 5), R.MakeOkOp(v), R.MakeErrOp(v),
             R.MakeSomeOp(v), R.MakeNoneOp(), R.IsFailOp(v), R.UnwrapOp(v), R.BuildStringOp([v, c]),
-            R.CallDirectOp("f", [v, n, x], [f64]),
+            R.EnterFrameOp(n, "f"), R.CallDirectOp("f", [v, n, x], [f64]),
         ]  # fmt: skip
         block.add_ops(ops)
         flag = R.TruthyOp(v)

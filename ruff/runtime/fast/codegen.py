@@ -47,6 +47,11 @@ from ruff.frontend.compiler import MatchPat, pattern_binding_names
 from ruff.runtime.fast.typeflow import Facts, Ty, infer
 
 
+def exact_float(n: int) -> bool:
+    """An int that a float holds exactly (so Python's exact int/float comparison is the converting one)."""
+    return -(2**53) <= n <= 2**53
+
+
 class Unsupported(Exception):
     """The chunk cannot be turned into structured Python; the reference interpreter runs it instead."""
 
@@ -1140,21 +1145,15 @@ class FunctionEmitter:
         state.append(Ent(t, "t"))
 
     def float_guard(self, a: Ent, b: Ent) -> Optional[str]:
-        """Guard under which Python's float (or float/int) comparison is Ruff's: at least one float."""
+        """Guard under which Python's comparison is Ruff's: every operand a float, or an int constant that
+        converts to a float exactly (Ruff compares an int with a float by converting the int, as the
+        reference does; Python compares them exactly, which differs past 2**53)."""
         if a.kind == "c" and b.kind == "c":
             return None
         for e in (a, b):
-            if e.kind == "c" and type(e.value) not in (int, float):
+            if e.kind == "c" and (type(e.value) is not float and not (type(e.value) is int and exact_float(e.value))):
                 return None
-        guard = []
-        for e, other in ((a, b), (b, a)):
-            if e.kind == "c":
-                continue
-            if other.kind == "c" and type(other.value) is float:
-                guard.append(f"({e.text}.__class__ is _h_float or {e.text}.__class__ is _h_int)")
-            else:
-                guard.append(f"{e.text}.__class__ is _h_float")
-        return " and ".join(guard)
+        return " and ".join(f"{e.text}.__class__ is _h_float" for e in (a, b) if e.kind != "c")
 
     def eq_fast(self, a: Ent, b: Ent, eq: bool) -> Optional[tuple[str, str]]:
         """(expression, guard) computing values_equal(a, b) without a call when the guard holds."""

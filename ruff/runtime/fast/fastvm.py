@@ -316,6 +316,13 @@ class FastVM(VM):
         finally:
             self._offset = saved
 
+    def depth_below_call(self, caller: Any) -> int:
+        """As VM.depth_below_call. Asked from a generated function's prologue, the callee's frame is that
+        prologue's own frame; asked from the interpreter (a fallback chunk calling), it is not pushed yet."""
+        if code_info(caller.f_code) is not None:
+            return ruff_frames(caller)[0] - 1 + len(self.frames)
+        return self._offset + len(self.frames)
+
     def push_frame(self, frame: Frame) -> None:
         if self._offset + len(self.frames) >= MAX_FRAMES:
             raise stack_overflow(frame.chunk.name)

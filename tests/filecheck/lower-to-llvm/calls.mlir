@@ -38,7 +38,9 @@ ruff.func @fib(%n: i64) -> i64 attributes {lifted_from = "fib", param_names = ["
 // CHECK-NEXT:    %[[SL:.*]] = llvm.load %[[SLP]] : !llvm.ptr -> i64
 // CHECK-NEXT:    %stack_low = llvm.icmp "ult" %sp, %[[SL]] : i64
 // CHECK-NEXT:    %no_room = llvm.or %too_deep, %stack_low : i1
-// CHECK-NEXT:    llvm.cond_br %no_room, ^stack_overflow, ^[[BODY:.*]](%{{.*}} : i64)
+// CHECK-NEXT:    llvm.cond_br %no_room, ^stack_overflow, ^[[CONT:.*]]
+// CHECK-NEXT:  ^[[CONT]]:
+// CHECK-NEXT:    llvm.br ^[[BODY:.*]](%{{.*}} : i64)
 
 // CHECK:       ^rec:
 // CHECK:         %r1 = llvm.call @ruff.fib$impl(%a, %callee_depth) : (i64, i64) -> i64

@@ -18,6 +18,9 @@ ruff.func @add(%a: i64, %b: i64) -> i64 {
 // CHECK-NEXT:    llvm.cond_br %[[O]], ^overflow, ^[[OK:.*]]
 // CHECK-NEXT:  ^[[OK]]:
 // CHECK-NEXT:    llvm.return %[[R]] : i64
+// CHECK:       ^unwind:
+// CHECK-NEXT:    %[[Z:.*]] = llvm.mlir.constant(0) : i64
+// CHECK-NEXT:    llvm.return %[[Z]] : i64
 // CHECK:       ^overflow:
 // CHECK-NEXT:    %[[KIND:.*]] = llvm.mlir.constant(1) : i64
 // CHECK-NEXT:    %[[KP:.*]] = llvm.mlir.addressof @__ruff_err_kind : !llvm.ptr
@@ -33,9 +36,6 @@ ruff.func @add(%a: i64, %b: i64) -> i64 {
 // CHECK-NEXT:    %[[LINEP:.*]] = llvm.mlir.addressof @__ruff_err_line : !llvm.ptr
 // CHECK-NEXT:    llvm.store %[[LINE]], %[[LINEP]] : i64, !llvm.ptr
 // CHECK:         llvm.br ^unwind
-// CHECK:       ^unwind:
-// CHECK-NEXT:    %[[Z:.*]] = llvm.mlir.constant(0) : i64
-// CHECK-NEXT:    llvm.return %[[Z]] : i64
 
 ruff.func @sub_mul_neg(%a: i64, %b: i64) -> i64 {
   %d = ruff.isub %a, %b line 1 : i64

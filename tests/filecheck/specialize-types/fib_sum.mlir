@@ -49,18 +49,21 @@ builtin.module {
 // CHECK-NEXT:    cf.cond_br %[[OK]], ^[[FAST:.*]], ^[[SLOW:.*]](%[[N]] : !ruff.value)
 // CHECK:       ^[[FAST]]:
 // CHECK-NEXT:    %[[U:.*]] = ruff.unbox %[[N]] : i64
-// CHECK-NEXT:    %[[R:.*]] = ruff.call_direct @fib__i(%[[U]]) : (i64) -> !ruff.value
+// CHECK-NEXT:    %[[D0:.*]] = ruff.constant 0 : i64
+// CHECK-NEXT:    %[[R:.*]] = ruff.call_direct @fib__i(%[[U]], %[[D0]]) : (i64, i64) -> !ruff.value
 // CHECK-NEXT:    ruff.return %[[R]] : !ruff.value
 // CHECK:       ^[[SLOW]](%{{.*}}: !ruff.value):
 // CHECK:         ruff.lt
-// CHECK-LABEL: ruff.func @fib__i(%{{.*}}: i64) -> !ruff.value
-// CHECK-SAME:    specialized_for = ["int"]
+// The twin takes the call depth last and enters its frame first; its calls pass the deeper depth on.
+// CHECK-LABEL: ruff.func @fib__i(%{{.*}}: i64, %depth: i64) -> !ruff.value
+// CHECK-SAME:    ruff.depth_arg, specialized_for = ["int"]
+// CHECK-NEXT:    %[[D:.*]] = ruff.enter_frame %depth "fib" : i64
 // CHECK:         arith.cmpi slt
 // CHECK:         %[[A:.*]] = ruff.isub %{{.*}}, %{{.*}} line 3 : i64
-// CHECK-NEXT:    %[[C:.*]] = ruff.call_direct @fib__i(%[[A]]) : (i64) -> !ruff.value
+// CHECK-NEXT:    %[[C:.*]] = ruff.call_direct @fib__i(%[[A]], %[[D]]) : (i64, i64) -> !ruff.value
 // CHECK-NEXT:    %{{.*}} = ruff.unbox %[[C]] : i64
 // CHECK:         ruff.iadd %{{.*}}, %{{.*}} line 3 : i64
 // CHECK:         ruff.box
-// CHECK-LABEL: ruff.func @sum_to__i(%{{.*}}: i64) -> !ruff.value
+// CHECK-LABEL: ruff.func @sum_to__i(%{{.*}}: i64, %depth: i64) -> !ruff.value
 // CHECK:       ^{{.*}}(%{{.*}}: i64, %{{.*}}: i64):
 // CHECK:         ruff.iadd %{{.*}}, %{{.*}} line 9 : i64

@@ -44,14 +44,14 @@ builtin.module {
 }
 
 // CHECK-LABEL: ruff.func @fib(
-// CHECK:         %[[R:.*]] = ruff.call_direct @fib__i(%{{.*}}) : (i64) -> i64
+// CHECK:         %[[R:.*]] = ruff.call_direct @fib__i(%{{.*}}, %{{.*}}) : (i64, i64) -> i64
 // CHECK-NEXT:    %[[B:.*]] = ruff.box %[[R]] : i64
 // CHECK-NEXT:    ruff.return %[[B]] : !ruff.value
-// CHECK-LABEL: ruff.func @fib__i(%{{.*}}: i64) -> i64
-// CHECK:         %[[C:.*]] = ruff.call_direct @fib__i(%{{.*}}) : (i64) -> i64
+// CHECK-LABEL: ruff.func @fib__i(%{{.*}}: i64, %depth: i64) -> i64
+// CHECK:         %[[C:.*]] = ruff.call_direct @fib__i(%{{.*}}, %{{.*}}) : (i64, i64) -> i64
 // CHECK-NOT:     ruff.unbox
 // CHECK:         %[[S:.*]] = ruff.iadd
 // CHECK-NEXT:    ruff.return %[[S]] : i64
-// CHECK-LABEL: ruff.func @sum_to__i(%{{.*}}: i64) -> i64
+// CHECK-LABEL: ruff.func @sum_to__i(%{{.*}}: i64, %depth: i64) -> i64
 // CHECK-NOT:     ruff.box
 // CHECK:         ruff.return %{{.*}} : i64
