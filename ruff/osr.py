@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ruff.backend.abi import NativeError
 from ruff.frontend.bytecode import Chunk, Instr, Op
 from ruff.frontend.cfg import loop_exit_live
 
@@ -187,8 +188,14 @@ def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], out
     return new
 
 
-def run_plan(plan: LoopPlan, frame_locals: list, globals_: dict, frame_stack: list) -> Optional[dict]:
-    """Run the native loop on the current values; the new values by variable, or None to stay in the baseline."""
+STACK_LIMIT = object()  # run_plan's answer when native code met the depth limit
+
+
+def run_plan(plan: LoopPlan, frame_locals: list, globals_: dict, frame_stack: list, depth: int) -> Any:
+    """Run the native loop on the current values of a frame at `depth`; the new values by variable, or None
+    to stay in the baseline (STACK_LIMIT when that is because native code met the depth limit).
+
+    The outlined loop is part of the frame, not a call: its native function enters at the frame's depth."""
     range_now = None
     if plan.range_step is not None:
         range_now = range_state(frame_stack[-1]) if frame_stack else None
@@ -203,10 +210,8 @@ def run_plan(plan: LoopPlan, frame_locals: list, globals_: dict, frame_stack: li
     results = {}
     for var, native in zip(plan.outputs, plan.natives):
         try:
-            raw = native.function(*args)
-        except Exception as e:  # NativeError: nothing was written back yet; the baseline takes over
-            if type(e).__name__ != "NativeError":
-                raise
-            return None
+            raw = native.function.call_at(depth - 1, *args)
+        except NativeError as e:  # nothing was written back yet; the baseline takes over
+            return STACK_LIMIT if e.kind == "stack_overflow" else None
         results[var] = native.box(raw)
     return results

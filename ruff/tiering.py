@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ruff.backend.abi import NativeError
 from ruff.runtime.values import Closure, Module
 from ruff.runtime.vm import MAX_FRAMES, STACK_OVERFLOWS
 
@@ -123,7 +124,9 @@ class JIT:
             self.say(f"compiled {chunk.name}({sig}) in {ms:.1f} ms")
         return entry
 
-    def try_call(self, fn: Closure, args: list) -> tuple[bool, Any]:
+    def try_call(self, fn: Closure, args: list, depth: int) -> tuple[bool, Any]:
+        """Run a call natively if there is native code for these argument types; `depth` is the Ruff depth
+        the callee's frame would have in the baseline. (False, None): the baseline runs the call."""
         if self.suspended:
             # Standing aside until the baseline has made the stack-overflow error native code met (or, should
             # it not make one after all, for as many calls as a recursion to the limit could make).
@@ -145,41 +148,19 @@ class JIT:
             if entry is None:
                 return False, None
         try:
-            raw = entry.function(*args)
-        except Exception as e:  # NativeError: let the baseline run the call and raise the exact Ruff error
-            # At the fast tier's depth limit ctypes meets Python's recursion check converting the arguments
-            # (an ArgumentError around a RecursionError): nothing ran, and the baseline reports the limit.
-            refused = isinstance(e, RecursionError) or "RecursionError" in str(e)
-            if type(e).__name__ != "NativeError" and not refused:
-                raise
-            if getattr(e, "kind", None) == "stack_overflow":
-                return self.deep_call(entry, args)
+            raw = entry.function.call_at(depth - 1, *args)
+        except NativeError as e:  # the baseline runs the call and raises the exact Ruff error
+            if e.kind == "stack_overflow":
+                self.stand_aside()
             return False, None
         return True, entry.box(raw)
 
-    def deep_call(self, entry: NativeEntry, args: list) -> tuple[bool, Any]:
-        """Native code went deeper than SOFT_DEPTH_LIMIT frames: run it again with the room the baseline
-        really leaves below this call (counting that costs a walk of the stack, hence the soft limit
-        first). Short of room, the baseline runs the call and reproduces the stack overflow itself, its
-        message, line and stack exactly; native code stands aside until it has (see `suspended`)."""
-        room = MAX_FRAMES - self.vm.depth_below_call(sys._getframe(2))
-        if room > SOFT_DEPTH_LIMIT:
-            module = entry.function.module
-            module.depth_limit = room
-            try:
-                return True, entry.box(entry.function(*args))
-            except Exception as e:
-                if type(e).__name__ != "NativeError":
-                    raise
-                if e.kind != "stack_overflow":  # type: ignore[attr-defined]
-                    return False, None
-            finally:
-                module.depth_limit = SOFT_DEPTH_LIMIT
-        # Every call below this one would meet the limit again: without standing aside, each level of the
-        # baseline's recursion would run native code to the limit once more (quadratic).
+    def stand_aside(self) -> None:
+        """Native code met the depth limit: the baseline reproduces the stack overflow, its message, line
+        and stack exactly. Native code stands aside until it has; otherwise each level of the baseline's
+        recursion would run native code to the limit once more (quadratic)."""
         self.suspended = STACK_OVERFLOWS[0] + 1
         self.suspended_calls = 0
-        return False, None
 
     def global_rebound(self, module: Module, name: str) -> None:
         if name not in self.watched:
@@ -209,12 +190,12 @@ class JIT:
                 entry.chunk.calls = 0  # it may get hot again, and compile against the new binding
         self.say(f"invalidated {entry.name}: {reason}")
 
-    def osr(self, frame: Any, back_edge: int) -> bool:
+    def osr(self, frame: Any, back_edge: int, depth: int) -> bool:
         """The loop closed at `back_edge` is hot: run it natively from the frame's current state.
 
         True: the loop has run to its exit and `frame.ip` points after it. False: keep interpreting.
         """
-        from ruff.osr import OSRRefused, loop_end, plan_loop, run_plan
+        from ruff.osr import STACK_LIMIT, OSRRefused, loop_end, plan_loop, run_plan
 
         chunk, module = frame.chunk, frame.module
         plan = self.loops.get((id(chunk), back_edge))  # the fast path: an inner loop entered again and again
@@ -241,7 +222,10 @@ class JIT:
                 self.say(f"cache hit {where}: loaded in {ms:.1f} ms")
             else:
                 self.say(f"compiled {where} in {ms:.1f} ms")
-        results = run_plan(plan, frame.locals, module.globals, frame.stack)
+        results = run_plan(plan, frame.locals, module.globals, frame.stack, depth)
+        if results is STACK_LIMIT:
+            self.stand_aside()
+            return False
         if results is None:
             return False
         if plan.range_step is not None:
@@ -287,7 +271,7 @@ class JIT:
 
     def entry(self, fn: Closure, types: tuple[type, ...], native: Any, root: str, ret: str, deps: Any) -> NativeEntry:
         function = native[root]
-        function.module.depth_limit = SOFT_DEPTH_LIMIT
+        function.module.depth_limit = MAX_FRAMES
         box = {"int": int, "float": float, "bool": bool}[ret]
         self.watched.update(deps)
         return NativeEntry(types, function, box, frozenset(deps), fn.module, fn.chunk.name, fn.chunk)
@@ -408,9 +392,6 @@ def host_id() -> str:
     return f"{os.uname().machine}|{sys.platform}|{cpu}"
 
 
-# Native code first runs with room for this many frames: deeper, the room the baseline really leaves is
-# counted (a walk of the stack) and the call runs again (JIT.deep_call).
-SOFT_DEPTH_LIMIT = 2_000
 
 
 # A loop goes native after this many back-edges per call threshold (10 x 100 = 1000 by default).

@@ -58,11 +58,12 @@ def thread_stack_limit() -> int:
 
 @dataclass
 class NativeFunction:
-    """One compiled function: call it like a Python function with int/float/bool arguments."""
+    """One compiled function: call it like a Python function with int/float/bool arguments (the entry point
+    takes the caller's Ruff depth as a last, hidden argument: see call_at)."""
 
     name: str  # the Ruff name
     symbol: str  # the LLVM symbol
-    arg_types: tuple[str, ...]  # "i64" | "f64" | "i1"
+    arg_types: tuple[str, ...]  # "i64" | "f64" | "i1", the caller's depth (i64) last
     result_type: str | None
     address: int
     module: "NativeModule" = field(repr=False)
@@ -74,10 +75,15 @@ class NativeFunction:
         self.cfunc = proto(self.address)
 
     def __call__(self, *args: Any) -> Any:
+        """Call from Python code that is not a Ruff frame (tests, tools): as if from depth 0."""
+        return self.call_at(0, *args)
+
+    def call_at(self, depth: int, *args: Any) -> Any:
+        """Call from a Ruff frame at `depth` (the function's own frame is depth + 1)."""
         mod = self.module
         if threading.get_ident() != mod._thread:
             mod._enter_thread()
-        result = self.cfunc(*args)
+        result = self.cfunc(*args, depth)
         if mod._kind.value:
             mod._raise()
         return result

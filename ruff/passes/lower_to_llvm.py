@@ -16,7 +16,7 @@ THE NATIVE ABI
   The prefix (option, default "ruff.") keeps a Ruff function called `sqrt` or `exit` from clashing with
   a C library symbol that LLVM knows by name.  Both carry `ruff.name = "fib"` and `ruff.func_id = <n>`
   (the function's index in the module); the entry point also carries `ruff.entry`.
-* Arguments and result: by value in the C calling convention, i64 → int64_t, f64 → double, i1 → bool;
+* Arguments and result: by value in the C calling convention (the caller's depth last), i64 → int64_t, f64 → double, i1 → bool;
   a function without result returns void.  Only the value is returned, never a status.
 * Errors: every module has these external i64 globals (the "error slot"), all zero-initialized:
       @__ruff_err_kind   0 = ok, 1 = integer overflow, 2 = division by zero, 3 = modulo by zero,
@@ -30,8 +30,9 @@ THE NATIVE ABI
   After every native call the caller loads @__ruff_err_kind and, when it is non-zero, returns at once
   too (propagation).  After the outermost call the Python side reads the slot, resets it to 0 and raises.
   The value returned alongside a non-zero status is meaningless.
-* Depth: the recursion depth is a hidden trailing i64 argument of every `$impl` function (the entry point
-  passes 0, every call passes its own depth + 1), so counting costs no memory traffic — a global counter
+* Depth: the recursion depth is a trailing i64 argument of every `$impl` function and of the entry point
+  (the Ruff depth of the caller: the baseline passes its own), every call passes its own depth + 1 (a
+  typed twin counts it explicitly with `ruff.enter_frame`, see EnterFrameOp), so counting costs no memory traffic — a global counter
   incremented on entry and decremented on exit made recursive code ~40% slower (a load/store chain
   through every call).  On entry, depth + 1 > @__ruff_depth_limit (initialized to DEFAULT_DEPTH_LIMIT,
   settable at run time) is a "Stack overflow" (kind 4), and so is a stack pointer below
@@ -321,19 +322,19 @@ class _FuncLowering:
         return deeper
 
     def finish(self, entry_sym: str, impl_sym: str, params: list) -> tuple[llvm.FuncOp, llvm.FuncOp]:
-        """The internal body, and the entry point Python calls (depth 0)."""
+        """The internal body, and the entry point Python calls with the caller's depth last."""
         f = self.func
         impl_type = llvm.LLVMFunctionType([*params, i64], self.result_type)
         impl = llvm.FuncOp(impl_sym, impl_type, linkage=llvm.LinkageAttr("internal"), body=self.region)
-        wrapper = Block(arg_types=params)
+        wrapper = Block(arg_types=[*params, i64])
         for a, p in zip(wrapper.args, f.args):
             a.name_hint = p.name_hint
-        zero = llvm.ConstantOp(IntegerAttr(0, i64), i64)
-        call = llvm.CallOp(impl_sym, *wrapper.args, zero, return_type=self.result_type)
-        wrapper.add_ops([zero, call, llvm.ReturnOp(call.results[0] if self.result_type else None)])
+        wrapper.args[-1].name_hint = "depth"
+        call = llvm.CallOp(impl_sym, *wrapper.args, return_type=self.result_type)
+        wrapper.add_ops([call, llvm.ReturnOp(call.results[0] if self.result_type else None)])
         entry_fn = llvm.FuncOp(
             entry_sym,
-            llvm.LLVMFunctionType(params, self.result_type),
+            llvm.LLVMFunctionType([*params, i64], self.result_type),
             linkage=llvm.LinkageAttr("external"),
             body=Region(wrapper),
         )

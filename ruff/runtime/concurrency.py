@@ -123,7 +123,7 @@ class TaskJit:
     def hot(self, fn: Any, args: list) -> None:
         pass
 
-    def try_call(self, fn: Any, args: list) -> tuple[bool, Any]:
+    def try_call(self, fn: Any, args: list, depth: int) -> tuple[bool, Any]:
         return False, None
 
     def global_rebound(self, module: Any, name: str) -> None:

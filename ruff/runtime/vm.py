@@ -90,6 +90,14 @@ class RuffModuleValue:
 
 
 class VM:
+    """The reference interpreter: one dispatch loop over pre-decoded bytecode, its own frame stack
+    (MAX_FRAMES deep), and the operations every tier shares (calls, fields, indexing, iteration, errors).
+
+    It is the project's reference semantics; FastVM (runtime/fast/) subclasses it and runs generated
+    Python instead, falling back to this loop for chunks it cannot translate."""
+
+    _offset = 0  # Ruff frames below this interpreter's own (FastVM: below a fallback chunk's section)
+
     def __init__(self, write: Optional[Callable[[str], Any]] = None, script_args: Optional[list[str]] = None,
                  loader: Any = None) -> None:
         from ruff.runtime.builtins import BUILTINS, CONSTANTS, lookup_method
@@ -136,12 +144,8 @@ class VM:
             raise RuffError(f"Cannot call struct type {fn.name}; use {fn.name} {{ ... }} to create an instance")
         raise RuffError(non_callable_message(fn))
 
-    def depth_below_call(self, caller: Any) -> int:
-        """Ruff frames on the stack below a call being made now (the callee's own frame not counted).
-
-        `caller` is the Python frame that asked (the JIT's entry hook); the interpreter counts its own
-        frames, which do not include a callee it has not pushed yet."""
-        return len(self.frames)
+    # The dispatch loop's call of anything that is not a plain closure (FastVM notes the depth first).
+    call_from_loop = call
 
     def call_closure(self, fn: Closure, args: list) -> Any:
         if fn.chunk.is_async:
@@ -284,7 +288,7 @@ class VM:
                         counts[ip - 1] = n
                         if n >= self.osr_at:
                             frame.ip = ip
-                            if self.jit.osr(frame, ip - 1):
+                            if self.jit.osr(frame, ip - 1, self._offset + len(frames)):
                                 ip = frame.ip  # the loop ran natively: continue after it
                                 continue
                     ip = arg
@@ -319,7 +323,7 @@ class VM:
                             self.jit.hot(fn, args)
                         if chunk.tier_state is not None:
                             frame.ip = ip
-                            handled, result = self.jit.try_call(fn, args)
+                            handled, result = self.jit.try_call(fn, args, self._offset + len(frames) + 1)
                             if handled:
                                 push(result)
                                 continue
@@ -338,7 +342,7 @@ class VM:
                         ip = 0
                     else:
                         frame.ip = ip
-                        push(self.call(fn, args))
+                        push(self.call_from_loop(fn, args))
                 elif op == RETURN:
                     result = pop()
                     frames.pop()
@@ -404,13 +408,13 @@ class VM:
             if fn.chunk.calls == self.hot_at:
                 self.jit.hot(fn, args)
             if fn.chunk.tier_state is not None:
-                handled, result = self.jit.try_call(fn, args)
+                handled, result = self.jit.try_call(fn, args, self._offset + len(self.frames) + 1)
                 if handled:
                     frame.stack.append(result)
                     return
             self.push_frame(self.new_frame(fn, args))
         else:
-            frame.stack.append(self.call(fn, args))
+            frame.stack.append(self.call_from_loop(fn, args))
 
     # ------------------------------------------------------------------ less frequent opcodes
 

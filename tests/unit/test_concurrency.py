@@ -195,7 +195,7 @@ def test_fork_vm_never_runs_native_code_but_forwards_rebinding() -> None:
     vm.hot_at = 1
     fork = C.fork_vm(vm)
     assert isinstance(fork.jit, C.TaskJit)
-    assert fork.jit.try_call(None, []) == (False, None)
+    assert fork.jit.try_call(None, [], 1) == (False, None)
     fork.jit.hot(None, [])
     fork.jit.global_rebound(None, "fib")
     assert calls == ["fib"]

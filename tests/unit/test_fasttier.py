@@ -856,14 +856,15 @@ def test_native_tier_hooks_are_called() -> None:
     consulted once the chunk has tier state; a global rebinding is reported."""
     class FakeJit:
         def __init__(self) -> None:
-            self.hot_calls, self.tried, self.rebound = [], 0, []
+            self.hot_calls, self.tried, self.rebound, self.depths = [], 0, [], set()
 
         def hot(self, fn: Any, args: list) -> None:
             self.hot_calls.append((fn.chunk.name, list(args)))
             fn.chunk.tier_state = "native"
 
-        def try_call(self, fn: Any, args: list) -> tuple:
+        def try_call(self, fn: Any, args: list, depth: int) -> tuple:
             self.tried += 1
+            self.depths.add(depth)
             return (True, -1) if args == [7] else (False, None)
 
         def global_rebound(self, module: Any, name: str) -> None:
@@ -882,9 +883,11 @@ def test_native_tier_hooks_are_called() -> None:
         vm.hot_at = 3
         run_in_big_stack(lambda: vm.run_chunk(program.chunk, Module("__main__", "t.ruff")))
         f = program.chunk.nested_chunks()[0]
-        seen.append((vm.jit.hot_calls, f.calls, vm.jit.tried, "".join(out), sorted(set(vm.jit.rebound))))
+        seen.append((vm.jit.hot_calls, f.calls, vm.jit.tried, "".join(out), sorted(set(vm.jit.rebound)),
+                     vm.jit.depths))
     assert seen[0] == seen[1]
-    assert seen[1] == ([("f", [2])], 11, 9, "75 -1\n", ["f", "total"])
+    # f runs one frame above the script (depth 1): the depth native code would start from
+    assert seen[1] == ([("f", [2])], 11, 9, "75 -1\n", ["f", "total"], {2})
 
 
 def test_run_in_big_stack_propagates_exceptions() -> None:

@@ -448,7 +448,7 @@ class Recorder:
         return True
 
     # --- the tier-hook protocol of ruff.runtime.vm.VM
-    def try_call(self, fn: Closure, args: list) -> tuple[bool, Any]:
+    def try_call(self, fn: Closure, args: list, depth: int) -> tuple[bool, Any]:
         if not self.wants(fn):
             return False, None
         return True, self.vm.call_closure(fn, args)

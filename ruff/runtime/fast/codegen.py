@@ -853,10 +853,13 @@ class FunctionEmitter:
                 ndefaults += 1
             if any(flags[: nparams - ndefaults]):
                 ndefaults = 0  # defaults before required parameters: every short call goes through fit_args
-        params = ["cl"] + [f"l{i}" for i in range(nparams)]
+        params = ["cl", "d"] + [f"l{i}" for i in range(nparams)]
         for k in range(nparams - ndefaults, nparams):
-            params[1 + k] = f"l{k}=None"  # the real default is fastvm's MISSING marker (FunctionType argdefs)
+            params[2 + k] = f"l{k}=None"  # the real default is fastvm's MISSING marker (FunctionType argdefs)
         prologue: list = []
+        if self.plain:
+            # `d` is this frame's Ruff depth (the script is 1): the interpreter's limit, exactly.
+            prologue.append(Line("if d > _h_MAXF: _h_refuse(cl)", None))
         if self.stored_globals:
             prologue.append(Line("global " + ", ".join(sorted(self.global_names[n] for n in self.stored_globals)), None))
         if self.plain and ndefaults:
@@ -870,7 +873,7 @@ class FunctionEmitter:
                 prologue.append(Line("_h_CH.calls += 1", None))
                 prologue.append(Line(f"if _h_CH.calls == _h_HOT: _h_vm.jit.hot(cl, [{args}])", None))
                 prologue.append(If("_h_CH.tier_state is not None", None, [
-                    Line(f"_hd, _rv = _h_vm.jit.try_call(cl, [{args}])", None),
+                    Line(f"_hd, _rv = _h_vm.jit.try_call(cl, [{args}], d)", None),
                     Line("if _hd: return _rv", None)], []))
         rest = [f"l{i}" for i in range(nparams, chunk.num_locals)]
         if rest:
@@ -955,7 +958,7 @@ class FunctionEmitter:
                     every = [f"l{k}" for k in range(self.chunk.num_locals)]
                     stack = ", ".join(f"s{k}" for k in range(t.depth))
                     hot = [Line(f"_fr = _h_osrframe(cl, [{', '.join(every)}], [{stack}])", edge),
-                           If(f"_h_vm.jit.osr(_fr, {edge})", edge,
+                           If(f"_h_vm.jit.osr(_fr, {edge}, d)", edge,
                               ([Line(f"{', '.join(every)}{',' if len(every) == 1 else ''} = _fr.locals", edge)]
                                if every else []) + [Line("break", edge, term=True)], []),
                            Line(f"{n} = _h_CH.loop_counts.get({ctx.last_edge}, {n})", edge)]
@@ -1125,7 +1128,7 @@ class FunctionEmitter:
             sym = _CMP[op]
             checks = self.int_checks(a, b)
             fast = None if checks is None else (f"{a.text} {sym} {b.text}", checks)
-        slow = f"_h_{HELPER_OF[sym]}({a.text}, {b.text})"
+        slow = f"_h_{HELPER_OF[sym]}({a.text}, {b.text}, d)"
         if fuse:
             slow = f"_h_truthy({slow})"
         expr = slow
@@ -1256,39 +1259,26 @@ class FunctionEmitter:
             # Truncating division / remainder with the sign of the dividend, for a positive divisor.
             return [Line(f"{r} = {a.text} {pyop} {b.text} if {a.text} >= 0 else -(-{a.text} {pyop} {b.text})", i)]
         return [If(f"{a.text} >= 0 and {b.text} > 0", i, [Line(f"{r} = {a.text} {pyop} {b.text}", i)],
-                   [Line(f"{r} = _h_{HELPER_OF[sym]}({a.text}, {b.text})", i)])]
+                   [Line(f"{r} = _h_{HELPER_OF[sym]}({a.text}, {b.text}, d)", i)])]
 
     # ------------------------------------------------------------------ calls
 
     def closure_call(self, fobj: str, args: list[str], r: str, i: int) -> list:
         """Statements calling `fobj`, known to be a Closure, with `args` (texts); result into r.
 
-        The callee checks the depth, fills defaults and does the native-tier bookkeeping itself; a
-        TypeError raised by the Python call itself means the argument count does not fit.
+        The callee runs one frame deeper, checks the depth, fills defaults and does the native-tier
+        bookkeeping itself; a TypeError raised by the Python call itself means the argument count does
+        not fit.
         """
         argtext = ", ".join(args)
-        return [Try([Line(f"{r} = {fobj}.chunk.fx({fobj}{', ' if args else ''}{argtext})", i)],
-                    "_h_TypeError as _te", [Line(f"{r} = _h_arity(_te, {fobj}, [{argtext}])", i)], i,
-                    (self.refused(fobj, argtext, r, i),))]
-
-    def again(self, r: str, helper: str, args: list[str], i: int) -> Try:
-        """`r = helper(*args)` for a helper that may call Ruff code (operator overloading, method calls):
-        when Python refuses a frame before any Ruff code ran, the operation runs again (fast/depth.py)."""
-        argtext = ", ".join(args)
-        return Try([Line(f"{r} = {helper}({argtext})", i)], "_h_RecursionError as _re",
-                   [Line("_h_setlimit(_h_getlimit() + _h_HEADROOM)", i),
-                    Line(f"{r} = _h_again(_re, {helper}, {argtext})", i),
-                    Line("_h_setlimit(_h_TARGET[0])", i)], i)
+        return [Try([Line(f"{r} = {fobj}.chunk.fx({fobj}, d + 1{', ' if args else ''}{argtext})", i)],
+                    "_h_TypeError as _te", [Line(f"{r} = _h_arity(_te, {fobj}, [{argtext}], d)", i)], i)]
 
     @staticmethod
-    def refused(fobj: str, argtext: str, r: str, i: int) -> tuple:
-        """The except clause for Python refusing the callee's frame: the depth limit (see fast/depth.py).
-
-        At the limit no Python frame can start, so the limit is lifted first, and put back after, by C
-        calls alone."""
-        return ("_h_RecursionError as _re", [Line("_h_setlimit(_h_getlimit() + _h_HEADROOM)", i),
-                                             Line(f"{r} = _h_deep(_re, {fobj}, [{argtext}])", i),
-                                             Line("_h_setlimit(_h_TARGET[0])", i)])
+    def again(r: str, helper: str, args: list[str], i: int) -> Line:
+        """`r = helper(*args, d)` for a helper that may call Ruff code (operator overloading, method calls),
+        which then runs one frame deeper than this one."""
+        return Line(f"{r} = {helper}({', '.join([*args, 'd'])})", i)
 
     def call(self, ins: Any, i: int, state: list, out: list) -> None:
         argc = ins.arg
@@ -1300,8 +1290,7 @@ class FunctionEmitter:
             out.append(self.again(r, "_h_call", [f.text, f"[{argtext}]"], i))
         else:
             closure = self.closure_call(f.text, [a.text for a in args], r, i)
-            builtin = [Try([Line(f"{r} = {f.text}.fn(_h_vm, [{argtext}])", i)],
-                           *self.refused(f.text, argtext, r, i), i)]
+            builtin = [Line("_h_vm.cdepth = d", i), Line(f"{r} = {f.text}.fn(_h_vm, [{argtext}])", i)]
             other = [self.again(r, "_h_ocall", [f.text, f"[{argtext}]"], i)]
             is_closure, is_builtin = f"{f.text}.__class__ is _h_Closure", f"{f.text}.__class__ is _h_Builtin"
             if f.builtin:  # `len(x)`: test for a builtin first
@@ -1309,7 +1298,7 @@ class FunctionEmitter:
             else:
                 # Most likely a Closure: no test before the call; anything else has no `.chunk`.
                 call = closure[0]
-                call.more = (("_h_AttributeError as _ae", [Line(f"{r} = _h_notfn(_ae, {f.text}, [{argtext}])", i)]),
+                call.more = (("_h_AttributeError as _ae", [Line(f"{r} = _h_notfn(_ae, {f.text}, [{argtext}], d)", i)]),
                              ) + call.more
                 out.append(call)
         state.append(Ent(r, "t"))
@@ -1386,7 +1375,7 @@ class FunctionEmitter:
         elif op is Op.CallSpread:
             a = state.pop()
             f = state.pop()
-            self.result(state, out, f"_h_call({f.text}, _h_list({a.text}))", i)
+            self.result(state, out, f"_h_call({f.text}, _h_list({a.text}), d)", i)
         elif op is Op.LoadDeref:
             self.result(state, out, f"l{arg}.cell_contents", i)
         elif op is Op.StoreDeref:
@@ -1485,7 +1474,7 @@ class FunctionEmitter:
             a = state.pop()
             x = a.text
             self.result(state, out, f"-{x} if ({x}.__class__ is _h_int and {x} != {I64_MIN_TEXT}) "
-                                    f"or {x}.__class__ is _h_float else _h_neg({x})", i)
+                                    f"or {x}.__class__ is _h_float else _h_neg({x}, d)", i)
         elif op is Op.Not:
             a = state.pop()
             if a.kind == "c" and (a.value is None or type(a.value) in (bool, int, float, str)):
@@ -1493,7 +1482,7 @@ class FunctionEmitter:
             elif a.isbool or a.kind == "cond":
                 self.result(state, out, f"not {a.text}", i, isbool=True)
             else:
-                self.result(state, out, f"{a.text} is False if {a.text}.__class__ is _h_bool else _h_not({a.text})", i)
+                self.result(state, out, f"{a.text} is False if {a.text}.__class__ is _h_bool else _h_not({a.text}, d)", i)
         elif op is Op.Truthy:
             a = state.pop()
             if a.isbool:
@@ -1519,6 +1508,8 @@ class FunctionEmitter:
         elif op is Op.BuildString:
             parts = [state.pop() for _ in range(arg)][::-1]
             texts = [p.text if p.kind == "c" and type(p.value) is str else f"_h_disp({p.text})" for p in parts]
+            if any(p.kind != "c" and p.cls not in ("int", "float", "str", "bool") for p in parts):
+                self.line(out, "_h_vm.cdepth = d", i)  # a struct's own to_string runs above this frame
             if not texts:
                 expr = "''"
             elif len(texts) <= 3:
@@ -1537,6 +1528,7 @@ class FunctionEmitter:
             pops, pushes = stack_effect(ins, self.consts)
             operands = [state.pop() for _ in range(pops)][::-1]
             argtext = self.const_name(arg) if arg is not None else "None"
+            self.line(out, "_h_vm.cdepth = d", i)  # an import runs the module's code above this frame
             call = f"_h_slow({int(op)}, {argtext}, [{', '.join(e.text for e in operands)}], cl)"
             if pushes == 0:
                 self.line(out, call, i)

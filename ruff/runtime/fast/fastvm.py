@@ -46,9 +46,8 @@ from typing import Any, Callable, Optional
 
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
-from ruff.runtime.fast import depth
 from ruff.runtime.fast.codegen import HELPER_OF, Unsupported, generate
-from ruff.runtime.fast.frames import CodeInfo, code_info, frames_before_ruff, ruff_frames
+from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
     I64_MAX, I64_MIN, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError,
     StructInstance, StructType, display, set_running_runtime, truthy,
@@ -108,7 +107,9 @@ class FastVM(VM):
         super().__init__(write=write, script_args=script_args, loader=loader)
         # While the interpreter runs a fallback chunk: the Ruff depth is _offset + len(self.frames).
         self._offset = 0
-        self._callback_frames: tuple = (None, 0)  # (frame a builtin calls back from, _frames_between)
+        # The depth of the Ruff frame that called into Python (a builtin, a helper): its callbacks run one
+        # deeper. Generated code sets it before such calls; _enter puts it back after a callback.
+        self.cdepth = 0
         self._helpers: Optional[dict] = None
         self._compiled: dict[int, Any] = {}  # id(chunk) → (Generated, code object) | None
         self.fallbacks: dict[str, str] = {}  # "file:function" → why it runs in the interpreter
@@ -129,54 +130,35 @@ class FastVM(VM):
         return self._enter(fn, list(args), True)
 
     def _enter(self, fn: Closure, args: list, body: bool) -> Any:
+        """Ruff code called from Python: a builtin's callback, a helper, the program itself. It runs one
+        frame deeper than the Ruff frame that called into Python (`cdepth`), which is put back after."""
         chunk = fn.chunk
         if getattr(chunk, "fvm", None) is not self:
             self.prepare(chunk)
         helpers = self.helpers()
-        between = self._frames_between()
+        base = self.cdepth
         try:
-            depth.enter(between)
             if not body:
-                return helpers["@ccall"](fn, args)
+                return helpers["@ccall"](fn, args, base)
             # An async function's body, run to completion (VM.run_body).
             if len(args) != len(chunk.params):
                 args = self.fit_args(fn, args)
             if not chunk.finstalled:
                 self.install(chunk, fn.module)
             if chunk.fbody is None:
-                return self._interp_call(fn, args, body=True)
-            return chunk.fbody(fn, *args)
+                return self._interp_call(fn, args, base + 1, body=True)
+            return chunk.fbody(fn, base + 1, *args)
         except RuffError as err:
             self.observe(err, err.__traceback__)
             raise
-        except RecursionError as exc:
-            # Refused where no call could be retried (see depth): report it as the interpreter does.
-            probe = RuffError("")
-            self.trace(probe, exc.__traceback__)
-            name = probe.stack_names[0] if probe.stack_names else chunk.name
-            err = stack_overflow(name)
-            err.traced, err.line, err.col, err.filename = True, probe.line, probe.col, probe.filename
-            err.stack, err.stack_names = probe.stack, probe.stack_names
-            raise err from None
         finally:
-            depth.leave(between)
+            self.cdepth = base
 
-    def _frames_between(self) -> int:
-        """Python frames from the innermost Ruff frame to the callee's, for _enter (see depth.enter): the
-        caller's back to that frame, _enter's and @ccall's. A builtin calling back many times calls from
-        the same frame (its loop), whose frames below never change: counted once."""
-        try:
-            anchor = sys._getframe(3)  # past call_closure: VM.call's frame, or the builtin's
-        except ValueError:
-            anchor = None
-        if anchor is not None and anchor.f_code is _VM_CALL_CODE:
-            anchor = anchor.f_back
-        cached = self._callback_frames
-        if anchor is not None and cached[0] is anchor:
-            return cached[1]
-        between = frames_before_ruff(sys._getframe(2)) + 2
-        self._callback_frames = (anchor, between)
-        return between
+    def call_from_loop(self, fn: Any, args: list) -> Any:
+        """The interpreter (a fallback chunk) calls something that is not a Ruff function: callbacks run
+        above the interpreter's own frames."""
+        self.cdepth = self._offset + len(self.frames)
+        return VM.call(self, fn, args)
 
     # ------------------------------------------------------------------ preparing and compiling chunks
 
@@ -196,18 +178,14 @@ class FastVM(VM):
             c.fx = self._trampoline(c)
 
     def _trampoline(self, chunk: Chunk) -> Callable:
-        def first_call(cl: Closure, *args: Any) -> Any:
+        def first_call(cl: Closure, d: int, *args: Any) -> Any:
             fx = self.install(chunk, cl.module)
-            # This frame stays below a recursion that starts here: it does not count towards the depth.
-            depth.lift(1)
             try:
-                return fx(cl, *args)
+                return fx(cl, d, *args)
             except TypeError as e:
                 if e.__traceback__ is None or e.__traceback__.tb_next is not None:
                     raise
-            finally:
-                depth.lift(-1)
-            return self.helpers()["@refit"](cl, list(args))
+            return self.helpers()["@refit"](cl, list(args), d - 1)
 
         return first_call
 
@@ -283,7 +261,7 @@ class FastVM(VM):
         fit_args = self.fit_args
         interp_call = self._interp_call
 
-        def entry(cl: Closure, *args: Any) -> Any:
+        def entry(cl: Closure, d: int, *args: Any) -> Any:
             args = list(args)
             jit = vm.jit
             if jit is not None:
@@ -291,37 +269,32 @@ class FastVM(VM):
                 if chunk.calls == vm.hot_at:
                     jit.hot(cl, args)
                 if chunk.tier_state is not None:
-                    handled, result = jit.try_call(cl, args)
+                    handled, result = jit.try_call(cl, args, d)
                     if handled:
                         return result
             if chunk.is_async:
+                vm.cdepth = d - 1
                 return vm.start_async(cl, args)
             if len(args) != len(chunk.params):
                 args = fit_args(cl, args)
             body = chunk.fbody
             if body is None:
-                return interp_call(cl, args)
-            return body(cl, *args)
+                return interp_call(cl, args, d)
+            return body(cl, d, *args)
 
         return entry
 
     # ------------------------------------------------------------------ interpreter sections
 
-    def _interp_call(self, fn: Closure, args: list, body: bool = False) -> Any:
-        """Run a fallback chunk in the reference interpreter; its frames count after the generated ones."""
+    def _interp_call(self, fn: Closure, args: list, d: int, body: bool = False) -> Any:
+        """Run a fallback chunk (at depth d) in the reference interpreter; its frames count after the
+        Ruff frames below it."""
         saved = self._offset
-        self._offset = ruff_frames(sys._getframe(1))[0]
+        self._offset = d - 1
         try:
             return VM.run_body(self, fn, args) if body else VM.call_closure(self, fn, args)
         finally:
             self._offset = saved
-
-    def depth_below_call(self, caller: Any) -> int:
-        """As VM.depth_below_call. Asked from a generated function's prologue, the callee's frame is that
-        prologue's own frame; asked from the interpreter (a fallback chunk calling), it is not pushed yet."""
-        if code_info(caller.f_code) is not None:
-            return ruff_frames(caller)[0] - 1 + len(self.frames)
-        return self._offset + len(self.frames)
 
     def push_frame(self, frame: Frame) -> None:
         if self._offset + len(self.frames) >= MAX_FRAMES:
@@ -427,93 +400,87 @@ def build_helpers(vm: FastVM) -> dict:
     fit_args = vm.fit_args
     resolve_method = vm.resolve_method
     base_call = VM.call
-    setlimit, getlimit, HEADROOM = sys.setrecursionlimit, sys.getrecursionlimit, depth.HEADROOM
+    # Every helper that may run Ruff code takes `d`, the depth of the Ruff frame calling it: a Ruff
+    # function it calls runs at d + 1, and a builtin's callbacks do too (through vm.cdepth).
 
-    def _ccall(f: Closure, args: list) -> Any:
+    def _ccall(f: Closure, args: list, d: int) -> Any:
         """Call closure f with a list of arguments."""
         try:
-            return f.chunk.fx(f, *args)
+            return f.chunk.fx(f, d + 1, *args)
         except TypeError as e:
             if e.__traceback__ is None or e.__traceback__.tb_next is not None:
                 raise
-        except RecursionError as e:
-            setlimit(getlimit() + HEADROOM)
-            return _deep(e, f, args)
-        return _refit(f, args)
+        return _refit(f, args, d)
 
-    def _refit(f: Closure, args: list) -> Any:
+    def _refit(f: Closure, args: list, d: int) -> Any:
         """The argument count does not fit the generated function: VM.fit_args fills defaults or raises."""
         args = fit_args(f, args)
-        return f.chunk.fx(f, *args)
+        return f.chunk.fx(f, d + 1, *args)
 
-    def _arity(e: TypeError, f: Closure, args: list) -> Any:
+    def _arity(e: TypeError, f: Closure, args: list, d: int) -> Any:
         """A generated call site's TypeError: a wrong argument count (raised by the call itself) or a bug."""
         if e.__traceback__ is not None and e.__traceback__.tb_next is not None:
             raise e
-        return _refit(f, args)
+        return _refit(f, args, d)
 
-    def _notfn(e: AttributeError, f: Any, args: list) -> Any:
+    def _notfn(e: AttributeError, f: Any, args: list, d: int) -> Any:
         """`f.chunk` failed at a call site: f is no Closure (a builtin, a bound method, not callable)."""
         if type(f) is Closure or (e.__traceback__ is not None and e.__traceback__.tb_next is not None):
             raise e
-        try:
-            return _call(f, args)
-        except RecursionError as r:
-            setlimit(getlimit() + HEADROOM)
-            return _deep(r, f, args)
+        return _call(f, args, d)
 
-    def _deep(e: RecursionError, f: Any, args: list) -> Any:
-        """Python refused the frame of a call to f (the limit is HEADROOM higher now): see depth.retry."""
-        callee = f.chunk.name if type(f) is Closure else None
-        return depth.retry(e, sys._getframe(1), callee, len(vm.frames), lambda: _call(f, args))
-
-    def _again(e: RecursionError, helper: Callable, *args: Any) -> Any:
-        """Python refused a frame inside `helper(*args)` (operator overloading, method calls): see depth.retry."""
-        return depth.retry(e, sys._getframe(1), None, len(vm.frames), lambda: helper(*args))
+    def _refuse(cl: Closure) -> None:
+        """A generated function was entered deeper than MAX_FRAMES: the interpreter's error, raised where
+        the caller called (the frame past the limit is not part of the stack)."""
+        err = stack_overflow(cl.chunk.name)
+        err.refused_frame = True
+        raise err
 
     def _fit(cl: Closure, *args: Any) -> list:
         return fit_args(cl, [a for a in args if a is not MISSING])
 
-    def _ocall(f: Any, args: list) -> Any:
+    def _ocall(f: Any, args: list, d: int) -> Any:
         """Call anything that is not a Closure."""
         t = type(f)
         if t is Builtin:
+            vm.cdepth = d
             return f.fn(vm, args)
         if t is BoundMethod:
-            return _call(f.function, [f.receiver, *args])
+            return _call(f.function, [f.receiver, *args], d)
+        vm.cdepth = d
         return base_call(vm, f, args)
 
-    def _call(f: Any, args: list) -> Any:
+    def _call(f: Any, args: list, d: int) -> Any:
         if type(f) is Closure:
-            return _ccall(f, args)
-        return _ocall(f, args)
+            return _ccall(f, args, d)
+        return _ocall(f, args, d)
 
-    def _mcall(obj: Any, name: str, args: list) -> Any:
+    def _mcall(obj: Any, name: str, args: list, d: int) -> Any:
         fn, args = resolve_method(obj, name, args)
-        return _call(fn, args)
+        return _call(fn, args, d)
 
     def binary(sym: str) -> Callable:
         method = ops.OVERLOAD_METHOD[sym]
         op = ops.BINARY[sym]
 
-        def slow(a: Any, b: Any) -> Any:
+        def slow(a: Any, b: Any, d: int) -> Any:
             if type(a) is StructInstance:
                 m = a.type.methods.get(method)
                 if m is not None:
-                    return _call(m, [a, b])  # VM.binary → VM.invoke
+                    return _call(m, [a, b], d)  # VM.binary → VM.invoke
             return op(a, b)
 
         slow.__name__ = f"binary_{method}"
         return slow
 
-    def _neg(a: Any) -> Any:
+    def _neg(a: Any, d: int) -> Any:
         if type(a) is StructInstance and "op_neg" in a.type.methods:
-            return _call(a.type.methods["op_neg"], [a])
+            return _call(a.type.methods["op_neg"], [a], d)
         return ops.neg(a)
 
-    def _not(a: Any) -> Any:
+    def _not(a: Any, d: int) -> Any:
         if type(a) is StructInstance and "op_not" in a.type.methods:
-            return _call(a.type.methods["op_not"], [a])
+            return _call(a.type.methods["op_not"], [a], d)
         return not truthy(a)
 
     def _ovf(sym: str, a: int, b: int, r: int) -> int:
@@ -525,7 +492,6 @@ def build_helpers(vm: FastVM) -> dict:
         raise RuffError(f"Undefined variable: {name}")
 
     def _catch(e: RuffError) -> Any:
-        depth.settle()  # the error may have come from past the depth limit (see depth)
         vm.observe(e, e.__traceback__)
         return error_value(e, e.unwound)
 
@@ -560,8 +526,8 @@ def build_helpers(vm: FastVM) -> dict:
         "OK_SOME": ("Ok", "Some"), "MISSING": MISSING, "truthy": truthy, "disp": display, "thrown": thrown,
         "iget": index_get, "iset": index_set, "fget": vm.field_get, "fset": field_set,
         "mkstruct": make_struct, "mkiter": make_iterator, "dk": dict_key, "await": await_value,
-        "ccall": _ccall, "refit": _refit, "arity": _arity, "deep": _deep, "again": _again, "notfn": _notfn, "fit": _fit,
-        "setlimit": setlimit, "getlimit": getlimit, "HEADROOM": HEADROOM, "TARGET": depth.TARGET,
+        "ccall": _ccall, "refit": _refit, "arity": _arity, "notfn": _notfn, "fit": _fit, "refuse": _refuse,
+        "MAXF": MAX_FRAMES,
         "ocall": _ocall, "call": _call, "mcall": _mcall, "neg": _neg, "not": _not, "ovf": _ovf,
         "gmiss": _gmiss, "catch": _catch, "mp": _mp, "mlit": _mlit, "slow": _slow,
         "unwrap_other": _unwrap_other, "osrframe": _osrframe, "apush": array_push,

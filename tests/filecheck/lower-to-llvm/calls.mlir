@@ -1,6 +1,6 @@
 // RUN: ruff-opt %s -p lower-to-llvm | filecheck %s
-// Each ruff.func becomes an external entry point (called from Python, depth 0) and an internal body with
-// a hidden depth argument; the body checks depth and stack room on entry, passes depth + 1 to its callees,
+// Each ruff.func becomes an external entry point (called from Python with the caller's Ruff depth last) and
+// an internal body with that depth argument; the body checks depth and stack room on entry, passes depth + 1 to its callees,
 // and after each call propagates a callee's error through the shared unwind exit.
 
 ruff.func @fib(%n: i64) -> i64 attributes {lifted_from = "fib", param_names = ["n"]} {
@@ -20,15 +20,14 @@ ruff.func @fib(%n: i64) -> i64 attributes {lifted_from = "fib", param_names = ["
 }
 
 // CHECK-NOT:   ruff.
-// CHECK-LABEL: llvm.func @ruff.fib(%n: i64) -> i64 attributes {ruff.name = "fib", ruff.func_id = 0 : i64, ruff.entry} {
-// CHECK-NEXT:    %[[D0:.*]] = llvm.mlir.constant(0) : i64
-// CHECK-NEXT:    %[[R:.*]] = llvm.call @ruff.fib$impl(%n, %[[D0]]) : (i64, i64) -> i64
+// CHECK-LABEL: llvm.func @ruff.fib(%n: i64, %depth: i64) -> i64 attributes {ruff.name = "fib", ruff.func_id = 0 : i64, ruff.entry} {
+// CHECK-NEXT:    %[[R:.*]] = llvm.call @ruff.fib$impl(%n, %depth) : (i64, i64) -> i64
 // CHECK-NEXT:    llvm.return %[[R]] : i64
 // CHECK-NEXT:  }
 
-// CHECK-LABEL: llvm.func internal @ruff.fib$impl(%{{.*}}: i64, %depth: i64) -> i64 attributes {ruff.name = "fib", ruff.func_id = 0 : i64} {
+// CHECK-LABEL: llvm.func internal @ruff.fib$impl(%{{.*}}: i64, %depth{{.*}}: i64) -> i64 attributes {ruff.name = "fib", ruff.func_id = 0 : i64} {
 // CHECK-NEXT:    %[[ONE:.*]] = llvm.mlir.constant(1) : i64
-// CHECK-NEXT:    %callee_depth = llvm.add %depth, %[[ONE]] : i64
+// CHECK-NEXT:    %callee_depth = llvm.add %depth{{.*}}, %[[ONE]] : i64
 // CHECK-NEXT:    %[[LP:.*]] = llvm.mlir.addressof @__ruff_depth_limit : !llvm.ptr
 // CHECK-NEXT:    %[[L:.*]] = llvm.load %[[LP]] : !llvm.ptr -> i64
 // CHECK-NEXT:    %too_deep = llvm.icmp "sgt" %callee_depth, %[[L]] : i64
@@ -77,6 +76,6 @@ ruff.func @nothing(%b: i1) {
 // CHECK-NEXT:    %[[FZ:.*]] = llvm.mlir.constant(0.000000e+00 : f64) : f64
 // CHECK-NEXT:    llvm.return %[[FZ]] : f64
 
-// CHECK-LABEL: llvm.func @ruff.nothing(%{{.*}}: i1) attributes {ruff.name = "nothing", ruff.func_id = 3 : i64, ruff.entry} {
+// CHECK-LABEL: llvm.func @ruff.nothing(%{{.*}}: i1, %{{.*}}: i64) attributes {ruff.name = "nothing", ruff.func_id = 3 : i64, ruff.entry} {
 // CHECK:         llvm.call @ruff.nothing$impl(%{{.*}}, %{{.*}}) : (i1, i64) -> ()
 // CHECK-NEXT:    llvm.return

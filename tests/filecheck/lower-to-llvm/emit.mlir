@@ -10,12 +10,12 @@ ruff.func @add(%a: i64, %b: i64) -> i64 {
 }
 
 // IR: @"__ruff_err_kind" = global i64 0
-// IR: define i64 @"ruff.add"(i64 %".1", i64 %".2")
+// IR: define i64 @"ruff.add"(i64 %".1", i64 %".2", i64 %".3")
 // IR: define internal i64 @"ruff.add$impl"(i64 %".1", i64 %".2", i64 %".3")
 // IR: call {i64, i1} @"llvm.sadd.with.overflow.i64"(i64
 // IR: store i64 7, {{.*}} @"__ruff_err_line"
 
-// OPT: define i64 @ruff.add(i64 %.1, i64 %.2)
+// OPT: define i64 @ruff.add(i64 %.1, i64 %.2, i64 %.3)
 // OPT: call { i64, i1 } @llvm.sadd.with.overflow.i64
 
 // ASM: ruff.add:
