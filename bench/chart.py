@@ -47,14 +47,16 @@ def _panel(ax, bars: list[tuple[Contender, list[Optional[float]], list[str]]],
         pos = [x for x, v in zip(xs, values) if v is not None and v > 0]
         vals = [v for v in values if v is not None and v > 0]
         shown_values += vals
-        heights = [v - base for v in vals] if base else vals
-        container = ax.bar(pos, heights, width, bottom=base or None, label=c.label,
-                           color=colors[c.name])
-        ax.bar_label(container, labels=[fmt(v) for v in vals], rotation=90, fontsize=6, padding=2)
         for x, v, note in zip(xs, values, notes):
             if v is None and note:
                 ax.text(x, 0.02, note, transform=ax.get_xaxis_transform(), rotation=90,
                         fontsize=6, ha="center", va="bottom", color="dimgray")
+        if not vals:
+            continue
+        heights = [v - base for v in vals] if base else vals
+        container = ax.bar(pos, heights, width, bottom=base or None, label=c.label,
+                           color=colors[c.name])
+        ax.bar_label(container, labels=[fmt(v) for v in vals], rotation=90, fontsize=6, padding=2)
     ax.set_yscale("log")
     if shown_values:  # room beyond the longest bars for their labels
         ax.set_ylim(min(shown_values) / 12.0, max(shown_values) * 12.0)
@@ -73,9 +75,25 @@ def write_chart(path: Path, programs: list[Program], contenders: list[Contender]
     except ImportError:
         return "matplotlib is not installed (pip install -e '.[bench]')"
 
+    fig = draw(programs, contenders, cells, title)
+    if fig is None:
+        return "nothing to draw"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return None
+
+
+def draw(programs: list[Program], contenders: list[Contender], cells: dict[tuple[str, str], Cell],
+         title: str = ""):
+    """The matplotlib figure (matplotlib must be importable), or None when there is nothing to draw."""
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     cols = [c for c in contenders if c.available]
     if not cols or not programs:
-        return "nothing to draw"
+        return None
     colors = contender_colors([c.name for c in cols])
 
     def values(c: Contender, attr: str) -> list[Optional[float]]:
@@ -103,8 +121,7 @@ def write_chart(path: Path, programs: list[Program], contenders: list[Contender]
                colors, fmt_ratio, f"work time / {LABELS[BASELINE]} work time (log scale)",
                f"Work time relative to {LABELS[BASELINE]} (timed inside the program) — "
                "lower is better: bars going down are faster", base=1.0)
-        axes[0].axhline(1.0, color=colors[BASELINE], linewidth=1.5,
-                        label=f"{LABELS[BASELINE]} = 1x")
+        axes[0].axhline(1.0, color=colors[BASELINE], linewidth=1.5)
     else:
         attr, heading = METRICS["work"]
         _panel(axes[0], [(c, values(c, attr), notes(c)) for c in cols], colors, fmt_ms,
@@ -119,13 +136,14 @@ def write_chart(path: Path, programs: list[Program], contenders: list[Contender]
                 ax.axvline(i - 0.5, color="black", linestyle="--", linewidth=0.8, alpha=0.6)
     axes[-1].set_xticks(list(range(len(programs))))
     axes[-1].set_xticklabels([p.name for p in programs], rotation=30, ha="right")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", ncol=min(4, len(labels)), fontsize=8,
+    # one legend entry per contender, in its colour, whether or not a panel has bars of it
+    handles = [Patch(facecolor=colors[c.name], label=c.label) for c in cols]
+    if has_base:
+        handles.append(Line2D([], [], color=colors[BASELINE], linewidth=1.5,
+                              label=f"{LABELS[BASELINE]} = 1x (top)"))
+    fig.legend(handles=handles, loc="upper center", ncol=min(4, len(handles)), fontsize=8,
                bbox_to_anchor=(0.5, 0.955), frameon=False)
     if title:
         fig.suptitle(title, fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 0.91))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return None
+    return fig

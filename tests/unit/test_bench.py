@@ -537,6 +537,30 @@ def test_chart_bars_carry_values_and_ratios_grow_from_one(tmp_path):
     assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_chart_legend_has_every_contender_in_its_own_colour():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+    from bench.chart import contender_colors, draw
+
+    ps, cs, cells = _grouped()
+    interp = Contender("ruff-interp", "ruff", [])
+    cs.insert(1, interp)  # skipped everywhere: no bar at all, still its own legend colour
+    for p in ps:
+        cells[(p.name, "ruff-interp")] = Cell(p.name, "ruff-interp", "skipped")
+    fig = draw(ps, cs, cells)
+    legend = {t.get_text(): h for t, h in zip(fig.legends[0].get_texts(),
+                                               fig.legends[0].legend_handles)}
+    colors = contender_colors([c.name for c in cs])
+    for c in cs:
+        assert to_hex(legend[c.label].get_facecolor()) == colors[c.name], c.name
+    assert "CPython = 1x (top)" in legend
+    assert "skipped" in [t.get_text() for t in fig.axes[0].texts]
+    plt.close(fig)
+
+
 # --- partial runs never touch the committed results --------------------------------------------
 
 def _fake_machinery(monkeypatch, chart_reason=None):
