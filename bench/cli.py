@@ -16,12 +16,39 @@ from bench.chart import write_chart
 from bench.contenders import ABLATION, KNOWN, LABELS, compile_c, discover
 from bench.extras import jit_compile_times, startup_times
 from bench.machine import machine_info
-from bench.report import (failure_lines, fmt_ms, jit_table, median_table, ratio_table,
-                          render_report, render_text, startup_table, to_json)
+from bench.report import (failure_lines, fmt_ms, group_table, jit_table, median_table,
+                          ratio_table, render_report, render_text, startup_table, to_json)
 from bench.runner import Run, run_suite, summarize
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 DEFAULT_REPEAT = 5
+# the result files that are committed: only a complete run may write them (see missing_parts)
+COMMITTED = ("latest", "ablation")
+
+
+def partial_name(output: str) -> str:
+    """Where a partial run writes instead of a committed name: partial.*, ablation-partial.*
+    (both git-ignored)."""
+    return "partial" if output == "latest" else f"{output}-partial"
+
+
+def missing_parts(args: argparse.Namespace, programs: list[catalog.Program], names: list[str],
+                  default: list[str], all_programs: list[catalog.Program], repeat: int) -> list[str]:
+    """Why this run is not a complete one (empty: complete): fewer programs, contenders or
+    repetitions than the full run of its kind, or a measurement left out."""
+    why = []
+    left_out = [p.name for p in all_programs if p not in programs]
+    if left_out:
+        why.append(f"programs left out: {', '.join(left_out)}")
+    absent = [n for n in default if n not in names]
+    if absent:
+        why.append(f"contenders left out: {', '.join(absent)}")
+    if repeat < DEFAULT_REPEAT:
+        why.append(f"--repeat {repeat} < {DEFAULT_REPEAT}")
+    for flag in ("no_startup", "no_jit_log", "no_chart"):
+        if getattr(args, flag):
+            why.append("--" + flag.replace("_", "-"))
+    return why
 
 
 def _csv(text: str) -> list[str]:
@@ -52,7 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--pypy", metavar="PATH", help="PyPy executable (default: pypy3 on PATH)")
     ap.add_argument("--cc", metavar="PATH", help="C compiler (default: gcc on PATH)")
     ap.add_argument("--output", metavar="NAME", default=None,
-                    help="base name of the result files (default 'latest'; 'quick' with --quick)")
+                    help="base name of the result files (default 'latest', 'ablation' with "
+                         "--ablation, 'quick' with --quick; a partial run - fewer programs, "
+                         "contenders or repetitions, or a part skipped - writes 'partial' "
+                         "('ablation-partial') instead, never the committed files)")
     ap.add_argument("--results-dir", metavar="DIR", type=Path, default=RESULTS_DIR,
                     help="where result files go (default bench/results)")
     ap.add_argument("--no-write", action="store_true", help="print the tables only")
@@ -86,8 +116,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"error: unknown contender(s) {', '.join(unknown)} (known: {', '.join(KNOWN + ABLATION)})",
               file=sys.stderr)
         return 2
+    full_set = catalog.select(catalog.ABLATION_SET if args.ablation else None)
     if args.ablation and not args.only:
-        args.only = [p.name for p in catalog.PROGRAMS if p.has_c]  # the numeric programs the JIT compiles
+        args.only = list(catalog.ABLATION_SET)
     try:
         programs = catalog.select(args.only if args.only else (catalog.QUICK if args.quick else None))
     except ValueError as e:
@@ -97,12 +128,23 @@ def main(argv: Optional[list[str]] = None) -> int:
     if repeat < 1:
         print("error: --repeat must be at least 1", file=sys.stderr)
         return 2
-    output = args.output or ("quick" if args.quick else "ablation" if args.ablation else "latest")
+    kind = "quick" if args.quick else "ablation" if args.ablation else "latest"
+    partial = [] if args.quick else missing_parts(args, programs, names, default, full_set, repeat)
+    if args.output in COMMITTED and args.output != kind:
+        partial.append(f"this is a {kind} run, not a {args.output} one")
+    output = args.output or kind
+    if partial and output in COMMITTED:
+        if args.output is not None:
+            print(f"error: only a complete run writes the committed {output}.* results; this one is "
+                  f"partial ({'; '.join(partial)}). Leave out --output (it then writes "
+                  f"{partial_name(output)}.*).", file=sys.stderr)
+            return 2
+        output = partial_name(output)
 
     if args.list:
         for p in catalog.PROGRAMS:
             twins = "ruff py" + (" c" if p.has_c else "")
-            _say(f"{p.name:<18} [{twins}]  {p.description}")
+            _say(f"{p.name:<18} [{twins}]  {catalog.GROUP_LABELS[p.group]}: {p.description}")
         _say("contenders: " + ", ".join(f"{n} ({LABELS[n]})" for n in KNOWN))
         return 0
 
@@ -111,7 +153,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     started = dt.datetime.now(dt.timezone.utc).astimezone()
     _say(f"{command}\n{started:%Y-%m-%d %H:%M:%S %Z}: {len(programs)} program(s), repeat {repeat}")
 
+    if partial and output.endswith("partial"):
+        _say(f"partial run ({'; '.join(partial)}): results go to {output}.*, "
+             f"committed {kind}.* is left alone")
     contenders = discover(names, ruff=args.ruff, pypy=args.pypy, cc=args.cc, python=args.python)
+    for c in contenders:  # named on the command line: run it even where it is slow
+        c.run_slow = args.contenders is not None and c.name in args.contenders
     for c in contenders:
         state = "ok" if c.available else f"SKIPPED — {c.note}"
         _say(f"  {c.name:<12} {state}" + (f"  [{c.version}]" if c.available and c.version else ""))
@@ -165,6 +212,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         _say(heading)
         _say(render_text(ratio_table(programs, contenders, cells, metric)))
         _say("")
+    for g in catalog.groups(programs):
+        _say(f"{catalog.GROUP_LABELS[g]}: geometric mean of the work-time ratio (lower is better)")
+        _say(render_text(group_table(programs, contenders, cells, "work", g)))
+        _say("")
     if startup is not None:
         _say("Start-up (median ms, whole process)")
         _say(render_text(startup_table(startup)))
@@ -195,7 +246,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                 chart_note = why
                 _say(f"chart skipped: {why}")
         if chart_name is None and png.exists():
-            png.unlink()  # no stale chart next to fresh numbers
+            # never delete a chart (it may be the committed one); the report says it is older
+            chart_note += f"; {png.name} next to this report is from an earlier run"
         doc = to_json(meta, programs, contenders, cells, startup, jit)
         (out_dir / f"{output}.json").write_text(json.dumps(doc, indent=2) + "\n")
         (out_dir / f"{output}.md").write_text(

@@ -43,6 +43,7 @@ RUFF_FLAGS.update({f"ruff-jit-no-{p}": [] for p in ABLATED_PASSES})
 RUFF_ENV = {f"ruff-jit-no-{p}": {"RUFF_JIT_DISABLE": p} for p in ABLATED_PASSES}
 
 CC_FLAGS = ["-O2"]
+CC_LIBS = ["-lm"]  # after the source file: sqrt in nbody and spectral_norm
 
 
 @dataclass
@@ -55,6 +56,8 @@ class Contender:
     version: str = ""
     binaries: dict[str, str] = field(default_factory=dict)  # kind "c": program name -> executable
     compile_errors: dict[str, str] = field(default_factory=dict)  # kind "c": program name -> message
+    # also run the programs that list this contender in `too_slow_for` (it was named in --contenders)
+    run_slow: bool = False
 
     @property
     def label(self) -> str:
@@ -64,9 +67,14 @@ class Contender:
     def optional(self) -> bool:
         return self.name in OPTIONAL
 
+    def skips_as_too_slow(self, program: Program) -> bool:
+        """The program is too slow for this contender, and it was not asked for by name."""
+        return self.name in program.too_slow_for and not self.run_slow
+
     def runs(self, program: Program) -> bool:
-        """Whether this contender has a twin for the program (C twins exist for some only)."""
-        return program.source(self.kind) is not None
+        """Whether this contender runs the program: it has a twin for it (C twins exist for some only)
+        and does not skip it as too slow."""
+        return program.source(self.kind) is not None and not self.skips_as_too_slow(program)
 
     def command(self, program: Program) -> Optional[list[str]]:
         """The argv that runs the program, or None (no twin, or the C twin failed to compile)."""
@@ -82,7 +90,8 @@ class Contender:
         """The command line, with paths inside the repository shown relative to it."""
         argv = [_rel(a) for a in self.argv]
         if self.kind == "c":
-            return f"{' '.join(argv) or 'gcc'} {' '.join(CC_FLAGS)} NAME.c -o NAME && ./NAME"
+            return (f"{' '.join(argv) or 'gcc'} {' '.join(CC_FLAGS)} NAME.c -o NAME "
+                    f"{' '.join(CC_LIBS)} && ./NAME")
         return " ".join([*argv, "FILE" + {"ruff": ".ruff", "python": ".py"}[self.kind]])
 
 
@@ -204,7 +213,8 @@ def compile_c(contender: Contender, programs: list[Program], build_dir: Path) ->
         if src is None:
             continue
         exe = build_dir / prog.name
-        rc, out, err = _run_quiet([contender.argv[0], *CC_FLAGS, "-o", str(exe), str(src)], 120)
+        rc, out, err = _run_quiet([contender.argv[0], *CC_FLAGS, "-o", str(exe), str(src), *CC_LIBS],
+                                  120)
         if rc == 0:
             contender.binaries[prog.name] = str(exe)
         else:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from bench.catalog import Program
-from bench.contenders import BASELINE, Contender
+from bench.catalog import GROUP_LABELS, Program, groups
+from bench.contenders import BASELINE, LABELS, Contender
 from bench.runner import Cell
 from bench.stats import geomean, ratio
 
@@ -56,6 +56,8 @@ def cell_text(cell: Optional[Cell], metric: str) -> str:
     if cell is None or cell.status in ("n/a", "unavailable"):
         return "-"
     value = getattr(cell, METRICS[metric][0])
+    if cell.status == "skipped":
+        return "skipped"
     if cell.status == "ok":
         return fmt_ms(value)
     if cell.status == "mismatch":
@@ -91,14 +93,55 @@ def ratios(programs: list[Program], contenders: list[Contender], cells: dict[tup
 
 def ratio_table(programs: list[Program], contenders: list[Contender],
                 cells: dict[tuple[str, str], Cell], metric: str, baseline: str = BASELINE) -> Table:
-    """Ratios to the baseline, plus a geometric-mean row (over the programs each column has)."""
+    """Ratios to the baseline, plus a geometric-mean row (over the programs each column has); when
+    the programs come from more than one group, a geometric-mean row per group first."""
     cols = shown(contenders)
     rs = ratios(programs, cols, cells, metric, baseline)
     headers = ["program", *[c.name for c in cols]]
     rows = [[row_label(p.name, cells, cols), *[fmt_ratio(rs[p.name][c.name]) for c in cols]]
             for p in programs]
-    rows.append(["geometric mean", *[fmt_ratio(geomean(rs[p.name][c.name] for p in programs))
-                                     for c in cols]])
+    present = groups(programs)
+    if len(present) > 1:
+        for g in present:
+            members = [p for p in programs if p.group == g]
+            rows.append([f"geometric mean, {GROUP_LABELS[g]}",
+                         *[fmt_ratio(geomean(rs[p.name][c.name] for p in members)) for c in cols]])
+    rows.append(["geometric mean" + (", all" if len(present) > 1 else ""),
+                 *[fmt_ratio(geomean(rs[p.name][c.name] for p in programs)) for c in cols]])
+    return headers, rows
+
+
+# the baselines of the per-group summary: CPython, and PyPy (the other Python)
+GROUP_BASELINES = (BASELINE, "pypy")
+
+
+def group_geomeans(programs: list[Program], contenders: list[Contender],
+                   cells: dict[tuple[str, str], Cell], metric: str,
+                   group: str) -> dict[str, dict[str, Optional[float]]]:
+    """contender -> baseline -> geometric mean over the group's programs of the contender's time
+    divided by that baseline's time (programs where either side failed or did not run are left out);
+    also contender -> "programs" -> how many programs the CPython mean covers."""
+    members = [p for p in programs if p.group == group]
+    out: dict[str, dict[str, Optional[float]]] = {c.name: {} for c in contenders}
+    for base in GROUP_BASELINES:
+        rs = ratios(members, contenders, cells, metric, base)
+        for c in contenders:
+            out[c.name][base] = geomean(rs[p.name][c.name] for p in members)
+            if base == BASELINE:
+                out[c.name]["programs"] = sum(1 for p in members if rs[p.name][c.name] is not None)
+    return out
+
+
+def group_table(programs: list[Program], contenders: list[Contender],
+                cells: dict[tuple[str, str], Cell], metric: str, group: str) -> Table:
+    """One row per contender: geometric mean of its ratio to CPython and to PyPy over the group."""
+    cols = shown(contenders)
+    gm = group_geomeans(programs, cols, cells, metric, group)
+    total = sum(1 for p in programs if p.group == group)
+    bases = [b for b in GROUP_BASELINES if any(c.name == b for c in cols)]
+    headers = ["contender", *[f"vs {LABELS.get(b, b)}" for b in bases], "programs"]
+    rows = [[c.name, *[fmt_ratio(gm[c.name][b]) for b in bases], f"{gm[c.name]['programs']}/{total}"]
+            for c in cols]
     return headers, rows
 
 
@@ -180,6 +223,7 @@ def to_json(meta: dict, programs: list[Program], contenders: list[Contender],
                         "compile_errors": c.compile_errors} for c in contenders],
         "programs": {p.name: {
             "description": p.description,
+            "group": p.group,
             "expected": p.expected,
             "cells": {c.name: cells[(p.name, c.name)].to_json() for c in contenders
                       if (p.name, c.name) in cells},
@@ -190,6 +234,8 @@ def to_json(meta: dict, programs: list[Program], contenders: list[Contender],
             "process": {c.name: geomean(proc_r[p.name][c.name] for p in programs)
                         for c in contenders},
         },
+        "geomean_by_group": {g: {metric: group_geomeans(programs, contenders, cells, metric, g)
+                                 for metric in METRICS} for g in groups(programs)},
         "startup": startup,
         "jit_compile": jit,
         "failures": failure_lines(cells),
@@ -231,9 +277,12 @@ def render_report(meta: dict, programs: list[Program], contenders: list[Contende
         out += [f"## Relative to CPython — {what}", "",
                 "Time divided by CPython's time: lower is better, 0.10x = ten times faster than "
                 "CPython, 2x = twice as slow. The geometric mean of a column covers the programs "
-                "that contender ran successfully (the C twins exist for the numeric programs only).",
+                "that contender ran successfully (there are no C twins of the string, dict and "
+                "closure programs); with more than one group of programs, one mean per group first.",
                 "",
                 render_markdown(ratio_table(programs, contenders, cells, metric)), ""]
+    out += skipped_note(programs, contenders, cells)
+    out += group_sections(programs, contenders, cells)
     out += ["## Start-up", ""]
     if startup and startup.get("median_ms"):
         out += [f"Whole-process wall time, median of {startup.get('reps')} alternating runs.", "",
@@ -253,11 +302,39 @@ def render_report(meta: dict, programs: list[Program], contenders: list[Contende
         out += ["n/a (not measured)", ""]
     out += ["## Chart", ""]
     if chart_name:
-        out += [f"![work and process time per program, log scale]({chart_name})", ""]
+        out += [f"![work time relative to CPython and process time per program, log scale, lower is "
+                f"better]({chart_name})", ""]
     else:
         out += [f"not generated: {chart_note or 'disabled'}", ""]
     out += ["## Programs", "",
-            render_markdown((["program", "what it does", "expected result line"],
-                             [[p.name, p.description, f"`{p.expected}`"] for p in programs]),
-                            "lll"), ""]
+            render_markdown((["program", "group", "what it does", "expected result line"],
+                             [[p.name, GROUP_LABELS[p.group], p.description, f"`{p.expected}`"]
+                              for p in programs]), "llll"), ""]
     return "\n".join(out)
+
+
+def skipped_note(programs: list[Program], contenders: list[Contender],
+                 cells: dict[tuple[str, str], Cell]) -> list[str]:
+    """Report lines naming the programs a contender skipped as too slow for it (none: no lines)."""
+    lines = []
+    for c in shown(contenders):
+        names = [p.name for p in programs
+                 if (cell := cells.get((p.name, c.name))) is not None and cell.status == "skipped"]
+        if names:
+            lines.append(f"- `{c.name}` skipped {', '.join(names)}: too slow for it (minutes per "
+                         f"run); name it in `--contenders` to run them.")
+    return lines + [""] if lines else []
+
+
+def group_sections(programs: list[Program], contenders: list[Contender],
+                   cells: dict[tuple[str, str], Cell]) -> list[str]:
+    """The per-group geometric means (work time), one section per group of the run."""
+    out = []
+    for g in groups(programs):
+        members = [p.name for p in programs if p.group == g]
+        out += [f"## {GROUP_LABELS[g]} — geometric mean of the work-time ratio", "",
+                f"Programs: {', '.join(members)}. Each cell is the geometric mean, over the programs "
+                "of the set that both sides ran successfully, of the contender's work time divided by "
+                "the baseline's (lower is better; 0.5x = twice as fast).", "",
+                render_markdown(group_table(programs, contenders, cells, "work", g)), ""]
+    return out

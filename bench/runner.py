@@ -159,7 +159,9 @@ class Cell:
     """Summary of one program under one contender."""
     program: str
     contender: str
-    status: str  # "ok" | "mismatch" | "error" | "timeout" | "bad-output" | "n/a" | "unavailable"
+    # "ok" | "mismatch" | "error" | "timeout" | "bad-output" | "n/a" (no twin) | "unavailable"
+    # | "skipped" (the program is too slow for this contender, see Program.too_slow_for)
+    status: str
     result: Optional[str] = None
     work_ms: Optional[float] = None  # median over the ok runs
     wall_ms: Optional[float] = None  # median over the ok runs
@@ -206,6 +208,9 @@ def summarize(programs: list[Program], contenders: list[Contender],
             key = (prog.name, c.name)
             if not c.available:
                 cell = Cell(prog.name, c.name, "unavailable", detail=c.note)
+            elif c.skips_as_too_slow(prog):
+                cell = Cell(prog.name, c.name, "skipped",
+                            detail=f"too slow for {c.name}; name it in --contenders to run it")
             elif not c.runs(prog):
                 cell = Cell(prog.name, c.name, "n/a")
             else:

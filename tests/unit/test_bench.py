@@ -3,6 +3,7 @@ schedule, result checking, tables and the markdown report.  No benchmark is actu
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -16,9 +17,9 @@ from bench import catalog  # noqa: E402
 from bench.cli import main as bench_main  # noqa: E402
 from bench.contenders import Contender  # noqa: E402
 from bench.extras import parse_jit_log, startup_times  # noqa: E402
-from bench.report import (cell_text, failure_lines, fmt_ms, fmt_ratio, jit_table,  # noqa: E402
-                          median_table, ratio_table, ratios, render_markdown, render_report,
-                          render_text, to_json)
+from bench.report import (cell_text, failure_lines, fmt_ms, fmt_ratio, group_geomeans,  # noqa: E402
+                          group_table, jit_table, median_table, ratio_table, ratios,
+                          render_markdown, render_report, render_text, skipped_note, to_json)
 from bench.runner import (Cell, Proc, ProtocolError, classify, mismatches,  # noqa: E402
                           parse_output, reference_result, run_suite, schedule, summarize)
 from bench.stats import geomean, median, ratio  # noqa: E402
@@ -367,8 +368,12 @@ def test_startup_times_alternates_and_ratios():
 
 # --- catalog and CLI ---------------------------------------------------------------------------
 
+GAME = ["nbody", "spectral_norm", "fannkuch_redux", "binary_trees", "mandelbrot",
+        "fasta_knucleotide", "sieve", "quicksort"]
+
+
 def test_catalog_files_exist_and_follow_protocol():
-    assert len(catalog.PROGRAMS) == 11
+    assert len(catalog.PROGRAMS) == 19
     for p in catalog.PROGRAMS:
         for kind in ("ruff", "python") + (("c",) if p.has_c else ()):
             src = p.source(kind)
@@ -376,10 +381,43 @@ def test_catalog_files_exist_and_follow_protocol():
             text = src.read_text()
             assert "result:" in text and "work_ms:" in text, (p.name, kind)
         assert p.expected.startswith("result: ")
+        assert p.group in catalog.GROUP_LABELS
     assert {p.name for p in catalog.PROGRAMS if p.has_c} == {
-        "fib_recursive", "fib_iterative", "sum_loop", "nested_loops"}
+        "fib_recursive", "fib_iterative", "sum_loop", "nested_loops", *GAME} - {"fasta_knucleotide"}
+    assert [p.name for p in catalog.PROGRAMS if p.group == catalog.BENCHMARKS_GAME] == GAME
+    assert catalog.groups(catalog.PROGRAMS) == [catalog.MICRO, catalog.BENCHMARKS_GAME]
     assert catalog.HELLO.exists()
     assert set(catalog.QUICK) <= set(catalog.BY_NAME)
+    assert set(catalog.ABLATION_SET) <= {p.name for p in catalog.PROGRAMS if p.has_c}
+
+
+def test_game_programs_are_deterministic_and_time_only_the_work():
+    """Own LCG (never `random`), a warm-up call before the timed one, in every twin."""
+    for name in GAME:
+        p = catalog.BY_NAME[name]
+        for kind in ("ruff", "python") + (("c",) if p.has_c else ()):
+            text = p.source(kind).read_text()
+            assert "random" not in text.replace("pseudo-random", ""), (name, kind)
+            if kind != "c":
+                warm, timed = text.index("bench_warm"), text.index("bench_t0")
+                assert warm < timed, (name, kind)
+
+
+def test_interp_skips_the_game_set_unless_named():
+    nbody, fib = catalog.BY_NAME["nbody"], catalog.BY_NAME["fib_recursive"]
+    interp = Contender("ruff-interp", "ruff", ["ruff", "run", "--tier=interp", "--no-jit"])
+    assert interp.runs(fib) and not interp.runs(nbody)
+    assert Contender("ruff-jit", "ruff", ["ruff", "run"]).runs(nbody)
+    cells = summarize([fib, nbody], [interp], run_suite(
+        [fib, nbody], [interp], 1, 10.0, proc_runner=lambda a, t: ok_proc(result=fib.expected)))
+    assert cells[("nbody", "ruff-interp")].status == "skipped"
+    assert not cells[("nbody", "ruff-interp")].failing
+    assert cell_text(cells[("nbody", "ruff-interp")], "work") == "skipped"
+    assert skipped_note([fib, nbody], [interp], cells) == [
+        "- `ruff-interp` skipped nbody: too slow for it (minutes per run); name it in "
+        "`--contenders` to run them.", ""]
+    interp.run_slow = True
+    assert interp.runs(nbody)
 
 
 def test_catalog_select():
@@ -404,3 +442,214 @@ def test_ablation_contenders_turn_one_pass_off() -> None:
     assert ABLATION == [f"ruff-jit-no-{p}" for p in ABLATED_PASSES]
     assert RUFF_ENV["ruff-jit-no-inline"] == {"RUFF_JIT_DISABLE": "inline"}
     assert LABELS["ruff-jit-no-tailrec-to-loop"] == "Ruff (JIT without tailrec-to-loop)"
+
+
+# --- groups: the Benchmarks-Game set ----------------------------------------------------------
+
+def _grouped():
+    """Two micro programs and two game programs; ruff-jit is 2x CPython on the game set's first
+    program and 8x on the second, PyPy 0.5x on both (so ruff-jit is 4x CPython, 8x PyPy there)."""
+    ps = [P("m1", "", "result: 1"), P("g1", "", "result: 1", group=catalog.BENCHMARKS_GAME),
+          P("g2", "", "result: 1", group=catalog.BENCHMARKS_GAME)]
+    cs = [Contender("ruff-jit", "ruff", ["ruff", "run"]), Contender("cpython", "python", ["python3"]),
+          Contender("pypy", "python", ["pypy3"])]
+    work = {("m1", "ruff-jit"): 1.0, ("m1", "cpython"): 10.0, ("m1", "pypy"): 10.0,
+            ("g1", "ruff-jit"): 20.0, ("g1", "cpython"): 10.0, ("g1", "pypy"): 5.0,
+            ("g2", "ruff-jit"): 80.0, ("g2", "cpython"): 10.0, ("g2", "pypy"): 5.0}
+    cells = {k: Cell(k[0], k[1], "ok", "result: 1", v, v) for k, v in work.items()}
+    return ps, cs, cells
+
+
+def test_group_geomeans_against_cpython_and_pypy():
+    ps, cs, cells = _grouped()
+    gm = group_geomeans(ps, cs, cells, "work", catalog.BENCHMARKS_GAME)
+    assert gm["ruff-jit"]["cpython"] == pytest.approx(4.0)
+    assert gm["ruff-jit"]["pypy"] == pytest.approx(8.0)
+    assert gm["pypy"]["cpython"] == pytest.approx(0.5)
+    assert gm["ruff-jit"]["programs"] == 2
+    headers, rows = group_table(ps, cs, cells, "work", catalog.BENCHMARKS_GAME)
+    assert headers == ["contender", "vs CPython", "vs PyPy", "programs"]
+    assert rows[0] == ["ruff-jit", "4x", "8x", "2/2"]
+    # a failed program drops out of the means and the count says so
+    cells[("g2", "ruff-jit")].status = "error"
+    assert group_table(ps, cs, cells, "work", catalog.BENCHMARKS_GAME)[1][0] == [
+        "ruff-jit", "2x", "4x", "1/2"]
+
+
+def test_ratio_table_has_a_geomean_row_per_group():
+    ps, cs, cells = _grouped()
+    _, rows = ratio_table(ps, cs, cells, "work")
+    labels = [r[0] for r in rows[3:]]
+    assert labels == ["geometric mean, Micro-benchmarks", "geometric mean, Benchmarks-Game set",
+                      "geometric mean, all"]
+    assert rows[3][1] == "0.1x" and rows[4][1] == "4x" and rows[5][1] == "1.17x"
+    _, single = ratio_table(ps[:1], cs, cells, "work")
+    assert [r[0] for r in single] == ["m1", "geometric mean"]  # one group: one mean row
+
+
+def test_report_and_json_carry_the_group_means():
+    ps, cs, cells = _grouped()
+    meta = {"date": "d", "command": "c", "repeat": 1, "timeout": 1.0, "machine": {}}
+    md = render_report(meta, ps, cs, cells, None, None, None)
+    assert "## Benchmarks-Game set — geometric mean of the work-time ratio" in md
+    assert "| ruff-jit | 4x | 8x | 2/2 |" in md
+    doc = to_json(meta, ps, cs, cells, None, None)
+    assert doc["geomean_by_group"]["benchmarks-game"]["work"]["ruff-jit"]["pypy"] == pytest.approx(8.0)
+    assert doc["programs"]["g1"]["group"] == "benchmarks-game"
+
+
+# --- chart -------------------------------------------------------------------------------------
+
+def test_every_contender_gets_its_own_colour():
+    from bench.chart import COLORS, contender_colors
+    from bench.contenders import ABLATION, KNOWN
+
+    everyone = contender_colors(KNOWN + ABLATION)
+    assert len(set(everyone.values())) == len(KNOWN + ABLATION)
+    assert everyone["gcc"] == COLORS["gcc"] and everyone["ruff-jit"] == COLORS["ruff-jit"]
+    ablation_run = contender_colors(["ruff-jit", *ABLATION, "cpython", "gcc"])
+    assert len(set(ablation_run.values())) == len(ablation_run)
+    assert ablation_run["ruff-jit-no-unbox-returns"] != COLORS["gcc"]
+
+
+def test_chart_bars_carry_values_and_ratios_grow_from_one(tmp_path):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from bench.chart import _panel, contender_colors, write_chart
+
+    jit, interp = Contender("ruff-jit", "ruff", []), Contender("ruff-interp", "ruff", [])
+    fig, ax = plt.subplots()
+    _panel(ax, [(jit, [0.01, 2.0], ["", ""]), (interp, [100.0, None], ["", "skipped"])],
+           contender_colors(["ruff-jit", "ruff-interp"]), fmt_ratio, "ratio", "lower is better",
+           base=1.0)
+    texts = [t.get_text() for t in ax.texts]
+    assert {"0.01x", "2x", "100x", "skipped"} <= set(texts)
+    assert ax.get_yscale() == "log"
+    lo, hi = ax.get_ylim()
+    assert lo < 0.01 and hi > 100.0  # the slow bar does not squash the fast ones off the axis
+    bars = ax.patches
+    assert bars[0].get_y() == pytest.approx(1.0) and bars[0].get_height() < 0  # faster: downwards
+    plt.close(fig)
+    ps, cs, cells = _grouped()
+    assert write_chart(tmp_path / "c.png", ps, cs, cells, "t") is None
+    assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_chart_legend_has_every_contender_in_its_own_colour():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+    from bench.chart import contender_colors, draw
+
+    ps, cs, cells = _grouped()
+    interp = Contender("ruff-interp", "ruff", [])
+    cs.insert(1, interp)  # skipped everywhere: no bar at all, still its own legend colour
+    for p in ps:
+        cells[(p.name, "ruff-interp")] = Cell(p.name, "ruff-interp", "skipped")
+    fig = draw(ps, cs, cells)
+    legend = {t.get_text(): h for t, h in zip(fig.legends[0].get_texts(),
+                                               fig.legends[0].legend_handles)}
+    colors = contender_colors([c.name for c in cs])
+    for c in cs:
+        assert to_hex(legend[c.label].get_facecolor()) == colors[c.name], c.name
+    assert "CPython = 1x (top)" in legend
+    assert "skipped" in [t.get_text() for t in fig.axes[0].texts]
+    plt.close(fig)
+
+
+# --- partial runs never touch the committed results --------------------------------------------
+
+def _fake_machinery(monkeypatch, chart_reason=None):
+    """Run the CLI without running anything: every program prints its expected result."""
+    import bench.cli as cli
+    from bench.contenders import KNOWN
+
+    kinds = {"ruff-jit": "ruff", "ruff-nojit": "ruff", "ruff-interp": "ruff", "cpython": "python",
+             "pypy": "python", "gcc": "c"}
+
+    def discover(names, **_):
+        return [Contender(n, kinds.get(n, "ruff"), [n]) for n in KNOWN + cli.ABLATION if n in names]
+
+    def compile_c(gcc, programs, build_dir):
+        gcc.binaries.update({p.name: "/fake/" + p.name for p in programs if p.has_c})
+
+    def proc(argv, timeout):
+        return ok_proc(result=catalog.BY_NAME[Path(argv[-1]).stem].expected)
+
+    real = cli.run_suite
+    monkeypatch.setattr(cli, "discover", discover)
+    monkeypatch.setattr(cli, "compile_c", compile_c)
+    monkeypatch.setattr(cli, "run_suite", lambda *a, **k: real(*a, proc_runner=proc, **k))
+    monkeypatch.setattr(cli, "startup_times", lambda *a, **k: None)
+    monkeypatch.setattr(cli, "jit_compile_times", lambda *a, **k: None)
+    monkeypatch.setattr(cli, "machine_info", lambda: {"git": "test"})
+    monkeypatch.setattr(cli, "write_chart", lambda path, *a, **k: chart_reason or (
+        path.write_bytes(b"new chart") and None))
+
+
+def _committed(tmp_path):
+    for name in ("latest", "ablation"):
+        for ext, data in (("json", b'{"old": 1}\n'), ("md", b"# old\n"), ("png", b"old png")):
+            (tmp_path / f"{name}.{ext}").write_bytes(data)
+    return {f.name: f.read_bytes() for f in tmp_path.iterdir()}
+
+
+@pytest.mark.parametrize("argv", [
+    ["--only", "fib_recursive", "--repeat", "1"],
+    ["--only", "fib_recursive,sum_loop"],
+    ["--repeat", "2"],
+    ["--contenders", "ruff-jit,cpython"],
+    ["--no-startup"],
+    ["--no-chart"],
+])
+def test_partial_run_leaves_latest_byte_identical(tmp_path, monkeypatch, capsys, argv):
+    _fake_machinery(monkeypatch)
+    before = _committed(tmp_path)
+    assert bench_main([*argv, "--results-dir", str(tmp_path)]) == 0
+    assert {f: (tmp_path / f).read_bytes() for f in before} == before
+    assert (tmp_path / "partial.json").exists() and (tmp_path / "partial.md").exists()
+    out = capsys.readouterr().out
+    assert "partial run" in out and str(tmp_path / "partial.json") in out
+
+
+def test_partial_ablation_run_writes_ablation_partial(tmp_path, monkeypatch):
+    _fake_machinery(monkeypatch)
+    before = _committed(tmp_path)
+    assert bench_main(["--ablation", "--only", "sum_loop", "--results-dir", str(tmp_path)]) == 0
+    assert {f: (tmp_path / f).read_bytes() for f in before} == before
+    assert (tmp_path / "ablation-partial.json").exists()
+
+
+def test_partial_run_cannot_be_told_to_write_latest(tmp_path, monkeypatch, capsys):
+    _fake_machinery(monkeypatch)
+    before = _committed(tmp_path)
+    for argv in (["--only", "sum_loop", "--output", "latest"], ["--quick", "--output", "latest"],
+                 ["--ablation", "--output", "latest"]):
+        assert bench_main([*argv, "--results-dir", str(tmp_path)]) == 2
+        assert "only a complete run writes" in capsys.readouterr().err
+    assert {f.name: f.read_bytes() for f in tmp_path.iterdir()} == before
+
+
+def test_complete_run_writes_latest(tmp_path, monkeypatch):
+    _fake_machinery(monkeypatch)
+    _committed(tmp_path)
+    assert bench_main(["--results-dir", str(tmp_path)]) == 0
+    doc = json.loads((tmp_path / "latest.json").read_text())
+    assert doc["ok"] and set(doc["programs"]) == set(catalog.BY_NAME)
+    assert doc["programs"]["nbody"]["cells"]["ruff-interp"]["status"] == "skipped"
+    assert (tmp_path / "latest.png").read_bytes() == b"new chart"
+    assert not (tmp_path / "partial.json").exists()
+
+
+def test_missing_matplotlib_never_deletes_the_chart(tmp_path, monkeypatch):
+    _fake_machinery(monkeypatch, chart_reason="matplotlib is not installed")
+    _committed(tmp_path)
+    assert bench_main(["--results-dir", str(tmp_path)]) == 0
+    assert (tmp_path / "latest.png").read_bytes() == b"old png"
+    md = (tmp_path / "latest.md").read_text()
+    assert "not generated: matplotlib is not installed; latest.png next to this report is from an " \
+           "earlier run" in md
