@@ -67,8 +67,10 @@ def guard_stdout() -> None:
     except (AttributeError, OSError, ValueError):  # not the real stdout (tests, embedding): leave it
         return
     raw.closed_at_start = closed
-    sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors=errors,
-                                  line_buffering=line_buffering)
+    # Keep Python's buffering: `python -u` / PYTHONUNBUFFERED give a stdout straight on its file (no buffer).
+    unbuffered = current is not None and isinstance(getattr(current, "buffer", None), io.RawIOBase)
+    sys.stdout = io.TextIOWrapper(raw if unbuffered else io.BufferedWriter(raw), encoding=encoding, errors=errors,
+                                  line_buffering=line_buffering, write_through=unbuffered)
 
 
 def _park_devnull(fd: int) -> None:

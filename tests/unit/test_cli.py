@@ -191,3 +191,16 @@ def test_ctrl_c_at_any_moment_of_start_up_never_shows_our_traceback(tmp_path: Pa
         assert proc.returncode in (130, -signal.SIGINT, 1), (delay, proc.returncode, err)
         if proc.returncode == 130:
             assert err == "interrupted\n"
+
+
+def test_unbuffered_python_keeps_stdout_unbuffered(tmp_path: Path) -> None:
+    # Guarding stdout against write errors must not change its buffering: with PYTHONUNBUFFERED a line is
+    # out before the program goes on.
+    prog = write(tmp_path, "p.ruff", 'print("first")\nsleep(3000)\nprint("second")\n')
+    proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", prog], stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.stdout is not None
+    start = time.monotonic()
+    assert proc.stdout.readline() == "first\n"
+    assert time.monotonic() - start < 2.5
+    assert proc.stdout.read() == "second\n" and proc.wait(timeout=30) == 0
