@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -78,24 +79,21 @@ def load(key: str) -> Optional[CachedEntry]:
         return None
     obj_path, meta_path = os.path.join(base, key + ".o"), os.path.join(base, key + ".json")
     try:
-        with open(meta_path, encoding="utf-8") as f:
-            meta = verified_meta(key, json.load(f))
-        with open(obj_path, "rb") as f:
-            obj = f.read()
+        meta = verified_meta(key, json.loads(read_entry_file(meta_path, MAX_META_BYTES)))
+        obj = read_entry_file(obj_path, MAX_CODE_BYTES)
         # LLVM crashes on a damaged object file rather than failing: check it before anyone loads it.
         if meta.get("version") != COMPILER_VERSION or meta.get("sha256") != hashlib.sha256(obj).hexdigest():
             raise ValueError("stale or damaged entry")
         so_path = os.path.join(base, key + ".so")
         shared = None
         if meta.get("so_sha256"):
-            with open(so_path, "rb") as f:
-                if hashlib.sha256(f.read()).hexdigest() != meta["so_sha256"]:
-                    raise ValueError("damaged shared library")
+            if hashlib.sha256(read_entry_file(so_path, MAX_CODE_BYTES)).hexdigest() != meta["so_sha256"]:
+                raise ValueError("damaged shared library")
             shared = so_path
         return CachedEntry(obj, meta, shared)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, RecursionError):
+    except (OSError, ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         discard(key)
         return None
 
@@ -121,6 +119,38 @@ def verified_meta(key: str, data: Any) -> dict[str, Any]:
             and isinstance(meta.get("deps"), list) and isinstance(meta.get("signatures"), list)):
         raise ValueError("entry lacks its description")
     return meta
+
+
+# Bounds on what one entry file may hold: generous for real entries, and a file that claims more is damaged.
+MAX_META_BYTES = 1 << 20
+MAX_CODE_BYTES = 64 << 20
+
+
+def read_entry_file(path: str, limit: int) -> bytes:
+    """The bytes of a cache file that is a regular file of at most `limit` bytes; OSError / ValueError
+    otherwise. Anyone who can write the cache directory can put a FIFO there (a plain open would block
+    forever), a symlink to /dev/zero (read until the kernel kills us) or a huge file: the file is opened
+    without following a symlink and without blocking, and checked before it is read."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError(f"{path} is not a regular file")
+        if st.st_size > limit:
+            raise ValueError(f"{path} is larger than {limit} bytes")
+        chunks, size = [], 0
+        while True:  # read to the end, in case the file grew after fstat, but never past the bound
+            chunk = os.read(fd, min(limit + 1 - size, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise ValueError(f"{path} is larger than {limit} bytes")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def store(key: str, obj: bytes, meta: dict[str, Any], ir_text: str = "") -> None:

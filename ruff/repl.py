@@ -30,7 +30,7 @@ from ruff.frontend import ast
 from ruff.frontend.compiler import CompileError, CompiledProgram, compile_program
 from ruff.frontend.parser import parse
 from ruff.runner import EXIT_OK, RunOptions, format_runtime_error, make_vm
-from ruff.runtime.values import Builtin, Module, RuffError, display
+from ruff.runtime.values import Builtin, Module, RuffError, display_literal
 
 PROMPT = "ruff> "
 CONTINUE = "....> "
@@ -62,18 +62,7 @@ Example:
 # ----------------------------------------------------------------------------- value display
 
 
-def repl_repr(v: Any, depth: int = 0) -> str:
-    """How the REPL echoes a value: strings quoted (also inside collections), the rest as print shows it."""
-    t = type(v)
-    if t is str:
-        return '"' + v + '"'
-    if depth > 20:
-        return "..."
-    if t is list:
-        return "[" + ", ".join(repl_repr(x, depth + 1) for x in v) + "]"
-    if t is dict:
-        return "{" + ", ".join(f'"{k}": {repl_repr(x, depth + 1)}' for k, x in sorted(v.items())) + "}"
-    return display(v)
+repl_repr = display_literal  # how the REPL echoes a value: strings quoted (also inside collections)
 
 
 def _short(text: str, limit: int = 100) -> str:

@@ -13,10 +13,18 @@ from typing import Any, Optional
 from ruff.diagnostics import RuffSyntaxError, format_diagnostic
 from ruff.frontend.compiler import CompileError, CompiledProgram, compile_program
 from ruff.frontend.parser import parse
+from ruff.frontend.source import SourceReadError, decode_source, read_bounded, read_source_file
 from ruff.runtime.bigstack import run_in_big_stack
 from ruff.runtime.values import Module, RuffError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_SYNTAX, EXIT_RUNTIME, EXIT_IO = 0, 1, 2, 3, 4, 5
+
+
+TIERS = ("fast", "interp")
+STDIN_PATH = "-"  # a program path that means "read standard input"
+STDIN_NAME = "<stdin>"  # ... and the file name its diagnostics show
+
+_ENV_TRUE, _ENV_FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 @dataclass
@@ -29,17 +37,38 @@ class RunOptions:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "RunOptions":
+        """Defaults, then RUFF_JIT / RUFF_JIT_LOG / RUFF_TIER, then `overrides` that are not None.
+
+        A value these variables cannot take is a usage error (UserError, exit 2), not silently ignored."""
         opts = cls()
-        if os.environ.get("RUFF_JIT", "") == "0":
-            opts.jit = False
-        if os.environ.get("RUFF_JIT_LOG", "") not in ("", "0"):
+        jit = env_flag("RUFF_JIT")
+        if jit is not None:
+            opts.jit = jit
+        if env_flag("RUFF_JIT_LOG"):
             opts.jit_log = True
-        if os.environ.get("RUFF_TIER"):
-            opts.tier = os.environ["RUFF_TIER"]
+        tier = os.environ.get("RUFF_TIER", "")
+        if tier:
+            if tier not in TIERS:
+                raise UserError(f"error: RUFF_TIER must be one of {', '.join(TIERS)}, not '{tier}'", EXIT_USAGE)
+            opts.tier = tier
         for k, v in overrides.items():
             if v is not None:
                 setattr(opts, k, v)
         return opts
+
+
+def env_flag(name: str) -> Optional[bool]:
+    """An on/off environment variable: None when unset or empty; a usage error for anything but
+    1/true/yes/on or 0/false/no/off."""
+    text = os.environ.get(name, "").strip().lower()
+    if not text:
+        return None
+    if text in _ENV_TRUE:
+        return True
+    if text in _ENV_FALSE:
+        return False
+    raise UserError(f"error: {name} must be 0 or 1 (or true/false, yes/no, on/off), not '{os.environ[name]}'",
+                    EXIT_USAGE)
 
 
 class UserError(Exception):
@@ -52,21 +81,34 @@ class UserError(Exception):
 
 
 def read_source(path: str) -> str:
+    """The text of a program file (`-`: standard input); UserError with exit code 5 when it cannot be read."""
+    name = "standard input" if path == STDIN_PATH else f"'{path}'"
     try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
+        if path != STDIN_PATH:
+            return read_source_file(path)
+        if sys.stdin is None:
+            raise SourceReadError("it is closed")
+        return decode_source(read_bounded(sys.stdin.buffer))
     except FileNotFoundError:
-        raise UserError(f"error: cannot read '{path}': no such file", EXIT_IO) from None
+        raise UserError(f"error: cannot read {name}: no such file", EXIT_IO) from None
     except IsADirectoryError:
-        raise UserError(f"error: cannot read '{path}': is a directory", EXIT_IO) from None
-    except UnicodeDecodeError:
-        raise UserError(f"error: cannot read '{path}': not valid UTF-8", EXIT_IO) from None
-    except OSError as e:
-        raise UserError(f"error: cannot read '{path}': {e.strerror}", EXIT_IO) from None
+        raise UserError(f"error: cannot read {name}: is a directory", EXIT_IO) from None
+    except SourceReadError as e:
+        raise UserError(f"error: cannot read {name}: {e.reason}", EXIT_IO) from None
+    except (OSError, ValueError) as e:
+        raise UserError(f"error: cannot read {name}: {getattr(e, 'strerror', None) or e}", EXIT_IO) from None
+
+
+def source_name(path: str) -> str:
+    """The file name diagnostics show for a program path (`<stdin>` for `-`)."""
+    return STDIN_NAME if path == STDIN_PATH else path
 
 
 def compile_file(path: str, source: Optional[str] = None) -> CompiledProgram:
-    source = read_source(path) if source is None else source
+    """Parse and compile a program (read from `path` unless `source` is given); UserError for bad input."""
+    if source is None:
+        source = read_source(path)
+        path = source_name(path)
     try:
         return compile_program(parse(source, path), path)
     except RuffSyntaxError as e:
@@ -75,16 +117,20 @@ def compile_file(path: str, source: Optional[str] = None) -> CompiledProgram:
         raise UserError(format_diagnostic(e.message, path, source, e.line, e.col), EXIT_RUNTIME) from None
 
 
-def format_runtime_error(err: RuffError, sources: dict[str, str]) -> str:
-    filename = err.filename or "<input>"
+def source_text(filename: str, sources: dict[str, str]) -> str:
+    """The source of `filename` for a diagnostic: from `sources`, else read from disk, else ''."""
     source = sources.get(filename)
     if source is None:
         try:
-            with open(filename, encoding="utf-8") as f:
-                source = f.read()
-        except OSError:
+            source = read_source_file(filename)
+        except (OSError, SourceReadError):
             source = ""
-    text = format_diagnostic(err.message, filename, source, err.line, err.col)
+    return source
+
+
+def format_runtime_error(err: RuffError, sources: dict[str, str]) -> str:
+    filename = err.filename or "<input>"
+    text = format_diagnostic(err.message, filename, source_text(filename, sources), err.line, err.col)
     if err.stack:
         text += "\nstack (innermost first):\n" + "\n".join(stack_lines(err.stack))
     return text
@@ -134,6 +180,7 @@ class LoadedProgram:
 def load_program(path: str, options: RunOptions, write: Any = None) -> LoadedProgram:
     """Read and compile a program and make its executor (raises UserError for bad input)."""
     source = read_source(path)
+    path = source_name(path)
     program = compile_file(path, source)
     module = Module("__main__", path, source)
     module.exports = program.exports
@@ -157,7 +204,7 @@ def run_file(path: str, options: RunOptions) -> int:
         return e.code
     except RuffError as err:
         sys.stdout.flush()
-        print(format_runtime_error(err, {path: source}), file=sys.stderr)
+        print(format_runtime_error(err, {module.filename: source}), file=sys.stderr)
         return EXIT_RUNTIME
     sys.stdout.flush()
     return EXIT_OK

@@ -16,19 +16,24 @@
    is also bound at the top level of the file (declare `x := null` there); otherwise it is a local of
    the setup block.
 
-Output (the reference's per-test lines, printed as each test finishes, then the counts):
+Output: a line per failed test as it finishes (with `-v`, per test), then the counts. A failure shows
+its message (a failed assert_equal in Ruff's display forms, strings quoted), where it was raised and that
+source line; with several files each file's lines follow its name.
 
-      ✓ adds numbers (0ms)
+      ✓ adds numbers (0ms)                                   (only with -v)
       ✗ strings > upper (1ms)
-        Error: Assertion failed: expected Str("AB"), got Str("Ab")
+        Error: Assertion failed: expected "AB", got "Ab"
         at tests/testrun/fail.ruff:12
+        12 | assert_equal(upper("ab"), "AB")
 
     2 passed, 1 failed
     Time: 3ms
 
-Exit status: 0 when every test passed, 1 when any failed, 3 for a syntax error (as `ruff run`), 4 when
-the top-level code fails or the file has no tests ("No tests found in FILE", as the reference), or the
-code given to `exit(code)`.
+Exit status: 0 when every test passed, 1 when any failed; for a file that cannot run its tests, 3 (syntax
+error), 4 (its top-level code failed) or 5 (unreadable), the first such code winning over test failures;
+or the code given to `exit(code)`. A file without tests prints "No tests found in FILE" (the reference's
+words) and passes: the reference exits 4 there, but nothing failed, and with several files a helper
+module without tests must not fail the run.
 """
 
 from __future__ import annotations
@@ -39,9 +44,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ruff.runner import (
-    EXIT_FAILURE, EXIT_OK, EXIT_RUNTIME, RunOptions, UserError, format_runtime_error, load_program,
+    EXIT_FAILURE, EXIT_OK, EXIT_RUNTIME, RunOptions, UserError, format_runtime_error, load_program, source_name,
+    source_text,
 )
-from ruff.runtime.values import Module, RuffError, StructInstance
+from ruff.runtime.values import AssertionFailure, Module, RuffError, StructInstance
 
 
 @dataclass
@@ -58,7 +64,8 @@ class TestResult:
     name: str
     passed: bool
     message: Optional[str] = None
-    location: Optional[str] = None
+    filename: Optional[str] = None  # where the failing assertion or error was raised
+    line: int = 0
     ms: int = 0
 
 
@@ -71,10 +78,9 @@ def _marks() -> tuple[str, str]:
         return "PASS", "FAIL"
 
 
-def error_location(err: RuffError) -> Optional[str]:
-    if err.filename and err.line:
-        return f"{err.filename}:{err.line}"
-    return None
+def failure_text(err: RuffError) -> str:
+    """What a failed test reports: an assertion in Ruff's own display forms, any other error as raised."""
+    return err.readable if isinstance(err, AssertionFailure) else err.message
 
 
 def collect(vm: Any, entries: list, prefix: str = "", setups: Optional[list] = None,
@@ -145,10 +151,12 @@ def run_case(vm: Any, case: TestCase, module: Module) -> TestResult:
 
     def done(message: Optional[str] = None, err: Optional[RuffError] = None) -> TestResult:
         ms = int((time.perf_counter() - start) * 1000)
-        return TestResult(case.name, message is None, message, error_location(err) if err else None, ms)
+        where = err is not None and err.filename and err.line
+        return TestResult(case.name, message is None, message, err.filename if where else None,
+                          err.line if where else 0, ms)
 
     if case.error is not None:
-        return done(case.error.message, case.error)
+        return done(failure_text(case.error), case.error)
 
     saved, kinds = dict(module.globals), dict(module.kinds)
     memo: dict = {}
@@ -163,7 +171,7 @@ def run_case(vm: Any, case: TestCase, module: Module) -> TestResult:
         except RuffError as err:
             del vm.frames[:]
             if failure is None:
-                failure = (label + err.message, err)
+                failure = (label + failure_text(err), err)
             return False
 
     try:
@@ -178,55 +186,45 @@ def run_case(vm: Any, case: TestCase, module: Module) -> TestResult:
     return done()
 
 
-def run_tests(path: str, options: RunOptions, write: Optional[Callable[[str], Any]] = None) -> int:
+@dataclass
+class FileReport:
+    """How the tests of one file went; `error_code` is set when the file could not run its tests."""
+
+    passed: int = 0
+    failed: int = 0
+    error_code: int = EXIT_OK
+    listed: bool = False  # a line was printed for one of its tests
+
+
+def run_tests(path: str, options: RunOptions, write: Optional[Callable[[str], Any]] = None,
+              verbose: bool = False) -> int:
     """Run the tests of one file; output goes to stdout (or `write`), diagnostics to stderr."""
+    return run_test_files([path], options, verbose=verbose, write=write)
+
+
+def run_test_files(paths: list[str], options: RunOptions, verbose: bool = False,
+                   write: Optional[Callable[[str], Any]] = None) -> int:
+    """`ruff test-run FILE...`: every file in turn (each with its own executor), then the totals.
+
+    The exit code: that of the first file that could not run its tests (3, 4, 5), else 1 when a test
+    failed, else 0; `exit(code)` in a test ends the whole run with `code`."""
     from ruff.runtime.bigstack import run_in_big_stack
 
-    return run_in_big_stack(lambda: _run_tests(path, options, write))
+    return run_in_big_stack(lambda: _run_test_files(paths, options, verbose, write))
 
 
-def _run_tests(path: str, options: RunOptions, write: Optional[Callable[[str], Any]]) -> int:
+def _run_test_files(paths: list[str], options: RunOptions, verbose: bool,
+                    write: Optional[Callable[[str], Any]]) -> int:
     from ruff.runtime.builtins.core import ExitProgram
 
+    emit = write or sys.stdout.write
+    started = time.perf_counter()
+    reports: list[FileReport] = []
     try:
-        loaded = load_program(path, options, write)
-    except UserError as e:
-        print(e.text, file=sys.stderr)
-        return e.code
-    vm, program, module, source = loaded.vm, loaded.program, loaded.module, loaded.source
-    ok_mark, fail_mark = _marks()
-
-    def out(text: str) -> None:
-        vm.write(text)  # read each time: starting a task swaps in a locked writer
-
-    try:
-        try:
-            vm.run_chunk(program.chunk, module)
-            entries, vm.tests = vm.tests, []
-            cases = collect(vm, entries)
-        except RuffError as err:
-            sys.stdout.flush()
-            print(format_runtime_error(err, {path: source}), file=sys.stderr)
-            return EXIT_RUNTIME
-        if not cases:
-            out(f"No tests found in {path}\n")
-            return EXIT_RUNTIME
-        started = time.perf_counter()
-        passed = failed = 0
-        for case in cases:
-            result = run_case(vm, case, module)
-            if result.passed:
-                passed += 1
-                out(f"  {ok_mark} {result.name} ({result.ms}ms)\n")
-            else:
-                failed += 1
-                text = f"  {fail_mark} {result.name} ({result.ms}ms)\n    Error: {result.message}\n"
-                if result.location:
-                    text += f"    at {result.location}\n"
-                out(text)
-        total_ms = int((time.perf_counter() - started) * 1000)
-        out(f"\n{passed} passed, {failed} failed\nTime: {total_ms}ms\n")
-        return EXIT_FAILURE if failed else EXIT_OK
+        for path in paths:
+            if len(paths) > 1:
+                emit(f"{source_name(path)}\n")
+            reports.append(_run_file(path, options, verbose, write))
     except ExitProgram as e:
         return e.code
     finally:
@@ -234,3 +232,68 @@ def _run_tests(path: str, options: RunOptions, write: Optional[Callable[[str], A
             sys.stdout.flush()
         except Exception:
             pass
+    passed = sum(r.passed for r in reports)
+    failed = sum(r.failed for r in reports)
+    if passed or failed:
+        total_ms = int((time.perf_counter() - started) * 1000)
+        gap = "\n" if len(paths) > 1 or any(r.listed for r in reports) else ""
+        emit(f"{gap}{passed} passed, {failed} failed\nTime: {total_ms}ms\n")
+    for r in reports:
+        if r.error_code != EXIT_OK:
+            return r.error_code
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _run_file(path: str, options: RunOptions, verbose: bool, write: Optional[Callable[[str], Any]]) -> FileReport:
+    report = FileReport()
+    try:
+        loaded = load_program(path, options, write)
+    except UserError as e:
+        print(e.text, file=sys.stderr)
+        report.error_code = e.code
+        return report
+    vm, program, module, source = loaded.vm, loaded.program, loaded.module, loaded.source
+    sources = {module.filename: source}
+    ok_mark, fail_mark = _marks()
+
+    def out(text: str) -> None:
+        vm.write(text)  # read each time: starting a task swaps in a locked writer
+
+    try:
+        vm.run_chunk(program.chunk, module)
+        entries, vm.tests = vm.tests, []
+        cases = collect(vm, entries)
+    except RuffError as err:
+        sys.stdout.flush()
+        print(format_runtime_error(err, sources), file=sys.stderr)
+        report.error_code = EXIT_RUNTIME
+        return report
+    if not cases:
+        # The reference exits 4 here, but nothing failed: a file without tests (a helper module among the
+        # files given, a suite not written yet) is not a runtime error, so it is reported and passes.
+        out(f"No tests found in {module.filename}\n")
+        return report
+    for case in cases:
+        result = run_case(vm, case, module)
+        if result.passed:
+            report.passed += 1
+            if verbose:
+                out(f"  {ok_mark} {result.name} ({result.ms}ms)\n")
+                report.listed = True
+            continue
+        report.failed += 1
+        report.listed = True
+        text = f"  {fail_mark} {result.name} ({result.ms}ms)\n    Error: {result.message}\n"
+        if result.filename:
+            text += f"    at {result.filename}:{result.line}\n"
+            line = source_line(source_text(result.filename, sources), result.line)
+            if line:
+                text += f"    {result.line} | {line}\n"
+        out(text)
+    return report
+
+
+def source_line(source: str, line: int) -> str:
+    """Line `line` (1-based) of `source` without its indentation; '' when there is no such line."""
+    lines = source.splitlines()
+    return lines[line - 1].strip() if 1 <= line <= len(lines) else ""

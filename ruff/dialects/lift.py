@@ -560,13 +560,15 @@ def literal_call_types(chunks: list[Chunk]) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def lift_program(path: str, include_script: bool = False, annotate: bool = True) -> LiftResult:
-    """Lift every function of a program; with `annotate`, record `arg_types` from literal call sites."""
+def lift_program(path: str, include_script: bool = False, annotate: bool = True,
+                 source: Optional[str] = None) -> LiftResult:
+    """Lift every function of a program (its text: `source`, else read from `path`); with `annotate`,
+    record `arg_types` from literal call sites."""
     from xdsl.dialects.builtin import ArrayAttr, StringAttr
 
     from ruff.runner import compile_file
 
-    program = compile_file(path)
+    program = compile_file(path, source)
     chunks = program.chunk.all_chunks()
     result = lift_chunks(chunks, include_script)
     if annotate:

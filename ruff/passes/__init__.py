@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from xdsl.passes import ModulePass
 
-#: command-line name → class name in ruff/passes/<name with '-' → '_'>.py
+#: command-line name → class name in ruff/passes/<name with '-' → '_'>.py, in the order a pipeline runs
+#: them (ruff-opt --help lists them so)
 RUFF_PASSES: dict[str, str] = {
-    "lower-to-llvm": "LowerToLLVMPass",
     "specialize-types": "SpecializeTypesPass",
-    "inline": "InlinePass",
-    "tailrec-to-loop": "TailRecToLoopPass",
     "unbox-returns": "UnboxReturnsPass",
+    "tailrec-to-loop": "TailRecToLoopPass",
+    "inline": "InlinePass",
     "extract-native": "ExtractNativePass",
+    "lower-to-llvm": "LowerToLLVMPass",
 }
 
 

@@ -483,6 +483,36 @@ def state_globals() -> list[llvm.GlobalOp]:
     ]
 
 
+# The passes that make a lifted module lowerable, in pipeline order.
+_PREPARING_PASSES = ("specialize-types", "unbox-returns", "extract-native")
+
+
+def _check_signatures(funcs: list[ruff.FuncOp]) -> None:
+    """Refuse a boxed signature naming every pass still missing before lower-to-llvm: a boxed original
+    left beside its typed twins needs extract-native, a twin still returning a boxed value unbox-returns,
+    and a module without twins all three."""
+    has_twins = any("specialized_for" in f.attributes for f in funcs)
+    missing: set[str] = set()
+    first: tuple[ruff.FuncOp, Attribute] | None = None
+    for f in funcs:
+        if f.is_declaration:
+            continue
+        ft = f.function_type
+        boxed = [t for t in (*ft.inputs.data, *ft.outputs.data) if t not in _NATIVE]
+        if not boxed:
+            continue
+        first = first or (f, boxed[0])
+        if "specialized_for" not in f.attributes:
+            missing.update(("extract-native",) if has_twins else _PREPARING_PASSES)
+        elif all(t in _NATIVE for t in ft.inputs.data) and "returns" in f.attributes:
+            missing.add("unbox-returns")
+        else:
+            missing.add("specialize-types")
+    if first is not None:
+        order = ",".join(p for p in _PREPARING_PASSES if p in missing)
+        raise _fail(first[0], f"signature type {first[1]} is not native (i64, f64, i1); run {order} before lower-to-llvm")
+
+
 @dataclass(frozen=True)
 class LowerToLLVMPass(ModulePass):
     """Lower specialized ruff.funcs to llvm.funcs with checked arithmetic, error slot and depth counter."""
@@ -494,6 +524,7 @@ class LowerToLLVMPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         funcs = [o for o in op.ops if isinstance(o, ruff.FuncOp)]
+        _check_signatures(funcs)
         symbols = {f.sym_name.data: (self.prefix + f.sym_name.data, self.prefix + f.sym_name.data + IMPL_SUFFIX) for f in funcs}
         existing = {o.sym_name.data for o in op.ops if isinstance(o, llvm.GlobalOp)}
         explicit = frozenset(f.sym_name.data for f in funcs if ruff.DEPTH_ARG in f.attributes)

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 BIG_STACK_BYTES = 1 << 30
 BIG_RECURSION_LIMIT = 1_000_000
+INTERRUPT_GRACE_SECONDS = 0.5  # after Ctrl-C, how long the program's thread gets to unwind
 
 
 def run_in_big_stack(fn: Callable[[], Any], stack_bytes: int = BIG_STACK_BYTES,
@@ -57,11 +58,14 @@ def run_in_big_stack(fn: Callable[[], Any], stack_bytes: int = BIG_STACK_BYTES,
         try:
             done.wait()
         except KeyboardInterrupt:
-            # Ctrl-C reaches the main thread: stop the program where it runs, then report as usual.
+            # Ctrl-C reaches the main thread: stop the program where it runs, then report as usual. The
+            # exception only lands when the thread next runs Python code; one blocked in C (sleep(60000),
+            # waiting for input) is left behind, daemonic, rather than holding up the interrupt.
             import ctypes
 
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(KeyboardInterrupt))
-            done.wait()
+            if not done.wait(INTERRUPT_GRACE_SECONDS):
+                raise
     finally:
         sys.setrecursionlimit(old_limit)
     if error:

@@ -169,13 +169,12 @@ def fork_vm(vm: Any) -> Any:
 
 def clone_error(err: RuffError) -> RuffError:
     """A fresh copy of a task's error to raise in the awaiting thread (a promise may be awaited often)."""
-    new = RuffError(err.message, err.value, err.line)
-    new.col = err.col
+    new = type(err).__new__(type(err))  # the same class, with everything it carries (an assertion's text)
+    Exception.__init__(new, err.message)
+    new.__dict__.update(err.__dict__)
     new.stack = list(err.stack)
     new.stack_names = list(err.stack_names)
     new.unwound = list(err.unwound)
-    new.filename = err.filename
-    new.traced = err.traced
     return new
 
 

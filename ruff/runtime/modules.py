@@ -43,12 +43,12 @@ class ModuleLoader:
         if len(parts) > 1:
             candidates.append(os.path.join(*parts) + ".ruff")
         for root in self.roots(importer):
-            real_root = os.path.realpath(root)
+            inside = os.path.join(os.path.realpath(root), "")  # ends with one separator, also for "/"
             for cand in candidates:
                 path = os.path.join(root, cand)
                 if os.path.isfile(path):
                     real = os.path.realpath(path)
-                    if not real.startswith(real_root + os.sep):
+                    if not real.startswith(inside):
                         raise RuffError(f"Module '{name}' resolves outside its search root")
                     return real
         raise RuffError(f"Module not found: {name}")
@@ -71,9 +71,14 @@ class ModuleLoader:
         from ruff.diagnostics import RuffSyntaxError
         from ruff.frontend.compiler import CompileError, compile_program
         from ruff.frontend.parser import parse
+        from ruff.frontend.source import SourceReadError, read_source_file
 
-        with open(path, encoding="utf-8") as f:
-            source = f.read()
+        try:
+            source = read_source_file(path)
+        except SourceReadError as e:  # not UTF-8, too large: the same kind of error as a syntax error in it
+            raise RuffError(f"Error in module '{name}' ({path}): cannot read it: {e.reason}") from None
+        except OSError as e:
+            raise RuffError(f"Error in module '{name}' ({path}): cannot read it: {e.strerror or e}") from None
         try:
             program = compile_program(parse(source, path), path)
         except (RuffSyntaxError, CompileError) as e:

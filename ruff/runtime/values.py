@@ -158,6 +158,18 @@ class RuffError(Exception):
         self.traced = False  # executor has recorded where it started
 
 
+class AssertionFailure(RuffError):
+    """A failed `assert_equal` / `assert_not_equal`.
+
+    `message` keeps the reference's wording, with Rust debug forms (`expected Int(5), got Int(4)`): it is
+    what `except e` sees. `readable` says the same with Ruff's own forms (`expected 5, got 4`), for the
+    report of `ruff test-run`."""
+
+    def __init__(self, message: str, readable: str) -> None:
+        super().__init__(message)
+        self.readable = readable
+
+
 # ----------------------------------------------------------------------------- type names
 
 
@@ -292,6 +304,21 @@ def display_nested(v: Any) -> str:
     if t is str:
         return v
     return display(v) if t is not list and t is not dict else _display_other(v, nested=True)
+
+
+def display_literal(v: Any, depth: int = 0) -> str:
+    """A value as Ruff source would write it where that differs from `display`: strings quoted, also
+    inside arrays and dicts (the REPL's echo, test-run's assertion reports)."""
+    t = type(v)
+    if t is str:
+        return '"' + v + '"'
+    if depth > 20:
+        return "..."
+    if t is list:
+        return "[" + ", ".join(display_literal(x, depth + 1) for x in v) + "]"
+    if t is dict:
+        return "{" + ", ".join(f'"{k}": {display_literal(x, depth + 1)}' for k, x in sorted(v.items())) + "}"
+    return display(v)
 
 
 # The runtime executing on this thread: display calls a struct's own `to_string` method through it.

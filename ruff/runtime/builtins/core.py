@@ -24,7 +24,9 @@ import re
 import sys
 from typing import Any
 
-from ruff.runtime.values import I64_MAX, I64_MIN, EnumValue, ErrorObject, RuffError, display, format_float, truthy
+from ruff.runtime.values import (
+    I64_MAX, I64_MIN, AssertionFailure, EnumValue, ErrorObject, RuffError, display, display_literal, format_float, truthy,
+)
 from ruff.runtime.builtins._util import (
     Registry, arity_error, check_arity, check_arity_range, equal, format_debug, hash_key,
     is_callable, type_error, type_name_of, value_debug,
@@ -343,7 +345,8 @@ def assert_equal(rt: Any, args: list) -> bool:
     actual, expected = args
     if equal(actual, expected):
         return True
-    raise RuffError(f"Assertion failed: expected {value_debug(expected)}, got {value_debug(actual)}")
+    raise AssertionFailure(f"Assertion failed: expected {value_debug(expected)}, got {value_debug(actual)}",
+                           f"Assertion failed: expected {display_literal(expected)}, got {display_literal(actual)}")
 
 
 @reg("assert_not_equal")
@@ -352,7 +355,8 @@ def assert_not_equal(rt: Any, args: list) -> bool:
     actual, unexpected = args
     if not equal(actual, unexpected):
         return True
-    raise RuffError(f"Assertion failed: expected a value different from {value_debug(unexpected)}")
+    raise AssertionFailure(f"Assertion failed: expected a value different from {value_debug(unexpected)}",
+                           f"Assertion failed: expected a value different from {display_literal(unexpected)}")
 
 
 @reg("assert_true")

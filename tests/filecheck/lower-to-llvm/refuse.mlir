@@ -5,4 +5,4 @@
 ruff.func @boxed(%a: !ruff.value) -> !ruff.value {
   ruff.return %a : !ruff.value
 }
-// CHECK: lower-to-llvm: signature type !ruff.value is not native (i64, f64, i1); run specialize-types first (in @boxed)
+// CHECK: lower-to-llvm: signature type !ruff.value is not native (i64, f64, i1); run specialize-types,unbox-returns,extract-native before lower-to-llvm (in @boxed)

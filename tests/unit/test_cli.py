@@ -1,0 +1,206 @@
+"""The `ruff` command's conventions (ruff/cli.py): --version, `ruff FILE`, `-` for stdin, `check`, option
+and environment checking, `--`, and what happens when stdout fails or Ctrl-C arrives."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HELLO = 'print("hello")\n'
+
+
+def ruff(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path = ROOT,
+         timeout: float = 60, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ruff", *args], input=stdin, capture_output=True, text=True,
+                          cwd=cwd, env={**os.environ, **(env or {})}, timeout=timeout, **kw)
+
+
+def write(tmp: Path, name: str, text: str) -> str:
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def no_traceback(proc: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
+
+
+# ----------------------------------------------------------------------------- conventions
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    for flag in ("--version", "-V"):
+        proc = ruff(flag)
+        assert proc.returncode == 0
+        assert proc.stdout.startswith(f"ruff {version('rufflang')} (Ruff on xDSL, Python 3.")
+
+
+def test_file_alone_is_short_for_run(tmp_path: Path) -> None:
+    prog = write(tmp_path, "p.ruff", 'print("args:", args())\n')
+    assert ruff(prog, "a", "b").stdout == ruff("run", prog, "a", "b").stdout == "args: [a, b]\n"
+    assert ruff("--no-jit", prog).stdout == "args: []\n"
+
+
+def test_an_unknown_command_is_a_usage_error_not_a_missing_file() -> None:
+    proc = ruff("tset-run")
+    assert proc.returncode == 2
+    assert "invalid choice: 'tset-run'" in proc.stderr
+
+
+def test_dash_reads_the_program_from_standard_input() -> None:
+    assert ruff("run", "-", stdin=HELLO).stdout == "hello\n"
+    assert ruff("-", stdin=HELLO).stdout == "hello\n"
+    proc = ruff("-", stdin="x := 1 +\n")
+    assert proc.returncode == 3
+    assert "--> <stdin>:1:" in proc.stderr
+    proc = ruff("-", stdin="print(nope)\n")
+    assert proc.returncode == 4 and "<stdin>:1" in proc.stderr and "print(nope)" in proc.stderr
+
+
+def test_dash_with_invalid_utf8_on_stdin_is_an_io_error() -> None:
+    proc = subprocess.run([sys.executable, "-m", "ruff", "run", "-"], input=b"print(1)\xff\n", capture_output=True,
+                          cwd=ROOT, timeout=60)
+    assert proc.returncode == 5
+    assert proc.stderr == b"error: cannot read standard input: not valid UTF-8\n"
+
+
+def test_check_compiles_without_running(tmp_path: Path) -> None:
+    good = write(tmp_path, "good.ruff", 'print("side effect")\nexit(7)\n')
+    bad = write(tmp_path, "bad.ruff", "func f( {\n")
+    loose = write(tmp_path, "loose.ruff", "break\n")
+    proc = ruff("check", good)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"check passed: {good}\n", "")
+    assert ruff("check", "-q", good).stdout == ""
+    proc = ruff("check", good, bad, loose)
+    assert proc.returncode == 3  # the first failure's code; every file is still checked
+    assert proc.stdout == f"check passed: {good}\n"
+    assert f"{bad}:1:" in proc.stderr and "break can only be used inside a loop" in proc.stderr
+    assert ruff("check", loose).returncode == 4
+    assert ruff("check", str(tmp_path / "missing.ruff")).returncode == 5
+    assert ruff("check", "-", stdin=HELLO).stdout == "check passed: <stdin>\n"
+    proc = ruff("check")
+    assert proc.returncode == 2 and "FILE" in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["-5", "-1", "ten", "1.5"])
+def test_jit_threshold_must_be_a_count(tmp_path: Path, value: str) -> None:
+    proc = ruff("run", "--jit-threshold", value, write(tmp_path, "p.ruff", HELLO))
+    assert proc.returncode == 2
+    assert f"argument --jit-threshold: expected a whole number >= 0, got '{value}'" in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_jit_threshold_zero_is_fine(tmp_path: Path) -> None:
+    assert ruff("run", "--jit-threshold", "0", write(tmp_path, "p.ruff", HELLO)).stdout == "hello\n"
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"RUFF_TIER": "bogus"}, "error: RUFF_TIER must be one of fast, interp, not 'bogus'"),
+    ({"RUFF_JIT": "maybe"}, "error: RUFF_JIT must be 0 or 1 (or true/false, yes/no, on/off), not 'maybe'"),
+    ({"RUFF_JIT_LOG": "loud"}, "error: RUFF_JIT_LOG must be 0 or 1"),
+])
+def test_environment_values_are_checked(tmp_path: Path, env: dict, message: str) -> None:
+    prog = write(tmp_path, "p.ruff", HELLO)
+    for command in ("run", "test-run"):
+        proc = ruff(command, prog, env=env)
+        assert proc.returncode == 2, (command, proc.stderr)
+        assert proc.stderr.startswith(message) and proc.stdout == ""
+
+
+def test_environment_flags_take_words(tmp_path: Path) -> None:
+    prog = write(tmp_path, "p.ruff", "func f(n) { return n + 1 }\nfor i in range(50) { f(i) }\nprint(f(1))\n")
+    on = ruff("run", "--jit-threshold", "5", prog, env={"RUFF_JIT_LOG": "yes", "RUFF_JIT_CACHE": "0"})
+    assert on.stdout == "2\n" and "[jit]" in on.stderr
+    off = ruff("run", "--jit-threshold", "5", prog, env={"RUFF_JIT": "false", "RUFF_JIT_LOG": "on"})
+    assert off.stdout == "2\n" and "compiled" not in off.stderr
+
+
+def test_double_dash_before_the_file(tmp_path: Path) -> None:
+    prog = write(tmp_path, "p.ruff", "print(args())\n")
+    assert ruff("run", "--", prog, "--no-jit", "x").stdout == "[--no-jit, x]\n"
+    assert ruff("run", prog, "--", "--jit-log").stdout == "[--jit-log]\n"
+    proc = ruff("run")
+    assert proc.returncode == 2
+    assert "required: FILE" in proc.stderr and "script_args" not in proc.stderr
+
+
+# ----------------------------------------------------------------------------- Ctrl-C
+
+
+def test_the_console_script_imports_nothing_before_main_takes_over() -> None:
+    # A Ctrl-C during `from ruff.cli import main` (the console script's first line) would be a traceback;
+    # everything heavy is imported inside main(), where it becomes "interrupted".
+    code = "import sys\nimport ruff.cli\nprint(sorted(m for m in sys.modules if m.startswith('ruff')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60).stdout
+    assert out == "['ruff', 'ruff.cli']\n"
+
+
+def test_ctrl_c_while_ruff_is_still_importing(tmp_path: Path) -> None:
+    prog = write(tmp_path, "p.ruff", HELLO)
+    code = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'ruff.frontend.parser':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "from ruff.cli import main\n"
+        f"sys.exit(main(['run', {prog!r}]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "interrupted\n")
+
+
+def test_ctrl_c_interrupts_a_long_sleep_promptly(tmp_path: Path) -> None:
+    ready = tmp_path / "ready"
+    prog = write(tmp_path, "sleepy.ruff", f'write_file("{ready}", "x")\nsleep(60000)\nprint("woke up")\n')
+    proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", prog], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while not ready.exists():  # the program is in its sleep now (or about to be)
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.02)
+    time.sleep(0.2)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert time.monotonic() - sent < 5
+    assert (proc.returncode, out, err) == (130, "", "interrupted\n")
+
+
+def test_ctrl_c_at_any_moment_of_start_up_never_shows_our_traceback(tmp_path: Path) -> None:
+    prog = write(tmp_path, "sleepy.ruff", "sleep(5000)\n")
+    for delay in (0.05, 0.1, 0.15, 0.2, 0.3):
+        proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", prog], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        # Before Python's own start-up is done a Ctrl-C is Python's business (killed by the signal, or a
+        # traceback from site.py); from our first line on it is "interrupted".
+        assert "/ruff/" not in err, (delay, err)
+        assert proc.returncode in (130, -signal.SIGINT, 1), (delay, proc.returncode, err)
+        if proc.returncode == 130:
+            assert err == "interrupted\n"
+
+
+def test_unbuffered_python_keeps_stdout_unbuffered(tmp_path: Path) -> None:
+    # Guarding stdout against write errors must not change its buffering: with PYTHONUNBUFFERED a line is
+    # out before the program goes on.
+    prog = write(tmp_path, "p.ruff", 'print("first")\nsleep(3000)\nprint("second")\n')
+    proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", prog], stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.stdout is not None
+    start = time.monotonic()
+    assert proc.stdout.readline() == "first\n"
+    assert time.monotonic() - start < 2.5
+    assert proc.stdout.read() == "second\n" and proc.wait(timeout=30) == 0
