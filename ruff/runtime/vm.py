@@ -17,7 +17,7 @@ from ruff.frontend.bytecode import Chunk, EnumInfo, Op, StructInfo
 from ruff.frontend.compiler import MatchPat
 from ruff.runtime import ops
 from ruff.runtime.values import (
-    NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,
+    I64_MAX, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,
     StructInstance, StructType, VariantConstructor, display, set_running_runtime, truthy, type_name, values_equal,
 )
 
@@ -656,8 +656,9 @@ class VM:
             if name in module.globals and (module.exports is None or name in module.exports):
                 return module.globals[name]
             raise RuffError(f"Module '{module.name}' has no exported symbol '{name}'")
-        if t is dict and name in obj:
-            return obj[name]
+        if t is dict:
+            # The reference reads `d.key` (and `d?.key`) as the value under "key", null when absent.
+            return obj.get(name)
         builtin = self.lookup_method(obj, name)
         if builtin is not None:
             return BoundMethod(obj, builtin)
@@ -876,6 +877,8 @@ def make_iterator(v: Any) -> Any:
     t = type(v)
     if t is list:
         return iter(v)
+    if t is int or t is float:
+        return iter(range(count_upto(v)))
     if t is dict:
         return iter(list(v.keys()))
     if t is str or t is range:
@@ -885,6 +888,18 @@ def make_iterator(v: Any) -> Any:
     if hasattr(v, "__iter__") and t is not StructInstance:
         return iter(v)
     raise RuffError(f"Cannot iterate over {type_name(v)}")
+
+
+def count_upto(n: Any) -> int:
+    """How many times `for i in n` runs over a number: the reference iterates 0..n-1, truncating a float
+    toward zero (as Rust's `as i64`: NaN is 0, infinities saturate) and treating a negative count as 0."""
+    if type(n) is float:
+        if n != n:
+            return 0
+        if n in (float("inf"), float("-inf")):
+            return I64_MAX if n > 0 else 0
+        n = int(n)
+    return n if n > 0 else 0
 
 
 def match_pattern(p: MatchPat, v: Any, bound: list) -> bool:
