@@ -1,7 +1,9 @@
 """The Ruff value model.
 
 Scalars are plain Python objects, which keeps the executor and builtins fast:
-int (always within i64), float, bool, str, None (null). Arrays are Python lists, dicts are
+int (always within i64), float, bool, str, None (null), bytes (the reference's binary value: read and
+written by the binary file builtins, indexed to ints, compared by content, shown as `<unknown>` by
+print and interpolation as the reference shows it). Arrays are Python lists, dicts are
 Python dicts whose keys are always str (an int index `d[1]` means key "1", as in the
 reference; displayed sorted). Everything else is a class below.
 
@@ -177,6 +179,8 @@ def type_name(v: Any) -> str:
         return "array"
     if t is dict:
         return "dict"
+    if t is bytes:
+        return "bytes"
     if t is StructInstance:
         return "struct"
     if t is Builtin:
@@ -233,7 +237,7 @@ def values_equal(a: Any, b: Any) -> bool:
         return _float_eq(float(a), float(b))
     if ta is not tb:
         return False
-    if ta is str or ta is bool:
+    if ta is str or ta is bool or ta is bytes:
         return a == b
     if a is None:
         return True
@@ -298,6 +302,11 @@ def display_nested(v: Any) -> str:
 _running = threading.local()
 
 
+# What print and interpolation show for a value the reference's stringify has no case for
+# (bytes, zip archives, database connections and pools).
+OPAQUE_DISPLAY = "<unknown>"
+
+
 def set_running_runtime(rt: Any) -> None:
     _running.rt = rt
 
@@ -329,6 +338,8 @@ def _display_other(v: Any, nested: bool) -> str:
             return v.variant if not v.values else f"{v.variant}(" + ", ".join(display_nested(x) for x in v.values) + ")"
         name = f"{v.enum}::{v.variant}"
         return name if not v.values else name + "(" + ", ".join(display_nested(x) for x in v.values) + ")"
+    if t is bytes:
+        return OPAQUE_DISPLAY
     if t is ErrorObject:
         stack = "[" + ", ".join(v.stack) + "]"
         return f"Error {{ line: {v.line}, message: {v.message}, stack: {stack} }}"

@@ -820,11 +820,31 @@ def index_get(obj: Any, idx: Any) -> Any:
         if type(idx) is int and -len(obj) <= idx < len(obj):
             return obj[idx]
         raise RuffError(f"Index out of bounds: {idx}")
+    elif t is bytes:
+        return bytes_index(obj, idx)
     else:
         getter = getattr(obj, "ruff_index", None)
         if getter is not None:
             return getter(idx)
     raise RuffError(f"Cannot index {type_name(obj)} with {type_name(idx)}")
+
+
+def bytes_index(obj: bytes, idx: Any) -> int:
+    """`b[i]`: the byte at i as an int, negative i counting from the end; the reference also takes a
+    float index, truncated toward zero."""
+    ti = type(idx)
+    if ti is float:
+        if idx != idx or idx in (float("inf"), float("-inf")):
+            raise RuffError("Invalid index operation")
+        shown, idx = display(idx), int(idx)
+    elif ti is int:
+        shown = str(idx)
+    else:
+        raise RuffError(f"Cannot index bytes with {type_name(idx)}")
+    n = len(obj)
+    if -n <= idx < n:
+        return obj[idx]
+    raise RuffError(f"Index out of bounds: {shown}")
 
 
 def index_set(obj: Any, idx: Any, value: Any) -> None:
