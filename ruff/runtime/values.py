@@ -198,6 +198,18 @@ def type_name(v: Any) -> str:
     return getattr(v, "ruff_type_name", t.__name__.lower())
 
 
+def count_upto(n: Any) -> int:
+    """How many times `for i in n` runs over a number: the reference iterates 0..n-1, truncating a float
+    toward zero (as Rust's `as i64`: NaN is 0, infinities saturate) and treating a negative count as 0."""
+    if type(n) is float:
+        if n != n:
+            return 0
+        if n in (float("inf"), float("-inf")):
+            return I64_MAX if n > 0 else 0
+        n = int(n)
+    return n if n > 0 else 0
+
+
 # ----------------------------------------------------------------------------- truthiness and equality
 
 

@@ -17,8 +17,9 @@ from ruff.frontend.bytecode import Chunk, EnumInfo, Op, StructInfo
 from ruff.frontend.compiler import MatchPat
 from ruff.runtime import ops
 from ruff.runtime.values import (
-    I64_MAX, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,
-    StructInstance, StructType, VariantConstructor, display, set_running_runtime, truthy, type_name, values_equal,
+    NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,
+    StructInstance, StructType, VariantConstructor, count_upto, display, set_running_runtime, truthy, type_name,
+    values_equal,
 )
 
 MAX_FRAMES = 50_000
@@ -908,18 +909,6 @@ def make_iterator(v: Any) -> Any:
     if hasattr(v, "__iter__") and t is not StructInstance:
         return iter(v)
     raise RuffError(f"Cannot iterate over {type_name(v)}")
-
-
-def count_upto(n: Any) -> int:
-    """How many times `for i in n` runs over a number: the reference iterates 0..n-1, truncating a float
-    toward zero (as Rust's `as i64`: NaN is 0, infinities saturate) and treating a negative count as 0."""
-    if type(n) is float:
-        if n != n:
-            return 0
-        if n in (float("inf"), float("-inf")):
-            return I64_MAX if n > 0 else 0
-        n = int(n)
-    return n if n > 0 else 0
 
 
 def match_pattern(p: MatchPat, v: Any, bound: list) -> bool:
