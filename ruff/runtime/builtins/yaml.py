@@ -92,8 +92,17 @@ def _quoted(s: str) -> str:
     return rust_str_debug(s)
 
 
+def _bad_scalar(node: Any, text: str, expected: str) -> Exception:
+    import yaml
+
+    return yaml.constructor.ConstructorError(None, None, f"invalid value: string {_quoted(text)}, expected {expected}",
+                                             node.start_mark)
+
+
 def _construct_int(loader: Any, node: Any) -> int:
     text = loader.construct_scalar(node)
+    if not _INT.match(text):  # an explicit !!int on something else
+        raise _bad_scalar(node, text, "an integer")
     sign = -1 if text.startswith("-") else 1
     return sign * int(text.lstrip("+-"), 0)
 
@@ -105,7 +114,10 @@ def _construct_float(loader: Any, node: Any) -> float:
         return float("-inf") if text.startswith("-") else float("inf")
     if unsigned.lower() == ".nan":
         return float("nan")
-    return float(text)
+    try:
+        return float(text)
+    except ValueError:
+        raise _bad_scalar(node, text, "a float") from None
 
 
 def _construct_text(loader: Any, node: Any) -> str:
