@@ -1,7 +1,9 @@
 """The Ruff value model.
 
 Scalars are plain Python objects, which keeps the executor and builtins fast:
-int (always within i64), float, bool, str, None (null). Arrays are Python lists, dicts are
+int (always within i64), float, bool, str, None (null), bytes (the reference's binary value: read and
+written by the binary file builtins, indexed to ints, compared by content, shown as `<unknown>` by
+print and interpolation as the reference shows it). Arrays are Python lists, dicts are
 Python dicts whose keys are always str (an int index `d[1]` means key "1", as in the
 reference; displayed sorted). Everything else is a class below.
 
@@ -189,6 +191,8 @@ def type_name(v: Any) -> str:
         return "array"
     if t is dict:
         return "dict"
+    if t is bytes:
+        return "bytes"
     if t is StructInstance:
         return "struct"
     if t is Builtin:
@@ -204,6 +208,18 @@ def type_name(v: Any) -> str:
     if t is EnumType:
         return "enum"
     return getattr(v, "ruff_type_name", t.__name__.lower())
+
+
+def count_upto(n: Any) -> int:
+    """How many times `for i in n` runs over a number: the reference iterates 0..n-1, truncating a float
+    toward zero (as Rust's `as i64`: NaN is 0, infinities saturate) and treating a negative count as 0."""
+    if type(n) is float:
+        if n != n:
+            return 0
+        if n in (float("inf"), float("-inf")):
+            return I64_MAX if n > 0 else 0
+        n = int(n)
+    return n if n > 0 else 0
 
 
 # ----------------------------------------------------------------------------- truthiness and equality
@@ -245,7 +261,7 @@ def values_equal(a: Any, b: Any) -> bool:
         return _float_eq(float(a), float(b))
     if ta is not tb:
         return False
-    if ta is str or ta is bool:
+    if ta is str or ta is bool or ta is bytes:
         return a == b
     if a is None:
         return True
@@ -325,6 +341,11 @@ def display_literal(v: Any, depth: int = 0) -> str:
 _running = threading.local()
 
 
+# What print and interpolation show for a value the reference's stringify has no case for
+# (bytes, zip archives, database connections and pools).
+OPAQUE_DISPLAY = "<unknown>"
+
+
 def set_running_runtime(rt: Any) -> None:
     _running.rt = rt
 
@@ -356,6 +377,8 @@ def _display_other(v: Any, nested: bool) -> str:
             return v.variant if not v.values else f"{v.variant}(" + ", ".join(display_nested(x) for x in v.values) + ")"
         name = f"{v.enum}::{v.variant}"
         return name if not v.values else name + "(" + ", ".join(display_nested(x) for x in v.values) + ")"
+    if t is bytes:
+        return OPAQUE_DISPLAY
     if t is ErrorObject:
         stack = "[" + ", ".join(v.stack) + "]"
         return f"Error {{ line: {v.line}, message: {v.message}, stack: {stack} }}"

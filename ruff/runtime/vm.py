@@ -18,7 +18,8 @@ from ruff.frontend.compiler import MatchPat
 from ruff.runtime import ops
 from ruff.runtime.values import (
     NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,
-    StructInstance, StructType, VariantConstructor, display, set_running_runtime, truthy, type_name, values_equal,
+    StructInstance, StructType, VariantConstructor, count_upto, display, set_running_runtime, truthy, type_name,
+    values_equal,
 )
 
 MAX_FRAMES = 50_000
@@ -660,8 +661,9 @@ class VM:
             if name in module.globals and (module.exports is None or name in module.exports):
                 return module.globals[name]
             raise RuffError(f"Module '{module.name}' has no exported symbol '{name}'")
-        if t is dict and name in obj:
-            return obj[name]
+        if t is dict:
+            # The reference reads `d.key` (and `d?.key`) as the value under "key", null when absent.
+            return obj.get(name)
         builtin = self.lookup_method(obj, name)
         if builtin is not None:
             return BoundMethod(obj, builtin)
@@ -823,11 +825,31 @@ def index_get(obj: Any, idx: Any) -> Any:
         if type(idx) is int and -len(obj) <= idx < len(obj):
             return obj[idx]
         raise RuffError(f"Index out of bounds: {idx}")
+    elif t is bytes:
+        return bytes_index(obj, idx)
     else:
         getter = getattr(obj, "ruff_index", None)
         if getter is not None:
             return getter(idx)
     raise RuffError(f"Cannot index {type_name(obj)} with {type_name(idx)}")
+
+
+def bytes_index(obj: bytes, idx: Any) -> int:
+    """`b[i]`: the byte at i as an int, negative i counting from the end; the reference also takes a
+    float index, truncated toward zero."""
+    ti = type(idx)
+    if ti is float:
+        if idx != idx or idx in (float("inf"), float("-inf")):
+            raise RuffError("Invalid index operation")
+        shown, idx = display(idx), int(idx)
+    elif ti is int:
+        shown = str(idx)
+    else:
+        raise RuffError(f"Cannot index bytes with {type_name(idx)}")
+    n = len(obj)
+    if -n <= idx < n:
+        return obj[idx]
+    raise RuffError(f"Index out of bounds: {shown}")
 
 
 def index_set(obj: Any, idx: Any, value: Any) -> None:
@@ -880,6 +902,8 @@ def make_iterator(v: Any) -> Any:
     t = type(v)
     if t is list:
         return iter(v)
+    if t is int or t is float:
+        return iter(range(count_upto(v)))
     if t is dict:
         return iter(list(v.keys()))
     if t is str or t is range:

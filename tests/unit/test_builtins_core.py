@@ -117,7 +117,7 @@ def test_len():
     assert call("len", call("range", 10)) == 10
     assert call("len", call("Set", [1, 2, 2])) == 2
     assert raises("len", 1, 2) == "len() expects 1 argument, got 2"
-    assert raises("len", 5) == "len() expects a string, array, dict, set, queue or stack, got int"
+    assert raises("len", 5) == "len() expects a string, array, dict, bytes, set, queue or stack, got int"
 
 
 @pytest.mark.parametrize("value,name", [

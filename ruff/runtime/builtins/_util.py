@@ -60,6 +60,14 @@ def python_error_text(e: BaseException) -> str:
     return text or type(e).__name__
 
 
+def rust_error_text(e: BaseException) -> str:
+    """An OS error as Rust's io::Error displays it ("No such file or directory (os error 2)"), for the
+    builtins whose messages follow the reference's text."""
+    if isinstance(e, OSError) and e.strerror and e.errno:
+        return f"{e.strerror} (os error {e.errno})"
+    return python_error_text(e)
+
+
 class Registry:
     """Collects a module's builtins: `@reg("name", "alias", ...)` above `def fn(rt, args)`."""
 
@@ -206,7 +214,7 @@ def as_list(name: str, v: Any, what: str = "an array") -> list:
     if to_list is not None:
         return to_list()
     t = type(v)
-    if t is not str and t is not dict and t is not StructInstance and hasattr(v, "__iter__"):
+    if t is not str and t is not dict and t is not bytes and t is not StructInstance and hasattr(v, "__iter__"):
         return list(v)
     raise type_error(name, what, v)
 
@@ -233,6 +241,8 @@ def hash_key(v: Any) -> Any:
         return ("b", v)
     if v is None:
         return ("null",)
+    if t is bytes:
+        return ("y", v)
     if t is list:
         return ("a", tuple(hash_key(x) for x in v))
     if t is dict:
@@ -316,6 +326,8 @@ def value_debug(v: Any) -> str:
         return f"Array[{len(v)}]"
     if t is dict:
         return f"Dict{{{len(v)} keys}}"
+    if t is bytes:
+        return bytes_debug(v)
     if t is EnumValue:
         if v.enum in ("Result", "Option"):
             if not v.values:
@@ -338,6 +350,11 @@ def value_debug(v: Any) -> str:
     return display(v)
 
 
+def bytes_debug(v: bytes) -> str:
+    """The reference's `{:?}` of a bytes value (debug(), assertion messages): `Bytes(3 bytes)`."""
+    return f"Bytes({len(v)} bytes)"
+
+
 def format_debug(v: Any) -> str:
     """What `debug(x)` prints for one value (`Int(1)`, `String("a")`, `Array[Int(1), Int(2)]`)."""
     t = type(v)
@@ -355,6 +372,8 @@ def format_debug(v: Any) -> str:
         return "Array[" + ", ".join(format_debug(x) for x in v) + "]"
     if t is dict:
         return "Dict{" + ", ".join(f"{k}: {format_debug(x)}" for k, x in sorted(v.items())) + "}"
+    if t is bytes:
+        return bytes_debug(v)
     if t is EnumValue:
         if v.enum in ("Result", "Option"):
             if not v.values:

@@ -118,7 +118,7 @@ def slice_(rt: Any, args: list) -> Any:
     check_arity_range("slice", args, 2, 3)
     v = args[0]
     start = int_arg("slice", args[1], "a numeric start")
-    if type(v) is str:
+    if type(v) is str or type(v) is bytes:
         end = int_arg("slice", args[2], "a numeric end") if len(args) == 3 else len(v)
         a, b = _slice_bounds(len(v), start, end)
         return v[a:b]

@@ -129,7 +129,7 @@ def len_(rt: Any, args: list) -> int:
         raise arity_error("len", "1 argument", len(args))
     v = args[0]
     t = type(v)
-    if t is str or t is list or t is dict:
+    if t is str or t is list or t is dict or t is bytes:
         return len(v)
     if t is RuffRange:
         return len(v.r)
@@ -138,7 +138,7 @@ def len_(rt: Any, args: list) -> int:
     size = getattr(v, "ruff_len", None)
     if size is not None:
         return size()
-    raise type_error("len", "a string, array, dict, set, queue or stack", v)
+    raise type_error("len", "a string, array, dict, bytes, set, queue or stack", v)
 
 
 @reg("type", "type_of", fast=True)

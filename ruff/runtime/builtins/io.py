@@ -5,6 +5,8 @@ os_getcwd, os_chdir, os_rmdir.
 
 Failures are Ruff errors naming the function and the path, e.g.
 "read_file(): cannot read 'x.txt': No such file or directory".
+Whole-file writes are atomic (`atomic_write`: a temporary file in the same directory, then os.replace), so
+a write that fails leaves the old file whole.
 Kept from the reference: `write_file(path, text)` refuses to replace an existing file unless a third
 argument asks for it (`true` or `{"overwrite": true}`); path helpers follow Rust's Path rules
 (`dirname("a/b/")` is "a", `basename("a/b/")` is "b", `path_extension("a.tar.gz")` is "gz").
@@ -23,6 +25,57 @@ from ruff.runtime.builtins._util import (
 reg = Registry()
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def atomic_write(path: str, data: bytes) -> None:
+    """Replace the file at `path` (following a symlink to the file it names) with `data`, or leave it as
+    it was: the bytes go to a temporary file beside it, which takes the old file's permissions (a new
+    file gets the umask's) and is renamed over it only once it is completely on disk. (Only where the
+    directory refuses new entries but the file is writable is it rewritten in place.)"""
+    import stat
+    import tempfile
+
+    target = os.path.realpath(path)
+    if os.path.isfile(target) and not os.access(target, os.W_OK):
+        raise PermissionError(13, "Permission denied")  # a rename would get round the file's own mode
+    try:
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.",
+                                   suffix=".tmp")
+    except PermissionError:
+        if not os.path.isfile(target):
+            raise
+        with open(target, "wb") as f:  # a writable file in a directory we may not add to: in place
+            f.write(data)
+        return
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    # Read without os.umask(), which would briefly change it for every thread of the process.
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
 
 
 def _path(name: str, args: list, i: int = 0) -> str:
@@ -102,8 +155,7 @@ def write_file(rt: Any, args: list) -> bool:
         raise RuffError(f"write_file(): cannot write '{path}': file already exists "
                         "(pass overwrite=true to replace it)")
     try:
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            f.write(content)
+        atomic_write(path, content.encode("utf-8"))
     except OSError as e:
         raise _fail("write_file", "write", path, e) from None
     return True

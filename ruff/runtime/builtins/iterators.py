@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 from typing import Any, Iterator
 
-from ruff.runtime.values import NONE_VALUE, EnumValue, RuffError, truthy
+from ruff.runtime.values import NONE_VALUE, EnumValue, RuffError, count_upto, truthy
 from ruff.runtime.builtins._util import (
     Registry, as_list, check_arity, check_arity_range, fn_arg, int_arg, type_name_of,
 )
@@ -132,6 +132,23 @@ def _chunk_gen(src: Iterator[Any], n: int) -> Iterator[Any]:
 
 
 reg = Registry()
+
+
+@reg("__vm_for_iterable")
+def vm_for_iterable(rt: Any, args: list) -> Any:
+    """What the reference's `for` loops over, as an array: 0..n-1 for a number n, a dict's keys, a
+    string's characters; arrays and anything else as they are."""
+    if len(args) != 1:
+        raise RuffError(f"__vm_for_iterable expects 1 argument, got {len(args)}")
+    v = args[0]
+    t = type(v)
+    if t is int or t is float:
+        return list(range(count_upto(v)))
+    if t is dict:
+        return list(v)
+    if t is str:
+        return list(v)
+    return v
 
 
 @reg("iter")

@@ -337,27 +337,51 @@ def to_toml(rt: Any, args: list) -> str:
 
 # ----------------------------------------------------------------------------- base64
 
+_B64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
+def b64decode_strict(text: str) -> bytes:
+    """Standard base64 with canonical padding, as the reference's decoder (base64 0.21) accepts it.
+
+    Raises ValueError with that decoder's message ("Invalid byte 33, offset 0.", "Invalid padding", ...)."""
+    import base64 as _b64
+
+    data = text.encode("utf-8")
+    body = data.rstrip(b"=")
+    pad = len(data) - len(body)
+    for i, byte in enumerate(body):
+        if byte not in _B64_ALPHABET:
+            raise ValueError(f"Invalid byte {byte}, offset {i}.")
+    if len(body) % 4 == 1:
+        raise ValueError("Encoded text cannot have a 6-bit remainder.")
+    if pad != (-len(body)) % 4:
+        raise ValueError("Invalid padding")
+    raw = _b64.b64decode(data, validate=True)
+    if body and _b64.b64encode(raw) != data:  # non-zero bits after the last whole byte
+        raise ValueError(f"Invalid last symbol {body[-1]}, offset {len(body) - 1}.")
+    return raw
+
 
 @reg("encode_base64")
 def encode_base64(rt: Any, args: list) -> str:
+    """encode_base64(bytes or text) -> base64 text (text is encoded as UTF-8 first)."""
     check_arity("encode_base64", args, 1)
-    s = str_arg("encode_base64", args[0])
+    v = args[0]
+    if type(v) is str:
+        v = v.encode("utf-8")
+    elif type(v) is not bytes:
+        raise type_error("encode_base64", "bytes or a string", v)
     import base64 as _b64
 
-    return _b64.b64encode(s.encode("utf-8")).decode("ascii")
+    return _b64.b64encode(v).decode("ascii")
 
 
 @reg("decode_base64")
-def decode_base64(rt: Any, args: list) -> str:
-    """decode_base64(text) -> the decoded text (UTF-8; invalid bytes replaced). The reference returns
-    a bytes value, which this implementation does not have."""
+def decode_base64(rt: Any, args: list) -> bytes:
+    """decode_base64(text) -> bytes, as the reference returns."""
     check_arity("decode_base64", args, 1)
     s = str_arg("decode_base64", args[0])
-    import base64 as _b64
-
     try:
-        raw = _b64.b64decode(s.encode("ascii"), validate=True)
-    except (ValueError, UnicodeError) as e:
+        return b64decode_strict(s)
+    except ValueError as e:
         raise RuffError(f"Base64 decode error: {e}") from None
-    return raw.decode("utf-8", "replace")
-

@@ -1,9 +1,9 @@
 """String builtins (also reachable as methods: `s.upper()`, `s.split(",")`, ...).
 
 Indexes and lengths count characters (code points), as the reference counts Rust chars.
-Odd contracts kept as the reference's STANDARD_LIBRARY_REFERENCE documents them: the predicates
-`contains` (on strings, arrays and dicts), `starts_with` and `ends_with` return 1/0, not booleans
-(so `print(starts_with("ab", "a"))` prints 1); `index_of` returns -1 when absent, `char_at` past the end returns "",
+Odd contracts kept: `contains` returns 1/0, not a boolean (so `print(contains("ab", "a"))` prints 1),
+while `starts_with` and `ends_with` return booleans, as the reference's strings.rs does (its docs say 1/0
+for all three; the source wins); `index_of` returns -1 when absent, `char_at` past the end returns "",
 `substring` clamps its bounds, `split(s, "")` yields ["", chars..., ""] like Rust's split.
 """
 
@@ -183,15 +183,15 @@ def replace(rt: Any, args: list) -> str:
 
 
 @reg("starts_with", fast=True)
-def starts_with(rt: Any, args: list) -> int:
+def starts_with(rt: Any, args: list) -> bool:
     s, p = _two_str("starts_with", args)
-    return 1 if s.startswith(p) else 0
+    return s.startswith(p)
 
 
 @reg("ends_with", fast=True)
-def ends_with(rt: Any, args: list) -> int:
+def ends_with(rt: Any, args: list) -> bool:
     s, p = _two_str("ends_with", args)
-    return 1 if s.endswith(p) else 0
+    return s.endswith(p)
 
 
 @reg("index_of", fast=True)
