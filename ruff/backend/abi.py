@@ -9,11 +9,14 @@ Summary (the full description is at the top of ruff/passes/lower_to_llvm.py):
   * the call depth travels as a hidden argument and is checked against DEPTH_LIMIT; STACK_LIMIT is the
     lowest stack address native code may run at (0 = no check).  Both failures are ERR_STACK
     ("Stack overflow").
+  * every loop polls: once every POLL_INTERVAL back-edges it releases and retakes the GIL (so the main
+    thread can run Python's SIGINT handler) and reads the flag at INTERRUPT_PTR; a set flag is
+    ERR_INTERRUPT, which the Python side raises as KeyboardInterrupt.
 """
 
 from __future__ import annotations
 
-ERR_NONE, ERR_OVERFLOW, ERR_DIV_ZERO, ERR_MOD_ZERO, ERR_STACK = 0, 1, 2, 3, 4
+ERR_NONE, ERR_OVERFLOW, ERR_DIV_ZERO, ERR_MOD_ZERO, ERR_STACK, ERR_INTERRUPT = 0, 1, 2, 3, 4, 5
 OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_NEG = 1, 2, 3, 4, 5, 6
 OP_SYMBOLS = {OP_ADD: "+", OP_SUB: "-", OP_MUL: "*", OP_DIV: "/", OP_MOD: "%", OP_NEG: "-"}
 
@@ -25,7 +28,10 @@ ERR_LINE = "__ruff_err_line"
 ERR_FUNC = "__ruff_err_func"
 DEPTH_LIMIT = "__ruff_depth_limit"
 STACK_LIMIT = "__ruff_stack_limit"
-STATE_GLOBALS = (ERR_KIND, ERR_OP, ERR_LHS, ERR_RHS, ERR_LINE, ERR_FUNC, DEPTH_LIMIT, STACK_LIMIT)
+INTERRUPT_PTR = "__ruff_interrupt_ptr"  # address of ruff.runtime.interrupt's flag (0: never polled)
+STATE_GLOBALS = (ERR_KIND, ERR_OP, ERR_LHS, ERR_RHS, ERR_LINE, ERR_FUNC, DEPTH_LIMIT, STACK_LIMIT, INTERRUPT_PTR)
+# A native loop lets go of the GIL and reads the interrupt flag once every this many back-edges.
+POLL_INTERVAL = 1 << 16
 
 DEFAULT_DEPTH_LIMIT = 1_000_000
 DEFAULT_SYMBOL_PREFIX = "ruff."
@@ -36,6 +42,7 @@ KIND_NAMES = {
     ERR_DIV_ZERO: "division_by_zero",
     ERR_MOD_ZERO: "modulo_by_zero",
     ERR_STACK: "stack_overflow",
+    ERR_INTERRUPT: "interrupted",
 }
 
 
@@ -51,6 +58,8 @@ def error_message(kind: int, op: int, lhs: int, rhs: int) -> str:
         return "Modulo by zero"
     if kind == ERR_STACK:
         return "Stack overflow"
+    if kind == ERR_INTERRUPT:
+        return "interrupted"
     return f"Native error {kind}"
 
 

@@ -83,7 +83,11 @@ class NativeFunction:
         mod = self.module
         if threading.get_ident() != mod._thread:
             mod._enter_thread()
-        result = self.cfunc(*args, depth)
+        try:
+            result = self.cfunc(*args, depth)
+        except BaseException:
+            mod._clear()
+            raise
         if mod._kind.value:
             mod._raise()
         return result
@@ -101,6 +105,9 @@ class NativeModule:
         addr = {g: engine.get_global_value_address(g) for g in abi.STATE_GLOBALS}
         self._slots = {g: ctypes.c_int64.from_address(a) for g, a in addr.items()}
         self._kind = self._slots[abi.ERR_KIND]
+        from ruff.runtime import interrupt
+
+        self._slots[abi.INTERRUPT_PTR].value = interrupt.flag_address()
         self._thread: int | None = None
         self.function_ids: dict[int, str] = {}
         self.functions: dict[str, NativeFunction] = {}
@@ -130,12 +137,20 @@ class NativeModule:
     def error_state(self) -> dict[str, int]:
         return {g: s.value for g, s in self._slots.items()}
 
+    def _clear(self) -> None:
+        for g in (abi.ERR_KIND, abi.ERR_OP, abi.ERR_LHS, abi.ERR_RHS, abi.ERR_LINE, abi.ERR_FUNC):
+            self._slots[g].value = 0
+
     def _raise(self) -> None:
         s = self._slots
         kind, op, lhs, rhs = s[abi.ERR_KIND].value, s[abi.ERR_OP].value, s[abi.ERR_LHS].value, s[abi.ERR_RHS].value
         line, func = s[abi.ERR_LINE].value, s[abi.ERR_FUNC].value
-        for g in (abi.ERR_KIND, abi.ERR_OP, abi.ERR_LHS, abi.ERR_RHS, abi.ERR_LINE, abi.ERR_FUNC):
-            s[g].value = 0
+        self._clear()
+        if kind == abi.ERR_INTERRUPT:
+            from ruff.runtime import interrupt
+
+            interrupt.clear()
+            raise KeyboardInterrupt
         raise NativeError(
             abi.KIND_NAMES.get(kind, str(kind)), abi.error_message(kind, op, lhs, rhs), line, self.function_ids.get(func)
         )

@@ -70,6 +70,7 @@ from ruff.backend.abi import (
     DEFAULT_DEPTH_LIMIT,
     DEFAULT_SYMBOL_PREFIX,
     ERR_DIV_ZERO,
+    ERR_INTERRUPT,
     ERR_MOD_ZERO,
     ERR_OVERFLOW,
     ERR_STACK,
@@ -80,8 +81,10 @@ from ruff.backend.abi import (
     OP_MUL,
     OP_NEG,
     OP_SUB,
+    POLL_INTERVAL,
     STATE_GLOBALS,
 )
+from ruff.backend.abi import INTERRUPT_PTR as G_INTERRUPT_PTR
 from ruff.backend.abi import DEPTH_LIMIT as G_DEPTH_LIMIT
 from ruff.backend.abi import ERR_FUNC as G_FUNC
 from ruff.backend.abi import ERR_KIND as G_KIND
@@ -94,6 +97,8 @@ from ruff.backend.abi import STACK_LIMIT as G_STACK_LIMIT
 I64_MIN = -(2**63)
 
 PTR = llvm.LLVMPointerType()
+# CPython's C API, resolved in the process: a loop's poll lets go of the GIL for a moment.
+SAVE_THREAD, RESTORE_THREAD = "PyEval_SaveThread", "PyEval_RestoreThread"
 _OVF_STRUCT = llvm.LLVMStructType.from_type_list([i64, i1])
 
 _NATIVE = (i64, f64, i1)
@@ -178,6 +183,9 @@ class _FuncLowering:
     current: Block | None = None
     unwind: Block | None = None
     depth: SSAValue | None = None  # this call's depth + 1, passed on to callees
+    back_edges: set = field(default_factory=set)  # (ruff block, loop header) pairs: where loops poll
+    counter: SSAValue | None = None  # the poll counter's stack slot
+    uses_poll: bool = False
     _addr_cache: dict[tuple[Block, str], SSAValue] = field(default_factory=dict)
 
     # -- helpers ---------------------------------------------------------------------------------------
@@ -262,11 +270,7 @@ class _FuncLowering:
         entry_sym, impl_sym = self.symbols[f.sym_name.data]
         explicit = ruff.DEPTH_ARG in f.attributes  # the depth is the last argument, counted by enter_frame ops
         params = list(ft.inputs.data[:-1] if explicit else ft.inputs.data)
-        if explicit:
-            self.lower_explicit(entry_sym, impl_sym, params)
-            return self.finish(entry_sym, impl_sym, params)
-        impl_type = llvm.LLVMFunctionType([*ft.inputs.data, i64], self.result_type)
-        entry = self.new_block(arg_types=impl_type.inputs.data)
+        entry = self.new_block(arg_types=[*params, i64])
         # one llvm block per ruff block (created up front so branches can target them)
         for b in f.body.blocks:
             self.blocks[b] = self.new_block(arg_types=b.arg_types, name=b.name_hint)
@@ -277,25 +281,56 @@ class _FuncLowering:
         for a, p in zip(entry.args, f.args):
             a.name_hint = p.name_hint
         entry.args[-1].name_hint = "depth"
-        # prologue: depth and stack checks
         self.current = entry
-        self.depth = self.enter_frame(entry.args[-1])
+        self.back_edges = back_edges(f)
+        if self.back_edges:
+            # The loops' poll counter: a local, which LLVM keeps in a register.
+            self.counter = self.emit(llvm.AllocaOp(self.const(1), i64, alignment=8)).results[0]
+            self.emit(llvm.StoreOp(self.const(POLL_INTERVAL), self.counter))
         first = f.body.blocks.first
         assert first is not None
-        self.emit(llvm.BrOp(self.blocks[first], *entry.args[:-1]))
+        if explicit:
+            self.emit(llvm.BrOp(self.blocks[first], *entry.args))
+        else:
+            # prologue: depth and stack checks
+            self.depth = self.enter_frame(entry.args[-1])
+            self.emit(llvm.BrOp(self.blocks[first], *entry.args[:-1]))
         self.lower_body()
         return self.finish(entry_sym, impl_sym, params)
 
-    def lower_explicit(self, entry_sym: str, impl_sym: str, params: list) -> None:
-        """A function whose last argument is its depth: its blocks are the function's, unchanged."""
-        f = self.func
-        for b in f.body.blocks:
-            self.blocks[b] = self.new_block(arg_types=b.arg_types, name=b.name_hint)
-            for a_old, a_new in zip(b.args, self.blocks[b].args):
-                self.values[a_old] = a_new
-                if a_old.name_hint:
-                    a_new.name_hint = a_old.name_hint
-        self.lower_body()
+    def successor(self, source: Block, target: Block, args: list[SSAValue]) -> Block:
+        """The llvm block a branch from ruff block `source` to `target` goes to: the target's own, or, on a
+        loop's back-edge, a poll block in front of it (which takes the same arguments)."""
+        if (source, target) not in self.back_edges:
+            return self.blocks[target]
+        saved = self.current
+        poll = self.new_block(arg_types=[a.type for a in args], name="poll")
+        self.current = poll
+        left = self.emit(llvm.SubOp(self.emit(llvm.LoadOp(self.counter, i64)).results[0], self.const(1))).results[0]
+        self.emit(llvm.StoreOp(left, self.counter))
+        due = self.emit(llvm.ICmpOp(left, self.const(0), _icmp("sle"))).results[0]
+        check = self.new_block(name="check_interrupt")
+        self.emit(llvm.CondBrOp(due, check, [], self.blocks[target], list(poll.args)))
+        self.current = check
+        self.emit(llvm.StoreOp(self.const(POLL_INTERVAL), self.counter))
+        # Let go of the GIL for a moment: the main thread runs Python's SIGINT handler, which sets the flag.
+        state = self.emit(llvm.CallOp(SAVE_THREAD, return_type=PTR)).results[0]
+        self.emit(llvm.CallOp(RESTORE_THREAD, state))
+        where = self.load(G_INTERRUPT_PTR)
+        known = self.emit(llvm.ICmpOp(where, self.const(0), _icmp("ne"))).results[0]
+        read = self.new_block(name="read_interrupt", after=self.current)
+        resume = self.new_block(name="resume")
+        self.emit(llvm.CondBrOp(known, read, [], resume, []))
+        self.current = read
+        flag = self.emit(llvm.LoadOp(self.emit(llvm.IntToPtrOp(where)).results[0], i64)).results[0]
+        self.raise_if(self.emit(llvm.ICmpOp(flag, self.const(0), _icmp("ne"))).results[0], ERR_INTERRUPT, 0,
+                      None, None, 0)
+        self.emit(llvm.BrOp(resume))
+        self.current = resume
+        self.emit(llvm.BrOp(self.blocks[target], *poll.args))
+        self.uses_poll = True
+        self.current = saved
+        return poll
 
     def lower_body(self) -> None:
         for b in self.func.body.blocks:
@@ -406,11 +441,13 @@ class _FuncLowering:
             res = self.emit(llvm.CallIntrinsicOp(_MATH_INTRINSICS[op.name], [self.v(o) for o in op.operands], [f64]))
             self.values[op.results[0]] = res.results[0]
         elif isinstance(op, cf.BranchOp):
-            self.emit(llvm.BrOp(self.blocks[op.successor], *[self.v(a) for a in op.arguments]))
+            args = [self.v(a) for a in op.arguments]
+            self.emit(llvm.BrOp(self.successor(op.parent_block(), op.successor, args), *args))
         elif isinstance(op, cf.ConditionalBranchOp):
-            then_b, else_b = self.blocks[op.then_block], self.blocks[op.else_block]
             then_args = [self.v(a) for a in op.then_arguments]
             else_args = [self.v(a) for a in op.else_arguments]
+            then_b = self.successor(op.parent_block(), op.then_block, then_args)
+            else_b = self.successor(op.parent_block(), op.else_block, else_args)
             if then_b is else_b:  # one predecessor may not feed two different values into a phi
                 tramp = self.new_block()
                 saved, self.current = self.current, tramp
@@ -456,8 +493,32 @@ class _FuncLowering:
 
 _ERROR_BLOCK_NAMES = {
     ERR_OVERFLOW: "overflow", ERR_DIV_ZERO: "division_by_zero", ERR_MOD_ZERO: "modulo_by_zero",
-    ERR_STACK: "stack_overflow",
+    ERR_STACK: "stack_overflow", ERR_INTERRUPT: "interrupted",
 }  # fmt: skip
+
+
+def back_edges(func: ruff.FuncOp) -> set[tuple[Block, Block]]:
+    """The edges of `func` whose target dominates their source: the back-edges of its loops."""
+    blocks = list(func.body.blocks)
+    if not blocks:
+        return set()
+    succs = {b: list(b.last_op.successors) if b.last_op is not None else [] for b in blocks}
+    preds: dict[Block, list[Block]] = {b: [] for b in blocks}
+    for b in blocks:
+        for t in succs[b]:
+            preds[t].append(b)
+    everything = set(blocks)
+    dom = {b: set(everything) for b in blocks}
+    dom[blocks[0]] = {blocks[0]}
+    changed = True
+    while changed:
+        changed = False
+        for b in blocks[1:]:
+            incoming = [dom[p] for p in preds[b]]
+            new = (set.intersection(*incoming) if incoming else set()) | {b}
+            if new != dom[b]:
+                dom[b], changed = new, True
+    return {(b, t) for b in blocks for t in succs[b] if t in dom[b]}
 
 
 def _icmp(pred: str) -> IntegerAttr:
@@ -528,7 +589,8 @@ class LowerToLLVMPass(ModulePass):
         symbols = {f.sym_name.data: (self.prefix + f.sym_name.data, self.prefix + f.sym_name.data + IMPL_SUFFIX) for f in funcs}
         existing = {o.sym_name.data for o in op.ops if isinstance(o, llvm.GlobalOp)}
         explicit = frozenset(f.sym_name.data for f in funcs if ruff.DEPTH_ARG in f.attributes)
-        lowered = [_FuncLowering(f, i, symbols, explicit).lower() for i, f in enumerate(funcs)]
+        lowerings = [_FuncLowering(f, i, symbols, explicit) for i, f in enumerate(funcs)]
+        lowered = [fl.lower() for fl in lowerings]
         # all checks passed: now rewrite the module
         first = op.body.block.first_op
         for g in state_globals():
@@ -541,6 +603,12 @@ class LowerToLLVMPass(ModulePass):
             op.body.block.insert_ops_before(list(new), f)
             f.detach()
             f.erase(safe_erase=False)
+        if any(fl.uses_poll for fl in lowerings):
+            declared = {o.sym_name.data for o in op.ops if isinstance(o, llvm.FuncOp)}
+            for name, ftype in ((SAVE_THREAD, llvm.LLVMFunctionType([], PTR)),
+                                (RESTORE_THREAD, llvm.LLVMFunctionType([PTR], None))):
+                if name not in declared:
+                    op.body.block.add_op(llvm.FuncOp(name, ftype, linkage=llvm.LinkageAttr("external")))
 
 
 __all__ = ["LowerToLLVMPass", "state_globals"]

@@ -63,6 +63,9 @@ def run_in_big_stack(fn: Callable[[], Any], stack_bytes: int = BIG_STACK_BYTES,
             # waiting for input) is left behind, daemonic, rather than holding up the interrupt.
             import ctypes
 
+            from ruff.runtime import interrupt
+
+            interrupt.request()  # native code running on the thread stops at its next poll
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(KeyboardInterrupt))
             if not done.wait(INTERRUPT_GRACE_SECONDS):
                 raise

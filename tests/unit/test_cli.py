@@ -204,3 +204,25 @@ def test_unbuffered_python_keeps_stdout_unbuffered(tmp_path: Path) -> None:
     assert proc.stdout.readline() == "first\n"
     assert time.monotonic() - start < 2.5
     assert proc.stdout.read() == "second\n" and proc.wait(timeout=30) == 0
+
+
+def test_ctrl_c_stops_an_endless_native_loop(tmp_path: Path) -> None:
+    # Native code holds the GIL, so Python's SIGINT handler cannot run until the loop polls (once every
+    # POLL_INTERVAL back-edges it lets go of the GIL and reads the interrupt flag).
+    prog = write(tmp_path, "spin.ruff", "func spin(n) {\n mut i := 0\n mut s := 0\n"
+                 " while i < n { s = (s + i) % 1000\n  i += 1 }\n return s }\n"
+                 "print(spin(10))\nprint(spin(9000000000000000000))\n")
+    proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", "--jit-threshold", "0", "--jit-log", prog],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 60
+    for line in proc.stderr:  # wait until spin is native (the second call then never ends by itself)
+        assert time.monotonic() < deadline
+        if line.startswith("[jit] compiled spin"):
+            break
+    time.sleep(0.5)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert time.monotonic() - sent < 5
+    assert (proc.returncode, out, err) == (130, "45\n", "interrupted\n")

@@ -24,9 +24,12 @@ ruff.func @sum(%n: i64) -> i64 {
 // CHECK-NEXT:    llvm.cond_br %lt, ^body, ^exit
 // CHECK-NEXT:  ^body:
 // CHECK-NEXT:    llvm.call_intrinsic "llvm.sadd.with.overflow.i64"(%acc, %i)
-// CHECK:         llvm.br ^loop(%i2, %acc2 : i64, i64)
+// CHECK:         llvm.br ^poll(%i2, %acc2 : i64, i64)
 // CHECK:       ^exit:
 // CHECK-NEXT:    llvm.return %acc : i64
+// The back-edge goes through the loop's poll block (see loop_poll.mlir).
+// CHECK:       ^poll(%[[PI:.*]]: i64, %[[PA:.*]]: i64):
+// CHECK:         llvm.cond_br %{{.*}}, ^check_interrupt, ^loop(%[[PI]], %[[PA]] : i64, i64)
 
 ruff.func @mixed(%a: i64, %x: f64, %p: i1) -> f64 {
   %f = arith.sitofp %a : i64 to f64
