@@ -32,7 +32,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ruff.runtime.values import Builtin, RuffError
+from ruff.runtime.values import OPAQUE_DISPLAY, Builtin, RuffError
 from ruff.runtime.builtins._util import Registry, guard, is_callable, rust_error_text
 
 reg = Registry()
@@ -50,9 +50,10 @@ class HttpServer:
         self.routes = routes
 
     def ruff_display(self) -> str:
-        return f"HttpServer(host: {self.host}, port: {self.port})"
+        return OPAQUE_DISPLAY
 
-    ruff_debug = ruff_display
+    def ruff_debug(self) -> str:
+        return f"HttpServer(host: {self.host}, port: {self.port})"
 
 
 class HttpResponse:
@@ -67,9 +68,10 @@ class HttpResponse:
         self.headers = headers or {}
 
     def ruff_display(self) -> str:
-        return f"HttpResponse(status: {self.status})"
+        return OPAQUE_DISPLAY
 
-    ruff_debug = ruff_display
+    def ruff_debug(self) -> str:
+        return f"HttpResponse(status: {self.status})"
 
 
 def _u16(n: int) -> int:

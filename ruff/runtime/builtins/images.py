@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ruff.runtime.values import Builtin, RuffError
+from ruff.runtime.values import OPAQUE_DISPLAY, Builtin, RuffError
 from ruff.runtime.builtins._util import Registry, guard, rust_error_text
 
 reg = Registry()
@@ -42,9 +42,10 @@ class Image:
         self.format = format
 
     def ruff_display(self) -> str:
-        return f"Image(format: {self.format})"
+        return OPAQUE_DISPLAY
 
-    ruff_debug = ruff_display
+    def ruff_debug(self) -> str:
+        return f"Image(format: {self.format})"
 
     def ruff_field(self, name: str) -> Any:
         if name == "width":

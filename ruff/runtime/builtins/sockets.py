@@ -23,7 +23,7 @@ import socket
 import time
 from typing import Any, Callable
 
-from ruff.runtime.values import RuffError
+from ruff.runtime.values import OPAQUE_DISPLAY, RuffError
 from ruff.runtime.builtins import _net
 from ruff.runtime.builtins._util import Registry, rust_error_text
 
@@ -44,10 +44,10 @@ class _Socket:
         self.nonblocking = False
 
     def ruff_display(self) -> str:
-        return f"{self.label}({self.addr_label}: {self.addr})"
+        return OPAQUE_DISPLAY
 
     def ruff_debug(self) -> str:
-        return self.ruff_display()
+        return f"{self.label}({self.addr_label}: {self.addr})"
 
 
 class TcpListener(_Socket):
