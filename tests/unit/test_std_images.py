@@ -63,6 +63,8 @@ def test_resize_exact_and_fit(grid):
     assert method(grid, "resize", 9.9, 2.2, "other").pil.size == (9, 2)
     with pytest.raises(RuffError, match="resize failed"):
         method(grid, "resize", 0, 3)
+    with pytest.raises(RuffError, match="resize failed: 100000x100000 is more than"):
+        method(grid, "resize", 100000, 100000)
 
 
 def test_brightness_adds_fifty_per_unit_and_keeps_alpha(tmp_path):

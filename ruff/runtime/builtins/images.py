@@ -141,6 +141,9 @@ def img_resize(rt: Any, args: list) -> Image:
     w, h = _u32(w), _u32(h)
     if len(rest) >= 3 and rest[2] == "fit":
         w, h = _fit(img.pil.width, img.pil.height, w, h)
+    limit = 2 * (PILImage.MAX_IMAGE_PIXELS or 0)
+    if limit and w * h > limit:  # Pillow's own "decompression bomb" bound: fail instead of exhausting memory
+        raise RuffError(f"resize failed: {w}x{h} is more than {limit} pixels")
     return _new(img, _pillow("resize", lambda: img.pil.resize((w, h), PILImage.Resampling.LANCZOS)))
 
 

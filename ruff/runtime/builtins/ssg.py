@@ -30,6 +30,7 @@ PREFIX_END = "</h1><article>"
 SUFFIX = "</article></body></html>"
 PROFILE_ENV = "RUFF_BENCH_SSG_PROFILE_ASYNC"
 MAX_SSG_THREADS = 16
+MAX_PATHS = 10_000_000
 
 
 def render(index: int, source: str) -> str:
@@ -71,6 +72,8 @@ def ssg_build_output_paths(rt: Any, args: list) -> list:
         raise RuffError("ssg_build_output_paths() file_count must be an integer")
     if count < 0:
         raise RuffError(f"ssg_build_output_paths() file_count must be >= 0, got {count}")
+    if count > MAX_PATHS:  # the reference would abort allocating them; this says why instead
+        raise RuffError(f"ssg_build_output_paths() file_count {count} exceeds the maximum of {MAX_PATHS}")
     ext = ".html"
     if len(args) == 3:
         if type(args[2]) is not str:
