@@ -24,10 +24,12 @@ MODES = {
 }
 
 
-def run_ruff(path: Path, flags: list[str], timeout: float = 120) -> subprocess.CompletedProcess:
+def run_ruff(path: Path, flags: list[str], timeout: float = 120,
+             script_args: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     env.pop("RUFF_JIT", None)
-    return subprocess.run([sys.executable, "-m", "ruff", "run", *flags, path.name], cwd=path.parent,
+    tail = ["--", *script_args] if script_args else []
+    return subprocess.run([sys.executable, "-m", "ruff", "run", *flags, path.name, *tail], cwd=path.parent,
                           capture_output=True, text=True, timeout=timeout, env=env)
 
 

@@ -45,10 +45,26 @@ from ruff.runtime.values import Builtin, RuffError
 _sched = threading.Condition(threading.Lock())
 
 
+DEFAULT_TASK_POOL_SIZE = 256  # the reference's default concurrency limit for the batch builtins
+
+
 class _State:
     threads = 1  # live Ruff threads: the main thread and every running task
     # thread id -> "am I still stuck?" for each Ruff thread waiting in receive or await
     waiting: dict[int, Callable[[], bool]] = {}
+    # the concurrency limit of parallel_map, promise_all, async_read_files, ... when none is given
+    task_pool_size = DEFAULT_TASK_POOL_SIZE
+
+
+def task_pool_size() -> int:
+    return _State.task_pool_size
+
+
+def set_task_pool_size(size: int) -> int:
+    """Set the default concurrency limit; returns the previous one."""
+    with _sched:
+        previous, _State.task_pool_size = _State.task_pool_size, size
+    return previous
 
 
 _task_ids = itertools.count(1)
@@ -185,6 +201,7 @@ class Promise:
 
     def __init__(self) -> None:
         self.done = False
+        self.cancelled = False
         self.value: Any = None
         self.error: Optional[RuffError] = None
         self.crash: Optional[BaseException] = None  # an internal (Python) failure in the task
@@ -192,9 +209,24 @@ class Promise:
     # settled by the task thread, under _sched
     def _settle(self, value: Any = None, error: Optional[RuffError] = None, crash: Optional[BaseException] = None) -> None:
         with _sched:
+            if self.done:  # cancelled meanwhile: the late result is dropped
+                return
             self.value, self.error, self.crash = value, error, crash
             self.done = True
             _sched.notify_all()
+
+    def cancel(self) -> bool:
+        """Reject a pending promise with "Task was cancelled"; False when it had already settled.
+
+        Python cannot stop a running thread, so a cancelled task's body runs on in the background (a
+        detached daemon thread) but nobody sees its result; awaiting the promise fails at once."""
+        with _sched:
+            if self.done:
+                return False
+            self.error = RuffError("Task was cancelled")
+            self.done = self.cancelled = True
+            _sched.notify_all()
+            return True
 
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Block until settled (or the timeout passes); True when settled."""

@@ -667,6 +667,9 @@ class VM:
         builtin = self.lookup_method(obj, name)
         if builtin is not None:
             return BoundMethod(obj, builtin)
+        field = getattr(t, "ruff_field", None)  # value types of the stdlib with fields (an image's width)
+        if field is not None:
+            return field(obj, name)
         raise RuffError(f"Cannot access field '{name}' on {type_name(obj)}")
 
     def resolve_method(self, obj: Any, name: str, args: list) -> tuple[Any, list]:

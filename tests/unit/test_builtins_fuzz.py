@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 from ruff.runtime.builtins import BUILTINS, RuffQueue, RuffRange, RuffSet, RuffStack, lookup_method
 from ruff.runtime.values import I64_MAX, I64_MIN, Builtin, EnumValue, RuffError
 
+from builtin_support import UNSAFE
+
 
 class FakeRT:
     def __init__(self):
@@ -26,10 +28,6 @@ class FakeRT:
         return f.fn(self, list(args))
 
 
-# Builtins with side effects outside the process (files, env, processes, sleeping, exiting).
-UNSAFE = {"input", "exit", "sleep", "execute", "execute_status", "spawn_process", "os_chdir", "os_rmdir",
-          "create_dir", "write_file", "write_file_sync", "append_file", "delete_file", "rename_file",
-          "copy_file", "env_set", "eprint"}
 SAFE_NAMES = sorted(n for n in BUILTINS if n not in UNSAFE)
 
 scalars = st.one_of(

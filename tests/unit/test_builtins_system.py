@@ -123,13 +123,46 @@ def test_processes():
     raises("execute", "  ", match="execute(): command must not be empty")
     raises("execute", "sleep 5", {"timeout_ms": 50}, match="execute() timed out after 50ms")
     r = call("execute_status", "echo out; echo err >&2; exit 2")
-    assert r == {"exitcode": 2, "stdout": "out\n", "stderr": "err\n", "success": False, "timed_out": False}
+    assert r == {"exitcode": 2, "stdout": "out\n", "stderr": "err\n", "success": False, "timed_out": False,
+                 "stdout_truncated": False, "stderr_truncated": False}
     p = call("spawn_process", ["echo", "Hello from spawned process"])
     assert p["exitcode"] == 0 and p["success"] is True and p["stdout"] == "Hello from spawned process\n"
     raises("spawn_process", ["nonexistent_command_xyz"], match="Failed to spawn process 'nonexistent_command_xyz'")
     raises("spawn_process", [], match="spawn_process() expects a non-empty array of string arguments")
     raises("execute_status", 5, match="execute_status() expects a string command, got int")
     raises("execute", "echo", 5, match="execute() expects an options dict, got int")
+    r = call("execute_status", "printf 0123456789", {"max_output_bytes": 4})
+    assert r["stdout"] == "0123" and r["stdout_truncated"] is True and r["stderr_truncated"] is False
+    r = call("spawn_process", ["sh", "-c", "echo $A-$B"], {"env": {"A": "1"}, "env_allow": ["NOPE_NOT_SET"]})
+    assert r["stdout"] == "1-\n"
+    raises("spawn_process", ["true"], {"timeout_ms": 0}, match="timeout_ms must be a positive number")
+    raises("spawn_process", ["true"], {"max_output_bytes": 1 << 30},
+           match="max_output_bytes exceeds the maximum supported size (16777216)")
+    raises("spawn_process", ["true"], {"inherit_env": 1}, match="inherit_env must be a boolean")
+    raises("spawn_process", ["true"], {"env_deny": "PATH"}, match="env_deny must be an array of strings, got string")
+    raises("spawn_process", ["true"], {"env": {"A": 1}}, match="env must contain only string values")
+    raises("spawn_process", ["true"], {"cwd": "/"},
+           match="unsupported process option 'cwd'; supported options are timeout_ms, max_output_bytes")
+
+
+def test_pipe_commands():
+    assert call("pipe_commands", [["printf", "b\na\nc\n"], ["sort"], ["head", "-n", "2"]]) == "a\nb\n"
+    assert call("pipe_commands", [["sh", "-c", "echo $ONLY"]], {"env": {"ONLY": "x"}, "inherit_env": False}) == "x\n"
+    assert call("pipe_commands", [["true"]]) == ""
+    raises("pipe_commands", [["sh", "-c", "echo oops >&2; exit 3"], ["cat"]],
+           match="Command 'sh -c echo oops >&2; exit 3' failed with exit code 3: oops")
+    raises("pipe_commands", [["sleep", "5"]], {"timeout_ms": 50}, match="Command 'sleep 5' timed out after 50ms")
+    raises("pipe_commands", [["head", "-c", "64", "/dev/zero"]], {"max_output_bytes": 8},
+           match="Command 'head -c 64 /dev/zero' output exceeded max_output_bytes (8)")
+    raises("pipe_commands", [["no_such_command_xyz", "a"]],
+           match="Failed to spawn process 'no_such_command_xyz a': No such file or directory (os error 2)")
+    raises("pipe_commands", [["printf", "\\377"]], match="Failed to decode output as UTF-8: invalid utf-8 sequence")
+    raises("pipe_commands", match="pipe_commands requires an array of command arrays and optional options")
+    raises("pipe_commands", "ls", match="pipe_commands requires an array of command arrays")
+    raises("pipe_commands", [], match="pipe_commands requires a non-empty array of commands")
+    raises("pipe_commands", [["a"], "b"], match="pipe_commands requires an array of command arrays")
+    raises("pipe_commands", [["a", 1]], match="Each command must be an array of strings")
+    raises("pipe_commands", [[]], match="Each command array must not be empty")
 
 
 def test_every_system_builtin_is_tested():
@@ -137,4 +170,4 @@ def test_every_system_builtin_is_tested():
         "env", "env_or", "env_int", "env_float", "env_bool", "env_required", "env_set", "env_list",
         "os_environ", "args", "now", "now_unix", "now_utc_seconds", "now_utc", "current_timestamp", "time",
         "performance_now", "time_us", "time_ns", "sleep", "format_duration", "elapsed", "format_date",
-        "parse_date", "execute", "execute_status", "spawn_process"}
+        "parse_date", "execute", "execute_status", "spawn_process", "pipe_commands"}

@@ -1,16 +1,19 @@
 """The Ruff standard library: the global builtin namespace and method lookup.
 
 - BUILTINS: name -> values.Builtin for every global builtin function.
-- CONSTANTS: PI and E (plain floats).
+- CONSTANTS: PI and E (plain floats), and the `Promise` namespace (`Promise.all(...)`).
 - lookup_method(receiver, name): the Builtin that `receiver.name(args...)` calls as
   `builtin(receiver, *args)`, or None. Used for strings, arrays, dicts, numbers, ranges,
   Set/Queue/Stack values, iterators and generators (any Python iterator); never for structs.
 - METHOD_TABLES: the per-receiver method tables (method name -> builtin name), for docs and tests.
 
-Each area lives in its own module (core, math, strings, arrays, dicts, collections, json, io,
-system, regex, random, format, iterators); each registers `fn(rt, args)` functions in a Registry.
-json, io, system, regex and random are imported on the first call of one of their builtins
-(LAZY_MODULES); until then their Builtin objects hold a loader that swaps in the real function.
+Each area lives in its own module (core, math, strings, format, arrays, dicts, collections, iterators,
+json, io, system, regex, random, binary, crypto, archive, yaml, database, kvstore, concurrency, async_io,
+http_client, http_server, oauth2, sockets, images, arg_parser, ssg); each registers `fn(rt, args)`
+functions in a Registry. All but the first eight are imported on the first call of one of their builtins
+(LAZY_MODULES); until then their Builtin objects hold a loader that swaps in the real function. Their
+third-party libraries (Pillow, PyJWT, urllib3, bcrypt, cryptography, PyYAML) are imported later still,
+inside the functions that use them.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ LAZY_MODULES: dict[str, tuple[str, ...]] = {
     "system": ("env", "env_or", "env_int", "env_float", "env_bool", "env_required", "env_set", "env_list",
                "os_environ", "args", "now", "now_unix", "now_utc_seconds", "now_utc", "current_timestamp",
                "time", "performance_now", "time_us", "time_ns", "sleep", "format_duration", "elapsed",
-               "format_date", "parse_date", "execute", "execute_status", "spawn_process"),
+               "format_date", "parse_date", "execute", "execute_status", "spawn_process", "pipe_commands"),
     "regex": ("regex_match", "regex_test", "regex_find_all", "regex_replace", "regex_split",
               "regex_captures"),
     "random": ("random", "random_int", "random_float", "random_choice", "shuffle", "random_id", "uuid_v4",
@@ -57,9 +60,22 @@ LAZY_MODULES: dict[str, tuple[str, ...]] = {
                  "db_last_insert_id", "db_pool", "db_pool_acquire", "db_pool_release", "db_pool_stats",
                  "db_pool_close"),
     "kvstore": ("kv_set", "kv_get"),
-    "concurrency": ("channel", "async_sleep", "async_timeout", "promise_all", "await_all", "spawn_task",
-                    "await_task", "parallel_map", "par_map", "shared_set", "shared_get", "shared_has",
+    "concurrency": ("channel", "async_sleep", "async_timeout", "promise_all", "await_all", "Promise.all",
+                    "spawn_task", "await_task", "cancel_task", "parallel_map", "par_map", "par_each",
+                    "set_task_pool_size", "get_task_pool_size", "shared_set", "shared_get", "shared_has",
                     "shared_delete", "shared_add_int"),
+    "async_io": ("async_read_file", "async_read_files", "async_write_file", "async_write_files"),
+    "http_client": ("http_get", "http_post", "http_put", "http_delete", "http_request", "http_get_binary",
+                    "http_get_stream", "parallel_http", "async_http_get", "async_http_post"),
+    "http_server": ("http_server", "http_listen", "http_response", "json_response", "html_response",
+                    "redirect_response", "set_header", "set_headers"),
+    "oauth2": ("oauth2_auth_url", "oauth2_get_token"),
+    "sockets": ("tcp_listen", "tcp_accept", "tcp_connect", "tcp_send", "tcp_receive", "tcp_close",
+                "tcp_set_nonblocking", "udp_bind", "udp_send_to", "udp_receive_from", "udp_close"),
+    "images": ("load_image", "gif_to_webp"),
+    "arg_parser": ("arg_parser",),
+    "ssg": ("ssg_render_pages", "ssg_build_output_paths", "ssg_render_and_write_pages",
+            "ssg_read_render_and_write_pages"),
 }
 
 _FUNCTIONS: dict[str, Callable[[Any, list], Any]] = {}
@@ -94,6 +110,24 @@ def _lazy(modname: str, name: str) -> Callable[[Any, list], Any]:
 for _modname, _names in LAZY_MODULES.items():
     for _name in _names:
         BUILTINS[_name] = Builtin(_name, _lazy(_modname, _name))
+
+
+class PromiseNamespace:
+    """The global `Promise`, so that the documented `Promise.all(promises [, limit])` calls the builtin
+    named "Promise.all" (the receiver is dropped)."""
+
+    ruff_type_name = "namespace"
+
+    def ruff_display(self) -> str:
+        return "Promise"
+
+
+def _promise_all(rt: Any, args: list) -> Any:
+    return BUILTINS["Promise.all"].fn(rt, args[1:])
+
+
+PromiseNamespace.ruff_methods = {"all": Builtin("all", _promise_all)}  # type: ignore[attr-defined]
+CONSTANTS["Promise"] = PromiseNamespace()
 
 
 # ----------------------------------------------------------------------------- method-only helpers

@@ -63,6 +63,10 @@ def python_error_text(e: BaseException) -> str:
 def rust_error_text(e: BaseException) -> str:
     """An OS error as Rust's io::Error displays it ("No such file or directory (os error 2)"), for the
     builtins whose messages follow the reference's text."""
+    import socket
+
+    if isinstance(e, socket.gaierror):  # a failed name lookup, as Rust's to_socket_addrs reports it
+        return f"failed to lookup address information: {e.strerror or e}"
     if isinstance(e, OSError) and e.strerror and e.errno:
         return f"{e.strerror} (os error {e.errno})"
     return python_error_text(e)

@@ -14,6 +14,12 @@ these are the Ruff-facing functions, with the reference's names and error messag
     await_task(promise)            the promise itself (so `await await_task(p)` reads like the reference)
     parallel_map(array, fn [, limit]) / par_map(...)
                                    a promise of [fn(x) for x in array], computed on up to `limit` tasks
+    par_each(array, fn [, limit])  the same for the side effects: a promise of null
+    Promise.all(promises [, limit]) promise_all under its documented name (a global `Promise` namespace)
+    cancel_task(promise)           true when the task was still running: its promise is rejected with
+                                   "Task was cancelled" (the body runs on unseen); false once settled
+    set_task_pool_size(n) -> previous, get_task_pool_size()
+                                   the default `limit` of the builtins above (256)
     shared_set(key, value) shared_get(key) shared_has(key) shared_delete(key) shared_add_int(key, delta)
                                    a process-wide store whose operations are atomic across tasks
 
@@ -156,6 +162,7 @@ def _promise_all(name: str) -> Any:
 
 reg("promise_all")(_promise_all("promise_all"))
 reg("await_all")(_promise_all("await_all"))
+reg("Promise.all")(_promise_all("Promise.all"))
 
 
 @reg("spawn_task")
@@ -192,7 +199,7 @@ def _parallel_map(name: str) -> Any:
         if not is_callable(fn):
             raise RuffError(f"{name}() second argument must be a callable function; pass a function, closure, "
                             "or imported callable value instead of a literal")
-        limit = 64
+        limit = _conc().task_pool_size()
         if len(args) == 3:
             if type(args[2]) is not int:
                 raise RuffError(f"{name}() concurrency_limit must be an integer")
@@ -236,6 +243,50 @@ def _parallel_map(name: str) -> Any:
 
 reg("parallel_map")(_parallel_map("parallel_map"))
 reg("par_map")(_parallel_map("par_map"))
+
+
+_parallel_map_for_par_each = _parallel_map("parallel_map")
+
+
+@reg("par_each")
+def par_each(rt: Any, args: list) -> Any:
+    """parallel_map for the side effects: a promise of null (checks and messages are parallel_map's, as in
+    the reference, which delegates)."""
+    mapped = _parallel_map_for_par_each(rt, args)
+
+    def body(fork: Any) -> None:
+        mapped.ruff_await()
+        return None
+
+    return _conc().start_task(rt, body, name="par_each")
+
+
+@reg("cancel_task")
+def cancel_task(rt: Any, args: list) -> bool:
+    if len(args) != 1:
+        raise RuffError(f"cancel_task() expects 1 argument (task handle), got {len(args)}")
+    if not _is_promise(args[0]):
+        raise RuffError("cancel_task() requires a TaskHandle argument")
+    return args[0].cancel()
+
+
+@reg("set_task_pool_size")
+def set_task_pool_size(rt: Any, args: list) -> int:
+    if len(args) != 1:
+        raise RuffError(f"set_task_pool_size() expects 1 argument (size), got {len(args)}")
+    size = args[0]
+    if type(size) is not int:
+        raise RuffError("set_task_pool_size() requires an integer size argument")
+    if size <= 0:
+        raise RuffError(f"set_task_pool_size() size must be > 0, got {size}")
+    return _conc().set_task_pool_size(size)
+
+
+@reg("get_task_pool_size")
+def get_task_pool_size(rt: Any, args: list) -> int:
+    if args:
+        raise RuffError(f"get_task_pool_size() expects 0 arguments, got {len(args)}")
+    return _conc().task_pool_size()
 
 
 # ----------------------------------------------------------------------------- shared store

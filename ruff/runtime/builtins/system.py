@@ -8,18 +8,22 @@ since this module loaded, i.e. the first clock call, as the reference's OnceLock
 time_us()/time_ns() are micro/nanoseconds on the same clock (whole floats);
 sleep(ms) pauses. execute(cmd) runs a shell command and returns its stdout (failing on a non-zero
 exit); execute_status(cmd)/spawn_process([argv...]) return a dict with exitcode, stdout, stderr,
-success.
+success, timed_out, stdout_truncated, stderr_truncated; pipe_commands([[argv...], ...]) runs a pipeline
+and returns the last command's stdout. All take the reference's options dict: timeout_ms (30000),
+max_output_bytes per stream (1 MiB, at most 16 MiB), inherit_env, env_allow, env_deny, env.
 """
 
 from __future__ import annotations
 
 import os
 import time as _time
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Optional
 
-from ruff.runtime.values import RuffError
+from ruff.runtime.values import RuffError, format_float
 from ruff.runtime.builtins._util import (
-    Registry, as_list, check_arity, check_arity_range, num_arg, python_error_text, str_arg, type_error,
+    Registry, as_list, check_arity, check_arity_range, num_arg, rust_error_text, str_arg,
+    type_error, type_name_of,
 )
 
 reg = Registry()
@@ -240,36 +244,132 @@ def parse_date(rt: Any, args: list) -> float:
 # ----------------------------------------------------------------------------- processes
 
 
-def _run(name: str, argv: Any, shell: bool, timeout_ms: Any) -> dict:
-    timeout = None if timeout_ms is None else max(0.001, timeout_ms / 1000.0)
+DEFAULT_TIMEOUT_MS = 30_000
+DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024
+MAX_MAX_OUTPUT_BYTES = 16 * 1024 * 1024
+_OPTION_NAMES = "timeout_ms, max_output_bytes, inherit_env, env_allow, env_deny, env"
+
+
+@dataclass
+class ProcessOptions:
+    """The reference's process options: a time limit, an output cap per stream, the child's environment."""
+
+    timeout_ms: float = DEFAULT_TIMEOUT_MS
+    max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES
+    inherit_env: bool = True
+    env_allow: Optional[list[str]] = None
+    env_deny: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+
+    def environment(self) -> dict[str, str]:
+        if self.env_allow is not None:
+            base = {k: os.environ[k] for k in self.env_allow if k in os.environ}
+        elif not self.inherit_env:
+            base = {}
+        else:
+            base = dict(os.environ)
+        for k in self.env_deny:
+            base.pop(k, None)
+        base.update(self.env)
+        return base
+
+
+def _positive(key: str, v: Any) -> float:
+    if type(v) in (int, float) and v == v and v != float("inf") and v > 0:
+        return v
+    raise RuffError(f"{key} must be a positive number")
+
+
+def _string_list(key: str, v: Any) -> list[str]:
+    if type(v) is not list:
+        raise RuffError(f"{key} must be an array of strings, got {type_name_of(v)}")
+    if any(type(x) is not str for x in v):
+        raise RuffError(f"{key} must be an array of strings")
+    return list(v)
+
+
+def _options(name: str, args: list) -> ProcessOptions:
+    opts = ProcessOptions()
+    if len(args) < 2 or args[1] is None:
+        return opts
+    given = args[1]
+    if type(given) is not dict:
+        raise type_error(name, "an options dict", given)
+    for key, v in given.items():
+        if key == "timeout_ms":
+            opts.timeout_ms = _positive(key, v)
+        elif key == "max_output_bytes":
+            n = int(_positive(key, v))
+            if n > MAX_MAX_OUTPUT_BYTES:
+                raise RuffError(f"max_output_bytes exceeds the maximum supported size ({MAX_MAX_OUTPUT_BYTES})")
+            opts.max_output_bytes = n
+        elif key == "inherit_env":
+            if type(v) is not bool:
+                raise RuffError("inherit_env must be a boolean")
+            opts.inherit_env = v
+        elif key == "env_allow":
+            opts.env_allow = _string_list(key, v)
+        elif key == "env_deny":
+            opts.env_deny = _string_list(key, v)
+        elif key == "env":
+            if type(v) is not dict:
+                raise RuffError("env must be a dict of string keys and values")
+            if any(type(x) is not str for x in v.values()):
+                raise RuffError("env must contain only string values")
+            opts.env = dict(v)
+        else:
+            raise RuffError(f"unsupported process option '{key}'; supported options are {_OPTION_NAMES}")
+    return opts
+
+
+@dataclass
+class Completed:
+    """One finished (or timed-out) process, its output cut at max_output_bytes."""
+
+    exitcode: int
+    stdout: bytes
+    stderr: bytes
+    timed_out: bool
+    stdout_truncated: bool
+    stderr_truncated: bool
+
+    @property
+    def success(self) -> bool:
+        return self.exitcode == 0 and not self.timed_out
+
+    def as_dict(self) -> dict:
+        return {
+            "exitcode": self.exitcode, "stdout": self.stdout.decode("utf-8", "replace"),
+            "stderr": self.stderr.decode("utf-8", "replace"), "success": self.success,
+            "timed_out": self.timed_out, "stdout_truncated": self.stdout_truncated,
+            "stderr_truncated": self.stderr_truncated,
+        }
+
+
+def _spawn(argv: Any, shell: bool, opts: ProcessOptions, stdin: Optional[bytes] = None) -> Completed:
+    """Run a process to completion; raises OSError when it cannot start."""
     import subprocess
 
+    timed_out = False
     try:
-        p = subprocess.run(argv, shell=shell, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise RuffError(f"{name}() timed out after {int(timeout_ms)}ms") from None
+        p = subprocess.run(argv, shell=shell, input=stdin, capture_output=True, timeout=opts.timeout_ms / 1000.0,
+                           env=opts.environment())
+        code, out, err = p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as e:
+        timed_out, code, out, err = True, -1, e.stdout or b"", e.stderr or b""
+    cap = opts.max_output_bytes
+    return Completed(code if code >= 0 else -1, out[:cap], err[:cap], timed_out, len(out) > cap, len(err) > cap)
+
+
+def _run(name: str, argv: Any, shell: bool, opts: ProcessOptions) -> dict:
+    try:
+        done = _spawn(argv, shell, opts)
     except OSError as e:
-        shown = argv if isinstance(argv, str) else argv[0]
-        raise RuffError(f"Failed to spawn process '{shown}': {python_error_text(e)}") from None
-    return {
-        "exitcode": p.returncode,
-        "stdout": p.stdout.decode("utf-8", "replace"),
-        "stderr": p.stderr.decode("utf-8", "replace"),
-        "success": p.returncode == 0,
-        "timed_out": False,
-    }
-
-
-def _options(name: str, args: list) -> Any:
-    if len(args) < 2 or args[1] is None:
-        return None
-    opts = args[1]
-    if type(opts) is not dict:
-        raise type_error(name, "an options dict", opts)
-    t = opts.get("timeout_ms")
-    if t is None:
-        return None
-    return num_arg(name, t, "a numeric timeout_ms")
+        shown = argv if isinstance(argv, str) else " ".join(argv)
+        raise RuffError(f"Failed to spawn process '{shown}': {rust_error_text(e)}") from None
+    if done.timed_out:
+        raise RuffError(f"{name}() timed out after {format_float(opts.timeout_ms)}ms")
+    return done.as_dict()
 
 
 def _command(name: str, args: list) -> str:
@@ -308,3 +408,43 @@ def spawn_process(rt: Any, args: list) -> dict:
     if not argv or any(type(a) is not str for a in argv):
         raise RuffError("spawn_process() expects a non-empty array of string arguments")
     return _run("spawn_process", list(argv), False, _options("spawn_process", args))
+
+
+@reg("pipe_commands")
+def pipe_commands(rt: Any, args: list) -> str:
+    """Run [argv, argv, ...] as a pipeline, each command's stdout the next one's stdin; the last stdout."""
+    if not 1 <= len(args) <= 2:
+        raise RuffError("pipe_commands requires an array of command arrays and optional options")
+    opts = _options("pipe_commands", args)
+    commands = args[0]
+    if type(commands) is not list:
+        raise RuffError("pipe_commands requires an array of command arrays")
+    if not commands:
+        raise RuffError("pipe_commands requires a non-empty array of commands")
+    for argv in commands:
+        if type(argv) is not list:
+            raise RuffError("pipe_commands requires an array of command arrays")
+        if any(type(a) is not str for a in argv):
+            raise RuffError("Each command must be an array of strings")
+        if not argv:
+            raise RuffError("Each command array must not be empty")
+    output: Optional[bytes] = None
+    for argv in commands:
+        shown = " ".join(argv)
+        try:
+            done = _spawn(list(argv), False, opts, output)
+        except OSError as e:
+            raise RuffError(f"Failed to spawn process '{shown}': {rust_error_text(e)}") from None
+        if done.timed_out:
+            raise RuffError(f"Command '{shown}' timed out after {format_float(opts.timeout_ms)}ms")
+        if done.stdout_truncated or done.stderr_truncated:
+            raise RuffError(f"Command '{shown}' output exceeded max_output_bytes ({opts.max_output_bytes})")
+        if not done.success:
+            raise RuffError(f"Command '{shown}' failed with exit code {done.exitcode}: "
+                            f"{done.stderr.decode('utf-8', 'replace')}")
+        output = done.stdout
+    try:
+        return (output or b"").decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise RuffError(f"Failed to decode output as UTF-8: invalid utf-8 sequence of {e.end - e.start} bytes "
+                        f"from index {e.start}") from None
