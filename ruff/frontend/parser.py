@@ -709,7 +709,7 @@ class _Parser:
             num = self.peek(1)
             self.pos += 2
             if self.peek().kind in ("(", "[", ".", "?.", "?", "::"):
-                raise RuffSyntaxError("lex", "Integer literal out of range", self.filename, num.line, num.col)
+                raise RuffSyntaxError("lex", f"Numeric literal overflow: {num.value}", self.filename, num.line, num.col)
             return ast.IntLit(-num.value, span=_span(tok, num))
         if kind in ("-", "!", "await"):
             self.advance()
@@ -835,7 +835,7 @@ class _Parser:
         kind = tok.kind
         if kind == INT:
             if tok.value > I64_MAX:
-                raise RuffSyntaxError("lex", "Integer literal out of range", self.filename, tok.line, tok.col)
+                raise RuffSyntaxError("lex", f"Numeric literal overflow: {tok.value}", self.filename, tok.line, tok.col)
             return ast.IntLit(tok.value, span=span)
         if kind == FLOAT:
             return ast.FloatLit(tok.value, span=span)

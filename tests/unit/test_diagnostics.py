@@ -69,7 +69,7 @@ def test_syntax_error_fields_and_format():
         ('x := "abc', "lex", 1, 6, "Unterminated string literal"),
         ("/* open", "lex", 1, 1, "Unterminated block comment"),
         ('s := "\\q"', "lex", 1, 7, "Invalid escape sequence: \\q"),
-        ("x := 99999999999999999999", "lex", 1, 6, "Integer literal out of range"),
+        ("x := 99999999999999999999", "lex", 1, 6, "Numeric literal overflow: 99999999999999999999"),
         ("x := \0", "lex", 1, 6, "Null byte is not allowed in source"),
         ("f(1,\n  2", "parse", 2, 4, "Expected ')' after arguments, found end of input"),
     ],

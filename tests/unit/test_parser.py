@@ -85,7 +85,7 @@ def test_i64_min_literal():
     assert value("-9223372036854775808") == I(-(2**63))
     with pytest.raises(RuffSyntaxError) as info:
         parse("v := 1 - 9223372036854775808")
-    assert (info.value.kind, info.value.message) == ("lex", "Integer literal out of range")
+    assert (info.value.kind, info.value.message) == ("lex", "Numeric literal overflow: 9223372036854775808")
 
 
 def test_postfix_chain():
