@@ -194,7 +194,11 @@ def parse_int_text(s: str) -> Any:
     s = s.strip()
     if not _INT_RE.match(s):
         return None
-    n = int(s)
+    # Past 19 significant digits it is out of i64 range; int() refuses over 4,300 digits, zeros included.
+    digits = s.lstrip("+-").lstrip("0")
+    if len(digits) > 19:
+        return None
+    n = -int(digits or "0") if s[0] == "-" else int(digits or "0")
     if n < I64_MIN or n > I64_MAX:
         return None
     return n
