@@ -159,7 +159,7 @@ class Session:
             _echo_statements(program)
             compiled = compile_input(program, filename, set(self.module.globals), dict(self.module.kinds))
         except RuffSyntaxError as e:
-            self.err(format_diagnostic(e.message, filename, text, e.line, e.col))
+            self.err(e.format(text, filename))
             return
         except CompileError as e:
             self.err(format_diagnostic(e.message, filename, text, e.line, e.col))

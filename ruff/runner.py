@@ -112,7 +112,7 @@ def compile_file(path: str, source: Optional[str] = None) -> CompiledProgram:
     try:
         return compile_program(parse(source, path), path)
     except RuffSyntaxError as e:
-        raise UserError(format_diagnostic(e.message, path, source, e.line, e.col), EXIT_SYNTAX) from None
+        raise UserError(e.format(source, path), EXIT_SYNTAX) from None
     except CompileError as e:
         raise UserError(format_diagnostic(e.message, path, source, e.line, e.col), EXIT_RUNTIME) from None
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import sys
 from typing import Callable, Optional
 
-from ruff.diagnostics import RuffSyntaxError
+from ruff.diagnostics import RuffSyntaxError, SecondarySpan
 from ruff.frontend import ast
 from ruff.frontend.lexer import I64_MAX, tokenize, tokenize_fragment
 from ruff.frontend.tokens import EOF, FLOAT, INT, INTERP, KEYWORDS, NAME, STR, InterpPart, Token
@@ -63,6 +63,30 @@ def parse(source: str, filename: str = "<input>") -> ast.Program:
         sys.setrecursionlimit(old_limit)
 
 
+_CLOSER = {"(": ")", "[": "]", "{": "}"}
+_OPENER = {v: k for k, v in _CLOSER.items()}
+
+
+def unclosed_delimiter(tokens: list[Token]) -> Optional[Token]:
+    """The innermost `(`, `[` or `{` that no closer matches, or None.
+
+    A closer that does not match the innermost open delimiter closes the nearest one it does match,
+    if any (the ones in between stay open); otherwise it is ignored.
+    """
+    stack: list[Token] = []
+    for tok in tokens:
+        kind = tok.kind
+        if kind in _CLOSER:
+            stack.append(tok)
+        elif kind in _OPENER:
+            opener = _OPENER[kind]
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i].kind == opener:
+                    del stack[i]
+                    break
+    return stack[-1] if stack else None
+
+
 def _span(start: Token, end: Token) -> ast.Span:
     return ast.Span(start.line, start.col, end.end_line, end.end_col)
 
@@ -85,6 +109,7 @@ def _is_label(tok: Token) -> bool:
 class _Parser:
     def __init__(self, tokens: list[Token], filename: str):
         self.toks = tokens
+        self.main_toks = tokens  # self.toks is a `${…}` fragment's tokens while one is parsed
         self.pos = 0
         self.filename = filename
         self.expr_depth = 0
@@ -131,6 +156,13 @@ class _Parser:
         return tok
 
     def error(self, message: str, tok: Token) -> RuffSyntaxError:
+        if tok.kind == EOF and self.toks is self.main_toks:
+            opener = unclosed_delimiter(self.toks)
+            if opener is not None:
+                # Like rustc: the brace left open is what to fix; where the input ran out comes second.
+                return RuffSyntaxError("parse", message, self.filename, opener.line, opener.col,
+                                       label="unclosed delimiter",
+                                       secondary=[SecondarySpan(tok.line, tok.col, "end of input")])
         return RuffSyntaxError("parse", message, self.filename, tok.line, tok.col)
 
     @property
