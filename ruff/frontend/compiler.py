@@ -185,6 +185,14 @@ class FunctionCompiler:
         if node.span.line:
             self.line, self.col = node.span.line, node.span.col
 
+    def at_op(self, node: ast.Node) -> None:
+        """Where the operation of `node` is written (its `+`, `[`, `.name`, `+=`): its runtime errors point there."""
+        op_span = node.op_span
+        if op_span.line:
+            self.line, self.col = op_span.line, op_span.col
+        else:
+            self.at(node)
+
     # ------------------------------------------------------------------ scopes and names
 
     @property
@@ -420,7 +428,7 @@ class FunctionCompiler:
             else:
                 self.load_name(target.name)
                 self.expr(s.value)
-                self.at(s)
+                self.at_op(s)
                 self.emit(ARITH[op[0]])
             self.at(s)
             self.store_name(target.name, s)
@@ -435,7 +443,7 @@ class FunctionCompiler:
                 self.expr(target.obj)
                 self.expr(target.index)
                 self.expr(s.value)
-                self.at(s)
+                self.at_op(target)
                 self.emit(Op.IndexSet)
                 return
             obj, idx = self.hidden_local("obj"), self.hidden_local("idx")
@@ -445,18 +453,19 @@ class FunctionCompiler:
             self.emit(Op.StoreLocal, idx)
             for slot in (obj, idx, obj, idx):
                 self.emit(Op.LoadLocal, slot)
-            self.at(target)
+            self.at_op(target)
             self.emit(Op.IndexGet)
             self.expr(s.value)
-            self.at(s)
+            self.at_op(s)
             self.emit(ARITH[op[0]])
+            self.at_op(target)
             self.emit(Op.IndexSet)
             return
         if isinstance(target, ast.Field):
             if op in (":=", "="):
                 self.expr(target.obj)
                 self.expr(s.value)
-                self.at(s)
+                self.at_op(target)
                 self.emit(Op.FieldSet, target.name)
                 return
             obj = self.hidden_local("obj")
@@ -464,10 +473,12 @@ class FunctionCompiler:
             self.emit(Op.StoreLocal, obj)
             self.emit(Op.LoadLocal, obj)
             self.emit(Op.LoadLocal, obj)
+            self.at_op(target)
             self.emit(Op.FieldGet, target.name)
             self.expr(s.value)
-            self.at(s)
+            self.at_op(s)
             self.emit(ARITH[op[0]])
+            self.at_op(target)
             self.emit(Op.FieldSet, target.name)
             return
         raise self.error("Invalid assignment target", s)
@@ -865,7 +876,7 @@ class FunctionCompiler:
     def expr_Binary(self, e: ast.Binary) -> Iterator[ast.Expr]:
         yield e.left
         yield e.right
-        self.at(e)
+        self.at_op(e)
         self.emit(BINARY[e.op])
 
     def expr_Logical(self, e: ast.Logical) -> Iterator[ast.Expr]:
@@ -888,7 +899,8 @@ class FunctionCompiler:
     def expr_Pipe(self, e: ast.Pipe) -> Iterator[ast.Expr]:
         right = e.right
         if isinstance(right, ast.MethodCall):
-            call = ast.MethodCall(right.obj, right.method, [e.left] + right.args, right.optional, span=right.span)
+            call = ast.MethodCall(right.obj, right.method, [e.left] + right.args, right.optional, span=right.span,
+                                  op_span=right.op_span)
             if right.optional:  # `x |> o?.m()`: the null check on o decides whether x is used at all
                 yield from self.expr_MethodCall(call)
             else:
@@ -963,7 +975,7 @@ class FunctionCompiler:
             yield from self.callee_after(e.args[0], iter((e.obj,)))
             for a in e.args[1:]:
                 yield a
-            self.at(e)
+            self.at_op(e)
             self.emit(Op.CallMethod, (e.method, len(e.args)))
             return
         if piped:  # a spread needs the bound method below the argument array: keep the receiver first
@@ -977,14 +989,14 @@ class FunctionCompiler:
             end = self.emit(Op.Jump)
             self.patch_here(skip)
         if spread:
-            self.at(e)
+            self.at_op(e)
             self.emit(Op.FieldGet, e.method)  # a bound method
             yield from self.push_args(e.args)
             self.emit(Op.CallSpread)
         else:
             for a in e.args:
                 yield a
-            self.at(e)
+            self.at_op(e)
             self.emit(Op.CallMethod, (e.method, len(e.args)))
         if e.optional:
             self.patch_here(end)
@@ -992,12 +1004,12 @@ class FunctionCompiler:
     def expr_Index(self, e: ast.Index) -> Iterator[ast.Expr]:
         yield e.obj
         yield e.index
-        self.at(e)
+        self.at_op(e)
         self.emit(Op.IndexGet)
 
     def expr_Field(self, e: ast.Field) -> Iterator[ast.Expr]:
         yield e.obj
-        self.at(e)
+        self.at_op(e)
         self.emit(Op.FieldGetOpt if e.optional else Op.FieldGet, e.name)
 
     def expr_StructLit(self, e: ast.StructLit) -> Iterator[ast.Expr]:

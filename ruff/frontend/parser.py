@@ -289,7 +289,7 @@ class _Parser:
             raise self.error("Invalid assignment target", start)
         self.advance()
         value = self.assigned_value()
-        return ast.Assign(expr, op.kind, value, span=self.span_from(start))
+        return ast.Assign(expr, op.kind, value, span=self.span_from(start), op_span=_span(op, op))
 
     def assigned_value(self) -> ast.Expr:
         value = self.expression()
@@ -719,7 +719,8 @@ class _Parser:
         start = self.toks[self.pos]
         left = self.unary()
         while True:
-            op = self.toks[self.pos].kind
+            op_tok = self.toks[self.pos]
+            op = op_tok.kind
             prec = _BINARY_PREC.get(op)
             if prec is None or prec < min_prec:
                 return left
@@ -731,7 +732,7 @@ class _Parser:
             elif op in ("??", "||", "&&"):
                 left = ast.Logical(op, left, right, span=span)
             else:
-                left = ast.Binary(op, left, right, span=span)
+                left = ast.Binary(op, left, right, span=span, op_span=_span(op_tok, op_tok))
 
     def unary(self) -> ast.Expr:
         tok = self.toks[self.pos]
@@ -766,7 +767,7 @@ class _Parser:
                 self.advance()
                 index = self.with_struct_literals(True, self.expression)
                 self.expect("]", "after index")
-                expr = ast.Index(expr, index, span=self.span_from(start))
+                expr = ast.Index(expr, index, span=self.span_from(start), op_span=_span(tok, tok))
             elif kind == "." or kind == "?.":
                 self.advance()
                 name_tok = self.peek()
@@ -774,11 +775,13 @@ class _Parser:
                     raise self.error(f"Expected field or method name after '{kind}', found {name_tok.describe()}", name_tok)
                 self.advance()
                 optional = kind == "?."
+                name_span = _span(name_tok, name_tok)
                 if self.at("(") and not self.peek().nl_before:
                     args = self.arguments()
-                    expr = ast.MethodCall(expr, name_tok.value, args, optional, span=self.span_from(start))
+                    expr = ast.MethodCall(expr, name_tok.value, args, optional, span=self.span_from(start),
+                                          op_span=name_span)
                 else:
-                    expr = ast.Field(expr, name_tok.value, optional, span=self.span_from(start))
+                    expr = ast.Field(expr, name_tok.value, optional, span=self.span_from(start), op_span=name_span)
             elif kind == "?":
                 self.advance()
                 expr = ast.TryUnwrap(expr, span=self.span_from(start))
