@@ -130,10 +130,30 @@ def source_text(filename: str, sources: dict[str, str]) -> str:
 
 def format_runtime_error(err: RuffError, sources: dict[str, str]) -> str:
     filename = err.filename or "<input>"
-    text = format_diagnostic(err.message, filename, source_text(filename, sources), err.line, err.col)
+    source = source_text(filename, sources)
+    text = format_diagnostic(err.message, filename, source, err.line, err.col, help=runtime_error_help(err, source))
     if err.stack:
         text += "\nstack (innermost first):\n" + "\n".join(stack_lines(err.stack))
     return text
+
+
+UNDEFINED_VARIABLE = "Undefined variable: "
+
+
+def runtime_error_help(err: RuffError, source: str) -> str:
+    """`did you mean `message`?` for an undefined name: the closest name bound around it, or a builtin."""
+    if not err.message.startswith(UNDEFINED_VARIABLE) or not source:
+        return ""
+    from ruff.frontend.suggest import closest_name, names_visible_at
+    from ruff.runtime.builtins import BUILTINS
+
+    name = err.message[len(UNDEFINED_VARIABLE):]
+    try:
+        candidates = names_visible_at(parse(source, err.filename or "<input>"), err.line, err.col)
+    except RuffSyntaxError:  # the file changed since it ran
+        candidates = []
+    best = closest_name(name, [*candidates, *BUILTINS])
+    return f"did you mean `{best}`?" if best else ""
 
 
 def stack_lines(stack: list[str], repeats_shown: int = 3, limit: int = 40) -> list[str]:
