@@ -169,7 +169,7 @@ class Session:
             vm.run_chunk(compiled.chunk, self.module)
         except RuffError as err:
             del vm.frames[:]
-            self.err(format_runtime_error(err, self.sources))
+            self.err(format_runtime_error(err, self.sources, self.module.globals))
         except KeyboardInterrupt:
             del vm.frames[:]
             self.err("Interrupted")

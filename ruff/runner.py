@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from ruff.diagnostics import RuffSyntaxError, format_diagnostic
 from ruff.frontend.compiler import CompileError, CompiledProgram, compile_program
@@ -128,10 +128,12 @@ def source_text(filename: str, sources: dict[str, str]) -> str:
     return source
 
 
-def format_runtime_error(err: RuffError, sources: dict[str, str]) -> str:
+def format_runtime_error(err: RuffError, sources: dict[str, str], known_names: Iterable[str] = ()) -> str:
+    """The diagnostic for a runtime error; known_names: globals bound outside its source (earlier REPL inputs)."""
     filename = err.filename or "<input>"
     source = source_text(filename, sources)
-    text = format_diagnostic(err.message, filename, source, err.line, err.col, help=runtime_error_help(err, source))
+    help = runtime_error_help(err, source, known_names)
+    text = format_diagnostic(err.message, filename, source, err.line, err.col, help=help)
     if err.stack:
         text += "\nstack (innermost first):\n" + "\n".join(stack_lines(err.stack))
     return text
@@ -140,7 +142,7 @@ def format_runtime_error(err: RuffError, sources: dict[str, str]) -> str:
 UNDEFINED_VARIABLE = "Undefined variable: "
 
 
-def runtime_error_help(err: RuffError, source: str) -> str:
+def runtime_error_help(err: RuffError, source: str, known_names: Iterable[str] = ()) -> str:
     """`did you mean `message`?` for an undefined name: the closest name bound around it, or a builtin."""
     if not err.message.startswith(UNDEFINED_VARIABLE) or not source:
         return ""
@@ -152,7 +154,7 @@ def runtime_error_help(err: RuffError, source: str) -> str:
         candidates = names_visible_at(parse(source, err.filename or "<input>"), err.line, err.col)
     except RuffSyntaxError:  # the file changed since it ran
         candidates = []
-    best = closest_name(name, [*candidates, *BUILTINS])
+    best = closest_name(name, [*candidates, *known_names, *BUILTINS])
     return f"did you mean `{best}`?" if best else ""
 
 
