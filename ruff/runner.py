@@ -15,6 +15,7 @@ from ruff.frontend.compiler import CompileError, CompiledProgram, compile_progra
 from ruff.frontend.parser import parse
 from ruff.frontend.source import SourceReadError, decode_source, read_bounded, read_source_file
 from ruff.runtime.bigstack import run_in_big_stack
+from ruff.runtime.modules import ModuleCompileError
 from ruff.runtime.values import Module, RuffError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_SYNTAX, EXIT_RUNTIME, EXIT_IO = 0, 1, 2, 3, 4, 5
@@ -130,6 +131,11 @@ def source_text(filename: str, sources: dict[str, str]) -> str:
 
 def format_runtime_error(err: RuffError, sources: dict[str, str], known_names: Iterable[str] = ()) -> str:
     """The diagnostic for a runtime error; known_names: globals bound outside its source (earlier REPL inputs)."""
+    if isinstance(err, ModuleCompileError):
+        text = module_compile_error_text(err)
+        if err.stack:
+            text += "\nimported from (innermost first):\n" + "\n".join(stack_lines(err.stack))
+        return text
     filename = err.filename or "<input>"
     source = source_text(filename, sources)
     help = runtime_error_help(err, source, known_names)
@@ -137,6 +143,19 @@ def format_runtime_error(err: RuffError, sources: dict[str, str], known_names: I
     if err.stack:
         text += "\nstack (innermost first):\n" + "\n".join(stack_lines(err.stack))
     return text
+
+
+def module_compile_error_text(err: ModuleCompileError) -> str:
+    """The diagnostic of an imported module that does not compile, at its own file:line:col."""
+    cause, path, source = err.cause, err.module_path, err.module_source
+    if isinstance(cause, RuffSyntaxError):
+        return cause.format(source, path)
+    return format_diagnostic(cause.message, path, source, cause.line, cause.col)
+
+
+def runtime_error_exit_code(err: RuffError) -> int:
+    """4, or 3 for a lex/parse error met while importing a module."""
+    return EXIT_SYNTAX if isinstance(err, ModuleCompileError) and err.is_syntax_error else EXIT_RUNTIME
 
 
 UNDEFINED_VARIABLE = "Undefined variable: "
@@ -227,6 +246,6 @@ def run_file(path: str, options: RunOptions) -> int:
     except RuffError as err:
         sys.stdout.flush()
         print(format_runtime_error(err, {module.filename: source}), file=sys.stderr)
-        return EXIT_RUNTIME
+        return runtime_error_exit_code(err)
     sys.stdout.flush()
     return EXIT_OK
