@@ -146,6 +146,24 @@ def test_long_flat_chains_compile_without_deep_recursion(kind: str) -> None:
     assert "".join(out) == expected
 
 
+@pytest.mark.parametrize("kind", list(LONG_CHAINS))
+def test_long_flat_chains_run_on_the_fast_tier(kind: str) -> None:
+    """The fast tier copes too (an `else if` chain on globals nests too deep for generated Python: that
+    chunk falls back to the interpreter, which must still give the answer)."""
+    from ruff.runtime.bigstack import run_in_big_stack
+    from ruff.runtime.fast.fastvm import FastVM
+    from ruff.runtime.values import Module
+
+    src, expected = LONG_CHAINS[kind]
+    compiled = compile_source(src, "t.ruff")
+    out: list[str] = []
+    vm = FastVM(write=out.append)
+    run_in_big_stack(lambda: vm.run_chunk(compiled.chunk, Module("__main__", "t.ruff", src)))
+    assert "".join(out) == expected
+    if kind != "else_if":
+        assert vm.fallbacks == {}
+
+
 def test_a_pipe_computes_the_piped_value_before_the_callee() -> None:
     """As in the reference; it also keeps a long pipe chain's operand stack two deep, not one callee per link."""
     script = chunks("x := 1 |> f |> g(2)")["<script>"]
