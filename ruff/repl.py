@@ -159,7 +159,7 @@ class Session:
             _echo_statements(program)
             compiled = compile_input(program, filename, set(self.module.globals), dict(self.module.kinds))
         except RuffSyntaxError as e:
-            self.err(format_diagnostic(e.message, filename, text, e.line, e.col))
+            self.err(e.format(text, filename))
             return
         except CompileError as e:
             self.err(format_diagnostic(e.message, filename, text, e.line, e.col))
@@ -169,7 +169,7 @@ class Session:
             vm.run_chunk(compiled.chunk, self.module)
         except RuffError as err:
             del vm.frames[:]
-            self.err(format_runtime_error(err, self.sources))
+            self.err(format_runtime_error(err, self.sources, self.module.globals))
         except KeyboardInterrupt:
             del vm.frames[:]
             self.err("Interrupted")

@@ -123,6 +123,9 @@ class Binary(Expr):
     op: str  # + - * / % == != < <= > >=
     left: Expr
     right: Expr
+    # Where the operation itself is written (the operator, the `[`, the name after `.`): its runtime
+    # errors point there rather than at the start of the expression.
+    op_span: Span = field(default=NO_SPAN, kw_only=True, repr=False, compare=False)
 
 
 @dataclass
@@ -152,12 +155,14 @@ class MethodCall(Expr):
     method: str
     args: list[Expr]
     optional: bool = False  # obj?.method(...)
+    op_span: Span = field(default=NO_SPAN, kw_only=True, repr=False, compare=False)  # see Binary
 
 
 @dataclass
 class Index(Expr):
     obj: Expr
     index: Expr
+    op_span: Span = field(default=NO_SPAN, kw_only=True, repr=False, compare=False)  # see Binary
 
 
 @dataclass
@@ -165,6 +170,7 @@ class Field(Expr):
     obj: Expr
     name: str
     optional: bool = False  # obj?.name
+    op_span: Span = field(default=NO_SPAN, kw_only=True, repr=False, compare=False)  # see Binary
 
 
 @dataclass
@@ -293,6 +299,7 @@ class Assign(Stmt):
     op: str
     value: Expr
     type_ann: Optional[str] = None
+    op_span: Span = field(default=NO_SPAN, kw_only=True, repr=False, compare=False)  # the `:=`, `+=`, …; see Binary
 
 
 @dataclass

@@ -185,6 +185,14 @@ class FunctionCompiler:
         if node.span.line:
             self.line, self.col = node.span.line, node.span.col
 
+    def at_op(self, node: ast.Node) -> None:
+        """Where the operation of `node` is written (its `+`, `[`, `.name`, `+=`): its runtime errors point there."""
+        op_span = node.op_span
+        if op_span.line:
+            self.line, self.col = op_span.line, op_span.col
+        else:
+            self.at(node)
+
     # ------------------------------------------------------------------ scopes and names
 
     @property
@@ -420,7 +428,7 @@ class FunctionCompiler:
             else:
                 self.load_name(target.name)
                 self.expr(s.value)
-                self.at(s)
+                self.at_op(s)
                 self.emit(ARITH[op[0]])
             self.at(s)
             self.store_name(target.name, s)
@@ -435,7 +443,7 @@ class FunctionCompiler:
                 self.expr(target.obj)
                 self.expr(target.index)
                 self.expr(s.value)
-                self.at(s)
+                self.at_op(target)
                 self.emit(Op.IndexSet)
                 return
             obj, idx = self.hidden_local("obj"), self.hidden_local("idx")
@@ -445,18 +453,19 @@ class FunctionCompiler:
             self.emit(Op.StoreLocal, idx)
             for slot in (obj, idx, obj, idx):
                 self.emit(Op.LoadLocal, slot)
-            self.at(target)
+            self.at_op(target)
             self.emit(Op.IndexGet)
             self.expr(s.value)
-            self.at(s)
+            self.at_op(s)
             self.emit(ARITH[op[0]])
+            self.at_op(target)
             self.emit(Op.IndexSet)
             return
         if isinstance(target, ast.Field):
             if op in (":=", "="):
                 self.expr(target.obj)
                 self.expr(s.value)
-                self.at(s)
+                self.at_op(target)
                 self.emit(Op.FieldSet, target.name)
                 return
             obj = self.hidden_local("obj")
@@ -464,10 +473,12 @@ class FunctionCompiler:
             self.emit(Op.StoreLocal, obj)
             self.emit(Op.LoadLocal, obj)
             self.emit(Op.LoadLocal, obj)
+            self.at_op(target)
             self.emit(Op.FieldGet, target.name)
             self.expr(s.value)
-            self.at(s)
+            self.at_op(s)
             self.emit(ARITH[op[0]])
+            self.at_op(target)
             self.emit(Op.FieldSet, target.name)
             return
         raise self.error("Invalid assignment target", s)
@@ -484,20 +495,25 @@ class FunctionCompiler:
                 and not isinstance(item, ast.Spread))
 
     def stmt_If(self, s: ast.If) -> None:
-        self.expr(s.cond)
-        self.at(s)
-        jf = self.emit(Op.JumpIfFalse)
-        self.block(s.then)
-        if s.orelse is None:
+        # An `else if` chain is compiled link by link in this loop: a long chain is not deep nesting.
+        end_jumps = []
+        while True:
+            self.at(s)
+            self.expr(s.cond)
+            self.at(s)
+            jf = self.emit(Op.JumpIfFalse)
+            self.block(s.then)
+            if s.orelse is None:
+                self.patch_here(jf)
+                break
+            end_jumps.append(self.emit(Op.Jump))
             self.patch_here(jf)
-            return
-        jend = self.emit(Op.Jump)
-        self.patch_here(jf)
-        if isinstance(s.orelse, ast.If):
-            self.stmt(s.orelse)
-        else:
-            self.block(s.orelse)
-        self.patch_here(jend)
+            if not isinstance(s.orelse, ast.If):
+                self.block(s.orelse)
+                break
+            s = s.orelse
+        for j in end_jumps:
+            self.patch_here(j)
 
     def loop_body(self, ctx: LoopContext, body: ast.Block, before: Optional[Any] = None) -> None:
         self.loops.append(ctx)
@@ -759,12 +775,29 @@ class FunctionCompiler:
 
     # ------------------------------------------------------------------ expressions
 
-    def expr(self, e: ast.Expr) -> None:
-        self.at(e)
-        method = getattr(self, "expr_" + type(e).__name__, None)
-        if method is None:
-            raise self.error(f"Unsupported expression: {type(e).__name__}", e)
-        method(e)
+    def expr(self, root: ast.Expr) -> None:
+        """Compile an expression, leaving its value on the stack.
+
+        An `expr_*` method with sub-expressions is a generator that yields each child where its code
+        belongs; this loop compiles the yielded children, so a flat chain of 20,000 terms (`1 + 1 + …`,
+        `a.f().f()…`, `x |> f |> f …`) holds 20,000 suspended generators, not 20,000 Python frames.
+        """
+        pending: list[Iterator[ast.Expr]] = []
+        e: Optional[ast.Expr] = root
+        while True:
+            if e is not None:
+                self.at(e)
+                method = getattr(self, "expr_" + type(e).__name__, None)
+                if method is None:
+                    raise self.error(f"Unsupported expression: {type(e).__name__}", e)
+                children = method(e)
+                if children is not None:
+                    pending.append(children)
+            if not pending:
+                return
+            e = next(pending[-1], None)
+            if e is None:
+                pending.pop()
 
     def expr_IntLit(self, e: ast.IntLit) -> None:
         self.const(e.value)
@@ -781,81 +814,81 @@ class FunctionCompiler:
     def expr_NullLit(self, e: ast.NullLit) -> None:
         self.const(None)
 
-    def expr_InterpString(self, e: ast.InterpString) -> None:
+    def expr_InterpString(self, e: ast.InterpString) -> Iterator[ast.Expr]:
         for part in e.parts:
             if isinstance(part, str):
                 self.const(part)
             else:
-                self.expr(part)
+                yield part
         self.at(e)
         self.emit(Op.BuildString, len(e.parts))
 
     def expr_Name(self, e: ast.Name) -> None:
         self.load_name(e.name)
 
-    def expr_ArrayLit(self, e: ast.ArrayLit) -> None:
+    def expr_ArrayLit(self, e: ast.ArrayLit) -> Iterator[ast.Expr]:
         if not any(isinstance(x, ast.Spread) for x in e.elements):
             for x in e.elements:
-                self.expr(x)
+                yield x
             self.at(e)
             self.emit(Op.MakeArray, len(e.elements))
             return
         self.emit(Op.MakeArray, 0)
         for x in e.elements:
             if isinstance(x, ast.Spread):
-                self.expr(x.value)
+                yield x.value
                 self.at(x)
                 self.emit(Op.SpreadArray)
             else:
-                self.expr(x)
+                yield x
                 self.emit(Op.ArrayPush)
 
-    def expr_DictLit(self, e: ast.DictLit) -> None:
+    def expr_DictLit(self, e: ast.DictLit) -> Iterator[ast.Expr]:
         if not any(isinstance(x, ast.Spread) for x in e.entries):
             for entry in e.entries:
-                self.expr(entry.key)
-                self.expr(entry.value)
+                yield entry.key
+                yield entry.value
             self.at(e)
             self.emit(Op.MakeDict, len(e.entries))
             return
         self.emit(Op.MakeDict, 0)
         for entry in e.entries:
             if isinstance(entry, ast.Spread):
-                self.expr(entry.value)
+                yield entry.value
                 self.at(entry)
                 self.emit(Op.SpreadDict)
             else:
-                self.expr(entry.key)
-                self.expr(entry.value)
+                yield entry.key
+                yield entry.value
                 self.emit(Op.DictInsert)
 
     def expr_FuncExpr(self, e: ast.FuncExpr) -> None:
         self.function(e, e.name)
 
-    def expr_Unary(self, e: ast.Unary) -> None:
+    def expr_Unary(self, e: ast.Unary) -> Iterator[ast.Expr]:
         if e.op == "-" and isinstance(e.operand, (ast.IntLit, ast.FloatLit)):
             self.const(-e.operand.value)
             return
-        self.expr(e.operand)
+        yield e.operand
         self.at(e)
         self.emit(Op.Negate if e.op == "-" else Op.Not)
 
-    def expr_Binary(self, e: ast.Binary) -> None:
-        self.expr(e.left)
-        self.expr(e.right)
-        self.at(e)
+    def expr_Binary(self, e: ast.Binary) -> Iterator[ast.Expr]:
+        yield e.left
+        yield e.right
+        self.at_op(e)
         self.emit(BINARY[e.op])
 
-    def expr_Logical(self, e: ast.Logical) -> None:
-        self.expr(e.left)
+    def expr_Logical(self, e: ast.Logical) -> Iterator[ast.Expr]:
+        yield e.left
         self.at(e)
         if e.op == "??":
             j = self.emit(Op.JumpIfNotNull)
-            self.expr(e.right)
+            yield e.right
             self.patch_here(j)
             return
         short = self.emit(Op.JumpIfFalse if e.op == "&&" else Op.JumpIfTrue)
-        self.expr(e.right)
+        yield e.right
         self.at(e)
         self.emit(Op.Truthy)
         end = self.emit(Op.Jump)
@@ -863,81 +896,129 @@ class FunctionCompiler:
         self.const(e.op == "||")
         self.patch_here(end)
 
-    def expr_Pipe(self, e: ast.Pipe) -> None:
+    def expr_Pipe(self, e: ast.Pipe) -> Iterator[ast.Expr]:
         right = e.right
-        if isinstance(right, ast.Call):
-            self.expr_Call(ast.Call(right.callee, [e.left] + right.args, span=right.span))
-        elif isinstance(right, ast.MethodCall):
-            self.expr_MethodCall(ast.MethodCall(right.obj, right.method, [e.left] + right.args, right.optional, span=right.span))
+        if isinstance(right, ast.MethodCall):
+            call = ast.MethodCall(right.obj, right.method, [e.left] + right.args, right.optional, span=right.span,
+                                  op_span=right.op_span)
+            if right.optional:  # `x |> o?.m()`: the null check on o decides whether x is used at all
+                yield from self.expr_MethodCall(call)
+            else:
+                yield from self.expr_MethodCall(call, piped=True)
+        elif isinstance(right, ast.Call):
+            yield from self.expr_Call(ast.Call(right.callee, [e.left] + right.args, span=right.span), piped=True)
         else:
-            self.expr_Call(ast.Call(right, [e.left], span=e.span))
+            yield from self.expr_Call(ast.Call(right, [e.left], span=e.span), piped=True)
 
-    def push_args(self, args: list[ast.Expr]) -> bool:
-        """Push call arguments; with a spread among them, push one array instead and return True."""
+    def push_args(self, args: list[ast.Expr], piped: bool = False) -> Iterator[ast.Expr]:
+        """Push call arguments; with a spread among them, push one array instead and return True.
+
+        piped: the first argument is already on the stack (see `callee_after`).
+        """
         if not any(isinstance(a, ast.Spread) for a in args):
-            for a in args:
-                self.expr(a)
+            for a in args[piped:]:
+                yield a
             return False
-        self.expr_ArrayLit(ast.ArrayLit(args))
+        if not piped:
+            yield from self.expr_ArrayLit(ast.ArrayLit(args))
+            return True
+        self.emit(Op.MakeArray, 1)
+        for x in args[1:]:
+            if isinstance(x, ast.Spread):
+                yield x.value
+                self.at(x)
+                self.emit(Op.SpreadArray)
+            else:
+                yield x
+                self.emit(Op.ArrayPush)
         return True
 
-    def expr_Call(self, e: ast.Call) -> None:
+    def callee_after(self, first_arg: ast.Expr, callee: Iterator[ast.Expr]) -> Iterator[ast.Expr]:
+        """Push the callee (compiled by `callee`) below a first argument computed before it.
+
+        `x |> f |> g |> …` computes the piped value first, as the reference does; computing each link's
+        callee first instead would leave one callee per link waiting on the stack (20,000 deep for a
+        20,000-link chain).
+        """
+        yield first_arg
+        yield from callee
+        self.emit(Op.Swap)
+
+    def expr_Call(self, e: ast.Call, piped: bool = False) -> Iterator[ast.Expr]:
         callee = e.callee
         if isinstance(callee, ast.Name) and callee.name == "throw" and self.find_local("throw") is None:
             if len(e.args) != 1:
                 raise self.error("throw() expects 1 argument", e)
-            self.expr_Throw(ast.Throw(e.args[0], span=e.span))
+            yield from self.expr_Throw(ast.Throw(e.args[0], span=e.span))
             return
-        if isinstance(callee, ast.EnumPath):
-            self.expr_EnumPath(callee, called=True)
+        push_callee = self.callee(callee)
+        if piped:
+            yield from self.callee_after(e.args[0], push_callee)
         else:
-            self.expr(callee)
-        spread = self.push_args(e.args)
+            yield from push_callee
+        spread = yield from self.push_args(e.args, piped)
         self.at(e)
         if spread:
             self.emit(Op.CallSpread)
         else:
             self.emit(Op.Call, len(e.args))
 
-    def expr_MethodCall(self, e: ast.MethodCall) -> None:
-        self.expr(e.obj)
+    def callee(self, callee: ast.Expr) -> Iterator[ast.Expr]:
+        if isinstance(callee, ast.EnumPath):
+            self.expr_EnumPath(callee, called=True)
+        else:
+            yield callee
+
+    def expr_MethodCall(self, e: ast.MethodCall, piped: bool = False) -> Iterator[ast.Expr]:
+        spread = any(isinstance(a, ast.Spread) for a in e.args)
+        if piped and not spread:
+            yield from self.callee_after(e.args[0], iter((e.obj,)))
+            for a in e.args[1:]:
+                yield a
+            self.at_op(e)
+            self.emit(Op.CallMethod, (e.method, len(e.args)))
+            return
+        if piped:  # a spread needs the bound method below the argument array: keep the receiver first
+            yield from self.expr_MethodCall(e)
+            return
+        yield e.obj
         skip = None
         if e.optional:
             skip = self.emit(Op.JumpIfNotNull)
             self.const(None)
             end = self.emit(Op.Jump)
             self.patch_here(skip)
-        if any(isinstance(a, ast.Spread) for a in e.args):
-            self.at(e)
+        if spread:
+            self.at_op(e)
             self.emit(Op.FieldGet, e.method)  # a bound method
-            self.push_args(e.args)
+            yield from self.push_args(e.args)
             self.emit(Op.CallSpread)
         else:
             for a in e.args:
-                self.expr(a)
-            self.at(e)
+                yield a
+            self.at_op(e)
             self.emit(Op.CallMethod, (e.method, len(e.args)))
         if e.optional:
             self.patch_here(end)
 
-    def expr_Index(self, e: ast.Index) -> None:
-        self.expr(e.obj)
-        self.expr(e.index)
-        self.at(e)
+    def expr_Index(self, e: ast.Index) -> Iterator[ast.Expr]:
+        yield e.obj
+        yield e.index
+        self.at_op(e)
         self.emit(Op.IndexGet)
 
-    def expr_Field(self, e: ast.Field) -> None:
-        self.expr(e.obj)
-        self.at(e)
+    def expr_Field(self, e: ast.Field) -> Iterator[ast.Expr]:
+        yield e.obj
+        self.at_op(e)
         self.emit(Op.FieldGetOpt if e.optional else Op.FieldGet, e.name)
 
-    def expr_StructLit(self, e: ast.StructLit) -> None:
+    def expr_StructLit(self, e: ast.StructLit) -> Iterator[ast.Expr]:
         parts = e.name.split(".")
         self.load_name(parts[0])
         for p in parts[1:]:
             self.emit(Op.FieldGet, p)
         for _, value in e.fields:
-            self.expr(value)
+            yield value
         self.at(e)
         self.emit(Op.MakeStruct, tuple(name for name, _ in e.fields))
 
@@ -947,18 +1028,18 @@ class FunctionCompiler:
         if not called:
             self.emit(Op.Call, 0)
 
-    def expr_Await(self, e: ast.Await) -> None:
-        self.expr(e.value)
+    def expr_Await(self, e: ast.Await) -> Iterator[ast.Expr]:
+        yield e.value
         self.at(e)
         self.emit(Op.Await)
 
-    def expr_Yield(self, e: ast.Yield) -> None:
+    def expr_Yield(self, e: ast.Yield) -> Iterator[ast.Expr]:
         if not self.chunk.is_generator:
             self.chunk.is_generator = True
         if e.value is None:
             self.const(None)
         else:
-            self.expr(e.value)
+            yield e.value
         self.at(e)
         self.emit(Op.Yield)
 
@@ -968,13 +1049,13 @@ class FunctionCompiler:
         self.at(e)
         self.emit(Op.Spawn)
 
-    def expr_TryUnwrap(self, e: ast.TryUnwrap) -> None:
-        self.expr(e.value)
+    def expr_TryUnwrap(self, e: ast.TryUnwrap) -> Iterator[ast.Expr]:
+        yield e.value
         self.at(e)
         self.emit(Op.TryUnwrap)
 
-    def expr_Throw(self, e: ast.Throw) -> None:
-        self.expr(e.value)
+    def expr_Throw(self, e: ast.Throw) -> Iterator[ast.Expr]:
+        yield e.value
         self.at(e)
         self.emit(Op.Throw)
         self.const(None)  # unreachable: keeps `throw(...)` an expression with a value

@@ -13,6 +13,7 @@ from ruff.diagnostics import RuffSyntaxError
 from ruff.frontend.tokens import EOF, FLOAT, INT, INTERP, KEYWORDS, NAME, OPERATORS, STR, InterpPart, Token
 
 I64_MAX = 2**63 - 1
+MAX_NUMERIC_LITERAL_LENGTH = 512  # characters, as in the reference
 
 _MASTER = re.compile(
     r"""
@@ -132,17 +133,18 @@ class _Lexer:
         return tokens
 
     def number(self, text: str, pos: int, tokens: list[Token]) -> int | float:
+        # The reference's limit and wording; the limit also keeps int() clear of Python's digit limit.
+        if len(text) > MAX_NUMERIC_LITERAL_LENGTH:
+            raise self.error(f"Numeric literal exceeds max length of {MAX_NUMERIC_LITERAL_LENGTH} characters", pos)
         if "." in text or "e" in text or "E" in text:
             value = float(text)
             if value == float("inf"):
-                raise self.error("Float literal out of range", pos)
+                raise self.error(f"Numeric literal overflow: {text}", pos)
             return value
-        if len(text.lstrip("0")) > 19:  # also keeps int() clear of its digit-count limit
-            raise self.error("Integer literal out of range", pos)
         value = int(text)
         # 2**63 only exists as the operand of a unary minus; the parser folds it to i64 min.
         if value > I64_MAX and not (value == I64_MAX + 1 and tokens and tokens[-1].kind == "-"):
-            raise self.error("Integer literal out of range", pos)
+            raise self.error(f"Numeric literal overflow: {text}", pos)
         return value
 
     def block_comment(self, pos: int) -> int:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import sys
 from typing import Callable, Optional
 
-from ruff.diagnostics import RuffSyntaxError
+from ruff.diagnostics import RuffSyntaxError, SecondarySpan
 from ruff.frontend import ast
 from ruff.frontend.lexer import I64_MAX, tokenize, tokenize_fragment
 from ruff.frontend.tokens import EOF, FLOAT, INT, INTERP, KEYWORDS, NAME, STR, InterpPart, Token
@@ -63,6 +63,30 @@ def parse(source: str, filename: str = "<input>") -> ast.Program:
         sys.setrecursionlimit(old_limit)
 
 
+_CLOSER = {"(": ")", "[": "]", "{": "}"}
+_OPENER = {v: k for k, v in _CLOSER.items()}
+
+
+def unclosed_delimiter(tokens: list[Token]) -> Optional[Token]:
+    """The innermost `(`, `[` or `{` that no closer matches, or None.
+
+    A closer that does not match the innermost open delimiter closes the nearest one it does match,
+    if any (the ones in between stay open); otherwise it is ignored.
+    """
+    stack: list[Token] = []
+    for tok in tokens:
+        kind = tok.kind
+        if kind in _CLOSER:
+            stack.append(tok)
+        elif kind in _OPENER:
+            opener = _OPENER[kind]
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i].kind == opener:
+                    del stack[i]
+                    break
+    return stack[-1] if stack else None
+
+
 def _span(start: Token, end: Token) -> ast.Span:
     return ast.Span(start.line, start.col, end.end_line, end.end_col)
 
@@ -85,6 +109,7 @@ def _is_label(tok: Token) -> bool:
 class _Parser:
     def __init__(self, tokens: list[Token], filename: str):
         self.toks = tokens
+        self.main_toks = tokens  # self.toks is a `${…}` fragment's tokens while one is parsed
         self.pos = 0
         self.filename = filename
         self.expr_depth = 0
@@ -131,6 +156,13 @@ class _Parser:
         return tok
 
     def error(self, message: str, tok: Token) -> RuffSyntaxError:
+        if tok.kind == EOF and self.toks is self.main_toks:
+            opener = unclosed_delimiter(self.toks)
+            if opener is not None:
+                # Like rustc: the brace left open is what to fix; where the input ran out comes second.
+                return RuffSyntaxError("parse", message, self.filename, opener.line, opener.col,
+                                       label="unclosed delimiter",
+                                       secondary=[SecondarySpan(tok.line, tok.col, "end of input")])
         return RuffSyntaxError("parse", message, self.filename, tok.line, tok.col)
 
     @property
@@ -257,7 +289,7 @@ class _Parser:
             raise self.error("Invalid assignment target", start)
         self.advance()
         value = self.assigned_value()
-        return ast.Assign(expr, op.kind, value, span=self.span_from(start))
+        return ast.Assign(expr, op.kind, value, span=self.span_from(start), op_span=_span(op, op))
 
     def assigned_value(self) -> ast.Expr:
         value = self.expression()
@@ -687,7 +719,8 @@ class _Parser:
         start = self.toks[self.pos]
         left = self.unary()
         while True:
-            op = self.toks[self.pos].kind
+            op_tok = self.toks[self.pos]
+            op = op_tok.kind
             prec = _BINARY_PREC.get(op)
             if prec is None or prec < min_prec:
                 return left
@@ -699,7 +732,7 @@ class _Parser:
             elif op in ("??", "||", "&&"):
                 left = ast.Logical(op, left, right, span=span)
             else:
-                left = ast.Binary(op, left, right, span=span)
+                left = ast.Binary(op, left, right, span=span, op_span=_span(op_tok, op_tok))
 
     def unary(self) -> ast.Expr:
         tok = self.toks[self.pos]
@@ -709,7 +742,7 @@ class _Parser:
             num = self.peek(1)
             self.pos += 2
             if self.peek().kind in ("(", "[", ".", "?.", "?", "::"):
-                raise RuffSyntaxError("lex", "Integer literal out of range", self.filename, num.line, num.col)
+                raise RuffSyntaxError("lex", f"Numeric literal overflow: {num.value}", self.filename, num.line, num.col)
             return ast.IntLit(-num.value, span=_span(tok, num))
         if kind in ("-", "!", "await"):
             self.advance()
@@ -734,7 +767,7 @@ class _Parser:
                 self.advance()
                 index = self.with_struct_literals(True, self.expression)
                 self.expect("]", "after index")
-                expr = ast.Index(expr, index, span=self.span_from(start))
+                expr = ast.Index(expr, index, span=self.span_from(start), op_span=_span(tok, tok))
             elif kind == "." or kind == "?.":
                 self.advance()
                 name_tok = self.peek()
@@ -742,11 +775,13 @@ class _Parser:
                     raise self.error(f"Expected field or method name after '{kind}', found {name_tok.describe()}", name_tok)
                 self.advance()
                 optional = kind == "?."
+                name_span = _span(name_tok, name_tok)
                 if self.at("(") and not self.peek().nl_before:
                     args = self.arguments()
-                    expr = ast.MethodCall(expr, name_tok.value, args, optional, span=self.span_from(start))
+                    expr = ast.MethodCall(expr, name_tok.value, args, optional, span=self.span_from(start),
+                                          op_span=name_span)
                 else:
-                    expr = ast.Field(expr, name_tok.value, optional, span=self.span_from(start))
+                    expr = ast.Field(expr, name_tok.value, optional, span=self.span_from(start), op_span=name_span)
             elif kind == "?":
                 self.advance()
                 expr = ast.TryUnwrap(expr, span=self.span_from(start))
@@ -835,7 +870,7 @@ class _Parser:
         kind = tok.kind
         if kind == INT:
             if tok.value > I64_MAX:
-                raise RuffSyntaxError("lex", "Integer literal out of range", self.filename, tok.line, tok.col)
+                raise RuffSyntaxError("lex", f"Numeric literal overflow: {tok.value}", self.filename, tok.line, tok.col)
             return ast.IntLit(tok.value, span=span)
         if kind == FLOAT:
             return ast.FloatLit(tok.value, span=span)

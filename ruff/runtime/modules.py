@@ -11,7 +11,26 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ruff.diagnostics import RuffSyntaxError
 from ruff.runtime.values import Module, RuffError
+
+
+class ModuleCompileError(RuffError):
+    """An imported module that does not lex, parse or compile.
+
+    It travels as a runtime error from the import (a Ruff `try` can catch it), but is reported at the
+    module's own file:line:col, and a lex/parse error exits with 3 as in the main program.
+    """
+
+    def __init__(self, name: str, path: str, source: str, cause: Exception) -> None:
+        super().__init__(f"Error in module '{name}' ({path}:{cause.line}:{cause.col}): {cause.message}")
+        self.module_path = path
+        self.module_source = source
+        self.cause = cause  # RuffSyntaxError or CompileError
+
+    @property
+    def is_syntax_error(self) -> bool:
+        return isinstance(self.cause, RuffSyntaxError)
 
 
 class ModuleLoader:
@@ -68,7 +87,6 @@ class ModuleLoader:
         return module
 
     def execute(self, name: str, path: str) -> Module:
-        from ruff.diagnostics import RuffSyntaxError
         from ruff.frontend.compiler import CompileError, compile_program
         from ruff.frontend.parser import parse
         from ruff.frontend.source import SourceReadError, read_source_file
@@ -82,7 +100,7 @@ class ModuleLoader:
         try:
             program = compile_program(parse(source, path), path)
         except (RuffSyntaxError, CompileError) as e:
-            raise RuffError(f"Error in module '{name}' ({path}:{e.line}:{e.col}): {e.message}") from None
+            raise ModuleCompileError(name, path, source, e) from None
         module = Module(name, path, source)
         module.exports = program.exports
         self.loading.append(name)

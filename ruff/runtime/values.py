@@ -234,7 +234,7 @@ def truthy(v: Any) -> bool:
     if t is int or t is float or t is str or t is list or t is dict:
         return bool(v)
     if hasattr(v, "ruff_to_list"):  # lazy arrays (range): empty is falsey like []
-        return len(v) > 0
+        return bool(v)
     return True
 
 
@@ -247,14 +247,22 @@ def _float_eq(a: float, b: float) -> bool:
     return abs(a - b) < 1e-10
 
 
+def _lazy_array_equal(a: Any, b: Any) -> bool:
+    """A lazy array (range) equals the array it stands for, and a range with the same elements: compared
+    by length first, so a range of 2**64 - 1 elements is never built."""
+    if hasattr(a, "ruff_to_list") and hasattr(b, "ruff_to_list"):
+        return a.r == b.r  # Python compares ranges as the sequences they stand for
+    if not hasattr(a, "ruff_to_list"):
+        a, b = b, a
+    if type(b) is not list or a.length() != len(b):
+        return False
+    return values_equal(a.ruff_to_list(), b)
+
+
 def values_equal(a: Any, b: Any) -> bool:
     ta, tb = type(a), type(b)
-    if ta is not tb:
-        # A lazy array (range) equals the array it stands for.
-        if hasattr(a, "ruff_to_list"):
-            a, ta = a.ruff_to_list(), list
-        if hasattr(b, "ruff_to_list"):
-            b, tb = b.ruff_to_list(), list
+    if hasattr(a, "ruff_to_list") or hasattr(b, "ruff_to_list"):
+        return _lazy_array_equal(a, b)
     if ta is int and tb is int:
         return a == b
     if (ta is int or ta is float) and (tb is int or tb is float):

@@ -493,7 +493,8 @@ class VM:
             if not isinstance(value, (list, str)) and not hasattr(value, "__next__") \
                     and not hasattr(value, "ruff_to_list"):
                 raise RuffError(f"Cannot spread {type_name(value)} into an array")
-            stack[-1].extend(value)
+            to_list = getattr(value, "ruff_to_list", None)  # a range: built within its size limit
+            stack[-1].extend(value if to_list is None else to_list())
         elif o is Op.ArrayPush:
             value = pop()
             stack[-1] = array_push(self, stack[-1], value)
@@ -939,7 +940,9 @@ def match_pattern(p: MatchPat, v: Any, bound: list) -> bool:
             return all(match_pattern(sp, x, bound) for sp, x in zip(p.subpatterns, v.values))
         return False
     if kind == "array":
-        if hasattr(v, "ruff_to_list"):
+        if hasattr(v, "ruff_to_list"):  # a range: never built when its length alone rules the pattern out
+            if v.length() < len(p.subpatterns) or (p.rest is None and v.length() != len(p.subpatterns)):
+                return False
             v = v.ruff_to_list()
         if type(v) is not list:
             return False

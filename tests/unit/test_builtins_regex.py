@@ -69,3 +69,37 @@ def test_regex_captures():
 def test_every_regex_builtin_is_tested():
     assert set(regex.reg.functions) == {"regex_match", "regex_test", "regex_find_all", "regex_replace",
                                         "regex_split", "regex_captures"}
+
+
+def test_matching_is_linear_time():
+    """Python's backtracking `re` takes 40-50 s on the first of these; the Rust engine answers at once."""
+    import time
+
+    start = time.perf_counter()
+    assert call("regex_match", "a" * 30 + "!", "^(a+)+$") is False
+    assert call("regex_match", "x" * 50_000, "(x+x+)+y") is False
+    assert call("regex_find_all", "a" * 100_000 + "!", "(a|aa)+$") == []
+    assert time.perf_counter() - start < 5
+
+
+def test_rust_syntax_and_semantics():
+    assert call("regex_find_all", "café naïve", "\\w+") == ["café", "naïve"]  # Unicode classes, as in Rust
+    assert call("regex_match", "end\n", "end$") is False  # `$` is the end of the text, not before a newline
+    assert call("regex_match", "end", "end\\z") is True
+    assert call("regex_find_all", "bcdae", "[a-z&&[^aeiou]]+") == ["bcd"]
+    assert call("regex_match", "\u00e9", "\\u{e9}") is True
+
+
+def test_what_the_rust_crate_refuses_is_an_invalid_pattern():
+    assert call("regex_match", "price: 5", "(?<=: )\\d") is False
+    assert call("regex_match", "aa", "(a)\\1") is False
+    assert call("regex_find_all", "ab", "a(?=b)") == []
+    assert call("regex_replace", "ab", "a(?!c)", "x") == "ab"
+    assert call("regex_split", "ab", "(?P=x)") == ["ab"]
+    assert call("regex_captures", "ab", "(?<!x)a") is None
+
+
+def test_hostile_replacements_and_text():
+    assert call("regex_replace", "a", "a", "$" + "9" * 5000) == ""
+    assert call("regex_replace", "a", "(?<n>a)", "$nope|$n") == "|a"
+    raises("regex_find_all", "x\ud800a", ".", match="regex_find_all() cannot search text holding a lone surrogate")

@@ -69,9 +69,9 @@ def test_syntax_error_fields_and_format():
         ('x := "abc', "lex", 1, 6, "Unterminated string literal"),
         ("/* open", "lex", 1, 1, "Unterminated block comment"),
         ('s := "\\q"', "lex", 1, 7, "Invalid escape sequence: \\q"),
-        ("x := 99999999999999999999", "lex", 1, 6, "Integer literal out of range"),
+        ("x := 99999999999999999999", "lex", 1, 6, "Numeric literal overflow: 99999999999999999999"),
         ("x := \0", "lex", 1, 6, "Null byte is not allowed in source"),
-        ("f(1,\n  2", "parse", 2, 4, "Expected ')' after arguments, found end of input"),
+        ("f(1,\n  2", "parse", 1, 2, "Expected ')' after arguments, found end of input"),
     ],
 )
 def test_errors_from_the_frontend(src, kind, line, col, message):
@@ -81,4 +81,26 @@ def test_errors_from_the_frontend(src, kind, line, col, message):
     assert (err.kind, err.line, err.col, err.message, err.filename) == (kind, line, col, message, "prog.ruff")
     rendered = err.format(src)
     assert rendered.startswith(f"error: {message}\n  --> prog.ruff:{line}:{col}\n")
-    assert rendered.endswith("^")
+    assert rendered.endswith("^") or rendered.endswith("^ end of input")
+
+
+def test_labels_secondary_spans_and_help():
+    from ruff.diagnostics import SecondarySpan
+
+    src = "func f() {\n  x := 1\n" + "\n" * 8 + "y := 2\n"
+    err = RuffSyntaxError("parse", "Expected '}'", "p.ruff", 1, 10, label="unclosed delimiter",
+                          secondary=[SecondarySpan(11, 7, "end of input")])
+    assert err.format(src).splitlines() == [
+        "error: Expected '}'",
+        "   --> p.ruff:1:10",
+        "    |",
+        "  1 | func f() {",
+        "    |          ^ unclosed delimiter",
+        "   ::: p.ruff:11:7",
+        "    |",
+        " 11 | y := 2",
+        "    |       ^ end of input",
+    ]
+    text = format_diagnostic("Undefined variable: mesage", "p.ruff", "print(mesage)\n", 1, 7,
+                             help="did you mean `message`?")
+    assert text.splitlines()[-2:] == ["   |       ^", "  = help: did you mean `message`?"]

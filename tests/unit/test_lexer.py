@@ -80,16 +80,27 @@ def test_number_followed_by_dot_is_a_field_access():
 
 
 def test_integer_out_of_range():
-    assert lex_error("x := 9223372036854775808") == ("Integer literal out of range", 1, 6)
-    assert lex_error("x :=\n  99999999999999999999999") == ("Integer literal out of range", 2, 3)
-    assert lex_error("9" * 10_000) == ("Integer literal out of range", 1, 1)
+    assert lex_error("x := 9223372036854775808") == ("Numeric literal overflow: 9223372036854775808", 1, 6)
+    assert lex_error("x :=\n  99999999999999999999999") == ("Numeric literal overflow: 99999999999999999999999", 2, 3)
+    assert lex_error("x := 1e999") == ("Numeric literal overflow: 1e999", 1, 6)
     assert values("000000000000000000000000042") == [42]
+
+
+def test_numeric_literals_longer_than_the_reference_limit():
+    """The reference refuses literals over 512 characters, leading zeros included (and so never meets
+    Python's 4,300-digit limit on int())."""
+    assert values("0" * 511 + "7") == [7]
+    assert values("0" * 505 + "1.5") == [1.5]
+    too_long = "Numeric literal exceeds max length of 512 characters"
+    assert lex_error("print(" + "0" * 4_400 + "7)") == (too_long, 1, 7)
+    assert lex_error("9" * 10_000) == (too_long, 1, 1)
+    assert lex_error("x := 1." + "5" * 600) == (too_long, 1, 6)
 
 
 def test_i64_min_magnitude_is_allowed_only_after_minus():
     ts = toks("-9223372036854775808")
     assert [(t.kind, t.value) for t in ts[:-1]] == [("-", "-"), ("INT", 2**63)]
-    assert lex_error("9223372036854775808")[0] == "Integer literal out of range"
+    assert lex_error("9223372036854775808")[0] == "Numeric literal overflow: 9223372036854775808"
 
 
 def test_malformed_number():

@@ -85,7 +85,7 @@ def test_i64_min_literal():
     assert value("-9223372036854775808") == I(-(2**63))
     with pytest.raises(RuffSyntaxError) as info:
         parse("v := 1 - 9223372036854775808")
-    assert (info.value.kind, info.value.message) == ("lex", "Integer literal out of range")
+    assert (info.value.kind, info.value.message) == ("lex", "Numeric literal overflow: 9223372036854775808")
 
 
 def test_postfix_chain():
@@ -443,7 +443,7 @@ def test_every_node_has_a_span():
 def test_error_messages_name_expected_and_found():
     assert parse_error("if x {\n    print(x, y}\n}") == ("Expected ')' after arguments, found '}'", 2, 15)
     assert parse_error("x := else") == ("Expected expression, found 'else'", 1, 6)
-    assert parse_error("x := [1, 2") == ("Expected ']' after array elements, found end of input", 1, 11)
+    assert parse_error("x := [1, 2") == ("Expected ']' after array elements, found end of input", 1, 6)
     assert parse_error("if x print(x)") == ("Expected '{' to start if body, found 'print'", 1, 6)
     assert parse_error("func f(a { }") == ("Expected ')' after parameters, found '{'", 1, 10)
     assert parse_error("func f(1) { }") == ("Expected parameter name, found '1'", 1, 8)
@@ -451,9 +451,25 @@ def test_error_messages_name_expected_and_found():
     assert parse_error("}") == ("Expected statement, found '}'", 1, 1)
 
 
-def test_unexpected_end_of_input_points_at_end_of_last_line():
-    assert parse_error("func f() {\n  x := 1\n\n") == ("Expected '}' to close function body, found end of input", 2, 9)
-    assert parse_error("print(1,\n") == ("Expected expression, found end of input", 1, 9)
+def test_input_ending_inside_a_delimiter_points_at_the_delimiter_left_open():
+    """As rustc does: the `{` left open is what to fix; the end of input (end of the last line) comes second."""
+    from ruff.diagnostics import SecondarySpan
+
+    with pytest.raises(RuffSyntaxError) as info:
+        parse("func f() {\n  x := 1\n\n")
+    err = info.value
+    assert (err.message, err.line, err.col, err.label) == (
+        "Expected '}' to close function body, found end of input", 1, 10, "unclosed delimiter")
+    assert err.secondary == (SecondarySpan(2, 9, "end of input"),)
+    assert parse_error("print(1,\n") == ("Expected expression, found end of input", 1, 6)
+    # The innermost delimiter still open; closers that match an outer one close it.
+    assert parse_error("f(a, [1, {\n  k: (2)\n}") == ("Expected ']' after array elements, found end of input", 1, 6)
+    assert parse_error("if x {\n  g(]\n") == ("Expected expression, found ']'", 2, 5)
+    assert parse_error("x := ") == ("Expected expression, found end of input", 1, 5)
+
+
+def test_unclosed_delimiter_inside_an_interpolation_is_not_the_end_of_input():
+    assert parse_error('print("${(1 + 2}")') == ("Expected ')' after expression, found '}'", 1, 16)
 
 
 @pytest.mark.parametrize(

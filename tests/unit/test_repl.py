@@ -163,6 +163,12 @@ def test_error_inside_a_function_from_an_earlier_input_shows_its_source() -> Non
     assert proc.stdout == '=> "ok"\n'
 
 
+def test_undefined_name_hint_knows_the_names_of_earlier_inputs() -> None:
+    proc = repl("message := 1\nprint(mesage)\n")
+    assert "Undefined variable: mesage" in proc.stderr
+    assert "help: did you mean `message`?" in proc.stderr
+
+
 def test_async_and_channels_in_the_repl() -> None:
     proc = repl("async func f() { return 9 }\nawait f()\nch := channel()\nspawn { ch.send(\"x\") }\nch.receive()\n")
     assert proc.returncode == 0, proc.stderr

@@ -312,7 +312,7 @@ def flatten(rt: Any, args: list) -> list:
         if type(x) is list:
             out.extend(x)
         elif type(x) is RuffRange:
-            out.extend(x.r)
+            out.extend(x.ruff_to_list())
         else:
             out.append(x)
     return out
@@ -338,7 +338,7 @@ def take(rt: Any, args: list) -> list:
     if n <= 0:
         return []
     if type(v) is RuffRange:
-        return list(v.r[:n])
+        return RuffRange(v.r[:n]).ruff_to_list()
     return _arr("take", v)[:n]
 
 

@@ -132,7 +132,10 @@ def len_(rt: Any, args: list) -> int:
     if t is str or t is list or t is dict or t is bytes:
         return len(v)
     if t is RuffRange:
-        return len(v.r)
+        n = v.length()
+        if n > I64_MAX:
+            raise RuffError(f"Integer overflow: len() of a range of {n} elements")
+        return n
     if t is range:
         return len(v)
     size = getattr(v, "ruff_len", None)
@@ -194,7 +197,11 @@ def parse_int_text(s: str) -> Any:
     s = s.strip()
     if not _INT_RE.match(s):
         return None
-    n = int(s)
+    # Past 19 significant digits it is out of i64 range; int() refuses over 4,300 digits, zeros included.
+    digits = s.lstrip("+-").lstrip("0")
+    if len(digits) > 19:
+        return None
+    n = -int(digits or "0") if s[0] == "-" else int(digits or "0")
     if n < I64_MIN or n > I64_MAX:
         return None
     return n
@@ -283,7 +290,7 @@ def to_bool(rt: Any, args: list) -> bool:
         low = v.lower()
         return bool(v) and low != "false" and low != "0"
     if t is RuffRange:
-        return len(v.r) > 0
+        return bool(v.r)
     return truthy(v)
 
 
@@ -301,7 +308,7 @@ def range_(rt: Any, args: list) -> RuffRange:
         if t is int:
             bounds.append(a)
         elif t is float and a == a and a not in (float("inf"), float("-inf")):
-            bounds.append(int(a))
+            bounds.append(max(I64_MIN, min(I64_MAX, int(a))))  # Rust's `as i64` saturates
         else:
             raise type_error("range", "numeric arguments", a)
     if n == 3 and bounds[2] == 0:

@@ -21,6 +21,27 @@ from ruff.runtime.builtins._util import (
 )
 
 
+# A range becomes a real list (or the text `print` shows) only up to this many elements: about 4 GB as
+# a Python list. A longer one is an error at once, instead of minutes of swapping towards a crash (the
+# reference, which always builds the array, fails to allocate it).
+MAX_RANGE_ARRAY = 100_000_000
+
+
+def range_length(r: range) -> int:
+    """len(r) without Python's limit: a range over the whole i64 line has 2**64 - 1 elements."""
+    step = r.step
+    if step > 0:
+        return max(0, (r.stop - r.start + step - 1) // step)
+    return max(0, (r.start - r.stop - step - 1) // -step)
+
+
+def range_list(r: range) -> list:
+    n = range_length(r)
+    if n > MAX_RANGE_ARRAY:
+        raise RuffError(f"Range too large to make into an array: {n} elements (the limit is {MAX_RANGE_ARRAY})")
+    return list(r)
+
+
 class RuffRange:
     """The lazy array of ints returned by `range(...)`."""
 
@@ -36,29 +57,34 @@ class RuffRange:
     def __len__(self) -> int:
         return len(self.r)
 
+    def __bool__(self) -> bool:
+        return bool(self.r)
+
     def __getitem__(self, i: int) -> int:
         return self.r[i]
 
     def __repr__(self) -> str:
         return f"RuffRange({self.r!r})"
 
+    def length(self) -> int:
+        return range_length(self.r)
+
     def ruff_to_list(self) -> list:
-        return list(self.r)
+        return range_list(self.r)
 
     def ruff_index(self, idx: Any) -> int:
         if type(idx) is not int:
             raise RuffError(f"Cannot index array with {type_name_of(idx)}")
-        r = self.r
-        n = len(r)
+        n = range_length(self.r)
         if -n <= idx < n:
-            return r[idx]
+            return self.r[idx]
         raise RuffError(f"Index out of bounds: {idx}")
 
     def ruff_display(self) -> str:
-        return "[" + ", ".join(map(str, self.r)) + "]"
+        return "[" + ", ".join(map(str, range_list(self.r))) + "]"
 
     def ruff_debug(self) -> str:
-        return f"Array[{len(self.r)}]"
+        return f"Array[{range_length(self.r)}]"
 
 
 class RuffIterator:

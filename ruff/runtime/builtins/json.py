@@ -30,10 +30,19 @@ def _reject_constant(name: str) -> Any:
 
 
 def _int_or_float(text: str) -> Any:
-    n = int(text)
-    if I64_MIN <= n <= I64_MAX:
-        return n
-    return float(n)
+    if len(text.lstrip("-")) <= 19:
+        n = int(text)
+        if I64_MIN <= n <= I64_MAX:
+            return n
+    return _finite_float(text)
+
+
+def _finite_float(text: str) -> float:
+    """A JSON number beyond f64 is an error in serde_json, not infinity."""
+    f = float(text)
+    if f in (float("inf"), float("-inf")):
+        raise ValueError("number out of range")
+    return f
 
 
 def _check_depth(v: Any, depth: int = 0) -> None:
@@ -54,7 +63,8 @@ def parse_json_text(text: str) -> Any:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_JSON_INPUT_BYTES:
         raise RuffError(f"JSON input exceeds maximum input size of {MAX_JSON_INPUT_BYTES} bytes")
     try:
-        value = _json.loads(text, parse_int=_int_or_float, parse_constant=_reject_constant)
+        value = _json.loads(text, parse_int=_int_or_float, parse_float=_finite_float,
+                            parse_constant=_reject_constant)
     except RecursionError:
         raise RuffError(f"JSON input exceeds maximum nesting depth of {MAX_JSON_DEPTH}") from None
     except ValueError as e:

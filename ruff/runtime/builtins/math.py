@@ -8,7 +8,7 @@ when every argument is an int, with i64 overflow checks (`Integer overflow: ...`
 from __future__ import annotations
 
 import math as _m
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from ruff.runtime.values import I64_MAX, I64_MIN, RuffError
@@ -68,6 +68,10 @@ def ceil(rt: Any, args: list) -> float:
     return _finite_round("ceil", _one_number("ceil", args), _m.ceil)
 
 
+_ROUND_DIGITS = 400
+_ROUND_CONTEXT = Context(prec=1000)
+
+
 def round_half_away(x: float) -> float:
     if x >= 0:
         r = _m.floor(x)
@@ -85,8 +89,11 @@ def round_(rt: Any, args: list) -> float:
             return float(x)
         if type(x) is float and (x != x or x in (_m.inf, -_m.inf)):
             return x
+        # Past ±400 digits nothing changes (a float's shortest text ends within 341 places after the
+        # point, and no float reaches 10**309), and the precision below holds every result exactly.
+        digits = max(-_ROUND_DIGITS, min(_ROUND_DIGITS, digits))
         q = Decimal(1).scaleb(-digits)
-        return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
+        return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP, context=_ROUND_CONTEXT))
     x = _one_number("round", args)
     if type(x) is int:
         return float(x)

@@ -1,41 +1,59 @@
 """Regular expressions: regex_match, regex_find_all, regex_replace, regex_split (+ regex_captures).
 
-Patterns use Rust regex syntax where it differs from Python's: `(?<name>...)` groups and `\\z`
-are translated; replacements use `$1`, `${1}`, `$name`, `${name}` and `$$` as in Rust.
-As in the reference an invalid pattern is not an error: regex_match gives false, regex_find_all
-[], regex_replace the original text, regex_split [text].
+Patterns run on the reference's own engine, the Rust `regex` crate (through the `rurex` bindings, imported
+on first use): its syntax (`(?<name>...)`, `\\z`, Unicode-aware `\\w \\d \\s \\b`, class set operations)
+and its linear-time matching, so `^(a+)+$` against 30 `a`s and a `!` answers at once instead of
+backtracking for minutes. Replacements use `$1`, `${1}`, `$name`, `${name}` and `$$` as in Rust.
+As in the reference an invalid pattern is not an error: regex_match gives false, regex_find_all [],
+regex_replace the original text, regex_split [text]. That includes what the Rust crate refuses by design
+(look-around, backreferences), exactly the set the reference refuses.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from functools import lru_cache
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
+from ruff.runtime.values import RuffError
 from ruff.runtime.builtins._util import Registry, check_arity, str_arg
 
 reg = Registry()
 
-_NAMED_GROUP = re.compile(r"(?<!\\)\(\?<(?![=!])")
 
+@functools.lru_cache(maxsize=256)
+def compile_pattern(pattern: str) -> Optional[Any]:
+    """The compiled pattern, or None where the Rust crate refuses it (an invalid pattern)."""
+    import rurex  # 2 ms: only programs that use a regex pay for it
 
-@lru_cache(maxsize=256)
-def compile_pattern(pattern: str) -> Optional[re.Pattern]:
-    translated = _NAMED_GROUP.sub("(?P<", pattern).replace("\\z", "\\Z")
     try:
-        return re.compile(translated)
-    except (re.error, OverflowError, RecursionError):
+        return rurex.compile(pattern)
+    except (rurex.error, OverflowError, ValueError):  # ValueError: a lone surrogate, never valid Rust text
         return None
+
+
+def _rust_text(fn: Callable[[Any, list], Any]) -> Callable[[Any, list], Any]:
+    """A lone surrogate (only parse_json's "\\ud800" makes one) cannot be searched: Rust strings cannot hold it."""
+
+    @functools.wraps(fn)
+    def run(rt: Any, args: list) -> Any:
+        try:
+            return fn(rt, args)
+        except UnicodeEncodeError:
+            raise RuffError(f"{fn.__name__}() cannot search text holding a lone surrogate character") from None
+
+    return run
 
 
 _REPL_TOKEN = re.compile(r"\$(?:\$|\{([^}]*)\}|([0-9A-Za-z_]+))")
 
 
-def _expand(m: re.Match, repl: str) -> str:
+def _expand(m: Any, repl: str) -> str:
     def group(ref: str) -> str:
         try:
-            g = m.group(int(ref)) if ref.isdigit() else m.group(ref)
-        except IndexError:
+            # No pattern has 10**9 groups: past that a number names none (and int() has a digit limit).
+            g = m.group(int(ref)) if ref.isdigit() and len(ref) < 10 else m.group(ref)
+        except (IndexError, KeyError):
             return ""
         return g or ""
 
@@ -47,13 +65,13 @@ def _expand(m: re.Match, repl: str) -> str:
     return _REPL_TOKEN.sub(sub, repl)
 
 
-
 def _text_and_pattern(name: str, args: list, n: int) -> list:
     check_arity(name, args, n)
     return [str_arg(name, a, "string arguments") for a in args]
 
 
 @reg("regex_match", "regex_test")
+@_rust_text
 def regex_match(rt: Any, args: list) -> bool:
     text, pattern = _text_and_pattern("regex_match", args, 2)
     rx = compile_pattern(pattern)
@@ -61,6 +79,7 @@ def regex_match(rt: Any, args: list) -> bool:
 
 
 @reg("regex_find_all")
+@_rust_text
 def regex_find_all(rt: Any, args: list) -> list:
     text, pattern = _text_and_pattern("regex_find_all", args, 2)
     rx = compile_pattern(pattern)
@@ -70,6 +89,7 @@ def regex_find_all(rt: Any, args: list) -> list:
 
 
 @reg("regex_replace")
+@_rust_text
 def regex_replace(rt: Any, args: list) -> str:
     text, pattern, repl = _text_and_pattern("regex_replace", args, 3)
     rx = compile_pattern(pattern)
@@ -81,6 +101,7 @@ def regex_replace(rt: Any, args: list) -> str:
 
 
 @reg("regex_split")
+@_rust_text
 def regex_split(rt: Any, args: list) -> list:
     text, pattern = _text_and_pattern("regex_split", args, 2)
     rx = compile_pattern(pattern)
@@ -96,6 +117,7 @@ def regex_split(rt: Any, args: list) -> list:
 
 
 @reg("regex_captures")
+@_rust_text
 def regex_captures(rt: Any, args: list) -> Any:
     """regex_captures(text, pattern) -> [whole match, group 1, ...] of the first match, or null."""
     text, pattern = _text_and_pattern("regex_captures", args, 2)

@@ -107,7 +107,7 @@ def is_empty(rt: Any, args: list) -> bool:
     if t is str or t is list or t is dict:
         return len(v) == 0
     if t is RuffRange:
-        return len(v.r) == 0
+        return not v.r
     size = getattr(v, "ruff_len", None)
     if size is not None:
         return size() == 0
