@@ -22,7 +22,7 @@ from typing import Any, Optional
 from ruff.frontend.bytecode import Chunk
 from ruff.runtime.values import Closure, Module
 
-COMPILER_VERSION = "ruff-jit-5"
+COMPILER_VERSION = "ruff-jit-6"
 
 
 def cache_dir() -> Optional[str]:

@@ -24,7 +24,8 @@ from typing import Any, Optional
 
 from ruff.backend.abi import NativeError
 from ruff.runtime.values import Closure, Module
-from ruff.runtime.vm import MAX_FRAMES, STACK_OVERFLOWS
+from ruff.runtime import native_flags
+from ruff.runtime.vm import MAX_FRAMES
 
 TYPE_OF = {int: "int", float: "float", bool: "bool"}
 # The default pipeline; RUFF_JIT_DISABLE=inline,tailrec-to-loop,... drops passes (for the ablation in bench/).
@@ -73,10 +74,6 @@ class JIT:
     # Every global some native code depends on (a superset once code is invalidated): a store to any other
     # global, which the baseline reports on every store, needs no scan.
     watched: set[str] = field(default_factory=set)
-    # Non-zero while the baseline reproduces a stack overflow met by native code: native calls resume once
-    # STACK_OVERFLOWS reaches this count (see deep_call).
-    suspended: int = 0
-    suspended_calls: int = 0
 
     def say(self, text: str) -> None:
         if self.log:
@@ -118,6 +115,7 @@ class JIT:
         state.entries[types] = entry
         self.entries[(id(chunk), types)] = entry
         chunk.tier_state = state
+        self.vm.install_native(chunk, list(state.entries.values()))
         if entry.from_cache:
             self.say(f"cache hit {chunk.name}({sig}): loaded in {ms:.1f} ms")
         else:
@@ -127,13 +125,8 @@ class JIT:
     def try_call(self, fn: Closure, args: list, depth: int) -> tuple[bool, Any]:
         """Run a call natively if there is native code for these argument types; `depth` is the Ruff depth
         the callee's frame would have in the baseline. (False, None): the baseline runs the call."""
-        if self.suspended:
-            # Standing aside until the baseline has made the stack-overflow error native code met (or, should
-            # it not make one after all, for as many calls as a recursion to the limit could make).
-            self.suspended_calls += 1
-            if STACK_OVERFLOWS[0] < self.suspended and self.suspended_calls <= 4 * MAX_FRAMES:
-                return False, None
-            self.suspended = 0
+        if native_flags.standing_aside():
+            return False, None  # the baseline is reproducing an error native code met (see native_flags)
         state: Specializations = fn.chunk.tier_state
         types = tuple(type(a) for a in args)
         entry = state.entries.get(types)
@@ -149,18 +142,10 @@ class JIT:
                 return False, None
         try:
             raw = entry.function.call_at(depth - 1, *args)
-        except NativeError as e:  # the baseline runs the call and raises the exact Ruff error
-            if e.kind == "stack_overflow":
-                self.stand_aside()
+        except NativeError:  # the baseline runs the call and raises the exact Ruff error
+            native_flags.stand_aside()
             return False, None
         return True, entry.box(raw)
-
-    def stand_aside(self) -> None:
-        """Native code met the depth limit: the baseline reproduces the stack overflow, its message, line
-        and stack exactly. Native code stands aside until it has; otherwise each level of the baseline's
-        recursion would run native code to the limit once more (quadratic)."""
-        self.suspended = STACK_OVERFLOWS[0] + 1
-        self.suspended_calls = 0
 
     def global_rebound(self, module: Module, name: str) -> None:
         if name not in self.watched:
@@ -185,6 +170,7 @@ class JIT:
         state = entry.chunk.tier_state
         if state is not None:
             state.entries.pop(entry.types, None)
+            self.vm.install_native(entry.chunk, list(state.entries.values()))
             if not state.entries:
                 entry.chunk.tier_state = None
                 entry.chunk.calls = 0  # it may get hot again, and compile against the new binding
@@ -224,7 +210,7 @@ class JIT:
                 self.say(f"compiled {where} in {ms:.1f} ms")
         results = run_plan(plan, frame.locals, module.globals, frame.stack, depth)
         if results is STACK_LIMIT:
-            self.stand_aside()
+            native_flags.stand_aside()
             return False
         if results is None:
             return False

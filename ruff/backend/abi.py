@@ -28,14 +28,18 @@ ERR_LINE = "__ruff_err_line"
 ERR_FUNC = "__ruff_err_func"
 DEPTH_LIMIT = "__ruff_depth_limit"
 STACK_LIMIT = "__ruff_stack_limit"
-INTERRUPT_PTR = "__ruff_interrupt_ptr"  # address of ruff.runtime.interrupt's flag (0: never polled)
-STATE_GLOBALS = (ERR_KIND, ERR_OP, ERR_LHS, ERR_RHS, ERR_LINE, ERR_FUNC, DEPTH_LIMIT, STACK_LIMIT, INTERRUPT_PTR)
+# Addresses of ruff.runtime.native_flags' flags (0: not set, never read).
+INTERRUPT_PTR = "__ruff_interrupt_ptr"
+STAND_ASIDE_PTR = "__ruff_stand_aside_ptr"
+STATE_GLOBALS = (ERR_KIND, ERR_OP, ERR_LHS, ERR_RHS, ERR_LINE, ERR_FUNC, DEPTH_LIMIT, STACK_LIMIT, INTERRUPT_PTR,
+                 STAND_ASIDE_PTR)
 # A native loop lets go of the GIL and reads the interrupt flag once every this many back-edges.
 POLL_INTERVAL = 1 << 16
 
 DEFAULT_DEPTH_LIMIT = 1_000_000
 DEFAULT_SYMBOL_PREFIX = "ruff."
 IMPL_SUFFIX = "$impl"  # the internal body of `<prefix>name` is `<prefix>name$impl`
+PY_ENTRY_SUFFIX = "$py"  # its METH_FASTCALL entry for CPython is `<prefix>name$py` (passes/_python_entry.py)
 
 KIND_NAMES = {
     ERR_OVERFLOW: "overflow",
@@ -81,3 +85,18 @@ class NativeError(Exception):
 
     def __repr__(self) -> str:
         return f"NativeError({self.kind!r}, {self.message!r}, line={self.line}, function={self.function!r})"
+
+
+# ----------------------------------------------------------------------------- CPython's object layout
+# Native code reads CPython 3.11 objects directly where a type is guarded (64-bit builds). Offsets in bytes;
+# tests/unit/test_cpython_layout.py checks each against the running interpreter with ctypes, and the cache
+# key names the Python version, so code made for one layout never runs on another.
+OB_REFCNT = 0  # Py_ssize_t
+OB_TYPE = 8  # PyTypeObject*
+OB_SIZE = 16  # PyVarObject: Py_ssize_t (an int's sign and digit count)
+LONG_DIGITS = 24  # PyLongObject: uint32 digits of 30 bits
+LONG_DIGIT_BITS = 30
+FLOAT_VALUE = 16  # PyFloatObject: double
+TUPLE_ITEMS = 24  # PyTupleObject: PyObject* items[]
+LIST_ITEMS = 24  # PyListObject: PyObject** ob_item (ob_size is the length)
+METH_FASTCALL = 0x0080  # PyMethodDef.ml_flags: f(self, PyObject *const *args, Py_ssize_t nargs)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ruff.backend import abi
-from ruff.backend.abi import NativeError
+from ruff.backend.abi import METH_FASTCALL, PY_ENTRY_SUFFIX, NativeError
 
 _TYPE_TO_CTYPE = {"i64": ctypes.c_int64, "f64": ctypes.c_double, "i1": ctypes.c_bool}
 
@@ -68,6 +68,7 @@ class NativeFunction:
     address: int
     module: "NativeModule" = field(repr=False)
     cfunc: Any = field(repr=False, default=None)
+    py_address: int = 0  # the METH_FASTCALL entry `<symbol>$py` (0 when the module has none)
 
     def __post_init__(self) -> None:
         restype = _TYPE_TO_CTYPE[self.result_type] if self.result_type else None
@@ -77,6 +78,21 @@ class NativeFunction:
     def __call__(self, *args: Any) -> Any:
         """Call from Python code that is not a Ruff frame (tests, tools): as if from depth 0."""
         return self.call_at(0, *args)
+
+    def python_function(self, on_miss: Any, on_error: Any) -> Any:
+        """A builtin function object CPython calls straight into native code: f(closure, depth, *args).
+
+        A guard that fails calls on_miss(closure, depth, *args), a Ruff error in native code on_error(...)
+        (see ruff/passes/_python_entry.py); both are the baseline's own functions."""
+        if not self.py_address:
+            raise ValueError(f"{self.name} has no Python entry point")
+        mod = self.module
+        if threading.get_ident() != mod._thread:
+            mod._enter_thread()
+        definition = _PyMethodDef(self.name.encode(), self.py_address, METH_FASTCALL, None)
+        fn = _new_cfunction(ctypes.addressof(definition), (on_miss, on_error), None)
+        mod._method_defs.append(definition)  # must outlive every function object made from it
+        return fn
 
     def call_at(self, depth: int, *args: Any) -> Any:
         """Call from a Ruff frame at `depth` (the function's own frame is depth + 1)."""
@@ -93,6 +109,21 @@ class NativeFunction:
         return result
 
 
+class _PyMethodDef(ctypes.Structure):
+    _fields_ = [("ml_name", ctypes.c_char_p), ("ml_meth", ctypes.c_void_p), ("ml_flags", ctypes.c_int),
+                ("ml_doc", ctypes.c_char_p)]
+
+
+def _cfunction_maker() -> Any:
+    new = ctypes.pythonapi.PyCFunction_NewEx
+    new.restype = ctypes.py_object
+    new.argtypes = [ctypes.c_void_p, ctypes.py_object, ctypes.py_object]
+    return new
+
+
+_new_cfunction = _cfunction_maker()
+
+
 class NativeModule:
     """The compiled form of one llvm-dialect module (its MCJIT engine, functions and error slot)."""
 
@@ -105,14 +136,20 @@ class NativeModule:
         addr = {g: engine.get_global_value_address(g) for g in abi.STATE_GLOBALS}
         self._slots = {g: ctypes.c_int64.from_address(a) for g, a in addr.items()}
         self._kind = self._slots[abi.ERR_KIND]
-        from ruff.runtime import interrupt
+        from ruff.runtime import native_flags
 
-        self._slots[abi.INTERRUPT_PTR].value = interrupt.flag_address()
+        self._slots[abi.INTERRUPT_PTR].value = native_flags.address(native_flags.INTERRUPT)
+        self._slots[abi.STAND_ASIDE_PTR].value = native_flags.address(native_flags.STAND_ASIDE)
         self._thread: int | None = None
         self.function_ids: dict[int, str] = {}
         self.functions: dict[str, NativeFunction] = {}
+        self._method_defs: list = []
         for name, symbol, args, result, func_id in signatures:
             fn = NativeFunction(name, symbol, args, result, engine.get_function_address(symbol), self)
+            try:
+                fn.py_address = engine.get_function_address(symbol + PY_ENTRY_SUFFIX) or 0
+            except (AttributeError, ValueError):  # code made before Python entry points existed
+                fn.py_address = 0
             self.functions[name] = fn
             self.function_ids[func_id] = name
 
@@ -147,9 +184,9 @@ class NativeModule:
         line, func = s[abi.ERR_LINE].value, s[abi.ERR_FUNC].value
         self._clear()
         if kind == abi.ERR_INTERRUPT:
-            from ruff.runtime import interrupt
+            from ruff.runtime import native_flags
 
-            interrupt.clear()
+            native_flags.clear_interrupt()
             raise KeyboardInterrupt
         raise NativeError(
             abi.KIND_NAMES.get(kind, str(kind)), abi.error_message(kind, op, lhs, rhs), line, self.function_ids.get(func)

@@ -99,6 +99,8 @@ I64_MIN = -(2**63)
 PTR = llvm.LLVMPointerType()
 # CPython's C API, resolved in the process: a loop's poll lets go of the GIL for a moment.
 SAVE_THREAD, RESTORE_THREAD = "PyEval_SaveThread", "PyEval_RestoreThread"
+from ruff.passes._cpython import declarations  # noqa: E402
+from ruff.passes._python_entry import python_entry  # noqa: E402
 _OVF_STRUCT = llvm.LLVMStructType.from_type_list([i64, i1])
 
 _NATIVE = (i64, f64, i1)
@@ -185,7 +187,7 @@ class _FuncLowering:
     depth: SSAValue | None = None  # this call's depth + 1, passed on to callees
     back_edges: set = field(default_factory=set)  # (ruff block, loop header) pairs: where loops poll
     counter: SSAValue | None = None  # the poll counter's stack slot
-    uses_poll: bool = False
+    c_functions: set = field(default_factory=set)  # C API functions this function calls
     _addr_cache: dict[tuple[Block, str], SSAValue] = field(default_factory=dict)
 
     # -- helpers ---------------------------------------------------------------------------------------
@@ -316,6 +318,7 @@ class _FuncLowering:
         # Let go of the GIL for a moment: the main thread runs Python's SIGINT handler, which sets the flag.
         state = self.emit(llvm.CallOp(SAVE_THREAD, return_type=PTR)).results[0]
         self.emit(llvm.CallOp(RESTORE_THREAD, state))
+        self.c_functions.update((SAVE_THREAD, RESTORE_THREAD))
         where = self.load(G_INTERRUPT_PTR)
         known = self.emit(llvm.ICmpOp(where, self.const(0), _icmp("ne"))).results[0]
         read = self.new_block(name="read_interrupt", after=self.current)
@@ -328,7 +331,6 @@ class _FuncLowering:
         self.emit(llvm.BrOp(resume))
         self.current = resume
         self.emit(llvm.BrOp(self.blocks[target], *poll.args))
-        self.uses_poll = True
         self.current = saved
         return poll
 
@@ -591,6 +593,19 @@ class LowerToLLVMPass(ModulePass):
         explicit = frozenset(f.sym_name.data for f in funcs if ruff.DEPTH_ARG in f.attributes)
         lowerings = [_FuncLowering(f, i, symbols, explicit) for i, f in enumerate(funcs)]
         lowered = [fl.lower() for fl in lowerings]
+        c_functions: set[str] = set().union(*(fl.c_functions for fl in lowerings)) if lowerings else set()
+        c_data: set[str] = set()
+        entries = []
+        for (entry, impl) in lowered:
+            params = list(impl.function_type.inputs.data[:-1])
+            result = impl.function_type.output
+            py, objects = python_entry(entry.sym_name.data, impl.sym_name.data, params,
+                                       None if isinstance(result, llvm.LLVMVoidType) else result)
+            for a in ("ruff.name", "ruff.func_id"):
+                py.attributes[a] = entry.attributes[a]
+            entries.append(py)
+            c_functions |= objects.functions
+            c_data |= objects.data
         # all checks passed: now rewrite the module
         first = op.body.block.first_op
         for g in state_globals():
@@ -599,16 +614,12 @@ class LowerToLLVMPass(ModulePass):
                     op.body.block.add_op(g)
                 else:
                     op.body.block.insert_op_before(g, first)
-        for f, new in zip(funcs, lowered):
-            op.body.block.insert_ops_before(list(new), f)
+        for f, new, py in zip(funcs, lowered, entries):
+            op.body.block.insert_ops_before([*new, py], f)
             f.detach()
             f.erase(safe_erase=False)
-        if any(fl.uses_poll for fl in lowerings):
-            declared = {o.sym_name.data for o in op.ops if isinstance(o, llvm.FuncOp)}
-            for name, ftype in ((SAVE_THREAD, llvm.LLVMFunctionType([], PTR)),
-                                (RESTORE_THREAD, llvm.LLVMFunctionType([PTR], None))):
-                if name not in declared:
-                    op.body.block.add_op(llvm.FuncOp(name, ftype, linkage=llvm.LinkageAttr("external")))
+        declared = {o.sym_name.data for o in op.ops if isinstance(o, llvm.FuncOp | llvm.GlobalOp)}
+        op.body.block.add_ops(d for d in declarations(c_functions - declared, c_data - declared))
 
 
 __all__ = ["LowerToLLVMPass", "state_globals"]

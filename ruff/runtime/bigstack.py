@@ -14,6 +14,7 @@ from typing import Any, Callable
 BIG_STACK_BYTES = 1 << 30
 BIG_RECURSION_LIMIT = 1_000_000
 INTERRUPT_GRACE_SECONDS = 0.5  # after Ctrl-C, how long the program's thread gets to unwind
+NATIVE_POLL_SECONDS = 0.25  # how long native code gets to see the interrupt flag before Python is interrupted
 
 
 def run_in_big_stack(fn: Callable[[], Any], stack_bytes: int = BIG_STACK_BYTES,
@@ -30,8 +31,11 @@ def run_in_big_stack(fn: Callable[[], Any], stack_bytes: int = BIG_STACK_BYTES,
 
     def target() -> None:
         try:
-            result.append(fn())
-        except BaseException as e:  # re-raised below, in the caller's thread
+            try:
+                result.append(fn())
+            except BaseException as e:  # re-raised below, in the caller's thread
+                error.append(e)
+        except KeyboardInterrupt as e:  # Ctrl-C's asynchronous exception, arriving while the first is kept
             error.append(e)
         finally:
             done.set()
@@ -63,9 +67,10 @@ def run_in_big_stack(fn: Callable[[], Any], stack_bytes: int = BIG_STACK_BYTES,
             # waiting for input) is left behind, daemonic, rather than holding up the interrupt.
             import ctypes
 
-            from ruff.runtime import interrupt
+            from ruff.runtime import native_flags
 
-            interrupt.request()  # native code running on the thread stops at its next poll
+            if native_flags.request_interrupt() and done.wait(NATIVE_POLL_SECONDS):
+                raise  # native code running on the thread saw the flag at its next poll (and raised there)
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(KeyboardInterrupt))
             if not done.wait(INTERRUPT_GRACE_SECONDS):
                 raise

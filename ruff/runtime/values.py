@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 import types
 import threading
+
+from ruff.runtime import native_flags
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
@@ -149,6 +151,7 @@ class RuffError(Exception):
 
     def __init__(self, message: str, value: Any = None, line: int = 0) -> None:
         super().__init__(message)
+        native_flags.error_made()  # native code that stood aside for this error may run again
         self.message = message
         self.value = value
         self.line = line

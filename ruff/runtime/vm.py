@@ -148,6 +148,9 @@ class VM:
     # The dispatch loop's call of anything that is not a plain closure (FastVM notes the depth first).
     call_from_loop = call
 
+    def install_native(self, chunk: Chunk, entries: list) -> None:
+        """The JIT's native code for `chunk` changed (the interpreter asks it on every call: nothing to do)."""
+
     def call_closure(self, fn: Closure, args: list) -> Any:
         if fn.chunk.is_async:
             return self.start_async(fn, args)
@@ -736,14 +739,8 @@ class _Yielded:
 _CALLED = object()  # binary() pushed a frame for an overloaded operator: the loop must switch frames
 
 
-# How many stack-overflow errors were made so far: the native tier, which stands aside while the baseline
-# reproduces a stack overflow that native code met, comes back once the baseline has made its error.
-STACK_OVERFLOWS = [0]
-
-
 def stack_overflow(name: str) -> RuffError:
     """The error for a call that would make the Ruff call stack deeper than MAX_FRAMES (every tier)."""
-    STACK_OVERFLOWS[0] += 1
     return RuffError(f"Stack overflow: call depth exceeded {MAX_FRAMES} in {name}")
 
 

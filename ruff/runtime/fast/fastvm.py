@@ -219,6 +219,22 @@ class FastVM(VM):
         chunk.fx = fn if not (chunk.is_generator or chunk.is_async) else self.make_entry(chunk)
         return chunk.fx
 
+    def install_native(self, chunk: Chunk, entries: list) -> None:
+        """Calls of `chunk` go straight into native code: chunk.fx becomes a chain of the native entry points
+        (one per argument-type specialization), each handing a call whose types it does not take to the next,
+        the last to the generated function, whose prologue still profiles (a new type combination may get
+        its own specialization); a Ruff error in native code goes to the generated function too. With no
+        entries left (rebinding a global dropped them), chunk.fx is the generated function again."""
+        body = chunk.fbody
+        if body is None or chunk.is_generator or chunk.is_async or not chunk.finstalled:
+            return
+        fx = body
+        for entry in entries:
+            fn = entry.function
+            if getattr(fn, "py_address", 0):
+                fx = fn.python_function(fx, body)
+        chunk.fx = fx
+
     def compile_chunk(self, chunk: Chunk) -> Optional[tuple]:
         """(Generated, function code object) for `chunk`, or None when it stays in the interpreter."""
         key = id(chunk)

@@ -35,5 +35,5 @@ ruff.func @count(%n: i64) -> i64 {
 // CHECK:         llvm.cond_br %{{.*}}, ^interrupted, ^{{.*}}
 // CHECK:       ^interrupted:
 // CHECK-NEXT:    %[[KIND:.*]] = llvm.mlir.constant(5) : i64
-// CHECK:       llvm.func @PyEval_SaveThread() -> !llvm.ptr
-// CHECK:       llvm.func @PyEval_RestoreThread(!llvm.ptr)
+// CHECK-DAG:   llvm.func @PyEval_SaveThread() -> !llvm.ptr
+// CHECK-DAG:   llvm.func @PyEval_RestoreThread(!llvm.ptr)
