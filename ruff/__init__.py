@@ -20,7 +20,10 @@ cheap.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _EMBED_NAMES = ("run", "run_file", "Program", "Error", "Exit", "display")
 

@@ -10,7 +10,10 @@ exit 130) instead of as a Python traceback from the import machinery.
 from __future__ import annotations
 
 import sys
-from typing import Any, Optional
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up time
+
+if TYPE_CHECKING:  # annotations only: importing typing at start-up widens the window a Ctrl-C can hit
+    from typing import Any, Optional
 
 COMMANDS = ("run", "check", "disasm", "test-run", "repl")
 EXIT_INTERNAL = 6

@@ -116,6 +116,9 @@ class JIT:
         self.entries[(id(chunk), types)] = entry
         chunk.tier_state = state
         self.vm.install_native(chunk, list(state.entries.values()))
+        # Compiled: calls need no counting any more; calls with other argument types still reach try_call,
+        # which counts them towards a specialization of their own (up to MAX_SPECIALIZATIONS).
+        self.vm.profile_less(chunk, calls=False, native=len(state.entries) < MAX_SPECIALIZATIONS)
         if entry.from_cache:
             self.say(f"cache hit {chunk.name}({sig}): loaded in {ms:.1f} ms")
         else:
@@ -165,6 +168,8 @@ class JIT:
     def refuse(self, chunk: Any, reason: str) -> None:
         self.refused.add(id(chunk))
         self.say(f"not compiled {chunk.name}: {reason}")
+        if chunk.tier_state is None:  # nothing native at all: the function stops profiling for good
+            self.vm.profile_less(chunk, calls=False, native=False)
 
     def invalidate(self, entry: NativeEntry, reason: str) -> None:
         state = entry.chunk.tier_state
@@ -174,6 +179,7 @@ class JIT:
             if not state.entries:
                 entry.chunk.tier_state = None
                 entry.chunk.calls = 0  # it may get hot again, and compile against the new binding
+                self.vm.profile_again(entry.chunk)
         self.say(f"invalidated {entry.name}: {reason}")
 
     def osr(self, frame: Any, back_edge: int, depth: int) -> bool:
@@ -197,6 +203,7 @@ class JIT:
                     plan.natives.append(self.compile(Closure(outlined, [], module), plan.types))
             except (OSRRefused, Refusal) as e:
                 chunk.loop_counts[back_edge] = chunk.loop_counts[hot_edge] = -(1 << 62)  # never ask again
+                self.vm.profile_less(chunk, quiet_loop=back_edge)  # and stop counting its back-edges
                 line = chunk.code[back_edge].line
                 self.say(f"not compiled loop at {chunk.filename}:{line} in {chunk.name}: {e}")
                 return False

@@ -151,6 +151,13 @@ class VM:
     def install_native(self, chunk: Chunk, entries: list) -> None:
         """The JIT's native code for `chunk` changed (the interpreter asks it on every call: nothing to do)."""
 
+    def profile_less(self, chunk: Chunk, calls: Optional[bool] = None, native: Optional[bool] = None,
+                     quiet_loop: Optional[int] = None) -> None:
+        """The JIT needs fewer of `chunk`'s profiling hooks (the interpreter's cost nothing when unused)."""
+
+    def profile_again(self, chunk: Chunk) -> None:
+        """The JIT wants `chunk` profiled afresh."""
+
     def call_closure(self, fn: Closure, args: list) -> Any:
         if fn.chunk.is_async:
             return self.start_async(fn, args)

@@ -40,6 +40,7 @@ One Chunk becomes one Python function `def ruff_<name>(cl, l0, l1, ...)`:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from ruff.frontend.bytecode import Chunk, Op, StructInfo
@@ -640,13 +641,32 @@ def py_name(name: str) -> str:
     return "ruff_" + (out or "fn")
 
 
+@dataclass(frozen=True)
+class Profiling:
+    """What a generated function still reports to the native tier; the JIT narrows it as it decides, and
+    the function is generated again without the rest (fastvm.FastVM.profile_less).
+
+    calls: count calls and hand the function to the JIT at the threshold; native: offer each call to the
+    JIT's native code (try_call), which also counts argument types that have none yet; quiet_loops: loops,
+    by their final back-edge, that count no back-edges any more (compiled or refused for good)."""
+
+    calls: bool = True
+    native: bool = True
+    quiet_loops: frozenset = frozenset()
+
+
+FULL_PROFILING = Profiling()
+
+
 class FunctionEmitter:
-    def __init__(self, chunk: Chunk, jit: bool, builtin_names: frozenset = frozenset()) -> None:
+    def __init__(self, chunk: Chunk, jit: bool, builtin_names: frozenset = frozenset(),
+                 profiling: Profiling = FULL_PROFILING) -> None:
         self.chunk = chunk
         self.builtin_names = builtin_names
         self.code = chunk.code
         self.consts = chunk.constants
         self.jit = jit
+        self.profiling = profiling
         # Generators and async functions are entered through fastvm's entries, which do the per-call
         # work (call counting, the native tier, argument fitting); plain functions do it themselves.
         self.plain = not (chunk.is_generator or chunk.is_async)
@@ -870,11 +890,13 @@ class FunctionEmitter:
         if self.plain:
             if self.jit:
                 args = ", ".join(f"l{i}" for i in range(nparams))
-                prologue.append(Line("_h_CH.calls += 1", None))
-                prologue.append(Line(f"if _h_CH.calls == _h_HOT: _h_vm.jit.hot(cl, [{args}])", None))
-                prologue.append(If("_h_CH.tier_state is not None", None, [
-                    Line(f"_hd, _rv = _h_vm.jit.try_call(cl, [{args}], d)", None),
-                    Line("if _hd: return _rv", None)], []))
+                if self.profiling.calls:
+                    prologue.append(Line("_h_CH.calls += 1", None))
+                    prologue.append(Line(f"if _h_CH.calls == _h_HOT: _h_vm.jit.hot(cl, [{args}])", None))
+                if self.profiling.native:
+                    prologue.append(If("_h_CH.tier_state is not None", None, [
+                        Line(f"_hd, _rv = _h_vm.jit.try_call(cl, [{args}], d)", None),
+                        Line("if _hd: return _rv", None)], []))
         rest = [f"l{i}" for i in range(nparams, chunk.num_locals)]
         if rest:
             prologue.append(Line(" = ".join(rest) + " = None", None))
@@ -921,7 +943,7 @@ class FunctionEmitter:
                 # JIT with the frame's state, as the interpreter's JumpBack does. The JIT resumes after
                 # the loop's final JumpBack, which must be where `break` goes.
                 last = max(e.src.end - 1 for e in z.pred if e.back)
-                if after is not None and after.start == last + 1:
+                if after is not None and after.start == last + 1 and last not in self.profiling.quiet_loops:
                     ctx.counter, ctx.last_edge = f"_n{z.start}", last
                     self.line(out, f"{ctx.counter} = _h_CH.loop_counts.get({last}, 0)", None)
             body: list = []
@@ -1608,10 +1630,12 @@ _SPECIALIZE_MAX = 400  # instructions: bigger functions are compiled once, gener
 _CLASS_OF = {Ty.INT: "int", Ty.FLOAT: "float", Ty.BOOL: "bool", Ty.STR: "str", Ty.LIST: "list", Ty.DICT: "dict"}
 
 
-def generate(chunk: Chunk, jit: bool = False, builtin_names: frozenset = frozenset()) -> Generated:
+def generate(chunk: Chunk, jit: bool = False, builtin_names: frozenset = frozenset(),
+             profiling: Profiling = FULL_PROFILING) -> Generated:
     """Python source for one chunk; raises Unsupported when it must stay in the interpreter.
 
-    jit: emit the native tier's hooks (call counting, hot/try_call, global rebinding, loop OSR).
+    jit: emit the native tier's hooks (call counting, hot/try_call, global rebinding, loop OSR), as far as
+    `profiling` still asks for them.
     builtin_names: the executor's builtins (only used to order type tests at call sites).
     """
-    return FunctionEmitter(chunk, jit, builtin_names).generate()
+    return FunctionEmitter(chunk, jit, builtin_names, profiling).generate()

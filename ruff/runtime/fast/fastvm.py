@@ -46,7 +46,7 @@ from typing import Any, Callable, Optional
 
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
-from ruff.runtime.fast.codegen import HELPER_OF, Unsupported, generate
+from ruff.runtime.fast.codegen import FULL_PROFILING, HELPER_OF, Profiling, Unsupported, generate
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
     I64_MAX, I64_MIN, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError,
@@ -111,7 +111,10 @@ class FastVM(VM):
         # deeper. Generated code sets it before such calls; _enter puts it back after a callback.
         self.cdepth = 0
         self._helpers: Optional[dict] = None
-        self._compiled: dict[int, Any] = {}  # id(chunk) → (Generated, code object) | None
+        self._compiled: dict[tuple, Any] = {}  # (id(chunk), Profiling) → (chunk, (Generated, code) | None)
+        self._profiling: dict[int, Profiling] = {}  # id(chunk) → the hooks its generated code still has
+        self._modules: dict[int, Module] = {}  # id(chunk) → the module it was installed for
+        self._native: dict[int, list] = {}  # id(chunk) → the JIT's native entries installed in chunk.fx
         self.fallbacks: dict[str, str] = {}  # "file:function" → why it runs in the interpreter
 
     # ------------------------------------------------------------------ entry points (Python → Ruff)
@@ -192,7 +195,8 @@ class FastVM(VM):
     def install(self, chunk: Chunk, module: Module) -> Callable:
         """Compile `chunk` for `module` (its globals are the function's globals); set and return chunk.fx."""
         chunk.finstalled = True
-        compiled = self.compile_chunk(chunk)
+        self._modules[id(chunk)] = module
+        compiled = self.compile_chunk(chunk, self._profiling.get(id(chunk), FULL_PROFILING))
         if compiled is None:
             chunk.fbody = None
             chunk.fx = self.make_entry(chunk)
@@ -228,6 +232,7 @@ class FastVM(VM):
         body = chunk.fbody
         if body is None or chunk.is_generator or chunk.is_async or not chunk.finstalled:
             return
+        self._native[id(chunk)] = list(entries)
         fx = body
         for entry in entries:
             fn = entry.function
@@ -235,15 +240,41 @@ class FastVM(VM):
                 fx = fn.python_function(fx, body)
         chunk.fx = fx
 
-    def compile_chunk(self, chunk: Chunk) -> Optional[tuple]:
+    def profile_less(self, chunk: Chunk, calls: Optional[bool] = None, native: Optional[bool] = None,
+                     quiet_loop: Optional[int] = None) -> None:
+        """The JIT has nothing more to learn from some of `chunk`'s profiling hooks (it compiled or refused
+        the function, or refused a loop for good): generate the function again without them, so that what
+        runs from now on pays nothing for them. Frames already running keep the code they started with."""
+        old = self._profiling.get(id(chunk), FULL_PROFILING)
+        new = Profiling(old.calls if calls is None else (old.calls and calls),
+                        old.native if native is None else (old.native and native),
+                        old.quiet_loops | ({quiet_loop} if quiet_loop is not None else set()))
+        if new == old:
+            return
+        self._profiling[id(chunk)] = new
+        module = self._modules.get(id(chunk))
+        if not chunk.finstalled or chunk.fbody is None or module is None or getattr(chunk, "fvm", None) is not self:
+            return
+        self.install(chunk, module)
+        self.install_native(chunk, self._native.get(id(chunk), []))
+
+    def profile_again(self, chunk: Chunk) -> None:
+        """The JIT dropped `chunk`'s native code (a global it depended on was rebound): profile it afresh."""
+        if self._profiling.pop(id(chunk), None) is not None:
+            module = self._modules.get(id(chunk))
+            if chunk.finstalled and chunk.fbody is not None and module is not None:
+                self.install(chunk, module)
+                self.install_native(chunk, self._native.get(id(chunk), []))
+
+    def compile_chunk(self, chunk: Chunk, profiling: Profiling = FULL_PROFILING) -> Optional[tuple]:
         """(Generated, function code object) for `chunk`, or None when it stays in the interpreter."""
-        key = id(chunk)
+        key = (id(chunk), profiling)
         if key in self._compiled and self._compiled[key][0] is chunk:
             return self._compiled[key][1]
         filename = f"<ruff-fast {chunk.filename}:{chunk.name}:{chunk.line}>"
         result = None
         try:
-            gen = generate(chunk, jit=self.jit is not None, builtin_names=self._builtin_names())
+            gen = generate(chunk, jit=self.jit is not None, builtin_names=self._builtin_names(), profiling=profiling)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # e.g. SyntaxWarning for `1 is None` in dead code
                 module_code = compile(gen.source, filename, "exec")
