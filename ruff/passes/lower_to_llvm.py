@@ -20,7 +20,7 @@ THE NATIVE ABI
   a function without result returns void.  Only the value is returned, never a status.
 * Errors: every module has these external i64 globals (the "error slot"), all zero-initialized:
       @__ruff_err_kind   0 = ok, 1 = integer overflow, 2 = division by zero, 3 = modulo by zero,
-                         4 = stack overflow (ruff.backend.abi.ERR_*)
+                         4 = stack overflow, 5 = interrupted (ruff.backend.abi.ERR_*)
       @__ruff_err_op     1 '+', 2 '-', 3 '*', 4 '/', 5 '%', 6 unary '-' (ruff.backend.abi.OP_*)
       @__ruff_err_lhs    the operands of the failing operation (the one operand for unary '-')
       @__ruff_err_rhs
@@ -41,6 +41,10 @@ THE NATIVE ABI
 * Division: `/` is sdiv (truncates toward zero), `%` is srem (sign of the dividend); a zero divisor and
   i64.min / -1 (and % -1) are checked first, so LLVM never sees undefined behaviour.  Float `/` and `%`
   by zero (ruff.fdiv / ruff.fmod) are errors too; `%` is frem (C fmod).
+* Loops: every back-edge goes through a poll block that counts down a stack-slot counter; once every
+  POLL_INTERVAL iterations it releases and retakes the GIL (PyEval_SaveThread/RestoreThread, so the main
+  thread can run Python's SIGINT handler) and reads the flag at the address in @__ruff_interrupt_ptr
+  (0: never); a set flag is kind 5, which the Python side raises as KeyboardInterrupt.
 * The globals are plain (not thread-local): code of one module must not run on two threads at once.
 """
 
