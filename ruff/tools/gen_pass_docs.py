@@ -148,7 +148,8 @@ def abi_section() -> list[str]:
         + ", ".join(f"`@{g}`" for g in abi.STATE_GLOBALS) + ".",
         f"Depth limit when nothing sets it: {abi.DEFAULT_DEPTH_LIMIT:,} (the JIT sets the baseline's own limit). "
         f"Loops poll for Ctrl-C every {abi.POLL_INTERVAL:,} back-edges. Symbols: `{abi.DEFAULT_SYMBOL_PREFIX}<name>` "
-        f"(entry point) and `{abi.DEFAULT_SYMBOL_PREFIX}<name>{abi.IMPL_SUFFIX}` (body).",
+        f"(the C entry point), `{abi.DEFAULT_SYMBOL_PREFIX}<name>{abi.IMPL_SUFFIX}` (the body) and "
+        f"`{abi.DEFAULT_SYMBOL_PREFIX}<name>{abi.PY_ENTRY_SUFFIX}` (the entry CPython calls).",
         "",
     ]
     return lines
