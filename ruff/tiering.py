@@ -32,6 +32,8 @@ TYPE_OF = {int: "int", float: "float", bool: "bool"}
 PIPELINE = ("specialize-types", "unbox-returns", "canonicalize", "tailrec-to-loop", "inline{depth=4 budget=60}",
             "canonicalize", "cse", "dce")
 OPTIONAL_PASSES = {"unbox-returns", "tailrec-to-loop", "inline", "canonicalize", "cse", "dce"}
+# Then, on a copy of the optimized module: keep only the typed twins and lower them (never disabled).
+NATIVE_PIPELINE = ("extract-native", "lower-to-llvm")
 
 
 def pipeline() -> str:
@@ -320,7 +322,7 @@ class JIT:
         root_twin = next(f for f in twins if f.sym_name.data == root_name)
         root, ret = root_twin.sym_name.data, root_twin.attributes["returns"].data
         try:
-            run_pipeline(native_ir, "extract-native,lower-to-llvm")
+            run_pipeline(native_ir, ",".join(NATIVE_PIPELINE))
             native = compile_module(native_ir)
             obj, signatures = native.object_code, native.signatures
         except Exception as e:

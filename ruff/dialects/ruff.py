@@ -541,7 +541,7 @@ class CallDirectSymbolUser(SymbolUserOpInterface):
 class CallDirectOp(IRDLOperation):
     """A call of a known ruff.func, with its exact (boxed or raw) signature.
 
-    %r = ruff.call_direct @fib(%n) : (i64) -> i64
+        %r = ruff.call_direct @fib(%n) : (i64) -> i64
     """
 
     name = "ruff.call_direct"
@@ -629,6 +629,9 @@ class _BoxedBinary(IRDLOperation, HasFolderInterface):
 
 @irdl_op_definition
 class AddOp(_BoxedBinary):
+    """`%r = ruff.add %a, %b line 3` — `a + b`: checked int addition, float addition, string
+    concatenation, `op_add` on structs ("Integer overflow: <a> + <b>", "Invalid binary operation: ...")."""
+
     name = "ruff.add"
     PY_OP: ClassVar[str] = "+"
     traits = traits_def(MayRaise())
@@ -636,6 +639,8 @@ class AddOp(_BoxedBinary):
 
 @irdl_op_definition
 class SubOp(_BoxedBinary):
+    """`%r = ruff.sub %a, %b line 3` — `a - b` (checked for ints; `op_sub` on structs)."""
+
     name = "ruff.sub"
     PY_OP: ClassVar[str] = "-"
     traits = traits_def(MayRaise())
@@ -643,6 +648,8 @@ class SubOp(_BoxedBinary):
 
 @irdl_op_definition
 class MulOp(_BoxedBinary):
+    """`%r = ruff.mul %a, %b line 3` — `a * b` (checked for ints; `op_mul` on structs)."""
+
     name = "ruff.mul"
     PY_OP: ClassVar[str] = "*"
     traits = traits_def(MayRaise())
@@ -650,6 +657,8 @@ class MulOp(_BoxedBinary):
 
 @irdl_op_definition
 class DivOp(_BoxedBinary):
+    """`%r = ruff.div %a, %b line 3` — `a / b`: ints truncate toward zero ("Division by zero"; `op_div` on structs)."""
+
     name = "ruff.div"
     PY_OP: ClassVar[str] = "/"
     traits = traits_def(MayRaise())
@@ -657,6 +666,8 @@ class DivOp(_BoxedBinary):
 
 @irdl_op_definition
 class ModOp(_BoxedBinary):
+    """`%r = ruff.mod %a, %b line 3` — `a % b`, with the sign of the dividend ("Modulo by zero"; `op_mod` on structs)."""
+
     name = "ruff.mod"
     PY_OP: ClassVar[str] = "%"
     traits = traits_def(MayRaise())
@@ -664,6 +675,8 @@ class ModOp(_BoxedBinary):
 
 @irdl_op_definition
 class EqOp(_BoxedBinary):
+    """`%r = ruff.eq %a, %b line 3` — `a == b` as a boxed bool: deep equality, `1 == 1.0` (`op_eq` on structs)."""
+
     name = "ruff.eq"
     PY_OP: ClassVar[str] = "=="
     traits = traits_def(MayRaise())
@@ -671,6 +684,8 @@ class EqOp(_BoxedBinary):
 
 @irdl_op_definition
 class NeOp(_BoxedBinary):
+    """`%r = ruff.ne %a, %b line 3` — `a != b` as a boxed bool (`op_ne` on structs)."""
+
     name = "ruff.ne"
     PY_OP: ClassVar[str] = "!="
     traits = traits_def(MayRaise())
@@ -678,6 +693,9 @@ class NeOp(_BoxedBinary):
 
 @irdl_op_definition
 class LtOp(_BoxedBinary):
+    """`%r = ruff.lt %a, %b line 3` — `a < b` on two numbers or two strings, else "Invalid binary operation"
+    (`op_lt` on structs)."""
+
     name = "ruff.lt"
     PY_OP: ClassVar[str] = "<"
     traits = traits_def(MayRaise())
@@ -685,6 +703,8 @@ class LtOp(_BoxedBinary):
 
 @irdl_op_definition
 class LeOp(_BoxedBinary):
+    """`%r = ruff.le %a, %b line 3` — `a <= b` (numbers or strings; `op_le` on structs)."""
+
     name = "ruff.le"
     PY_OP: ClassVar[str] = "<="
     traits = traits_def(MayRaise())
@@ -692,6 +712,8 @@ class LeOp(_BoxedBinary):
 
 @irdl_op_definition
 class GtOp(_BoxedBinary):
+    """`%r = ruff.gt %a, %b line 3` — `a > b` (numbers or strings; `op_gt` on structs)."""
+
     name = "ruff.gt"
     PY_OP: ClassVar[str] = ">"
     traits = traits_def(MayRaise())
@@ -699,6 +721,8 @@ class GtOp(_BoxedBinary):
 
 @irdl_op_definition
 class GeOp(_BoxedBinary):
+    """`%r = ruff.ge %a, %b line 3` — `a >= b` (numbers or strings; `op_ge` on structs)."""
+
     name = "ruff.ge"
     PY_OP: ClassVar[str] = ">="
     traits = traits_def(MayRaise())

@@ -10,17 +10,19 @@ Output: one `llvm.func` per ruff.func, plus the runtime-state globals below.
 
 THE NATIVE ABI
 --------------
-* Symbols: `ruff.func @fib` becomes two functions:
-    `llvm.func @<prefix>fib(args) -> T`               the entry point called from Python (external)
+* Symbols: `ruff.func @fib` becomes three functions:
+    `llvm.func @<prefix>fib(args, i64 depth) -> T`    the C entry point (external; ctypes calls it)
     `llvm.func internal @<prefix>fib$impl(args, i64 depth) -> T`   the body, called by native code
+    `llvm.func @<prefix>fib$py(self, args, nargs) -> PyObject*`   the METH_FASTCALL entry CPython calls
+                                                      (guards, unboxing, boxing: passes/_python_entry.py)
   The prefix (option, default "ruff.") keeps a Ruff function called `sqrt` or `exit` from clashing with
-  a C library symbol that LLVM knows by name.  Both carry `ruff.name = "fib"` and `ruff.func_id = <n>`
-  (the function's index in the module); the entry point also carries `ruff.entry`.
+  a C library symbol that LLVM knows by name.  All carry `ruff.name = "fib"` and `ruff.func_id = <n>`
+  (the function's index in the module); the C entry point also carries `ruff.entry`.
 * Arguments and result: by value in the C calling convention (the caller's depth last), i64 → int64_t, f64 → double, i1 → bool;
   a function without result returns void.  Only the value is returned, never a status.
 * Errors: every module has these external i64 globals (the "error slot"), all zero-initialized:
       @__ruff_err_kind   0 = ok, 1 = integer overflow, 2 = division by zero, 3 = modulo by zero,
-                         4 = stack overflow (ruff.backend.abi.ERR_*)
+                         4 = stack overflow, 5 = interrupted (ruff.backend.abi.ERR_*)
       @__ruff_err_op     1 '+', 2 '-', 3 '*', 4 '/', 5 '%', 6 unary '-' (ruff.backend.abi.OP_*)
       @__ruff_err_lhs    the operands of the failing operation (the one operand for unary '-')
       @__ruff_err_rhs
@@ -28,8 +30,9 @@ THE NATIVE ABI
       @__ruff_err_func   ruff.func_id of the function that raised
   A failing check stores kind/op/operands/line/func there and returns a zero of the result type.
   After every native call the caller loads @__ruff_err_kind and, when it is non-zero, returns at once
-  too (propagation).  After the outermost call the Python side reads the slot, resets it to 0 and raises.
-  The value returned alongside a non-zero status is meaningless.
+  too (propagation).  After the outermost call the entry point's caller reads the slot and resets it to
+  0: the `$py` entry hands the call to the baseline (see _python_entry.py), ctypes' caller raises
+  NativeError.  The value returned alongside a non-zero status is meaningless.
 * Depth: the recursion depth is a trailing i64 argument of every `$impl` function and of the entry point
   (the Ruff depth of the caller: the baseline passes its own), every call passes its own depth + 1 (a
   typed twin counts it explicitly with `ruff.enter_frame`, see EnterFrameOp), so counting costs no memory traffic — a global counter
@@ -41,6 +44,10 @@ THE NATIVE ABI
 * Division: `/` is sdiv (truncates toward zero), `%` is srem (sign of the dividend); a zero divisor and
   i64.min / -1 (and % -1) are checked first, so LLVM never sees undefined behaviour.  Float `/` and `%`
   by zero (ruff.fdiv / ruff.fmod) are errors too; `%` is frem (C fmod).
+* Loops: every back-edge goes through a poll block that counts down a stack-slot counter; once every
+  POLL_INTERVAL iterations it releases and retakes the GIL (PyEval_SaveThread/RestoreThread, so the main
+  thread can run Python's SIGINT handler) and reads the flag at the address in @__ruff_interrupt_ptr
+  (0: never); a set flag is kind 5, which the Python side raises as KeyboardInterrupt.
 * The globals are plain (not thread-local): code of one module must not run on two threads at once.
 """
 
