@@ -22,7 +22,7 @@ from typing import Any, Optional
 from ruff.frontend.bytecode import Chunk
 from ruff.runtime.values import Closure, Module
 
-COMPILER_VERSION = "ruff-jit-6"
+COMPILER_VERSION = "ruff-jit-7"
 
 
 def cache_dir() -> Optional[str]:
@@ -115,8 +115,9 @@ def verified_meta(key: str, data: Any) -> dict[str, Any]:
     meta = data["meta"]
     if data["seal"] != _seal(key, meta):
         raise ValueError("entry does not match its checksum")
-    if not (isinstance(meta.get("root"), str) and meta.get("returns") in ("int", "float", "bool")
-            and isinstance(meta.get("deps"), list) and isinstance(meta.get("signatures"), list)):
+    if not (isinstance(meta.get("root"), str) and meta.get("returns") in ("int", "float", "bool", "value")
+            and isinstance(meta.get("deps"), list) and isinstance(meta.get("signatures"), list)
+            and isinstance(meta.get("objects", []), list)):
         raise ValueError("entry lacks its description")
     return meta
 

@@ -22,7 +22,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ruff.backend.abi import NativeError
 from ruff.runtime.values import Closure, Module
 from ruff.runtime import native_flags
 from ruff.runtime.vm import MAX_FRAMES
@@ -51,6 +50,18 @@ class NativeEntry:
     name: str
     chunk: Any
     from_cache: bool = False
+    pyfunc: Any = None  # its Python entry point, falling back to the MISS/FAILED markers (see try_call)
+
+
+MISS, FAILED = object(), object()  # what a native entry point's fallbacks answer when the JIT calls it
+
+
+def _missed(*args: Any) -> Any:
+    return MISS
+
+
+def _failed(*args: Any) -> Any:
+    return FAILED
 
 
 @dataclass
@@ -76,6 +87,7 @@ class JIT:
     # Every global some native code depends on (a superset once code is invalidated): a store to any other
     # global, which the baseline reports on every store, needs no scan.
     watched: set[str] = field(default_factory=set)
+    support: Any = None  # ruff.runtime.native_support.NativeSupport, made when object code first loads
 
     def say(self, text: str) -> None:
         if self.log:
@@ -145,12 +157,13 @@ class JIT:
             entry = self.specialize(fn, types)
             if entry is None:
                 return False, None
-        try:
-            raw = entry.function.call_at(depth - 1, *args)
-        except NativeError:  # the baseline runs the call and raises the exact Ruff error
-            native_flags.stand_aside()
+        # The native entry point guards the arguments, runs the call, and answers MISS (a guard failed) or
+        # FAILED (a Ruff error in native code: it stands aside, and the baseline runs the call and raises the
+        # exact error); the closure argument is not read.
+        result = entry.pyfunc(None, depth, *args)
+        if result is MISS or result is FAILED:
             return False, None
-        return True, entry.box(raw)
+        return True, result
 
     def global_rebound(self, module: Module, name: str) -> None:
         if name not in self.watched:
@@ -254,56 +267,53 @@ class JIT:
                     from ruff.backend import jit as backend
 
                     native = backend.load_object(cached.obj, cached.meta["signatures"])
-                entry = self.entry(fn, types, native, cached.meta["root"], cached.meta["returns"], cached.meta["deps"])
+                entry = self.entry(fn, types, native, cached.meta["root"], cached.meta["returns"], cached.meta["deps"],
+                                   cached.meta.get("objects", []))
                 entry.from_cache = True
                 return entry
             except Exception:  # a damaged entry: compile again
                 jit_cache.discard(key)
-        native, root, ret, deps, obj, signatures = self.compile_fresh(fn, types)
-        jit_cache.store(key, obj, {"root": root, "returns": ret, "deps": sorted(deps), "signatures": signatures},
-                        native.ir_text)
-        return self.entry(fn, types, native, root, ret, deps)
+        native, root, ret, deps, obj, signatures, objects = self.compile_fresh(fn, types)
+        jit_cache.store(key, obj, {"root": root, "returns": ret, "deps": sorted(deps), "signatures": signatures,
+                                   "objects": objects}, native.ir_text)
+        return self.entry(fn, types, native, root, ret, deps, objects)
 
-    def entry(self, fn: Closure, types: tuple[type, ...], native: Any, root: str, ret: str, deps: Any) -> NativeEntry:
+    def entry(self, fn: Closure, types: tuple[type, ...], native: Any, root: str, ret: str, deps: Any,
+              objects: list[str]) -> NativeEntry:
         function = native[root]
         function.module.depth_limit = MAX_FRAMES
-        box = {"int": int, "float": float, "bool": bool}[ret]
+        if objects:
+            from ruff.runtime.native_support import NativeSupport, ObjectResolver
+
+            if self.support is None:
+                self.support = NativeSupport(self.vm)
+            chunks = {symbol: chunk for chunk, symbol in function_chunks(fn)}
+            native.bind_objects(objects, ObjectResolver(self.support, chunks, fn.module).resolve)
+        box = {"int": int, "float": float, "bool": bool, "value": _identity}[ret]
         self.watched.update(deps)
-        return NativeEntry(types, function, box, frozenset(deps), fn.module, fn.chunk.name, fn.chunk)
+        entry = NativeEntry(types, function, box, frozenset(deps), fn.module, fn.chunk.name, fn.chunk)
+        entry.pyfunc = function.python_function(_missed, _failed)
+        return entry
 
     def compile_fresh(self, fn: Closure, types: tuple[type, ...]) -> tuple:
         from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
 
         from ruff.backend.jit import compile_module
         from ruff.dialects import ruff as R
-        from ruff.dialects.lift import LiftRefused, lift_chunk, symbol_for
+        from ruff.dialects.lift import LiftRefused, lift_chunk
         from ruff.passes import run_pipeline
 
-        module = fn.module
-        root_chunk = fn.chunk
-        # Callees are lifted under their global names, which is how the specializer finds them; the root
-        # gets its own name unless that global no longer denotes it (called through another binding).
-        root_symbol = symbol_for(root_chunk.name, set())
-        if module.globals.get(root_chunk.name) is not fn:
-            root_symbol += ".self"
-        funcs, deps, queue, seen = [], set(), [(root_chunk, root_symbol)], set()
-        while queue:
-            chunk, symbol = queue.pop()
-            if id(chunk) in seen:
-                continue
-            seen.add(id(chunk))
+        funcs, deps = [], set()
+        chunks = function_chunks(fn)
+        root_symbol = chunks[0][1]
+        for chunk, symbol in chunks:
             try:
-                func = lift_chunk(chunk, symbol)
+                funcs.append(lift_chunk(chunk, symbol))
             except LiftRefused as e:
                 raise Refusal(str(e)) from None
-            funcs.append(func)
-            for op in func.walk():
-                if isinstance(op, R.LoadGlobalOp):
-                    name = op.properties["name"].data
-                    value = module.globals.get(name)
-                    if type(value) is Closure and value.module is module:
-                        deps.add(name)
-                        queue.append((value.chunk, name))
+            # Every global the code calls directly (the function itself included): rebinding one drops it.
+            deps.update(ins.arg for ins in chunk.code if ins.op.name == "LoadGlobal"
+                        and type(fn.module.globals.get(ins.arg)) is Closure)
         root = funcs[0]
         root.attributes["arg_types"] = ArrayAttr([StringAttr(TYPE_OF[t]) for t in types])
         ir = ModuleOp(funcs)
@@ -327,11 +337,44 @@ class JIT:
             obj, signatures = native.object_code, native.signatures
         except Exception as e:
             raise Refusal(f"lowering failed: {e}") from None
-        return native, root, ret, deps, obj, signatures
+        keys = native_ir.attributes.get("ruff.objects")
+        objects = [k.data for k in keys.data] if isinstance(keys, ArrayAttr) else []
+        return native, root, ret, deps, obj, signatures, objects
 
 
 class Refusal(Exception):
     pass
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def function_chunks(fn: Closure) -> list[tuple[Any, str]]:
+    """(chunk, symbol) of `fn` and of every global function of its module it calls, transitively: what
+    native code for fn is made of. Callees are lifted under their global names, which is how the
+    specializer finds them; the root gets its own name unless that global no longer denotes it (called
+    through another binding)."""
+    from ruff.dialects.lift import symbol_for
+    from ruff.frontend.bytecode import Op
+
+    module = fn.module
+    root_symbol = symbol_for(fn.chunk.name, set())
+    if module.globals.get(fn.chunk.name) is not fn:
+        root_symbol += ".self"
+    out, queue, seen = [], [(fn.chunk, root_symbol)], set()
+    while queue:
+        chunk, symbol = queue.pop()
+        if id(chunk) in seen:
+            continue
+        seen.add(id(chunk))
+        out.append((chunk, symbol))
+        for ins in chunk.code:
+            if ins.op is Op.LoadGlobal:
+                value = module.globals.get(ins.arg)
+                if type(value) is Closure and value.module is module:
+                    queue.append((value.chunk, ins.arg))
+    return out
 
 
 def _numeric_ops() -> frozenset:

@@ -120,6 +120,8 @@ def _signatures(module: Any) -> list[tuple[str, str, tuple[str, ...], str | None
     for i, op in enumerate(o for o in module.ops if isinstance(o, llvm.FuncOp) and o.body.blocks):
         if op.linkage.linkage.data in ("internal", "private"):
             continue  # not reachable from outside (e.g. the `$impl` bodies)
+        if op.sym_name.data.endswith(abi.PY_ENTRY_SUFFIX):
+            continue  # a function's Python entry point: found by its NativeFunction (python_function)
         ft = op.function_type
         args = tuple(str(t) for t in ft.inputs.data)
         res = None if isinstance(ft.output, llvm.LLVMVoidType) else str(ft.output)

@@ -15,7 +15,9 @@ from typing import Any
 from ruff.backend import abi
 from ruff.backend.abi import METH_FASTCALL, PY_ENTRY_SUFFIX, NativeError
 
-_TYPE_TO_CTYPE = {"i64": ctypes.c_int64, "f64": ctypes.c_double, "i1": ctypes.c_bool}
+# "!llvm.ptr" is a PyObject* of native object code: such a function is entered through its Python entry
+# point (python_function), never through ctypes.
+_TYPE_TO_CTYPE = {"i64": ctypes.c_int64, "f64": ctypes.c_double, "i1": ctypes.c_bool, "!llvm.ptr": ctypes.c_void_p}
 
 
 # ----------------------------------------------------------------------------------- stack bounds
@@ -95,7 +97,9 @@ class NativeFunction:
         return fn
 
     def call_at(self, depth: int, *args: Any) -> Any:
-        """Call from a Ruff frame at `depth` (the function's own frame is depth + 1)."""
+        """Call from a Ruff frame at `depth` (the function's own frame is depth + 1); scalar functions only."""
+        if "!llvm.ptr" in self.arg_types or self.result_type == "!llvm.ptr":
+            raise TypeError(f"{self.name} works on objects: call it through its Python entry point")
         mod = self.module
         if threading.get_ident() != mod._thread:
             mod._enter_thread()
@@ -173,6 +177,14 @@ class NativeModule:
 
     def error_state(self) -> dict[str, int]:
         return {g: s.value for g, s in self._slots.items()}
+
+    def bind_objects(self, keys: list[str], resolve: Any) -> None:
+        """Fill the module's object table (globals __ruff_obj_<k>) with the objects its keys name; the
+        module keeps them alive for as long as its code can run."""
+        self._objects = [resolve(k) for k in keys]
+        for k, obj in enumerate(self._objects):
+            address = self.engine.get_global_value_address(f"__ruff_obj_{k}")
+            ctypes.c_int64.from_address(address).value = id(obj)
 
     def _clear(self) -> None:
         for g in (abi.ERR_KIND, abi.ERR_OP, abi.ERR_LHS, abi.ERR_RHS, abi.ERR_LINE, abi.ERR_FUNC):

@@ -41,6 +41,7 @@ from typing import Any, ClassVar
 
 from xdsl.dialect_interfaces.constant_materialization import ConstantMaterializationInterface
 from xdsl.dialects.builtin import (
+    DenseArrayBase,
     I1,
     I64,
     ArrayAttr,
@@ -73,12 +74,15 @@ from xdsl.ir import (
     TypeAttribute,
 )
 from xdsl.irdl import (
+    AttrSizedOperandSegments,
     AttrConstraint,
+    ParsePropInAttrDict,
     EqAttrConstraint,
     IRDLOperation,
     irdl_attr_definition,
     irdl_op_definition,
     operand_def,
+    opt_operand_def,
     opt_prop_def,
     prop_def,
     region_def,
@@ -120,6 +124,16 @@ class ValueType(ParametrizedAttribute, TypeAttribute):
 
 
 VALUE = ValueType()
+
+
+@irdl_attr_definition
+class StateType(ParametrizedAttribute, TypeAttribute):
+    """`!ruff.state`: a frame state, where native code hands over to the baseline when it deoptimizes."""
+
+    name = "ruff.state"
+
+
+STATE = StateType()
 
 #: The raw types of the native tier: Ruff int, float and bool.
 NATIVE_TYPES: tuple[Attribute, ...] = (i64, f64, i1)
@@ -548,16 +562,20 @@ class CallDirectOp(IRDLOperation):
 
     callee = prop_def(FlatSymbolRefAttrConstr)
     args = var_operand_def(AnyRuffType)
+    state = opt_operand_def(StateType)  # native object code: where to go when a typed callee meets an error
     res = var_result_def(AnyRuffType)
 
     traits = traits_def(CallDirectSymbolUser())
+    irdl_options = (AttrSizedOperandSegments(),)
 
-    assembly_format = "$callee `(` $args `)` attr-dict `:` functional-type($args, $res)"
+    assembly_format = "$callee `(` $args `)` (`deopt` $state^)? attr-dict `:` functional-type($args, $res)"
 
-    def __init__(self, callee: str | SymbolRefAttr, args: Sequence[SSAValue | Operation], result_types: Sequence[Attribute]):
+    def __init__(self, callee: str | SymbolRefAttr, args: Sequence[SSAValue | Operation], result_types: Sequence[Attribute],
+                 state: SSAValue | None = None):
         if isinstance(callee, str):
             callee = SymbolRefAttr(callee)
-        super().__init__(operands=[args], result_types=[result_types], properties={"callee": callee})
+        super().__init__(operands=[args, [state] if state is not None else []], result_types=[result_types],
+                         properties={"callee": callee})
 
 
 @irdl_op_definition
@@ -583,6 +601,114 @@ class EnterFrameOp(IRDLOperation):
 
 
 DEPTH_ARG = "ruff.depth_arg"  # unit attribute of a ruff.func whose last argument is the call depth
+
+
+# ------------------------------------------------------------------------------------ deoptimization
+
+
+@irdl_op_definition
+class FrameStateOp(IRDLOperation):
+    """`%s = ruff.frame_state 12 slots [0, 2] (%a, %b, %c) : !ruff.state` — the baseline frame at a bytecode
+    position: resume at instruction `ip` with these values in local `slots` (the rest null) and, after them,
+    the operand stack.
+
+    The lifter makes one before each instruction native code might have to leave (a guard that fails, an
+    error it does not raise itself), and one after instructions whose result native code guards (then `ip`
+    is the next instruction and the result is on the stack). An op that deoptimizes takes it as its
+    `deopt` operand; states nobody takes are dead. Native code deoptimizing boxes these values and the
+    baseline's interpreter continues the call from there, so every side effect happens once.
+    """
+
+    name = "ruff.frame_state"
+    values = var_operand_def(AnyRuffType)
+    ip = prop_def(IntegerAttr[I64])
+    slots = prop_def(DenseArrayBase)
+    result = result_def(StateType)
+    traits = traits_def(Pure())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$ip `(` $values `)` attr-dict `:` type($values)"
+
+    def __init__(self, ip: int, slots: Sequence[int], values: Sequence[SSAValue | Operation]):
+        super().__init__(operands=[values], result_types=[STATE],
+                         properties={"ip": IntegerAttr(ip, i64), "slots": DenseArrayBase.from_list(i64, list(slots))})
+
+    def verify_(self) -> None:
+        if len(self.slots.get_values()) > len(self.values):
+            raise VerifyException("ruff.frame_state has more slots than values")
+
+    @property
+    def local_values(self) -> tuple[SSAValue, ...]:
+        return tuple(self.values[: len(self.slots.get_values())])
+
+    @property
+    def stack_values(self) -> tuple[SSAValue, ...]:
+        return tuple(self.values[len(self.slots.get_values()):])
+
+
+# ------------------------------------------------------------------------------------ arrays (native)
+
+
+@irdl_op_definition
+class ListLenOp(IRDLOperation):
+    """`%n = ruff.list_len %a : i64` — the length of a value known to be an array (a Python list)."""
+
+    name = "ruff.list_len"
+    array = operand_def(ValueType)
+    result = result_def(I64)
+    traits = traits_def(MemoryReadEffect())
+    assembly_format = "$array attr-dict `:` type($result)"
+
+    def __init__(self, array: SSAValue | Operation):
+        super().__init__(operands=[array], result_types=[i64])
+
+
+@irdl_op_definition
+class ListGetOp(IRDLOperation):
+    """`%v = ruff.list_get %a[%i] deopt %s` — `a[i]` on an array with an int index (negative from the end);
+    out of range it deoptimizes, and the baseline raises "Index out of bounds"."""
+
+    name = "ruff.list_get"
+    array = operand_def(ValueType)
+    index = operand_def(I64)
+    state = operand_def(StateType)
+    result = result_def(ValueType)
+    traits = traits_def(MayRaise())
+    assembly_format = "$array `[` $index `]` `deopt` $state attr-dict"
+
+    def __init__(self, array: SSAValue | Operation, index: SSAValue | Operation, state: SSAValue | Operation):
+        super().__init__(operands=[array, index, state], result_types=[VALUE])
+
+
+@irdl_op_definition
+class ListSetOp(IRDLOperation):
+    """`ruff.list_set %a[%i] = %v deopt %s` — `a[i] = v` on an array with an int index; out of range it
+    deoptimizes."""
+
+    name = "ruff.list_set"
+    array = operand_def(ValueType)
+    index = operand_def(I64)
+    value = operand_def(ValueType)
+    state = operand_def(StateType)
+    traits = traits_def(MayRaise())
+    assembly_format = "$array `[` $index `]` `=` $value `deopt` $state attr-dict"
+
+    def __init__(self, array: SSAValue | Operation, index: SSAValue | Operation, value: SSAValue | Operation,
+                 state: SSAValue | Operation):
+        super().__init__(operands=[array, index, value, state])
+
+
+@irdl_op_definition
+class ListAppendOp(IRDLOperation):
+    """`ruff.list_append %a, %v` — appends in place to a value known to be an array."""
+
+    name = "ruff.list_append"
+    array = operand_def(ValueType)
+    value = operand_def(ValueType)
+    traits = traits_def(MayRaise())
+    assembly_format = "$array `,` $value attr-dict"
+
+    def __init__(self, array: SSAValue | Operation, value: SSAValue | Operation):
+        super().__init__(operands=[array, value])
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -940,12 +1066,14 @@ class GuardTypeOp(IRDLOperation):
 
     name = "ruff.guard_type"
     input = operand_def(ValueType)
+    state = opt_operand_def(StateType)  # where to deoptimize to (native object code)
     type_name = prop_def(StringAttr, prop_name="type")
     traits = traits_def(MayRaise())
-    assembly_format = "$input $type attr-dict"
+    assembly_format = "$input $type (`deopt` $state^)? attr-dict"
 
-    def __init__(self, value: SSAValue | Operation, type_name: str):
-        super().__init__(operands=[value], properties={"type": StringAttr(type_name)})
+    def __init__(self, value: SSAValue | Operation, type_name: str, state: SSAValue | None = None):
+        super().__init__(operands=[value, [state] if state is not None else []],
+                         properties={"type": StringAttr(type_name)})
 
     def verify_(self) -> None:
         _check_type_name(self.type_name)
@@ -965,15 +1093,18 @@ class _CheckedIntBinary(IRDLOperation, HasFolderInterface):
 
     lhs = operand_def(I64)
     rhs = operand_def(I64)
+    state = opt_operand_def(StateType)  # native object code: deoptimize there instead of raising
     result = result_def(I64)
     line = _line_prop()
 
     traits = traits_def(MayRaise())
 
-    assembly_format = "$lhs `,` $rhs (`line` $line^)? attr-dict `:` type($result)"
+    assembly_format = "$lhs `,` $rhs (`line` $line^)? (`deopt` $state^)? attr-dict `:` type($result)"
 
-    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation, line: int = 0):
-        super().__init__(operands=[lhs, rhs], result_types=[i64], properties={"line": _line(line)})
+    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation, line: int = 0,
+                 state: SSAValue | None = None):
+        super().__init__(operands=[lhs, rhs, [state] if state is not None else []], result_types=[i64],
+                         properties={"line": _line(line)})
 
     @staticmethod
     def compute(a: int, b: int) -> int | None:
@@ -1061,13 +1192,15 @@ class INegOp(IRDLOperation, HasFolderInterface):
 
     name = "ruff.ineg"
     operand = operand_def(I64)
+    state = opt_operand_def(StateType)
     result = result_def(I64)
     line = _line_prop()
     traits = traits_def(MayRaise())
-    assembly_format = "$operand (`line` $line^)? attr-dict `:` type($result)"
+    assembly_format = "$operand (`line` $line^)? (`deopt` $state^)? attr-dict `:` type($result)"
 
-    def __init__(self, operand: SSAValue | Operation, line: int = 0):
-        super().__init__(operands=[operand], result_types=[i64], properties={"line": _line(line)})
+    def __init__(self, operand: SSAValue | Operation, line: int = 0, state: SSAValue | None = None):
+        super().__init__(operands=[operand, [state] if state is not None else []], result_types=[i64],
+                         properties={"line": _line(line)})
 
     def fold(self):
         a = ConstantLike.get_constant_value(self.operand)
@@ -1081,13 +1214,16 @@ class _CheckedFloatBinary(IRDLOperation, HasFolderInterface):
 
     lhs = operand_def(Float64Type)
     rhs = operand_def(Float64Type)
+    state = opt_operand_def(StateType)
     result = result_def(Float64Type)
     line = _line_prop()
     traits = traits_def(MayRaise())
-    assembly_format = "$lhs `,` $rhs (`line` $line^)? attr-dict `:` type($result)"
+    assembly_format = "$lhs `,` $rhs (`line` $line^)? (`deopt` $state^)? attr-dict `:` type($result)"
 
-    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation, line: int = 0):
-        super().__init__(operands=[lhs, rhs], result_types=[f64], properties={"line": _line(line)})
+    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation, line: int = 0,
+                 state: SSAValue | None = None):
+        super().__init__(operands=[lhs, rhs, [state] if state is not None else []], result_types=[f64],
+                         properties={"line": _line(line)})
 
     @staticmethod
     def compute(a: float, b: float) -> float:
@@ -1763,7 +1899,8 @@ class BuildStringOp(IRDLOperation):
 # ------------------------------------------------------------------------------------------ dialect
 
 RUFF_OPS: list[type[Operation]] = [
-    FuncOp, ReturnOp, CallDirectOp, EnterFrameOp, ConstantOp,
+    FuncOp, ReturnOp, CallDirectOp, EnterFrameOp, FrameStateOp, ListLenOp, ListGetOp, ListSetOp, ListAppendOp,
+    ConstantOp,
     AddOp, SubOp, MulOp, DivOp, ModOp, NegOp, NotOp,
     EqOp, NeOp, LtOp, LeOp, GtOp, GeOp, TruthyOp, IsNullOp,
     BoxOp, UnboxOp, IsTypeOp, GuardTypeOp,
@@ -1780,8 +1917,8 @@ RUFF_OPS: list[type[Operation]] = [
 #: The checked i64 ops and the operator symbol their overflow message uses.
 CHECKED_INT_OPS: dict[type[Operation], str] = {IAddOp: "+", ISubOp: "-", IMulOp: "*", IDivOp: "/", IModOp: "%"}
 
-Ruff = Dialect("ruff", RUFF_OPS, [ValueType], [RuffConstantMaterialization()])
+Ruff = Dialect("ruff", RUFF_OPS, [ValueType, StateType], [RuffConstantMaterialization()])
 
 __all__ = [name for name, v in list(globals().items()) if isinstance(v, type) and v.__module__ == __name__] + [
-    "Ruff", "RUFF_OPS", "VALUE", "NATIVE_TYPES", "CHECKED_INT_OPS", "attr_to_py", "py_to_attr",
+    "Ruff", "RUFF_OPS", "VALUE", "STATE", "NATIVE_TYPES", "CHECKED_INT_OPS", "attr_to_py", "py_to_attr",
 ]  # fmt: skip

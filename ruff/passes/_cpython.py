@@ -33,10 +33,16 @@ C_API: dict[str, tuple[tuple[Attribute, ...], Attribute | None]] = {
     "PyErr_SetNone": ((PTR,), None),
     "PyEval_SaveThread": ((), PTR),
     "PyEval_RestoreThread": ((PTR,), None),
+    "PyList_Append": ((PTR, PTR), i32),
+    "PyErr_Fetch": ((PTR, PTR, PTR), None),
+    "PyErr_NormalizeException": ((PTR, PTR, PTR), None),
+    "PyErr_Restore": ((PTR, PTR, PTR), None),
+    "PyErr_Clear": ((), None),
+    "_Py_Dealloc": ((PTR,), None),
 }
 # Data symbols: type objects and singletons (only their addresses are used).
-C_DATA = ("PyLong_Type", "PyFloat_Type", "PyBool_Type", "_Py_TrueStruct", "_Py_FalseStruct", "_Py_NoneStruct",
-          "PyExc_KeyboardInterrupt")
+C_DATA = ("PyLong_Type", "PyFloat_Type", "PyBool_Type", "PyList_Type", "PyUnicode_Type", "PyDict_Type",
+          "_Py_TrueStruct", "_Py_FalseStruct", "_Py_NoneStruct", "PyExc_KeyboardInterrupt")
 
 
 def declarations(used_functions: set[str], used_data: set[str]) -> list[Operation]:

@@ -33,6 +33,8 @@ from ruff.backend.abi import (
 from ruff.passes._cpython import PTR, Builder, ObjectCode
 
 ARG_TYPE_SYMBOL = {i64: "PyLong_Type", f64: "PyFloat_Type", i1: "PyBool_Type"}
+# The exact Python type of a boxed argument of each specialized kind ("value": any, not guarded).
+KIND_TYPE_SYMBOL = {"array": "PyList_Type", "string": "PyUnicode_Type", "dict": "PyDict_Type"}
 FIRST_RUFF_ARG = 2  # args[0] is the closure, args[1] the depth
 
 
@@ -40,9 +42,13 @@ def _pred(name: str) -> IntegerAttr:
     return IntegerAttr(llvm.ICmpPredicateFlag(name).to_int(), i64)
 
 
-def python_entry(symbol: str, impl_symbol: str, params: list[Attribute], result: Attribute | None
-                 ) -> tuple[llvm.FuncOp, ObjectCode]:
-    """The METH_FASTCALL entry `symbol$py` of the native function whose typed body is `impl_symbol`."""
+def python_entry(symbol: str, impl_symbol: str, params: list[Attribute], result: Attribute | None,
+                 kinds: list[str] | None = None) -> tuple[llvm.FuncOp, ObjectCode]:
+    """The METH_FASTCALL entry `symbol$py` of the native function whose typed body is `impl_symbol`.
+
+    A PyObject* parameter is passed on as it is (borrowed: the caller's arguments live through the call),
+    after a guard on its exact type when its specialized kind (`kinds`) names one. A PyObject* result is
+    a new reference, or NULL with the Python exception native code left in flight."""
     b = Builder([PTR, PTR, i64])
     self_, args, nargs = b.current.args
     self_.name_hint, args.name_hint, nargs.name_hint = "self", "args", "nargs"
@@ -77,6 +83,12 @@ def python_entry(symbol: str, impl_symbol: str, params: list[Attribute], result:
     values = []
     for k, t in enumerate(params):
         a = arg(FIRST_RUFF_ARG + k)
+        if t == PTR:
+            kind = kinds[k] if kinds and k < len(kinds) else "value"
+            if kind in KIND_TYPE_SYMBOL:
+                guard(o.is_exactly(a, KIND_TYPE_SYMBOL[kind]), f"arg{k}_kind_ok")
+            values.append(a)
+            continue
         guard(o.is_exactly(a, ARG_TYPE_SYMBOL[t]), f"arg{k}_type_ok")
         if t == i64:
             values.append(o.int_value(a, overflow, miss))
@@ -90,7 +102,9 @@ def python_entry(symbol: str, impl_symbol: str, params: list[Attribute], result:
     done, errored = b.block("done"), b.block("native_error")
     b.emit(llvm.CondBrOp(icmp("ne", kind, b.const(0)), errored, [], done, []))
     b.goto(done)
-    if result is None:
+    if result == PTR:
+        b.emit(llvm.ReturnOp(r.results[0]))  # a new reference, or NULL with the error in flight
+    elif result is None:
         none = o.symbol("_Py_NoneStruct")
         o.incref(none)
         b.emit(llvm.ReturnOp(none))

@@ -58,6 +58,8 @@ from dataclasses import dataclass, field
 from xdsl.context import Context
 from xdsl.dialects import arith, builtin, cf, llvm
 from xdsl.dialects.builtin import (
+    ArrayAttr,
+    StringAttr,
     DenseArrayBase,
     FloatAttr,
     IntegerAttr,
@@ -107,6 +109,8 @@ PTR = llvm.LLVMPointerType()
 # CPython's C API, resolved in the process: a loop's poll lets go of the GIL for a moment.
 SAVE_THREAD, RESTORE_THREAD = "PyEval_SaveThread", "PyEval_RestoreThread"
 from ruff.passes._cpython import declarations  # noqa: E402
+from ruff.passes._object_lowering import OBJECTS_ATTR, ObjectLowering, ObjectTable, llvm_type  # noqa: E402
+from ruff.passes._ownership import Ownership  # noqa: E402
 from ruff.passes._python_entry import python_entry  # noqa: E402
 _OVF_STRUCT = llvm.LLVMStructType.from_type_list([i64, i1])
 
@@ -179,13 +183,14 @@ def _zero(t: Attribute) -> Attribute:
 
 
 @dataclass
-class _FuncLowering:
+class _FuncLowering(ObjectLowering):
     """Lowers one ruff.func into one llvm.func (blocks are created as we go; checks split blocks)."""
 
     func: ruff.FuncOp
     func_id: int
     symbols: dict[str, tuple[str, str]]  # ruff symbol → (llvm entry symbol, llvm impl symbol)
     explicit: frozenset[str]  # functions whose depth is their last argument (ruff.DEPTH_ARG)
+    table: ObjectTable = field(default_factory=ObjectTable)  # the module's object table (shared)
     values: dict[SSAValue, SSAValue] = field(default_factory=dict)
     blocks: dict[Block, Block] = field(default_factory=dict)
     region: Region = field(default_factory=Region)
@@ -195,6 +200,10 @@ class _FuncLowering:
     back_edges: set = field(default_factory=set)  # (ruff block, loop header) pairs: where loops poll
     counter: SSAValue | None = None  # the poll counter's stack slot
     c_functions: set = field(default_factory=set)  # C API functions this function calls
+    c_data: set = field(default_factory=set)  # C API data symbols (type objects, singletons) it uses
+    own: Ownership | None = None  # who releases each object reference (functions with !ruff.value values)
+    frame_depth: SSAValue | None = None  # this call's own depth (its entry enter_frame), for deopt exits
+    entry_block: Block | None = None
     _addr_cache: dict[tuple[Block, str], SSAValue] = field(default_factory=dict)
 
     # -- helpers ---------------------------------------------------------------------------------------
@@ -238,8 +247,16 @@ class _FuncLowering:
         outs = self.func.function_type.outputs.data
         return outs[0] if outs else None
 
+    @property
+    def llvm_result(self) -> Attribute | None:
+        t = self.result_type
+        return None if t is None else llvm_type(t)
+
     def ret_zero(self) -> None:
         t = self.result_type
+        if t == ruff.VALUE:
+            self.return_null()
+            return
         self.emit(llvm.ReturnOp(None if t is None else self.emit(llvm.ConstantOp(_zero(t), t)).results[0]))
 
     def raise_if(self, cond: SSAValue, kind: int, op_code: int, lhs: SSAValue | None, rhs: SSAValue | None, line: int) -> None:
@@ -274,15 +291,19 @@ class _FuncLowering:
             raise _fail(f, "cannot lower a ruff.func declaration")
         ft = f.function_type
         for t in (*ft.inputs.data, *ft.outputs.data):
-            if t not in _NATIVE:
+            if t not in _NATIVE and t != ruff.VALUE:
                 raise _fail(f, f"signature type {t} is not native (i64, f64, i1); run specialize-types first")
         entry_sym, impl_sym = self.symbols[f.sym_name.data]
         explicit = ruff.DEPTH_ARG in f.attributes  # the depth is the last argument, counted by enter_frame ops
-        params = list(ft.inputs.data[:-1] if explicit else ft.inputs.data)
+        params = [llvm_type(t) for t in (ft.inputs.data[:-1] if explicit else ft.inputs.data)]
+        if any(t == PTR for t in params) or ft.outputs.data == (ruff.VALUE,) or any(
+                o.results and o.results[0].type in (ruff.VALUE, ruff.STATE) for o in f.walk()):
+            self.own = Ownership(f)
         entry = self.new_block(arg_types=[*params, i64])
+        self.entry_block = entry
         # one llvm block per ruff block (created up front so branches can target them)
         for b in f.body.blocks:
-            self.blocks[b] = self.new_block(arg_types=b.arg_types, name=b.name_hint)
+            self.blocks[b] = self.new_block(arg_types=[llvm_type(t) for t in b.arg_types], name=b.name_hint)
             for a_old, a_new in zip(b.args, self.blocks[b].args):
                 self.values[a_old] = a_new
                 if a_old.name_hint:
@@ -344,8 +365,14 @@ class _FuncLowering:
     def lower_body(self) -> None:
         for b in self.func.body.blocks:
             self.current = self.blocks[b]
+            releases = {}
+            if self.own is not None:
+                self.release(self.own.releases_at_start(b))
+                releases = self.own.releases_after(b)
             for op in b.ops:
                 self.lower_op(op)
+                if op in releases:
+                    self.release(releases[op])
                 for r in op.results:
                     new = self.values.get(r)
                     if r.name_hint and new is not None and new.name_hint is None:
@@ -368,17 +395,17 @@ class _FuncLowering:
     def finish(self, entry_sym: str, impl_sym: str, params: list) -> tuple[llvm.FuncOp, llvm.FuncOp]:
         """The internal body, and the entry point Python calls with the caller's depth last."""
         f = self.func
-        impl_type = llvm.LLVMFunctionType([*params, i64], self.result_type)
+        impl_type = llvm.LLVMFunctionType([*params, i64], self.llvm_result)
         impl = llvm.FuncOp(impl_sym, impl_type, linkage=llvm.LinkageAttr("internal"), body=self.region)
         wrapper = Block(arg_types=[*params, i64])
         for a, p in zip(wrapper.args, f.args):
             a.name_hint = p.name_hint
         wrapper.args[-1].name_hint = "depth"
-        call = llvm.CallOp(impl_sym, *wrapper.args, return_type=self.result_type)
-        wrapper.add_ops([call, llvm.ReturnOp(call.results[0] if self.result_type else None)])
+        call = llvm.CallOp(impl_sym, *wrapper.args, return_type=self.llvm_result)
+        wrapper.add_ops([call, llvm.ReturnOp(call.results[0] if self.llvm_result else None)])
         entry_fn = llvm.FuncOp(
             entry_sym,
-            llvm.LLVMFunctionType([*params, i64], self.result_type),
+            llvm.LLVMFunctionType([*params, i64], self.llvm_result),
             linkage=llvm.LinkageAttr("external"),
             body=Region(wrapper),
         )
@@ -391,6 +418,12 @@ class _FuncLowering:
     # -- ops -------------------------------------------------------------------------------------------
     def lower_op(self, op: Operation) -> None:
         t = type(op)
+        if self.own is not None:
+            try:
+                if self.lower_object_op(op):
+                    return
+            except ValueError as e:
+                raise _fail(op, str(e)) from None
         if isinstance(op, ruff.ConstantOp | arith.ConstantOp):
             rt = op.results[0].type
             if rt not in _NATIVE:
@@ -404,27 +437,29 @@ class _FuncLowering:
         elif t in _CHECKED_ADD_SUB_MUL:
             intrinsic, code = _CHECKED_ADD_SUB_MUL[t]
             a, b = self.v(op.operands[0]), self.v(op.operands[1])
-            self.values[op.results[0]] = self.checked(intrinsic, a, b, code, a, b, _line_of(op))
+            self.values[op.results[0]] = self.checked(intrinsic, a, b, code, a, b, _line_of(op), op)
         elif isinstance(op, ruff.INegOp):
             a = self.v(op.operand)
-            self.values[op.result] = self.checked("llvm.ssub.with.overflow.i64", self.const(0), a, OP_NEG, a, None, _line_of(op))
+            self.values[op.result] = self.checked("llvm.ssub.with.overflow.i64", self.const(0), a, OP_NEG, a, None,
+                                                  _line_of(op), op)
         elif isinstance(op, ruff.IDivOp | ruff.IModOp):
             a, b = self.v(op.lhs), self.v(op.rhs)
             is_div = isinstance(op, ruff.IDivOp)
             line = _line_of(op)
             zero = self.emit(llvm.ICmpOp(b, self.const(0), _icmp("eq"))).results[0]
-            self.raise_if(zero, ERR_DIV_ZERO if is_div else ERR_MOD_ZERO, OP_DIV if is_div else OP_MOD, a, b, line)
+            self.fail_if(op, zero, ERR_DIV_ZERO if is_div else ERR_MOD_ZERO, OP_DIV if is_div else OP_MOD, a, b, line)
             m1 = self.emit(llvm.ICmpOp(b, self.const(-1), _icmp("eq"))).results[0]
             mn = self.emit(llvm.ICmpOp(a, self.const(I64_MIN), _icmp("eq"))).results[0]
             ovf = self.emit(llvm.AndOp(m1, mn)).results[0]
-            self.raise_if(ovf, ERR_OVERFLOW, OP_DIV if is_div else OP_MOD, a, b, line)
+            self.fail_if(op, ovf, ERR_OVERFLOW, OP_DIV if is_div else OP_MOD, a, b, line)
             res = self.emit(llvm.SDivOp(a, b) if is_div else llvm.SRemOp(a, b))
             self.values[op.result] = res.results[0]
         elif isinstance(op, ruff.FDivOp | ruff.FModOp):
             a, b = self.v(op.lhs), self.v(op.rhs)
             is_div = isinstance(op, ruff.FDivOp)
             zero = self.emit(llvm.FCmpOp(b, self.const(0.0, f64), "oeq")).results[0]
-            self.raise_if(zero, ERR_DIV_ZERO if is_div else ERR_MOD_ZERO, OP_DIV if is_div else OP_MOD, None, None, _line_of(op))
+            self.fail_if(op, zero, ERR_DIV_ZERO if is_div else ERR_MOD_ZERO, OP_DIV if is_div else OP_MOD, None, None,
+                         _line_of(op))
             res = self.emit(llvm.FDivOp(a, b) if is_div else llvm.FRemOp(a, b))
             self.values[op.result] = res.results[0]
         elif t in _ARITH_BINARY:
@@ -451,12 +486,18 @@ class _FuncLowering:
             self.values[op.results[0]] = res.results[0]
         elif isinstance(op, cf.BranchOp):
             args = [self.v(a) for a in op.arguments]
-            self.emit(llvm.BrOp(self.successor(op.parent_block(), op.successor, args), *args))
+            target = self.successor(op.parent_block(), op.successor, args)
+            if self.own is not None:
+                target, args = self.edge_block(op.parent_block(), 0, target, args)
+            self.emit(llvm.BrOp(target, *args))
         elif isinstance(op, cf.ConditionalBranchOp):
             then_args = [self.v(a) for a in op.then_arguments]
             else_args = [self.v(a) for a in op.else_arguments]
             then_b = self.successor(op.parent_block(), op.then_block, then_args)
             else_b = self.successor(op.parent_block(), op.else_block, else_args)
+            if self.own is not None:
+                then_b, then_args = self.edge_block(op.parent_block(), 0, then_b, then_args)
+                else_b, else_args = self.edge_block(op.parent_block(), 1, else_b, else_args)
             if then_b is else_b:  # one predecessor may not feed two different values into a phi
                 tramp = self.new_block()
                 saved, self.current = self.current, tramp
@@ -466,6 +507,8 @@ class _FuncLowering:
             self.emit(llvm.CondBrOp(self.v(op.cond), then_b, then_args, else_b, else_args))
         elif isinstance(op, ruff.EnterFrameOp):
             self.values[op.result] = self.enter_frame(self.v(op.depth))
+            if self.frame_depth is None and op.parent_block() is self.func.body.blocks.first:
+                self.frame_depth = self.values[op.result]
         elif isinstance(op, ruff.CallDirectOp):
             callee = op.callee.string_value()
             if callee not in self.symbols:
@@ -476,28 +519,57 @@ class _FuncLowering:
                 if self.depth is None:
                     raise _fail(op, f"@{callee} takes no depth argument but its caller counts depth explicitly")
                 args.append(self.depth)
-            call = self.emit(llvm.CallOp(self.symbols[callee][1], *args, return_type=ret))
+            call = self.emit(llvm.CallOp(self.symbols[callee][1], *args, return_type=llvm_type(ret) if ret else None))
             if op.res:
                 self.values[op.res[0]] = call.results[0]
-            failed = self.emit(llvm.ICmpOp(self.load(G_KIND), self.const(0), _icmp("ne"))).results[0]
-            failed.name_hint = "failed"
-            cont = self.new_block(after=self.current)
-            self.emit(llvm.CondBrOp(failed, self.get_unwind(), [], cont, []))
-            self.current = cont
+            if ret == ruff.VALUE:
+                self.check_null(call.results[0], op)  # an object function: NULL is an error in flight
+            else:
+                failed = self.emit(llvm.ICmpOp(self.load(G_KIND), self.const(0), _icmp("ne"))).results[0]
+                failed.name_hint = "failed"
+                if op.state is not None:
+                    # A typed callee met an error: it had no side effect, so the baseline makes the call again
+                    # from this frame state (the error slot is cleared there).
+                    self.clear_error_slot_on(failed)
+                    self.deopt_if(failed, op.state, op)
+                else:
+                    cont = self.new_block(after=self.current)
+                    self.emit(llvm.CondBrOp(failed, self.get_unwind(), [], cont, []))
+                    self.current = cont
         elif isinstance(op, ruff.ReturnOp):
+            if op.arguments and self.own is not None and self.own.owned(op.arguments[0]) is False \
+                    and op.arguments[0].type == ruff.VALUE:
+                self.incref(self.v(op.arguments[0]))  # an argument or a constant: the caller gets its own reference
             self.emit(llvm.ReturnOp(self.v(op.arguments[0]) if op.arguments else None))
         else:
             if any(r.type == ruff.VALUE for r in (*op.results, *op.operands)):
                 raise _fail(op, f"'{op.name}' works on boxed !ruff.value values, which have no native form")
             raise _fail(op, f"no lowering for '{op.name}'")
 
-    def checked(self, intrinsic: str, x: SSAValue, y: SSAValue, code: int, lhs: SSAValue, rhs: SSAValue | None, line: int) -> SSAValue:
+    def checked(self, intrinsic: str, x: SSAValue, y: SSAValue, code: int, lhs: SSAValue, rhs: SSAValue | None,
+                line: int, op: Operation) -> SSAValue:
         pair = self.emit(llvm.CallIntrinsicOp(intrinsic, [x, y], [_OVF_STRUCT])).results[0]
         value = self.emit(llvm.ExtractValueOp(DenseArrayBase.from_list(i64, [0]), pair, i64)).results[0]
         ovf = self.emit(llvm.ExtractValueOp(DenseArrayBase.from_list(i64, [1]), pair, i1)).results[0]
         ovf.name_hint = "ovf"
-        self.raise_if(ovf, ERR_OVERFLOW, code, lhs, rhs, line)
+        self.fail_if(op, ovf, ERR_OVERFLOW, code, lhs, rhs, line)
         return value
+
+    def fail_if(self, op: Operation, cond: SSAValue, kind: int, op_code: int, lhs: SSAValue | None,
+                rhs: SSAValue | None, line: int) -> None:
+        """A Ruff error when cond holds: through the error slot, or, for an op that carries a frame state
+        (native object code), by deoptimizing there so that the baseline raises it."""
+        state = getattr(op, "state", None)
+        if state is not None:
+            self.deopt_if(cond, state, op)
+        else:
+            self.raise_if(cond, kind, op_code, lhs, rhs, line)
+
+    def clear_error_slot_on(self, cond: SSAValue) -> None:
+        """Reset the error slot when cond holds (before leaving through a deopt exit)."""
+        zero = self.const(0)
+        kind = self.load(G_KIND)
+        self.store(self.emit(llvm.SelectOp(cond, zero, kind)).results[0], G_KIND)
 
 
 _ERROR_BLOCK_NAMES = {
@@ -571,13 +643,14 @@ def _check_signatures(funcs: list[ruff.FuncOp]) -> None:
         boxed = [t for t in (*ft.inputs.data, *ft.outputs.data) if t not in _NATIVE]
         if not boxed:
             continue
-        first = first or (f, boxed[0])
         if "specialized_for" not in f.attributes:
+            first = first or (f, boxed[0])
             missing.update(("extract-native",) if has_twins else _PREPARING_PASSES)
-        elif all(t in _NATIVE for t in ft.inputs.data) and "returns" in f.attributes:
+        elif all(t in _NATIVE for t in ft.inputs.data) and f.attributes.get("returns", StringAttr("value")).data in \
+                ("int", "float", "bool") and not any(isinstance(o, ruff.FrameStateOp) for o in f.walk()):
+            first = first or (f, boxed[0])
             missing.add("unbox-returns")
-        else:
-            missing.add("specialize-types")
+        # else: a twin working on objects (native object code), whose boxed values are PyObject*
     if first is not None:
         order = ",".join(p for p in _PREPARING_PASSES if p in missing)
         raise _fail(first[0], f"signature type {first[1]} is not native (i64, f64, i1); run {order} before lower-to-llvm")
@@ -598,16 +671,19 @@ class LowerToLLVMPass(ModulePass):
         symbols = {f.sym_name.data: (self.prefix + f.sym_name.data, self.prefix + f.sym_name.data + IMPL_SUFFIX) for f in funcs}
         existing = {o.sym_name.data for o in op.ops if isinstance(o, llvm.GlobalOp)}
         explicit = frozenset(f.sym_name.data for f in funcs if ruff.DEPTH_ARG in f.attributes)
-        lowerings = [_FuncLowering(f, i, symbols, explicit) for i, f in enumerate(funcs)]
+        table = ObjectTable()
+        lowerings = [_FuncLowering(f, i, symbols, explicit, table) for i, f in enumerate(funcs)]
         lowered = [fl.lower() for fl in lowerings]
         c_functions: set[str] = set().union(*(fl.c_functions for fl in lowerings)) if lowerings else set()
-        c_data: set[str] = set()
+        c_data: set[str] = set().union(*(fl.c_data for fl in lowerings)) if lowerings else set()
         entries = []
-        for (entry, impl) in lowered:
+        for f, (entry, impl) in zip(funcs, lowered):
             params = list(impl.function_type.inputs.data[:-1])
             result = impl.function_type.output
+            kinds = f.attributes.get("specialized_for")
             py, objects = python_entry(entry.sym_name.data, impl.sym_name.data, params,
-                                       None if isinstance(result, llvm.LLVMVoidType) else result)
+                                       None if isinstance(result, llvm.LLVMVoidType) else result,
+                                       [k.data for k in kinds.data] if isinstance(kinds, ArrayAttr) else None)
             for a in ("ruff.name", "ruff.func_id"):
                 py.attributes[a] = entry.attributes[a]
             entries.append(py)
@@ -627,6 +703,9 @@ class LowerToLLVMPass(ModulePass):
             f.erase(safe_erase=False)
         declared = {o.sym_name.data for o in op.ops if isinstance(o, llvm.FuncOp | llvm.GlobalOp)}
         op.body.block.add_ops(d for d in declarations(c_functions - declared, c_data - declared))
+        if table.keys:
+            op.body.block.add_ops(table.globals())
+            op.attributes[OBJECTS_ATTR] = table.attribute()
 
 
 __all__ = ["LowerToLLVMPass", "state_globals"]

@@ -148,6 +148,27 @@ class VM:
     # The dispatch loop's call of anything that is not a plain closure (FastVM notes the depth first).
     call_from_loop = call
 
+    def resume_at(self, fn: Closure, ip: int, locals_: list, stack: list, depth: int) -> Any:
+        """Deoptimization: native code ran a call of `fn` up to bytecode position `ip`; the interpreter
+        continues it from that frame state (the frame at Ruff depth `depth`) and returns its result."""
+        chunk = fn.chunk
+        if chunk.decoded is None:
+            chunk.decoded = decode(chunk)
+        frame = Frame(fn, locals_)
+        frame.ip, frame.stack = ip, stack
+        saved = self._offset
+        self._offset = depth - 1 - len(self.frames)
+        try:
+            base = len(self.frames)
+            self.frames.append(frame)  # the frame native code already entered (within the limit)
+            return self.execute(base)
+        finally:
+            self._offset = saved
+
+    def note_native_depth(self, depth: int) -> None:
+        """Native code at Ruff depth `depth` is about to run Ruff code through the runtime: it runs above."""
+        self._offset = depth - len(self.frames)
+
     def install_native(self, chunk: Chunk, entries: list) -> None:
         """The JIT's native code for `chunk` changed (the interpreter asks it on every call: nothing to do)."""
 
@@ -219,7 +240,7 @@ class VM:
         return out
 
     def push_frame(self, frame: Frame) -> None:
-        if len(self.frames) >= MAX_FRAMES:
+        if self._offset + len(self.frames) >= MAX_FRAMES:
             raise stack_overflow(frame.chunk.name)
         self.frames.append(frame)
 

@@ -307,17 +307,30 @@ def test_compile_needs_lowered_module():
         compile_module(parse_module(FIB))
 
 
-def test_lowering_refuses_boxed_code():
+def test_boxed_values_are_python_objects_in_native_code():
+    # A !ruff.value is a PyObject*: boxing makes one (a new reference), unboxing reads it in place.
+    from ruff.backend.jit import compile_ruff_text
+
+    native = compile_ruff_text(
+        """ruff.func @f(%a: i64) -> i64 {
+             %b = ruff.box %a : i64
+             %c = ruff.unbox %b : i64
+             ruff.return %c : i64
+           }"""
+    )
+    assert [native["f"](n) for n in (0, 7, -3, 2**40, -(2**62))] == [0, 7, -3, 2**40, -(2**62)]
+
+
+def test_lowering_refuses_a_generic_op_without_its_bytecode_position():
     from xdsl.utils.exceptions import PassFailedException
 
     from ruff.backend.jit import compile_ruff_text
 
-    with pytest.raises(PassFailedException, match="no native form"):
+    with pytest.raises(PassFailedException, match="no native lowering and no bytecode position"):
         compile_ruff_text(
-            """ruff.func @f(%a: i64) -> i64 {
-                 %b = ruff.box %a : i64
-                 %c = ruff.unbox %b : i64
-                 ruff.return %c : i64
+            """ruff.func @f(%a: !ruff.value, %b: !ruff.value) -> !ruff.value attributes {specialized_for = ["value", "value"]} {
+                 %c = ruff.add %a, %b line 2
+                 ruff.return %c : !ruff.value
                }"""
         )
 

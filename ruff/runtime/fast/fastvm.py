@@ -337,11 +337,14 @@ class FastVM(VM):
         """Run a fallback chunk (at depth d) in the reference interpreter; its frames count after the
         Ruff frames below it."""
         saved = self._offset
-        self._offset = d - 1
+        self._offset = d - 1 - len(self.frames)  # frames of sections below are already counted in d
         try:
             return VM.run_body(self, fn, args) if body else VM.call_closure(self, fn, args)
         finally:
             self._offset = saved
+
+    def note_native_depth(self, depth: int) -> None:
+        self.cdepth = depth
 
     def push_frame(self, frame: Frame) -> None:
         if self._offset + len(self.frames) >= MAX_FRAMES:

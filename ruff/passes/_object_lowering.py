@@ -1,0 +1,421 @@
+"""lower-to-llvm for native code on Ruff objects (a helper of lower-to-llvm, not a pass).
+
+A `!ruff.value` is a `PyObject*`. Native code reads the runtime's own objects in place where their type is
+known (an array's length and items, a float's value, an int's digit), calls CPython's C API to make new ones
+(boxing, appending), and calls back into the runtime (ruff.runtime.native_support) for everything else:
+
+- deoptimization: an op that cannot go on natively (a failed guard, an index out of range, an integer
+  overflow) leaves through its frame state (`ruff.frame_state`): the values are boxed and handed to
+  `NativeSupport.deopt`, whose interpreter continues the call from that bytecode position; its result is
+  the function's result. Nothing that already happened happens again.
+- generic ops: a boxed op with no native lowering runs bytecode instruction `ip` of its function on its
+  operands (`NativeSupport.op`), exactly as the baseline would.
+- errors: a NULL from the runtime is a Python exception in flight; native code releases what it owns,
+  records its own frame on the error (`NativeSupport.frame`, so the Ruff stack is the baseline's), and
+  returns NULL.
+
+Objects native code needs — the support functions, constants, deoptimization sites — come from the module's
+object table: globals `__ruff_obj_<k>` that the loader fills with the addresses of the objects named by the
+table's keys (the module's `ruff.objects` attribute, kept in the native-code cache), so cached code holds no
+process-specific address. References are counted exactly (see _ownership.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xdsl.dialects import llvm
+from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, f64, i1, i32, i64
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+
+from ruff.dialects import ruff
+from ruff.passes._cpython import PTR, ObjectCode
+from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
+
+OBJECT_GLOBAL = "__ruff_obj_{}"
+OBJECTS_ATTR = "ruff.objects"  # the module's object table keys, in slot order (an ArrayAttr of strings)
+
+
+def llvm_type(t: Attribute) -> Attribute:
+    """The LLVM type of a ruff-level value: a boxed value is a PyObject*."""
+    return PTR if t == ruff.VALUE else t
+
+
+class ObjectTable:
+    """The module's table of objects native code uses, by key (JSON text, e.g. '["support", "deopt"]')."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self._slot: dict[str, int] = {}
+
+    def slot(self, key: list) -> int:
+        import json
+
+        text = json.dumps(key)
+        k = self._slot.get(text)
+        if k is None:
+            k = self._slot[text] = len(self.keys)
+            self.keys.append(text)
+        return k
+
+    def globals(self) -> list[llvm.GlobalOp]:
+        return [llvm.GlobalOp(i64, OBJECT_GLOBAL.format(k), "external", value=IntegerAttr(0, i64), alignment=8)
+                for k in range(len(self.keys))]
+
+    def attribute(self) -> ArrayAttr:
+        return ArrayAttr([StringAttr(k) for k in self.keys])
+
+
+def source_symbol(func: ruff.FuncOp) -> str:
+    """The lifted function a twin came from: the name its chunk is known by in object keys."""
+    lifted = func.lifted_from
+    return lifted.data if lifted is not None else func.sym_name.data
+
+
+class ObjectLowering:
+    """Mixed into lower_to_llvm's _FuncLowering: the parts that handle objects."""
+
+    # set by _FuncLowering
+    func: ruff.FuncOp
+    table: ObjectTable
+    own: Ownership | None
+    frame_depth: SSAValue | None
+    values: dict
+    current: Block | None
+
+    # -- plumbing ------------------------------------------------------------------------------------
+    def objects(self) -> ObjectCode:
+        code = ObjectCode(self.emit, self.const, lambda name: self.new_block(name=name), self.goto)  # type: ignore[attr-defined]
+        return code
+
+    def goto(self, b: Block) -> None:
+        self.current = b
+
+    def note_c(self, code: ObjectCode) -> None:
+        self.c_functions |= code.functions  # type: ignore[attr-defined]
+        self.c_data |= code.data  # type: ignore[attr-defined]
+
+    def table_object(self, key: list) -> SSAValue:
+        """The object under `key` in the table (a borrowed reference the table keeps alive)."""
+        k = self.table.slot(key)
+        word = self.emit(llvm.LoadOp(self.emit(llvm.AddressOfOp(OBJECT_GLOBAL.format(k), PTR)).results[0], i64))  # type: ignore[attr-defined]
+        return self.emit(llvm.IntToPtrOp(word.results[0])).results[0]  # type: ignore[attr-defined]
+
+    def incref(self, obj: SSAValue) -> None:
+        code = self.objects()
+        code.incref(obj)
+        self.note_c(code)
+
+    def decref(self, obj: SSAValue) -> None:
+        """Py_DECREF: one reference less; the last one deallocates."""
+        code = self.objects()
+        slot = code.at(obj, 0)
+        count = self.emit(llvm.LoadOp(slot, i64)).results[0]  # type: ignore[attr-defined]
+        left = self.emit(llvm.SubOp(count, self.const(1))).results[0]  # type: ignore[attr-defined]
+        self.emit(llvm.StoreOp(left, slot))  # type: ignore[attr-defined]
+        dead = self.emit(llvm.ICmpOp(left, self.const(0), _pred("eq"))).results[0]  # type: ignore[attr-defined]
+        free, cont = self.new_block(name="dealloc"), self.new_block(name="released", after=self.current)  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(dead, free, [], cont, []))  # type: ignore[attr-defined]
+        self.current = free
+        self.emit(llvm.CallOp("_Py_Dealloc", obj))  # type: ignore[attr-defined]
+        self.c_functions.add("_Py_Dealloc")  # type: ignore[attr-defined]
+        self.emit(llvm.BrOp(cont))  # type: ignore[attr-defined]
+        self.current = cont
+
+    def release(self, values: list[SSAValue]) -> None:
+        for v in values:
+            if v in self.values:
+                self.decref(self.values[v])
+
+    def call_object(self, key: list, args: list[SSAValue]) -> SSAValue:
+        """Call the table's object under `key` with these PyObject* arguments (vectorcall): a new reference,
+        or NULL with a Python exception set."""
+        callee = self.table_object(key)
+        buffer = self.arg_buffer(len(args))
+        for k, a in enumerate(args):
+            slot = self.emit(llvm.GEPOp(buffer, [8 * k], _i8())).results[0]  # type: ignore[attr-defined]
+            self.emit(llvm.StoreOp(a, slot))  # type: ignore[attr-defined]
+        code = self.objects()
+        out = code.vectorcall(callee, buffer, self.const(len(args)))  # type: ignore[attr-defined]
+        self.note_c(code)
+        return out
+
+    def arg_buffer(self, n: int) -> SSAValue:
+        """A stack array of n PyObject* for one call."""
+        return self.entry_alloca(max(n, 1), PTR)
+
+    def entry_alloca(self, count: int, t: Attribute) -> SSAValue:
+        """Stack room for `count` values of type t, allocated at the start of the function (where LLVM
+        turns a scalar slot into a register)."""
+        entry = self.entry_block  # type: ignore[attr-defined]
+        n = llvm.ConstantOp(IntegerAttr(count, i64), i64)
+        slot = llvm.AllocaOp(n.results[0], t, alignment=8)
+        first = entry.first_op
+        if first is None:
+            entry.add_ops([n, slot])
+        else:
+            entry.insert_ops_before([n, slot], first)
+        return slot.results[0]
+
+    def boxed_copy(self, v: SSAValue) -> tuple[SSAValue, bool]:
+        """v as a PyObject* (boxing a raw value: then the second item is True and the caller releases it)."""
+        lowered = self.values[v]
+        if is_boxed(v):
+            return lowered, False
+        code = self.objects()
+        out = code.box(lowered, v.type)
+        self.note_c(code)
+        return out, True
+
+    def depth_object(self) -> SSAValue:
+        if self.frame_depth is None:
+            raise ValueError("an object function without its enter_frame")
+        code = self.objects()
+        out = code.call("PyLong_FromLongLong", self.frame_depth)
+        self.note_c(code)
+        assert out is not None
+        return out
+
+    def return_null(self) -> None:
+        self.emit(llvm.ReturnOp(self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]))  # type: ignore[attr-defined]
+
+    # -- leaving native code -----------------------------------------------------------------------------
+    def deopt_block(self, state: SSAValue, at: Operation) -> Block:
+        """A block that hands the call to the baseline at `state`'s position (see NativeSupport.deopt), frees
+        what the function owns there, and returns what the baseline returns."""
+        saved = self.current
+        block = self.new_block(name="deopt")  # type: ignore[attr-defined]
+        self.current = block
+        fs = state.owner
+        assert isinstance(fs, ruff.FrameStateOp)
+        site = ["deopt", source_symbol(self.func), fs.ip.value.data, list(fs.slots.get_values()),
+                len(fs.values) - len(fs.slots.get_values())]
+        temps: list[SSAValue] = []
+        args = [self.table_object(site)]
+        depth = self.depth_object()
+        temps.append(depth)
+        args.append(depth)
+        for v in fs.values:
+            obj, fresh = self.boxed_copy(v)
+            args.append(obj)
+            if fresh:
+                temps.append(obj)
+        result = self.call_object(["support", "deopt"], args)
+        for t in temps:
+            self.decref(t)
+        assert self.own is not None
+        self.release(sorted(self.own.alive_before(at.parent_block(), at), key=self.own.order.__getitem__))
+        self.emit(llvm.ReturnOp(result))  # type: ignore[attr-defined]
+        self.current = saved
+        return block
+
+    def deopt_if(self, cond: SSAValue, state: SSAValue, at: Operation) -> None:
+        """Continue in a new block; leave through `state` when cond holds."""
+        out = self.deopt_block(state, at)
+        cont = self.new_block(after=self.current)  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(cond, out, [], cont, []))  # type: ignore[attr-defined]
+        self.current = cont
+
+    def check_null(self, value: SSAValue, at: Operation) -> None:
+        """A NULL from the runtime is an error in flight: free what the function owns, add this frame to
+        the error's Ruff stack, return NULL."""
+        code = self.objects()
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        failed = code.same(value, null)
+        self.note_c(code)
+        err = self.new_block(name="error")  # type: ignore[attr-defined]
+        cont = self.new_block(after=self.current)  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(failed, err, [], cont, []))  # type: ignore[attr-defined]
+        self.current = err
+        assert self.own is not None
+        self.release(sorted(self.own.alive_before(at.parent_block(), at) - set(at.results),
+                            key=self.own.order.__getitem__))
+        self.record_frame(at)
+        self.return_null()
+        self.current = cont
+
+    def record_frame(self, at: Operation) -> None:
+        """NativeSupport.frame(error, depth, site) with the error taken out of flight and put back after."""
+        ip = at.attributes.get("ip")
+        slots = [self.entry_alloca(1, PTR) for _ in range(3)]
+        code = self.objects()
+        code.call("PyErr_Fetch", *slots)
+        code.call("PyErr_NormalizeException", *slots)
+        self.note_c(code)
+        exc = self.emit(llvm.LoadOp(slots[1], PTR)).results[0]  # type: ignore[attr-defined]
+        depth = self.depth_object()
+        site = self.table_object(["frame", source_symbol(self.func), ip.value.data if isinstance(ip, IntegerAttr) else -1,
+                                  _line(at)])
+        done = self.call_object(["support", "frame"], [exc, depth, site])
+        self.decref(depth)
+        code = self.objects()
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        ok = code.same(done, null)
+        self.note_c(code)
+        cleared, kept = self.new_block(name="frame_failed"), self.new_block(name="frame_recorded")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(ok, cleared, [], kept, []))  # type: ignore[attr-defined]
+        self.current = cleared
+        code = self.objects()
+        code.call("PyErr_Clear")
+        self.note_c(code)
+        self.emit(llvm.BrOp(kept))  # type: ignore[attr-defined]
+        self.current = kept
+        code = self.objects()
+        code.call("PyErr_Restore", *(self.emit(llvm.LoadOp(s, PTR)).results[0] for s in slots))  # type: ignore[attr-defined]
+        self.note_c(code)
+
+    # -- ops -------------------------------------------------------------------------------------------
+    def lower_object_op(self, op: Operation) -> bool:
+        """Lower op if it is one of the object ops; False when it is not."""
+        code = self.objects()
+        if isinstance(op, ruff.FrameStateOp):
+            return True  # only read by the exits that take it
+        if isinstance(op, ruff.ConstantOp) and op.result.type == ruff.VALUE:
+            self.values[op.result] = self.table_object(["literal", _literal(op.py_value)])
+            return True
+        if isinstance(op, ruff.BoxOp):
+            self.values[op.result] = code.box(self.values[op.input], op.input.type)
+        elif isinstance(op, ruff.GuardTypeOp):
+            if op.state is None:
+                raise ValueError("ruff.guard_type without a deopt state cannot be lowered")
+            self.deopt_if(self.not_of_type(self.values[op.input], op.type_name.data), op.state, op)
+        elif isinstance(op, ruff.UnboxOp):
+            obj, t = self.values[op.input], op.result.type
+            if t == f64:
+                self.values[op.result] = code.float_value(obj)
+            elif t == i1:
+                self.values[op.result] = code.bool_value(obj)
+            else:
+                self.values[op.result] = self.int_value(obj, op)
+        elif isinstance(op, ruff.ListLenOp):
+            self.values[op.result] = code.load(self.values[op.array], 16, i64)
+        elif isinstance(op, ruff.ListGetOp | ruff.ListSetOp):
+            lst, idx = self.values[op.array], self.values[op.index]
+            n = code.load(lst, 16, i64)
+            neg = self.emit(llvm.ICmpOp(idx, self.const(0), _pred("slt"))).results[0]  # type: ignore[attr-defined]
+            wrapped = self.emit(llvm.SelectOp(neg, self.emit(llvm.AddOp(idx, n)).results[0], idx)).results[0]  # type: ignore[attr-defined]
+            low = self.emit(llvm.ICmpOp(wrapped, self.const(0), _pred("slt"))).results[0]  # type: ignore[attr-defined]
+            high = self.emit(llvm.ICmpOp(wrapped, n, _pred("sge"))).results[0]  # type: ignore[attr-defined]
+            self.deopt_if(self.emit(llvm.OrOp(low, high)).results[0], op.state, op)  # type: ignore[attr-defined]
+            items = code.load(lst, 24, PTR)
+            slot = self.emit(llvm.GEPOp(items, [llvm.GEP_USE_SSA_VAL], PTR, ssa_indices=[wrapped])).results[0]  # type: ignore[attr-defined]
+            if isinstance(op, ruff.ListGetOp):
+                item = self.emit(llvm.LoadOp(slot, PTR)).results[0]  # type: ignore[attr-defined]
+                code.incref(item)
+                self.values[op.result] = item
+            else:
+                value = self.values[op.value]
+                code.incref(value)
+                old = self.emit(llvm.LoadOp(slot, PTR)).results[0]  # type: ignore[attr-defined]
+                self.emit(llvm.StoreOp(value, slot))  # type: ignore[attr-defined]
+                self.note_c(code)
+                self.decref(old)
+        elif isinstance(op, ruff.ListAppendOp):
+            status = code.call("PyList_Append", self.values[op.array], self.values[op.value])
+            assert status is not None
+            self.note_c(code)
+            failed = self.emit(llvm.ICmpOp(status, self.const(0, i32), _pred("ne"))).results[0]  # type: ignore[attr-defined]
+            err = self.new_block(name="error")  # type: ignore[attr-defined]
+            cont = self.new_block(after=self.current)  # type: ignore[attr-defined]
+            self.emit(llvm.CondBrOp(failed, err, [], cont, []))  # type: ignore[attr-defined]
+            self.current = err
+            assert self.own is not None
+            self.release(sorted(self.own.alive_before(op.parent_block(), op), key=self.own.order.__getitem__))
+            self.return_null()
+            self.current = cont
+        elif _is_generic(op):
+            self.generic(op)
+        else:
+            return False
+        self.note_c(code)
+        return True
+
+    def generic(self, op: Operation) -> None:
+        """A boxed op with no native lowering: the runtime runs its bytecode instruction on the operands."""
+        ip = op.attributes.get("ip")
+        if not isinstance(ip, IntegerAttr):
+            raise ValueError(f"'{op.name}' has no native lowering and no bytecode position to run it at")
+        args = [self.table_object(["op", source_symbol(self.func), ip.value.data])]
+        depth = self.depth_object()
+        args.append(depth)
+        temps = [depth]
+        for o in op.operands:
+            obj, fresh = self.boxed_copy(o)
+            args.append(obj)
+            if fresh:
+                temps.append(obj)
+        result = self.call_object(["support", "op"], args)
+        for t in temps:
+            self.decref(t)
+        self.check_null(result, op)
+        if op.results:
+            self.values[op.results[0]] = result
+        else:
+            self.decref(result)  # None
+
+    def not_of_type(self, obj: SSAValue, type_name: str) -> SSAValue:
+        """i1: obj's dynamic type is not `type_name` (exactly, as the runtime's type_name says)."""
+        symbol = {"int": "PyLong_Type", "float": "PyFloat_Type", "bool": "PyBool_Type", "array": "PyList_Type",
+                  "string": "PyUnicode_Type", "dict": "PyDict_Type"}.get(type_name)
+        if symbol is None:
+            raise ValueError(f"no native guard for type {type_name}")
+        code = self.objects()
+        same = code.is_exactly(obj, symbol)
+        self.note_c(code)
+        return self.emit(llvm.XOrOp(same, self.const(1, i1))).results[0]  # type: ignore[attr-defined]
+
+    def int_value(self, obj: SSAValue, at: Operation) -> SSAValue:
+        code = self.objects()
+        slot = self.entry_alloca(1, i32)
+        too_big = self.new_block(name="int_too_big")  # type: ignore[attr-defined]
+        value = code.int_value(obj, slot, too_big)
+        self.note_c(code)
+        saved = self.current
+        self.current = too_big
+        self.emit(llvm.UnreachableOp())  # type: ignore[attr-defined]  # Ruff never makes an int beyond i64
+        self.current = saved
+        return value
+
+    # -- control flow with references ----------------------------------------------------------------------
+    def edge_block(self, source: Block, index: int, target: Block, args: list[SSAValue]) -> tuple[Block, list]:
+        """Where a branch goes: the target, or a block in front of it taking and releasing references."""
+        assert self.own is not None
+        actions: EdgeActions = self.own.edge(source, index)
+        if not actions:
+            return target, args
+        saved = self.current
+        b = self.new_block(arg_types=[a.type for a in args], name="edge")  # type: ignore[attr-defined]
+        self.current = b
+        for v in actions.increfs:
+            self.incref(self.values[v])
+        self.release(actions.releases)
+        self.emit(llvm.BrOp(target, *b.args))  # type: ignore[attr-defined]
+        self.current = saved
+        return b, args
+
+
+def _is_generic(op: Operation) -> bool:
+    """A lifted boxed op (operands or results !ruff.value) with no dedicated native lowering."""
+    return any(is_boxed(v) for v in (*op.operands, *op.results)) and not isinstance(op, ruff.ReturnOp | ruff.CallDirectOp)
+
+
+def _literal(value: Any) -> Any:
+    """A constant's value as JSON (floats by repr: NaN and infinities are not JSON)."""
+    if type(value) is float:
+        return {"float": repr(value)}
+    return value
+
+
+def _line(op: Operation) -> int:
+    line = op.properties.get("line")
+    return line.value.data if isinstance(line, IntegerAttr) else 0
+
+
+def _pred(name: str) -> IntegerAttr:
+    return IntegerAttr(llvm.ICmpPredicateFlag(name).to_int(), i64)
+
+
+def _i8() -> Attribute:
+    from xdsl.dialects.builtin import IntegerType
+
+    return IntegerType(8)

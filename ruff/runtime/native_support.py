@@ -1,0 +1,167 @@
+"""What native object code calls back into: deoptimization, generic operations, and error frames.
+
+Native code (ruff/passes/_object_lowering.py) calls these through CPython's vectorcall, finding them and
+the sites they take in its module's object table. Every one runs exactly what the baseline would:
+
+- `deopt(site, depth, *values)`: native code cannot go on (a guard failed, an index is out of range, an
+  integer overflowed). The interpreter takes the call over at the site's bytecode position, with the
+  frame state native code had there (locals by slot, then the operand stack), and runs it to its end; its
+  result is the call's result. Nothing native code did is done again.
+- `op(site, depth, *operands)`: a boxed operation native code has no lowering for: bytecode instruction
+  `site.ip` of the function, run on these operands exactly as the interpreter runs it.
+- `frame(error, depth, site)`: an error is leaving a native frame. Native frames are not Python frames,
+  so the error records them (by depth); the fast tier's trace puts them in the Ruff stack where they
+  belong, and a stack already traced gets them inserted (see `place_native_frame`).
+
+Keys of the object table name these and their sites (the lowering makes them, `resolve` turns them into
+objects when the code is loaded; see ObjectResolver).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ruff.frontend.bytecode import Chunk, Op
+from ruff.runtime import ops
+from ruff.runtime.values import Closure, Module, RuffError, StructInstance, truthy
+
+
+@dataclass(frozen=True)
+class DeoptSite:
+    """Where a native function hands over to the interpreter: a bytecode position and the frame layout."""
+
+    closure: Closure
+    ip: int
+    slots: tuple[int, ...]  # local slots of the first values; the rest is the operand stack
+    stack: int
+
+
+@dataclass(frozen=True)
+class OpSite:
+    """A bytecode instruction native code runs through the runtime."""
+
+    closure: Closure
+    ip: int
+
+
+@dataclass(frozen=True)
+class FrameSite:
+    """A native frame an error leaves: the function and the line of the operation that failed."""
+
+    name: str
+    filename: str
+    line: int
+
+
+_BINARY = {Op.Add: "+", Op.Sub: "-", Op.Mul: "*", Op.Div: "/", Op.Mod: "%", Op.Equal: "==", Op.NotEqual: "!=",
+           Op.LessThan: "<", Op.GreaterThan: ">", Op.LessEqual: "<=", Op.GreaterEqual: ">="}
+
+
+class NativeSupport:
+    """The runtime's side of native object code, for one VM (the tier running the program)."""
+
+    def __init__(self, vm: Any) -> None:
+        self.vm = vm
+
+    def deopt(self, site: DeoptSite, depth: int, *values: Any) -> Any:
+        n = len(site.slots)
+        chunk = site.closure.chunk
+        locals_: list = [None] * chunk.num_locals
+        for slot, value in zip(site.slots, values[:n]):
+            locals_[slot] = value
+        return self.vm.resume_at(site.closure, site.ip, locals_, list(values[n:]), depth)
+
+    def op(self, site: OpSite, depth: int, *operands: Any) -> Any:
+        vm = self.vm
+        saved = vm._offset
+        vm.note_native_depth(depth)  # Ruff code this runs (an overloaded operator, a callee) runs above it
+        try:
+            return self._op(vm, site, operands)
+        finally:
+            vm._offset = saved
+
+    @staticmethod
+    def _op(vm: Any, site: OpSite, operands: tuple) -> Any:
+        ins = site.closure.chunk.code[site.ip]
+        op, arg = ins.op, ins.arg
+        sym = _BINARY.get(op)
+        if sym is not None:
+            a, b = operands
+            if type(a) is StructInstance:
+                method = a.type.methods.get(ops.OVERLOAD_METHOD[sym])
+                if method is not None:
+                    return vm.call(method, [a, b])
+            return ops.BINARY[sym](a, b)
+        if op is Op.Call:
+            return vm.call(operands[0], list(operands[1:]))
+        if op is Op.CallMethod:
+            fn, args = vm.resolve_method(operands[0], arg[0], list(operands[1:]))
+            return vm.call(fn, args)
+        if op is Op.Truthy:
+            return truthy(operands[0])
+        from ruff.runtime.fast.fastvm import _StubFrame  # a frame of the function holding the operands
+
+        frame = _StubFrame(site.closure, list(operands))
+        vm.slow_op(frame, int(op), arg)
+        return frame.stack[-1] if frame.stack else None
+
+    def frame(self, error: BaseException, depth: int, site: FrameSite) -> None:
+        if isinstance(error, RuffError):
+            place_native_frame(error, depth, site.name, site.filename, site.line)
+
+
+def place_native_frame(err: RuffError, depth: int, name: str, filename: str, line: int) -> None:
+    """Put a native frame into an error's Ruff stack at its depth (see the module docstring)."""
+    frames = err.__dict__.setdefault("native_frames", {})
+    frames.setdefault(depth, (name, filename, line, 0))
+    err.unwound.append(name)
+    if not err.traced:
+        return
+    depths = err.__dict__.get("stack_depths")
+    if depths is None:
+        return
+    # err.stack is innermost first; its depths decrease along it.
+    k = 0
+    while k < len(depths) and depths[k] > depth:
+        k += 1
+    if k < len(depths) and depths[k] == depth:
+        return  # already there (the frame was traced as an interpreter frame after a deoptimization)
+    err.stack.insert(k, f"{name} ({filename}:{line})")
+    err.stack_names.insert(k, name)
+    depths.insert(k, depth)
+    if k == 0:
+        err.line, err.col, err.filename = line, 0, filename
+
+
+class ObjectResolver:
+    """Turns the keys of a native module's object table into the objects they name.
+
+    chunks: the lifted functions by symbol (the root and every function it calls directly)."""
+
+    def __init__(self, support: NativeSupport, chunks: dict[str, Chunk], module: Module) -> None:
+        self.support, self.chunks, self.module = support, chunks, module
+
+    def closure(self, symbol: str) -> Closure:
+        return Closure(self.chunks[symbol], [], self.module)
+
+    def resolve(self, text: str) -> Any:
+        key = json.loads(text)
+        kind = key[0]
+        if kind == "support":
+            return getattr(self.support, key[1])
+        if kind == "literal":
+            value = key[1]
+            return float(value["float"]) if isinstance(value, dict) else value
+        if kind == "deopt":
+            return DeoptSite(self.closure(key[1]), key[2], tuple(key[3]), key[4])
+        if kind == "op":
+            return OpSite(self.closure(key[1]), key[2])
+        if kind == "frame":
+            chunk = self.chunks[key[1]]
+            return FrameSite(chunk.name, chunk.filename, key[3])
+        raise ValueError(f"unknown object key {text}")
+
+
+ResolveFn = Callable[[str], Any]
