@@ -49,8 +49,7 @@ from xdsl.ir import Region
 from xdsl.utils.exceptions import InterpretationError
 
 from ruff.dialects import ruff as R
-from ruff.frontend.bytecode import Chunk, Op
-from ruff.frontend.compiler import pattern_binding_names
+from ruff.frontend.bytecode import Chunk, Op, pattern_binding_names
 from ruff.runtime import ops, vm as vm_mod
 from ruff.runtime.values import (
     Cell,

@@ -22,8 +22,7 @@ from xdsl.dialects.builtin import FunctionType, ModuleOp
 from xdsl.ir import Block, Region, SSAValue
 
 from ruff.dialects import ruff as R
-from ruff.frontend.bytecode import Chunk, Op
-from ruff.frontend.compiler import MatchPat, pattern_binding_names
+from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
 
 
 class LiftRefused(Exception):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import struct
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
 
 
 class Op(enum.IntEnum):
@@ -230,3 +230,27 @@ class StructInfo:
 class EnumInfo:
     name: str
     variants: tuple[tuple[str, int], ...]  # (variant name, number of carried values)
+
+
+@dataclass(frozen=True)
+class MatchPat:
+    """Runtime form of a pattern (constant of MatchPattern): kind plus data, bindings in order."""
+
+    kind: str  # "wild" "lit" "bind" "variant" "array" "dict"
+    value: Any = None  # literal value / bind name / (enum, variant) / dict keys
+    subpatterns: tuple["MatchPat", ...] = ()
+    rest: Optional[str] = None
+
+
+def pattern_binding_names(p: MatchPat) -> list[str]:
+    """The names a pattern binds, in the order MatchPattern pushes their values."""
+    if p.kind == "bind":
+        return [p.value]
+    out: list[str] = []
+    if p.kind == "dict":
+        out.extend(p.value)
+    for sp in p.subpatterns:
+        out.extend(pattern_binding_names(sp))
+    if p.rest:
+        out.append(p.rest)
+    return out

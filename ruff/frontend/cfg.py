@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from ruff.frontend.bytecode import Chunk, Instr, Op, StructInfo
+from ruff.frontend.bytecode import Chunk, Instr, Op, StructInfo, pattern_binding_names
 
 
 class BadBytecode(Exception):
@@ -88,8 +88,6 @@ def stack_effect(ins: Instr, consts: list) -> tuple[int, int]:
 def match_effect(ins: Instr, consts: list) -> tuple[int, int]:
     """MatchPattern pops the value and pushes (bindings…, true) on success, (false) on failure:
     the number of values pushed besides the flag, on (success, failure)."""
-    from ruff.frontend.compiler import pattern_binding_names
-
     return len(pattern_binding_names(consts[ins.arg])), 0
 
 

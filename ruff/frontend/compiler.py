@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 from ruff.frontend import ast
-from ruff.frontend.bytecode import Chunk, EnumInfo, Op, StructInfo, UpvalueRef
+from ruff.frontend.bytecode import Chunk, EnumInfo, MatchPat, Op, StructInfo, UpvalueRef, pattern_binding_names
 
 IMMUTABLE = ("let", "const")
 
@@ -51,29 +51,6 @@ class LoopContext:
 class StructContext:
     fields: frozenset[str]
     self_local: Local
-
-
-@dataclass(frozen=True)
-class MatchPat:
-    """Runtime form of a pattern (constant of MatchPattern): kind plus data, bindings in order."""
-
-    kind: str  # "wild" "lit" "bind" "variant" "array" "dict"
-    value: Any = None  # literal value / bind name / (enum, variant) / dict keys
-    subpatterns: tuple["MatchPat", ...] = ()
-    rest: Optional[str] = None
-
-
-def pattern_binding_names(p: MatchPat) -> list[str]:
-    if p.kind == "bind":
-        return [p.value]
-    out: list[str] = []
-    if p.kind == "dict":
-        out.extend(p.value)
-    for sp in p.subpatterns:
-        out.extend(pattern_binding_names(sp))
-    if p.rest:
-        out.append(p.rest)
-    return out
 
 
 # ----------------------------------------------------------------------------- capture scan

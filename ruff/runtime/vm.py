@@ -13,8 +13,7 @@ import random as _random
 import sys
 from typing import Any, Callable, Optional
 
-from ruff.frontend.bytecode import Chunk, EnumInfo, Op, StructInfo
-from ruff.frontend.compiler import MatchPat
+from ruff.frontend.bytecode import Chunk, EnumInfo, MatchPat, Op, StructInfo
 from ruff.runtime import ops
 from ruff.runtime.values import (
     NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,

@@ -43,8 +43,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ruff.frontend.bytecode import Chunk, Op, StructInfo
-from ruff.frontend.compiler import MatchPat, pattern_binding_names
+from ruff.frontend.bytecode import Chunk, MatchPat, Op, StructInfo, pattern_binding_names
 from ruff.runtime.fast.typeflow import Facts, Ty, infer
 
 

@@ -61,8 +61,7 @@ from itertools import compress
 from operator import is_not
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
-from ruff.frontend.bytecode import Chunk, Op
-from ruff.frontend.compiler import pattern_binding_names
+from ruff.frontend.bytecode import Chunk, Op, pattern_binding_names
 from ruff.runtime.values import I64_MAX, I64_MIN
 
 if TYPE_CHECKING:
