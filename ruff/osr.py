@@ -20,13 +20,24 @@ from typing import Any, Optional
 
 from ruff.backend.abi import NativeError
 from ruff.frontend.bytecode import Chunk, Instr, Op
-from ruff.frontend.cfg import loop_exit_live
+from ruff.frontend.cfg import JUMPS, ControlFlow, loop_exit_live
 
 # Inside a loop these leave the loop's frame or need the executor: such loops stay in the baseline.
-UNSUPPORTED = {Op.Return, Op.Yield, Op.BeginTry, Op.EndTry, Op.Throw, Op.DefineGlobal, Op.MakeCell, Op.LoadDeref,
-               Op.StoreDeref, Op.StoreUpvalue, Op.Import, Op.ImportFrom, Op.RegisterTest, Op.MakeIterator,
-               Op.IteratorNext, Op.Spawn, Op.Await, Op.TryUnwrap}
-JUMPS = (Op.Jump, Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.JumpIfNotNull)
+UNSUPPORTED = frozenset({
+    Op.Return, Op.Yield, Op.BeginTry, Op.EndTry, Op.Throw, Op.DefineGlobal, Op.MakeCell, Op.LoadDeref,
+    Op.StoreDeref, Op.StoreUpvalue, Op.Import, Op.ImportFrom, Op.RegisterTest, Op.MakeIterator, Op.IteratorNext,
+    Op.Spawn, Op.Await, Op.TryUnwrap})
+# What `outline` does with the other opcodes: frame variables become the outlined function's parameters,
+# jumps are retargeted, everything else is copied as it is (the lifter then decides what it can compile).
+VARIABLES = frozenset({Op.LoadLocal, Op.StoreLocal, Op.LoadGlobal, Op.StoreGlobal})
+RETARGETED = JUMPS - UNSUPPORTED
+COPIED = frozenset({
+    Op.LoadConst, Op.Pop, Op.Dup, Op.Swap, Op.LoadUpvalue, Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod, Op.Negate,
+    Op.Not, Op.Truthy, Op.Equal, Op.NotEqual, Op.LessThan, Op.GreaterThan, Op.LessEqual, Op.GreaterEqual,
+    Op.Call, Op.CallMethod, Op.CallSpread, Op.MakeClosure, Op.MakeArray, Op.MakeDict, Op.SpreadArray,
+    Op.ArrayPush, Op.SpreadDict, Op.DictInsert, Op.IndexGet, Op.IndexSet, Op.FieldGet, Op.FieldGetOpt,
+    Op.FieldSet, Op.MakeStructDef, Op.MakeStruct, Op.MakeEnumDef, Op.MakeOk, Op.MakeErr, Op.MakeSome,
+    Op.MakeNone, Op.MatchPattern, Op.BuildString, Op.Nop})
 # `for x in range(...)`: the loop's own iterator becomes two integer variables, the next value and the end.
 CUR, STOP = "$cur", "$stop"
 SCALARS = (int, float, bool)
@@ -58,8 +69,8 @@ class LoopPlan:
 
 def loop_end(chunk: Chunk, back_edge: int) -> int:
     """The loop's final back-edge: `continue` jumps back to the header too, from inside the body."""
-    header = chunk.code[back_edge].arg
-    return max(k for k, ins in enumerate(chunk.code) if ins.op is Op.JumpBack and ins.arg == header)
+    flow = ControlFlow(chunk)
+    return flow.last_back_edge(flow.at[chunk.code[back_edge].arg])
 
 
 def range_state(it: Any) -> Optional[tuple[int, int, int]]:
@@ -92,7 +103,7 @@ def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, 
         op = ins.op
         if op in UNSUPPORTED:
             raise OSRRefused(f"the loop uses {op.name}")
-        if op in JUMPS:
+        if op in RETARGETED:
             if not header <= ins.arg <= exit_:
                 raise OSRRefused("the loop jumps out to somewhere other than its exit")
         if op in (Op.LoadLocal, Op.StoreLocal):
@@ -171,7 +182,7 @@ def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], out
         elif op in (Op.LoadGlobal, Op.StoreGlobal) and ("global", arg) in slot_of:
             op = Op.LoadLocal if op is Op.LoadGlobal else Op.StoreLocal
             arg = slot_of[("global", ins.arg)]
-        elif op in JUMPS:
+        elif op in RETARGETED:
             arg = "exit" if arg == exit_ else (0 if arg == header else arg - header + shift)
         elif op is Op.Pop and step is not None and k + 1 < len(region) and region[k + 1].op is Op.Jump \
                 and region[k + 1].arg == exit_:

@@ -23,6 +23,7 @@ from xdsl.ir import Block, Region, SSAValue
 
 from ruff.dialects import ruff as R
 from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
+from ruff.frontend.cfg import BadBytecode, ControlFlow
 
 
 class LiftRefused(Exception):
@@ -44,9 +45,6 @@ REFUSED = {
     Op.RegisterTest: "declares tests",
     Op.TryUnwrap: "uses the ? operator",
 }
-
-TERMINATORS = {Op.Jump, Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.JumpIfNotNull, Op.IteratorNext,
-               Op.Return, Op.Throw}
 
 BINARY = {Op.Add: R.AddOp, Op.Sub: R.SubOp, Op.Mul: R.MulOp, Op.Div: R.DivOp, Op.Mod: R.ModOp,
           Op.Equal: R.EqOp, Op.NotEqual: R.NeOp, Op.LessThan: R.LtOp, Op.LessEqual: R.LeOp,
@@ -129,94 +127,52 @@ class Lifter:
                 if sub.upvalues or any(sub.param_defaults):
                     raise LiftRefused(f"{self.chunk.name}: not lifted: creates a closure with captures or defaults")
 
-    def leaders(self) -> list[int]:
-        starts = {0}
-        for i, ins in enumerate(self.code):
-            if ins.op in TERMINATORS:
-                if ins.op not in (Op.Return, Op.Throw):
-                    starts.add(ins.arg)
-                starts.add(i + 1)
-            elif ins.op is Op.MatchPattern and i + 1 < len(self.code):
-                nxt = self.code[i + 1]
-                if nxt.op not in (Op.JumpIfFalse, Op.JumpIfTrue):
-                    raise LiftRefused(f"{self.chunk.name}: not lifted: pattern match without a branch")
-        return sorted(s for s in starts if s < len(self.code))
-
-    def build_blocks(self) -> None:
-        starts = self.leaders()
-        self.blocks = [PBlock(i, s, starts[i + 1] if i + 1 < len(starts) else len(self.code)) for i, s in enumerate(starts)]
+    def build_blocks(self) -> list[PBlock]:
+        """The chunk's basic blocks (ruff.frontend.cfg); the reachable ones in reverse postorder."""
+        try:
+            flow = ControlFlow(self.chunk, loops=False)
+        except BadBytecode as e:
+            raise LiftRefused(f"{self.chunk.name}: not lifted: {e}") from None
+        self.blocks = [PBlock(k, b.start, b.end) for k, b in enumerate(flow.blocks)]
         self.block_at = {b.start: b for b in self.blocks}
-        for b in self.blocks:
-            for t in self.successors(b):
-                self.block_at[t].preds.append(b.id)
-
-    def successors(self, b: PBlock) -> list[int]:
-        last = self.code[b.end - 1]
-        if last.op in (Op.Return, Op.Throw):
-            return []
-        if last.op in (Op.Jump, Op.JumpBack):
-            return [last.arg]
-        if last.op in TERMINATORS:
-            return [b.end, last.arg]
-        return [b.end]
-
-    def rpo(self) -> list[PBlock]:
-        seen, order = set(), []
-
-        def visit(start: int) -> None:
-            stack = [(start, iter(self.successors(self.block_at[start])))]
-            seen.add(start)
-            while stack:
-                node, it = stack[-1]
-                for s in it:
-                    if s not in seen:
-                        seen.add(s)
-                        stack.append((s, iter(self.successors(self.block_at[s]))))
-                        break
-                else:
-                    stack.pop()
-                    order.append(self.block_at[node])
-
-        visit(0)
-        order.reverse()
-        self.reachable = {b.id for b in order}
-        return order
+        self.depth_at = {self.block_at[b.start].id: b.depth for b in flow.reachable}
+        for b in flow.reachable:
+            for e in b.succ:
+                self.block_at[e.dst.start].preds.append(self.block_at[b.start].id)
+        return [self.block_at[b.start] for b in flow.order]
 
     # ------------------------------------------------------------------ simulation
 
     def lift(self) -> R.FuncOp:
         self.check_supported()
-        self.build_blocks()
-        order = self.rpo()
+        order = self.build_blocks()
         self.pending: dict[tuple[int, int], list[Val]] = {}  # (pred id, succ id) → state on that edge
-        depth_at: dict[int, int] = {0: 0}  # block id → operand-stack depth on entry
         done: set[int] = set()
         initial = [Param(i) for i in range(len(self.chunk.params))] + [self.undef] * (self.nlocals - len(self.chunk.params))
         for b in order:
-            preds = [p for p in b.preds if p in self.reachable]
+            preds = b.preds
             if b.id == 0 and not preds:
                 state = list(initial)
             elif len(preds) == 1 and preds[0] in done and b.id != 0:
                 state = list(self.pending[(preds[0], b.id)])
             else:
-                depth = depth_at[b.id]
+                depth = self.depth_at[b.id]
                 b.phis = [Phi(b, v) for v in range(self.nlocals + depth)]
                 state = list(b.phis)
                 if b.id == 0:
                     for v, init in enumerate(initial):
                         b.phis[v].incoming[-1] = init
-            self.simulate(b, state, depth_at)
+            self.simulate(b, state)
             done.add(b.id)
         for b in order:
             for p in b.preds:
-                if p in self.reachable:
-                    edge_state = self.pending[(p, b.id)]
-                    for phi in b.phis:
-                        phi.incoming[p] = edge_state[phi.var]
+                edge_state = self.pending[(p, b.id)]
+                for phi in b.phis:
+                    phi.incoming[p] = edge_state[phi.var]
         self.simplify_phis(order)
         return self.emit(order)
 
-    def simulate(self, b: PBlock, state: list[Val], depth_at: dict[int, int]) -> None:
+    def simulate(self, b: PBlock, state: list[Val]) -> None:
         locals_ = state[: self.nlocals]
         stack = state[self.nlocals:]
         consts = self.chunk.constants
@@ -226,8 +182,6 @@ class Lifter:
 
         def edge(target_ip: int, st: list[Val]) -> Edge:
             target = self.block_at[target_ip]
-            if depth_at.setdefault(target.id, len(st)) != len(st):
-                raise LiftRefused(f"{self.chunk.name}: not lifted: inconsistent stack depth at {target_ip}")
             self.pending[(b.id, target.id)] = out_state(st)
             return Edge(target, out_state(st))
 

@@ -17,9 +17,9 @@ import pytest
 from corpus import PROGRAMS, compilable_programs
 
 from ruff.frontend.bytecode import Chunk, Instr, Op
+from ruff.frontend.cfg import BadBytecode, ControlFlow
 from ruff.frontend.compiler import compile_source
 from ruff.runtime.bigstack import run_in_big_stack
-from ruff.runtime.fast.codegen import Unsupported
 from ruff.runtime.fast.typeflow import Facts, Ty, Val, infer, int_val
 from ruff.runtime.values import I64_MAX, I64_MIN, Module, RuffError
 from ruff.runtime.vm import VM, decode
@@ -394,14 +394,12 @@ def test_globals_calls_and_indexing_are_unknown_and_locals_start_as_none() -> No
     assert all(f.local(ret, slot(c, k)).ty is Ty.UNKNOWN for k in "abc")
 
 
-def test_stack_depths_match_codegen_analysis() -> None:
-    from ruff.runtime.fast.codegen import Analysis
-
+def test_stack_depths_match_the_control_flow() -> None:
     src = (PROGRAMS / "core_closures_counter.ruff").read_text(encoding="utf-8")
     for c in compile_source(src, "t.ruff").chunk.all_chunks():
-        an = Analysis(c)
-        f = infer(c, analysis=an)
-        for b in an.live:
+        flow = ControlFlow(c)
+        f = infer(c, flow=flow)
+        for b in flow.reachable:
             if f.reachable(b.start) and f.stack(b.start) is not None:
                 assert len(f.stack(b.start)) == b.depth
 
@@ -471,7 +469,7 @@ class Checker:
         if key not in self.facts:
             try:
                 self.facts[key] = infer(chunk, types)
-            except Unsupported:
+            except BadBytecode:
                 self.facts[key] = None
         return self.facts[key]
 

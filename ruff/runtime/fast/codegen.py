@@ -43,7 +43,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ruff.frontend.bytecode import Chunk, MatchPat, Op, StructInfo, pattern_binding_names
+from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
+from ruff.frontend.cfg import (
+    CONDITIONAL, EXIT, FALL, HANDLER, JUMP, BadBytecode, Block, ControlFlow, Edge, stack_effect,
+)
 from ruff.runtime.fast.typeflow import Facts, Ty, infer
 
 
@@ -56,153 +59,42 @@ class Unsupported(Exception):
     """The chunk cannot be turned into structured Python; the reference interpreter runs it instead."""
 
 
-# ----------------------------------------------------------------------------- stack effects
-
-_FIXED = {
-    Op.LoadConst: (0, 1), Op.Pop: (1, 0), Op.Dup: (1, 2), Op.Swap: (2, 2),
-    Op.LoadLocal: (0, 1), Op.StoreLocal: (1, 0), Op.MakeCell: (0, 0), Op.LoadDeref: (0, 1),
-    Op.StoreDeref: (1, 0), Op.LoadUpvalue: (0, 1), Op.StoreUpvalue: (1, 0), Op.LoadGlobal: (0, 1),
-    Op.StoreGlobal: (1, 0), Op.DefineGlobal: (1, 0),
-    Op.Add: (2, 1), Op.Sub: (2, 1), Op.Mul: (2, 1), Op.Div: (2, 1), Op.Mod: (2, 1),
-    Op.Negate: (1, 1), Op.Not: (1, 1), Op.Truthy: (1, 1),
-    Op.Equal: (2, 1), Op.NotEqual: (2, 1), Op.LessThan: (2, 1), Op.GreaterThan: (2, 1),
-    Op.LessEqual: (2, 1), Op.GreaterEqual: (2, 1),
-    Op.Jump: (0, 0), Op.JumpBack: (0, 0), Op.JumpIfFalse: (1, 0), Op.JumpIfTrue: (1, 0),
-    Op.CallSpread: (2, 1), Op.Return: (1, 0),
-    Op.SpreadArray: (2, 1), Op.ArrayPush: (2, 1), Op.SpreadDict: (2, 1), Op.DictInsert: (3, 1),
-    Op.IndexGet: (2, 1), Op.IndexSet: (3, 0), Op.FieldGet: (1, 1), Op.FieldGetOpt: (1, 1), Op.FieldSet: (2, 0),
-    Op.MakeEnumDef: (0, 1), Op.MakeOk: (1, 1), Op.MakeErr: (1, 1), Op.MakeSome: (1, 1), Op.MakeNone: (0, 1),
-    Op.TryUnwrap: (1, 1), Op.MakeIterator: (1, 1), Op.BeginTry: (0, 0), Op.EndTry: (0, 0), Op.Throw: (1, 0),
-    Op.Yield: (1, 1), Op.Await: (1, 1), Op.Spawn: (1, 1), Op.Import: (0, 1), Op.RegisterTest: (2, 0),
-    Op.Nop: (0, 0),
-}
-
-_COND_JUMPS = (Op.JumpIfFalse, Op.JumpIfTrue)
-_ENDS_BLOCK = (Op.Jump, Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.JumpIfNotNull, Op.IteratorNext,
-               Op.BeginTry, Op.Return, Op.Throw)
 # What may follow EndTry inside its block: nothing that can raise (the Python try still encloses it).
 _SAFE_AFTER_END_TRY = (Op.Pop, Op.EndTry, Op.Nop, Op.Jump, Op.JumpBack)
 
 
-def stack_effect(ins: Any, consts: list) -> tuple[int, int]:
-    op, arg = ins.op, ins.arg
-    fixed = _FIXED.get(op)
-    if fixed is not None:
-        return fixed
-    if op is Op.Call:
-        return arg + 1, 1
-    if op is Op.CallMethod:
-        return arg[1] + 1, 1
-    if op is Op.MakeClosure:
-        return sum(1 for f in consts[arg].param_defaults if f), 1
-    if op is Op.MakeArray or op is Op.BuildString:
-        return arg, 1
-    if op is Op.MakeDict:
-        return 2 * arg, 1
-    if op is Op.MakeStructDef:
-        info: StructInfo = consts[arg]
-        return sum(1 for f in info.has_default if f) + len(info.method_names), 1
-    if op is Op.MakeStruct:
-        return len(arg) + 1, 1
-    if op is Op.ImportFrom:
-        return 0, len(arg[1])
-    raise Unsupported(f"no stack effect for {op.name}")
+# ----------------------------------------------------------------------------- placement
 
 
-# ----------------------------------------------------------------------------- control-flow analysis
+class PlacedBlock(Block):
+    """A basic block with the place its code goes in the generated Python (see Placement)."""
 
-
-class Edge:
-    __slots__ = ("src", "dst", "kind", "back")
-
-    def __init__(self, src: "Block", dst: "Block", kind: str) -> None:
-        self.src, self.dst, self.kind = src, dst, kind  # kind: f(all through) j(ump) x(iterator exit) h(andler)
-        self.back = False
-
-
-class Block:
-    __slots__ = ("start", "end", "succ", "pred", "depth", "hs", "rpo", "idom", "is_header", "loop",
-                 "parent_loop", "inner", "outer", "inline_edge", "reached")
+    __slots__ = ("inner", "outer", "inline_edge")
 
     def __init__(self, start: int, end: int) -> None:
-        self.start, self.end = start, end
-        self.succ: list[Edge] = []
-        self.pred: list[Edge] = []
-        self.depth: Optional[int] = None
-        self.hs: Optional[tuple] = None  # handler stack at entry: ((handler start, stack depth), ...)
-        self.rpo = -1
-        self.idom: Optional[Block] = None
-        self.is_header = False
-        self.loop: Optional[Block] = None  # innermost loop header whose loop contains this block
-        self.parent_loop: Optional[Block] = None  # for headers: the enclosing loop's header
-        self.inner: list[Block] = []  # merge blocks placed inside this header's loop, after its code
-        self.outer: list[Block] = []  # merge blocks placed after this block's statement
+        super().__init__(start, end)
+        self.inner: list[PlacedBlock] = []  # merge blocks placed inside this header's loop, after its code
+        self.outer: list[PlacedBlock] = []  # merge blocks placed after this block's statement
         self.inline_edge: Optional[Edge] = None
-        self.reached = False
-
-    def __repr__(self) -> str:
-        return f"B{self.start}"
 
 
 class Analysis:
-    """Blocks, static stack depths, handler stacks, dominators, loops and the placement of every block."""
+    """The chunk's control flow (ruff.frontend.cfg) and the placement of every block."""
 
     def __init__(self, chunk: Chunk) -> None:
         self.chunk = chunk
         self.code = chunk.code
         self.consts = chunk.constants
-        self.find_blocks()
-        self.flow()
-        self.dominators()
-        self.loops()
+        try:
+            self.flow = ControlFlow(chunk, PlacedBlock)
+        except BadBytecode as e:
+            raise Unsupported(str(e)) from None
+        self.blocks = self.flow.blocks
+        self.order = self.flow.order
+        self.at = self.flow.at
+        self.check_try_regions()
+        self.loop_follows()
         self.place()
-
-    # -- blocks and edges
-
-    def find_blocks(self) -> None:
-        code = self.code
-        n = len(code)
-        if n == 0 or code[-1].op not in (Op.Return, Op.Throw, Op.Jump, Op.JumpBack):
-            raise Unsupported("chunk does not end with a return")
-        leaders = {0}
-        for i, ins in enumerate(code):
-            op = ins.op
-            if op in _ENDS_BLOCK:
-                if op not in (Op.Return, Op.Throw):
-                    if not isinstance(ins.arg, int) or not 0 <= ins.arg < n:
-                        raise Unsupported(f"bad jump target at {i}")
-                    leaders.add(ins.arg)
-                if i + 1 < n:
-                    leaders.add(i + 1)
-            elif op is Op.MatchPattern:
-                if i + 1 >= n or code[i + 1].op not in _COND_JUMPS:
-                    raise Unsupported("MatchPattern not followed by a conditional jump")
-        for i, ins in enumerate(code):
-            if ins.op is Op.MatchPattern and i + 1 in leaders:
-                raise Unsupported("jump between MatchPattern and its test")
-        starts = sorted(leaders)
-        self.blocks = [Block(s, starts[k + 1] if k + 1 < len(starts) else n) for k, s in enumerate(starts)]
-        self.at = {b.start: b for b in self.blocks}
-        for b in self.blocks:
-            last = code[b.end - 1]
-            op = last.op
-            if op is Op.Jump or op is Op.JumpBack:
-                kinds = [("j", last.arg)]
-            elif op in _COND_JUMPS or op is Op.JumpIfNotNull:
-                kinds = [("f", b.end), ("j", last.arg)]
-            elif op is Op.IteratorNext:
-                kinds = [("f", b.end), ("x", last.arg)]
-            elif op is Op.BeginTry:
-                kinds = [("f", b.end), ("h", last.arg)]
-            elif op is Op.Return or op is Op.Throw:
-                kinds = []
-            else:
-                kinds = [("f", b.end)]
-            for kind, target in kinds:
-                if target >= n:
-                    raise Unsupported("falls off the end of the chunk")
-                e = Edge(b, self.at[target], kind)
-                b.succ.append(e)
 
     def edge(self, b: Block, kind: str) -> Edge:
         for e in b.succ:
@@ -210,164 +102,26 @@ class Analysis:
                 return e
         raise Unsupported(f"no {kind} edge from {b}")
 
-    # -- stack depth and handler stack of every block (dataflow with consistency checks)
+    def check_try_regions(self) -> None:
+        """A try region ends with its block: Python's try statement encloses the whole block."""
+        code = self.code
+        for b in self.flow.reachable:
+            ended = False
+            for i in range(b.start, b.end):
+                op = code[i].op
+                if ended and op not in _SAFE_AFTER_END_TRY:
+                    raise Unsupported("code after EndTry in the same block")
+                ended = ended or op is Op.EndTry
 
-    def flow(self) -> None:
-        entry = self.blocks[0]
-        entry.depth, entry.hs = 0, ()
-        work = [entry]
-        while work:
-            b = work.pop()
-            for e, (depth, hs) in self.simulate(b):
-                t = e.dst
-                if t.depth is None:
-                    t.depth, t.hs = depth, hs
-                    work.append(t)
-                elif t.depth != depth or t.hs != hs:
-                    raise Unsupported(f"inconsistent stack at {t.start}")
-        self.live = [b for b in self.blocks if b.depth is not None]
-        for b in self.live:
-            for e in b.succ:
-                e.dst.pred.append(e)
-
-    def simulate(self, b: Block) -> list:
-        code, consts = self.code, self.consts
-        depth, hs = b.depth, b.hs
-        ended_try = False
-        i = b.start
-        while i < b.end:
-            ins = code[i]
-            op = ins.op
-            if ended_try and op not in _SAFE_AFTER_END_TRY:
-                raise Unsupported("code after EndTry in the same block")
-            if op is Op.MatchPattern:
-                if depth < 1:
-                    raise Unsupported("stack underflow")
-                k = len(pattern_binding_names(consts[ins.arg]))
-                depth -= 1
-                ok, fail = (depth + k, hs), (depth, hs)
-                if code[i + 1].op is Op.JumpIfFalse:
-                    return [(self.edge(b, "f"), ok), (self.edge(b, "j"), fail)]
-                return [(self.edge(b, "j"), ok), (self.edge(b, "f"), fail)]
-            if op is Op.JumpIfNotNull:
-                if depth < 1:
-                    raise Unsupported("stack underflow")
-                return [(self.edge(b, "f"), (depth - 1, hs)), (self.edge(b, "j"), (depth, hs))]
-            if op is Op.IteratorNext:
-                if depth < 1:
-                    raise Unsupported("stack underflow")
-                return [(self.edge(b, "f"), (depth + 1, hs)), (self.edge(b, "x"), (depth - 1, hs))]
-            if op is Op.BeginTry:
-                return [(self.edge(b, "f"), (depth, hs + ((ins.arg, depth),))), (self.edge(b, "h"), (depth + 1, hs))]
-            if op is Op.EndTry:
-                if not hs:
-                    raise Unsupported("EndTry outside a try region")
-                hs = hs[:-1]
-                ended_try = True
-            pops, pushes = stack_effect(ins, consts)
-            if depth < pops:
-                raise Unsupported(f"stack underflow at {i}")
-            depth += pushes - pops
-            i += 1
-        return [(e, (depth, hs)) for e in b.succ]
-
-    # -- reverse postorder and dominators (Cooper, Harvey, Kennedy)
-
-    def dominators(self) -> None:
-        entry = self.blocks[0]
-        order: list[Block] = []
-        seen = {id(entry)}
-        stack = [(entry, iter(entry.succ))]
-        while stack:
-            b, it = stack[-1]
-            for e in it:
-                if id(e.dst) not in seen:
-                    seen.add(id(e.dst))
-                    stack.append((e.dst, iter(e.dst.succ)))
-                    break
-            else:
-                stack.pop()
-                order.append(b)
-        order.reverse()
-        for k, b in enumerate(order):
-            b.rpo = k
-        self.order = order
-        entry.idom = entry
-        changed = True
-        while changed:
-            changed = False
-            for b in order[1:]:
-                new = None
-                for e in b.pred:
-                    p = e.src
-                    if p.idom is None:
-                        continue
-                    new = p if new is None else self.intersect(p, new)
-                if new is not b.idom:
-                    b.idom = new
-                    changed = True
-
-    @staticmethod
-    def intersect(a: Block, b: Block) -> Block:
-        while a is not b:
-            while a.rpo > b.rpo:
-                a = a.idom
-            while b.rpo > a.rpo:
-                b = b.idom
-        return a
-
-    def dominates(self, a: Block, b: Block) -> bool:
-        while True:
-            if a is b:
-                return True
-            if b.idom is b:
-                return False
-            b = b.idom
-
-    # -- natural loops
-
-    def loops(self) -> None:
-        bodies: dict[int, set] = {}
-        heads: dict[int, Block] = {}
-        for b in self.order:
-            for e in b.succ:
-                if e.dst.rpo <= b.rpo:
-                    if not self.dominates(e.dst, b):
-                        raise Unsupported("irreducible control flow")
-                    e.back = True
-                    h = e.dst
-                    h.is_header = True
-                    body = bodies.setdefault(id(h), {id(h)})
-                    heads[id(h)] = h
-                    work = [b]
-                    while work:
-                        x = work.pop()
-                        if id(x) in body:
-                            continue
-                        body.add(id(x))
-                        work.extend(p.src for p in x.pred)
-        by_id = {id(b): b for b in self.order}
-        for hid in sorted(bodies, key=lambda k: -len(bodies[k])):
-            h = heads[hid]
-            for bid in bodies[hid]:
-                x = by_id[bid]
-                if x is not h and x.is_header:
-                    x.parent_loop = h
-                x.loop = h
-        for hid, body in bodies.items():  # loops must nest properly
-            for other, obody in bodies.items():
-                if hid != other and body & obody and not (body <= obody or obody <= body):
-                    raise Unsupported("overlapping loops")
+    def loop_follows(self) -> None:
         # The block after a loop statement: the compiler puts it right after the loop's final JumpBack
         # (where the loop condition, the for-iterator and `break` all go). It is emitted after the Python
         # loop; every other block that leaves the loop (a `break` that pops the iterator, a `return`)
         # stays inside it and ends with break/return.
         self.loop_follow: dict[int, Block] = {}
-        for hid, body in bodies.items():
-            h = heads[hid]
-            last = max(e.src.end - 1 for e in h.pred if e.back)
-            f = self.at.get(last + 1)
-            if f is not None and f.depth is not None and id(f) not in body and self.dominates(h, f):
+        for h, body in self.flow.loop_bodies.items():
+            f = self.at.get(self.flow.last_back_edge(h) + 1)
+            if f is not None and f.depth is not None and f not in body and self.flow.dominates(h, f):
                 self.loop_follow[id(f)] = h
 
     # -- where each block's code goes
@@ -375,14 +129,14 @@ class Analysis:
     @staticmethod
     def stmt_ctx(b: Block) -> tuple:
         """(enclosing loop, handler stack) of the place where b's statement sits."""
-        return (b.parent_loop if b.is_header else b.loop), b.hs
+        return (b.parent_loop if b.is_header else b.loop), b.handlers
 
     def edge_ctx(self, e: Edge) -> tuple:
         p = e.src
-        hs = p.hs
-        if e.kind == "f" and self.code[p.end - 1].op is Op.BeginTry:
-            hs = e.dst.hs  # the region's handler stack (flow() checked it is p's plus this handler)
-        return p.loop, hs
+        handlers = p.handlers
+        if e.kind == FALL and self.code[p.end - 1].op is Op.BeginTry:
+            handlers = e.dst.handlers  # the region's handler stack (cfg checked it is p's plus this handler)
+        return p.loop, handlers
 
     @staticmethod
     def encloses(outer: Optional[Block], loop: Optional[Block]) -> bool:
@@ -407,11 +161,11 @@ class Analysis:
                 if hs == want[1] and self.encloses(want[0], loop):
                     t.inline_edge = fwd[0]
                     continue
-            if any(e.kind == "h" for e in fwd):
+            if any(e.kind == HANDLER for e in fwd):
                 raise Unsupported("try handler cannot be placed")
             z = t.idom
             while True:
-                if z.is_header and (z, z.hs) == want:
+                if z.is_header and (z, z.handlers) == want:
                     z.inner.append(t)
                     break
                 if self.stmt_ctx(z) == want:
@@ -671,8 +425,8 @@ class FunctionEmitter:
         self.plain = not (chunk.is_generator or chunk.is_async)
         self.an = Analysis(chunk)
         try:
-            self.facts: Optional[Facts] = infer(chunk, analysis=self.an)
-        except Unsupported:
+            self.facts: Optional[Facts] = infer(chunk, flow=self.an.flow)
+        except BadBytecode:
             self.facts = None
         self.ntemp = 0
         self.namespace: dict[str, Any] = {}
@@ -850,7 +604,7 @@ class FunctionEmitter:
             # typeflow drops their class checks and the overflow checks their ranges rule out.
             generic = self.facts
             self.facts = infer(chunk, tuple(Ty.INT if k in ints else Ty.UNKNOWN for k in range(len(chunk.params))),
-                               analysis=self.an)
+                               flow=self.an.flow)
             special: list = []
             try:
                 self.emit_tree(entry, [], None, [], special)
@@ -941,7 +695,7 @@ class FunctionEmitter:
                 # On-stack replacement (ruff.osr): count back-edges; when the loop is hot, offer it to the
                 # JIT with the frame's state, as the interpreter's JumpBack does. The JIT resumes after
                 # the loop's final JumpBack, which must be where `break` goes.
-                last = max(e.src.end - 1 for e in z.pred if e.back)
+                last = ControlFlow.last_back_edge(z)
                 if after is not None and after.start == last + 1 and last not in self.profiling.quiet_loops:
                     ctx.counter, ctx.last_edge = f"_n{z.start}", last
                     self.line(out, f"{ctx.counter} = _h_CH.loop_counts.get({last}, 0)", None)
@@ -1004,10 +758,10 @@ class FunctionEmitter:
     def emit_for(self, z: Block, state: list, follow: Optional[Block], loops: list, body: list, ctx: LoopCtx) -> Loop:
         if z.end != z.start + 1:
             raise Unsupported("loop header with more than IteratorNext")
-        exit_edge = self.an.edge(z, "x")
+        exit_edge = self.an.edge(z, EXIT)
         if exit_edge.dst is not ctx.break_to:
             raise Unsupported("for-loop exit is not where the loop statement ends")
-        fall = self.an.edge(z, "f")
+        fall = self.an.edge(z, FALL)
         it = state[-1].text
         first = self.code[fall.dst.start]
         if fall.dst.inline_edge is fall and first.op is Op.StoreLocal:
@@ -1048,7 +802,7 @@ class FunctionEmitter:
                     self.result(state, out, cond.text, i, isbool=True)
                     i += 2
                     continue
-                self.compare(op, state, out, i, i + 1 == last and nxt in _COND_JUMPS)
+                self.compare(op, state, out, i, i + 1 == last and nxt in CONDITIONAL)
             else:
                 self.instr(ins, i, state, out)
             i += 1
@@ -1056,11 +810,11 @@ class FunctionEmitter:
         op = term.op
         if op is Op.Jump or op is Op.JumpBack:
             self.branch(b.succ[0], state, follow, loops, out)
-        elif op in _COND_JUMPS:
+        elif op in CONDITIONAL:
             if i < last and code[i].op is Op.MatchPattern:
                 self.match(b, i, state, follow, loops, out)
                 return
-            fall, jump = self.an.edge(b, "f"), self.an.edge(b, "j")
+            fall, jump = self.an.edge(b, FALL), self.an.edge(b, JUMP)
             self.tag(last, state)
             cond = state.pop()
             test = self.truth(cond)
@@ -1075,12 +829,12 @@ class FunctionEmitter:
             v = state.pop()
             then = []
             orelse = []
-            self.branch(self.an.edge(b, "j"), state + [v], follow, loops, then)
-            self.branch(self.an.edge(b, "f"), list(state), follow, loops, orelse)
+            self.branch(self.an.edge(b, JUMP), state + [v], follow, loops, then)
+            self.branch(self.an.edge(b, FALL), list(state), follow, loops, orelse)
             test = ("True" if v.value is not None else "False") if v.kind == "c" else f"{v.text} is not None"
             out.append(If(test, last, then, orelse))
         elif op is Op.BeginTry:
-            fall, handler = self.an.edge(b, "f"), self.an.edge(b, "h")
+            fall, handler = self.an.edge(b, FALL), self.an.edge(b, HANDLER)
             # The try region starts with every stack entry in its canonical temporary.
             for k, e in enumerate(state):
                 if e.text != f"s{k}":
@@ -1107,13 +861,13 @@ class FunctionEmitter:
                 self.compare(op, state, out, last, False)
             else:
                 self.instr(term, last, state, out)
-            self.branch(self.an.edge(b, "f"), state, follow, loops, out)
+            self.branch(self.an.edge(b, FALL), state, follow, loops, out)
 
     def match(self, b: Block, i: int, state: list, follow: Optional[Block], loops: list, out: list) -> None:
         pat: MatchPat = self.consts[self.code[i].arg]
         v = state.pop()
         k = len(pattern_binding_names(pat))
-        fall, jump = self.an.edge(b, "f"), self.an.edge(b, "j")
+        fall, jump = self.an.edge(b, FALL), self.an.edge(b, JUMP)
         ok_edge, fail_edge = (fall, jump) if self.code[i + 1].op is Op.JumpIfFalse else (jump, fall)
         ok_state = list(state)
         ok_body: list = []

@@ -1,7 +1,7 @@
 """Static types and integer ranges of one chunk's values, for the fast tier's code generator.
 
-A forward dataflow analysis over the chunk's basic blocks (codegen's `Analysis`: its blocks, edges, stack
-depths and loop headers). At every instruction it knows, for each operand-stack entry and each local slot,
+A forward dataflow analysis over the chunk's basic blocks (ruff.frontend.cfg's `ControlFlow`: its blocks,
+edges, stack depths and loop headers). At every instruction it knows, for each operand-stack entry and each local slot,
 a `Val`: a Python type the value is *guaranteed* to have, and for ints an inclusive interval. The code
 generator uses these facts to drop `__class__` checks and i64 overflow checks.
 
@@ -59,13 +59,11 @@ import heapq
 from dataclasses import dataclass
 from itertools import compress
 from operator import is_not
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from ruff.frontend.bytecode import Chunk, Op, pattern_binding_names
+from ruff.frontend.cfg import EXIT, FALL, HANDLER, JUMP, Block, ControlFlow, stack_effect
 from ruff.runtime.values import I64_MAX, I64_MIN
-
-if TYPE_CHECKING:
-    from ruff.runtime.fast.codegen import Analysis, Block
 
 
 class Ty(enum.Enum):
@@ -380,14 +378,12 @@ class Facts:
 
 
 def infer(chunk: Chunk, param_types: Optional[tuple[Ty, ...]] = None, *,
-          analysis: Optional["Analysis"] = None) -> Facts:
-    """Facts for `chunk`. `analysis` lets codegen pass the Analysis it already has (else one is made,
-    raising codegen.Unsupported as it does)."""
-    from ruff.runtime.fast.codegen import Analysis  # codegen imports this module
-
-    if analysis is None:
-        analysis = Analysis(chunk)
-    return _Flow(chunk, analysis, param_types).run()
+          flow: Optional[ControlFlow] = None) -> Facts:
+    """Facts for `chunk`. `flow` lets codegen pass the ControlFlow it already has (else one is made,
+    raising cfg.BadBytecode for bytecode the compiler does not produce)."""
+    if flow is None:
+        flow = ControlFlow(chunk)
+    return _Flow(chunk, flow, param_types).run()
 
 
 _WIDEN_AFTER = 2  # changes of a loop header's state before growing bounds jump to the i64 bounds
@@ -397,7 +393,7 @@ _OVERFLOW_OPS = frozenset({Op.Add, Op.Sub, Op.Mul, Op.Negate})
 _SAME_CONTAINER = {Op.SpreadArray: Ty.LIST, Op.ArrayPush: Ty.LIST, Op.SpreadDict: Ty.DICT, Op.DictInsert: Ty.DICT}
 
 
-def _in_loop(b: "Block", header: Optional["Block"]) -> bool:
+def _in_loop(b: Block, header: Optional[Block]) -> bool:
     if header is None:
         return True
     h = b.loop
@@ -408,14 +404,14 @@ def _in_loop(b: "Block", header: Optional["Block"]) -> bool:
     return False
 
 
-def _loop_first_order(entry: "Block") -> list:
+def _loop_first_order(entry: Block) -> list:
     """Reverse postorder of a DFS that explores the edges leaving the current loop first.
 
     Any reverse postorder is topological for forward edges; this one also puts a loop's body before the
     code after the loop, so the worklist (smallest position first) settles a loop before it moves on
     instead of re-running everything downstream after each change of the loop header.
     """
-    def succs(b: "Block") -> list:
+    def succs(b: Block) -> list:
         return sorted((e.dst for e in b.succ), key=lambda d: _in_loop(d, b.loop))
 
     post: list = []
@@ -436,14 +432,11 @@ def _loop_first_order(entry: "Block") -> list:
 
 
 class _Flow:
-    def __init__(self, chunk: Chunk, analysis: "Analysis", param_types: Optional[tuple[Ty, ...]]) -> None:
-        from ruff.runtime.fast.codegen import stack_effect
-
-        self.stack_effect = stack_effect
+    def __init__(self, chunk: Chunk, flow: ControlFlow, param_types: Optional[tuple[Ty, ...]]) -> None:
         self.chunk = chunk
         self.code = chunk.code
         self.consts = chunk.constants
-        self.analysis = analysis
+        self.flow = flow
         cells = set(chunk.cell_slots)
         for ins in chunk.code:
             if ins.op in (Op.MakeCell, Op.LoadDeref, Op.StoreDeref):
@@ -463,7 +456,7 @@ class _Flow:
         self.unknown_locals = (UNKNOWN,) * n
         self.const_ents = [_const_ent(c) for c in chunk.constants]
         self.loop_stores: dict[int, set] = {}  # id(loop header) -> slots stored somewhere in that loop
-        for b in analysis.order:
+        for b in flow.order:
             h = b.loop
             if h is None:
                 continue
@@ -480,7 +473,7 @@ class _Flow:
         self.safe: set[int] = set()
 
     def run(self) -> Facts:
-        blocks = _loop_first_order(self.analysis.order[0])
+        blocks = _loop_first_order(self.flow.order[0])
         rpo = {id(b): k for k, b in enumerate(blocks)}
         self.ins[blocks[0].start] = ((), self.entry_locals)
         work = [0]
@@ -502,7 +495,7 @@ class _Flow:
                 self.transfer(b, state)
         return Facts(self.rec_stacks, self.rec_locals, self.safe)
 
-    def propagate(self, dst: "Block", state: State) -> bool:
+    def propagate(self, dst: Block, state: State) -> bool:
         old = self.ins.get(dst.start)
         new = state if old is None else _join_state(old, state)
         if dst.is_header:
@@ -525,10 +518,10 @@ class _Flow:
         self.ins[dst.start] = new
         return True
 
-    def handler_state(self, dst: "Block") -> State:
+    def handler_state(self, dst: Block) -> State:
         return (_UNK_ENT,) * dst.depth, self.unknown_locals
 
-    def transfer(self, b: "Block", state: State) -> list:
+    def transfer(self, b: Block, state: State) -> list:
         """Run block b from `state`; the (successor block, state) of every edge that can be taken."""
         code, cells, rec = self.code, self.cells, self.recording
         stack = list(state[0])
@@ -595,13 +588,13 @@ class _Flow:
                 taken, through = (pred[0], pred[1]) if op is Op.JumpIfTrue else (pred[1], pred[0])
                 st = tuple(stack)
                 out = []
-                for kind, case in (("f", through), ("j", taken)):
+                for kind, case in ((FALL, through), (JUMP, taken)):
                     refined = _refine(locs, case)
                     if refined is not None:
                         out.append((succ[kind], (st, refined)))
                 return out
             elif op is Op.Jump or op is Op.JumpBack:
-                return [(succ["j"], (tuple(stack), locs))]
+                return [(succ[JUMP], (tuple(stack), locs))]
             elif op is Op.MatchPattern:
                 stack.pop()
                 jump = code[i + 1]
@@ -611,21 +604,21 @@ class _Flow:
                 ok = (tuple(stack) + (_UNK_ENT,) * k, locs)
                 fail = (tuple(stack), locs)
                 if jump.op is Op.JumpIfFalse:
-                    return [(succ["f"], ok), (succ["j"], fail)]
-                return [(succ["j"], ok), (succ["f"], fail)]
+                    return [(succ[FALL], ok), (succ[JUMP], fail)]
+                return [(succ[JUMP], ok), (succ[FALL], fail)]
             elif op is Op.JumpIfNotNull:
                 top = stack[-1][0]
                 out = []
                 if top.ty is Ty.UNKNOWN or top.ty is Ty.NONE:
-                    out.append((succ["f"], (tuple(stack[:-1]), locs)))
+                    out.append((succ[FALL], (tuple(stack[:-1]), locs)))
                 if top.ty is not Ty.NONE:
-                    out.append((succ["j"], (tuple(stack), locs)))
+                    out.append((succ[JUMP], (tuple(stack), locs)))
                 return out
             elif op is Op.IteratorNext:
-                return [(succ["f"], (tuple(stack) + (_UNK_ENT,), locs)), (succ["x"], (tuple(stack[:-1]), locs))]
+                return [(succ[FALL], (tuple(stack) + (_UNK_ENT,), locs)), (succ[EXIT], (tuple(stack[:-1]), locs))]
             elif op is Op.BeginTry:
-                h = succ["h"]
-                return [(succ["f"], (tuple(stack), locs)), (h, self.handler_state(h))]
+                h = succ[HANDLER]
+                return [(succ[FALL], (tuple(stack), locs)), (h, self.handler_state(h))]
             elif op is Op.Return or op is Op.Throw:
                 return []
             elif op is Op.MakeArray:
@@ -646,8 +639,8 @@ class _Flow:
                 del stack[-pops:]
                 stack.append((v if v.ty is _SAME_CONTAINER[op] else UNKNOWN, -1, None))
             else:
-                pops, pushes = self.stack_effect(ins, self.consts)
+                pops, pushes = stack_effect(ins, self.consts)
                 if pops:
                     del stack[-pops:]
                 stack.extend((_UNK_ENT,) * pushes)
-        return [(succ["f"], (tuple(stack), locs))]
+        return [(succ[FALL], (tuple(stack), locs))]
