@@ -118,8 +118,6 @@ class Op(enum.IntEnum):
     Nop = enum.auto()
 
 
-JUMPS = frozenset({Op.Jump, Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.JumpIfNotNull, Op.IteratorNext, Op.BeginTry})
-
 
 @dataclass(frozen=True)
 class Instr:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ruff.frontend.bytecode import JUMPS, Chunk, Op
+from ruff.frontend.bytecode import Chunk, Op
+from ruff.frontend.cfg import JUMPS
 
 
 def _describe_arg(chunk: Chunk, op: Op, arg: object) -> str:

@@ -537,18 +537,18 @@ class FunctionEmitter:
 
     def tag(self, i: int, state: list) -> None:
         """Give the entries that instruction i reads the classes typeflow proves for them."""
-        known = self.facts.stack(i) if self.facts is not None else None
-        if known is None or len(known) != len(state):
+        known = self.facts.top(i, 3) if self.facts is not None else None
+        if known is None or known[0] != len(state):
             for e in state[-3:]:
                 e.cls = None
             return
-        for e, v in zip(state[-3:], known[-3:]):
+        for e, v in zip(state[-3:], known[1]):
             e.cls = _CLASS_OF.get(v.ty)
 
     def nonnegative(self, i: int, k: int) -> bool:
         """typeflow: the k-th stack entry from the top before instruction i is an int >= 0."""
-        known = self.facts.stack(i) if self.facts is not None else None
-        lo = known[-k].lo if known is not None and len(known) >= k else None
+        known = self.facts.top(i, k) if self.facts is not None else None
+        lo = known[1][0].lo if known is not None and known[0] >= k else None
         return lo is not None and lo >= 0
 
     def no_overflow(self, i: int) -> bool:

@@ -57,12 +57,11 @@ import enum
 import functools
 import heapq
 from dataclasses import dataclass
-from itertools import compress
-from operator import is_not
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 from ruff.frontend.bytecode import Chunk, Op, pattern_binding_names
 from ruff.frontend.cfg import EXIT, FALL, HANDLER, JUMP, Block, ControlFlow, stack_effect
+from ruff.runtime.fast.pvector import VectorShape
 from ruff.runtime.values import I64_MAX, I64_MIN
 
 
@@ -118,10 +117,12 @@ def int_val(lo: int, hi: int) -> Val:
 Case = Optional[dict]
 Pred = tuple  # (case when the value is truthy, case when it is falsy)
 # A stack entry: (Val, slot it was loaded from or -1, Pred or None).
-Ent = tuple
-State = tuple  # (tuple of Ent, tuple of Val per local)
+Entry = tuple
+# The Val of every local slot: a persistent vector (pvector.VectorShape), shared between versions.
+Locals = tuple
+State = tuple  # (tuple of Entry, Locals)
 
-_UNK_ENT: Ent = (UNKNOWN, -1, None)
+_UNK_ENT: Entry = (UNKNOWN, -1, None)
 _ALWAYS: Pred = ({}, None)
 _NEVER: Pred = (None, {})
 
@@ -137,35 +138,38 @@ def _join_val(a: Val, b: Val) -> Val:
     return a
 
 
-def _cond(locs: Sequence[Val], case: dict, slot: int) -> Optional[tuple[int, int]]:
+def _cond(vec: VectorShape, locs: Locals, case: dict, slot: int) -> Optional[tuple[int, int]]:
     """What a path knows about INT slot `slot` in a case: its local interval met with the case's constraint."""
-    lo, hi = locs[slot].bounds()
+    lo, hi = vec.get(locs, slot).bounds()
     c = case.get(slot)
     if c is not None:
         lo, hi = max(lo, c[0]), min(hi, c[1])
     return (lo, hi) if lo <= hi else None
 
 
-def _join_case(l1: Sequence[Val], c1: Case, l2: Sequence[Val], c2: Case, joined: Sequence[Val]) -> Case:
+def _join_case(vec: VectorShape, l1: Locals, c1: Case, l2: Locals, c2: Case, joined: Locals) -> Case:
     """The case after a merge: in it, each INT slot lies in the hull of what either path knew in it."""
     if c1 is None and c2 is None:
         return None
+    get = vec.get
     if c1 is None or c2 is None:
-        # Only one path can produce this outcome: all it knew about its locals holds in it.
+        # Only one path can produce this outcome: all it knew about its locals holds in it. That is news
+        # only for the slots the case constrains and those whose value differs from the joined one.
         locs, case = (l2, c2) if c1 is None else (l1, c1)
         out = {}
-        for slot, j in enumerate(joined):
+        for slot in sorted(set(vec.diff(locs, joined)).union(case)):
+            j = get(joined, slot)
             if j.ty is Ty.INT:
-                c = _cond(locs, case, slot)
+                c = _cond(vec, locs, case, slot)
                 if c is not None and c != j.bounds():
                     out[slot] = c
         return out
     out = {}
     for slot in c1.keys() | c2.keys():
-        j = joined[slot]
+        j = get(joined, slot)
         if j.ty is not Ty.INT:
             continue
-        a, b = _cond(l1, c1, slot), _cond(l2, c2, slot)
+        a, b = _cond(vec, l1, c1, slot), _cond(vec, l2, c2, slot)
         if a is None or b is None:  # that path cannot be in this case: the other one decides
             c = a or b
         else:
@@ -175,7 +179,7 @@ def _join_case(l1: Sequence[Val], c1: Case, l2: Sequence[Val], c2: Case, joined:
     return out
 
 
-def _join_ent(l1: Sequence[Val], e1: Ent, l2: Sequence[Val], e2: Ent, joined: Sequence[Val]) -> Ent:
+def _join_entry(vec: VectorShape, l1: Locals, e1: Entry, l2: Locals, e2: Entry, joined: Locals) -> Entry:
     if e1 is e2:
         return e1
     v = _join_val(e1[0], e2[0])
@@ -184,25 +188,23 @@ def _join_ent(l1: Sequence[Val], e1: Ent, l2: Sequence[Val], e2: Ent, joined: Se
     if p1 is None and p2 is None:
         return (v, src, None)
     p1, p2 = p1 or ({}, {}), p2 or ({}, {})
-    pred = (_join_case(l1, p1[0], l2, p2[0], joined), _join_case(l1, p1[1], l2, p2[1], joined))
+    pred = (_join_case(vec, l1, p1[0], l2, p2[0], joined), _join_case(vec, l1, p1[1], l2, p2[1], joined))
     return (v, src, None if pred == ({}, {}) else pred)
 
 
-def _join_state(old: State, new: State) -> State:
+def _join_state(vec: VectorShape, old: State, new: State) -> State:
     if old is new:
         return old
     (s1, l1), (s2, l2) = old, new
     locs = l1
     if l1 is not l2:
-        # Paths share most Val objects (stores copy the tuple, not the Vals): join only the slots that differ,
-        # found at C speed, since functions can have hundreds of locals.
-        diff = list(compress(range(len(l1)), map(is_not, l1, l2)))
+        # Paths share most Val objects (stores copy a path of the vector, not the Vals): join only the slots
+        # that differ, found without looking at what the two versions share.
+        get = vec.get
+        diff = vec.diff(l1, l2)
         if diff:
-            out = list(l1)
-            for k in diff:
-                out[k] = _join_val(l1[k], l2[k])
-            locs = tuple(out)
-    stack = s1 if s1 == s2 else tuple(_join_ent(l1, a, l2, b, locs) for a, b in zip(s1, s2))
+            locs = vec.update(l1, [(k, _join_val(get(l1, k), get(l2, k))) for k in diff])
+    stack = s1 if s1 == s2 else tuple(_join_entry(vec, l1, a, l2, b, locs) for a, b in zip(s1, s2))
     return stack, locs
 
 
@@ -213,22 +215,22 @@ def _widen_val(old: Val, new: Val) -> Val:
     return int_val(I64_MIN if n1 < o1 else n1, I64_MAX if n2 > o2 else n2)
 
 
-def _refine(locs: tuple, case: Case) -> Optional[tuple]:
+def _refine(vec: VectorShape, locs: Locals, case: Case) -> Optional[Locals]:
     """The locals on an edge taken in `case`; None when the edge cannot be taken."""
     if case is None:
         return None
     if not case:
         return locs
-    out = list(locs)
+    changes = []
     for slot, (lo, hi) in case.items():
-        v = out[slot]
+        v = vec.get(locs, slot)
         if v.ty is Ty.INT:
             a1, a2 = v.bounds()
             lo, hi = max(lo, a1), min(hi, a2)
             if lo > hi:
                 return None
-            out[slot] = int_val(lo, hi)
-    return tuple(out)
+            changes.append((slot, int_val(lo, hi)))
+    return vec.update(locs, changes)
 
 
 def _forget(stack: list, slot: int) -> None:
@@ -331,7 +333,7 @@ def _case(ranges: tuple, sa: int, sb: int) -> Case:
     return out
 
 
-def _const_ent(c: Any) -> Ent:
+def _const_ent(c: Any) -> Entry:
     t = type(c)
     if t is int:
         if not I64_MIN <= c <= I64_MAX:  # not a Ruff int (the compiler should never make one)
@@ -352,25 +354,61 @@ def _const_ent(c: Any) -> Ent:
 
 
 class Facts:
-    """What holds before each instruction of one chunk."""
+    """What holds before each instruction of one chunk.
 
-    def __init__(self, stacks: list, locals_: list, safe: set) -> None:
-        self._stacks = stacks
-        self._locals = locals_
-        self._safe = safe
+    Only the state on entry to each block is kept; a question about an instruction inside a block runs the
+    block's transfer function up to it. Questions asked in order through a block (as the code generator
+    asks them) continue where the last one stopped, so answering all of them is linear in the block.
+    """
+
+    def __init__(self, analysis: "_Flow") -> None:
+        self._an = analysis
+        self._safe = analysis.safe
+        self._cursor: Optional[tuple] = None  # (block, ip, stack entries, locals) after the last question
+
+    def _state(self, i: int) -> Optional[tuple[Optional[list], Locals]]:
+        """(stack entries, locals) before instruction i, None where no path reaches it. The stack is None
+        at the conditional jump right after a MatchPattern (its depth differs between the two outcomes)."""
+        an = self._an
+        code = an.code
+        if i > 0 and code[i - 1].op is Op.MatchPattern:
+            before = self._state(i - 1)  # MatchPattern touches no local
+            return None if before is None else (None, before[1])
+        cur = self._cursor
+        if cur is not None and cur[1] <= i < cur[0].end:
+            b, pos, stack, locs = cur
+        else:
+            b = an.flow.block_of(i)
+            state = an.ins.get(b.start)
+            if state is None:
+                return None
+            pos, stack, locs = b.start, list(state[0]), state[1]
+        if pos < i:
+            locs = an.transfer(b, stack, locs, pos, i)
+        self._cursor = (b, i, stack, locs)
+        return stack, locs
 
     def stack(self, i: int) -> Optional[tuple[Val, ...]]:
         """Operand stack before instruction i, bottom..top; None if unreachable (and for the conditional
         jump right after a MatchPattern, whose stack depth differs between its two outcomes)."""
-        return self._stacks[i]
+        st = self._state(i)
+        return None if st is None or st[0] is None else tuple(e[0] for e in st[0])
+
+    def top(self, i: int, k: int) -> Optional[tuple[int, tuple[Val, ...]]]:
+        """(stack depth, the top k entries or all if fewer) before instruction i; None as for `stack`."""
+        st = self._state(i)
+        if st is None or st[0] is None:
+            return None
+        stack = st[0]
+        return len(stack), tuple(e[0] for e in stack[-k:])
 
     def local(self, i: int, slot: int) -> Val:
         """Local slot before instruction i (UNKNOWN if unreachable)."""
-        locs = self._locals[i]
-        return UNKNOWN if locs is None else locs[slot]
+        st = self._state(i)
+        return UNKNOWN if st is None else self._an.vec.get(st[1], slot)
 
     def reachable(self, i: int) -> bool:
-        return self._locals[i] is not None
+        return self._state(i) is not None
 
     def no_overflow(self, i: int) -> bool:
         """Add/Sub/Mul/Negate at i: its operands are INT and the result is always within i64."""
@@ -452,8 +490,9 @@ class _Flow:
         for s in self.cells:
             if 0 <= s < n:
                 locs[s] = UNKNOWN
-        self.entry_locals = tuple(locs)
-        self.unknown_locals = (UNKNOWN,) * n
+        self.vec = VectorShape(n)
+        self.entry_locals = self.vec.make(locs)
+        self.unknown_locals = self.vec.make([UNKNOWN] * n)
         self.const_ents = [_const_ent(c) for c in chunk.constants]
         self.loop_stores: dict[int, set] = {}  # id(loop header) -> slots stored somewhere in that loop
         for b in flow.order:
@@ -466,10 +505,7 @@ class _Flow:
                 h = h.parent_loop
         self.ins: dict[int, State] = {}
         self.changes: dict[int, int] = {}
-        self.recording = False
-        n_code = len(chunk.code)
-        self.rec_stacks: list = [None] * n_code
-        self.rec_locals: list = [None] * n_code
+        self.recording = False  # the last pass: note the instructions that cannot overflow
         self.safe: set[int] = set()
 
     def run(self) -> Facts:
@@ -482,7 +518,8 @@ class _Flow:
             k = heapq.heappop(work)
             queued.discard(k)
             b = blocks[k]
-            for dst, state in self.transfer(b, self.ins[b.start]):
+            state = self.ins[b.start]
+            for dst, state in self.transfer(b, list(state[0]), state[1], b.start, b.end):
                 if self.propagate(dst, state):
                     j = rpo[id(dst)]
                     if j not in queued:
@@ -492,12 +529,13 @@ class _Flow:
         for b in blocks:
             state = self.ins.get(b.start)
             if state is not None:
-                self.transfer(b, state)
-        return Facts(self.rec_stacks, self.rec_locals, self.safe)
+                self.transfer(b, list(state[0]), state[1], b.start, b.end)
+        self.recording = False
+        return Facts(self)
 
     def propagate(self, dst: Block, state: State) -> bool:
         old = self.ins.get(dst.start)
-        new = state if old is None else _join_state(old, state)
+        new = state if old is None else _join_state(self.vec, old, state)
         if dst.is_header:
             # Predicates at a header would need widening of their own; loops rarely keep one there.
             if any(e[2] is not None for e in new[0]):
@@ -508,11 +546,10 @@ class _Flow:
                 if n > _WIDEN_AFTER:
                     # Only slots the loop stores can grow without bound here; widening the others (which
                     # change only when the code before the loop does) would lose an outer loop's bounds.
-                    locs = list(new[1])
-                    for s in self.loop_stores.get(id(dst), ()):
-                        locs[s] = _widen_val(old[1][s], locs[s])
-                    new = (tuple((_widen_val(o[0], e[0]), e[1], None) for o, e in zip(old[0], new[0])),
-                           tuple(locs))
+                    get = self.vec.get
+                    locs = self.vec.update(new[1], [(s, _widen_val(get(old[1], s), get(new[1], s)))
+                                                    for s in sorted(self.loop_stores.get(id(dst), ()))])
+                    new = (tuple((_widen_val(o[0], e[0]), e[1], None) for o, e in zip(old[0], new[0])), locs)
         if old is not None and new == old:
             return False
         self.ins[dst.start] = new
@@ -521,27 +558,26 @@ class _Flow:
     def handler_state(self, dst: Block) -> State:
         return (_UNK_ENT,) * dst.depth, self.unknown_locals
 
-    def transfer(self, b: Block, state: State) -> list:
-        """Run block b from `state`; the (successor block, state) of every edge that can be taken."""
+    def transfer(self, b: Block, stack: list, locs: Locals, start: int, end: int) -> Any:
+        """Run instructions [start, end) of block b on `stack` (changed in place) and `locs`.
+
+        Up to the block's end: the (successor block, state) of every edge that can be taken. Stopping
+        before it (end < b.end, never between a MatchPattern and its test): the locals there."""
         code, cells, rec = self.code, self.cells, self.recording
-        stack = list(state[0])
-        locs = state[1]
+        vec_get, vec_set = self.vec.get, self.vec.set
         succ = {e.kind: e.dst for e in b.succ}
-        for i in range(b.start, b.end):
+        for i in range(start, end):
             ins = code[i]
             op = ins.op
-            if rec:
-                self.rec_stacks[i] = tuple(e[0] for e in stack)
-                self.rec_locals[i] = locs
             if op is Op.LoadLocal:
                 s = ins.arg
-                stack.append((locs[s], -1 if s in cells else s, None))
+                stack.append((vec_get(locs, s), -1 if s in cells else s, None))
             elif op is Op.LoadConst:
                 stack.append(self.const_ents[ins.arg])
             elif op is Op.StoreLocal:
                 s = ins.arg
                 v = stack.pop()[0]
-                locs = locs[:s] + (UNKNOWN if s in cells else v,) + locs[s + 1:]
+                locs = vec_set(locs, s, UNKNOWN if s in cells else v)
                 _forget(stack, s)
             elif op in _ARITH:
                 b_ = stack.pop()[0]
@@ -581,7 +617,7 @@ class _Flow:
             elif op is Op.Swap:
                 stack[-1], stack[-2] = stack[-2], stack[-1]
             elif op is Op.MakeCell:
-                locs = locs[:ins.arg] + (UNKNOWN,) + locs[ins.arg + 1:]
+                locs = vec_set(locs, ins.arg, UNKNOWN)
                 _forget(stack, ins.arg)
             elif op is Op.JumpIfFalse or op is Op.JumpIfTrue:
                 pred = stack.pop()[2] or ({}, {})
@@ -589,7 +625,7 @@ class _Flow:
                 st = tuple(stack)
                 out = []
                 for kind, case in ((FALL, through), (JUMP, taken)):
-                    refined = _refine(locs, case)
+                    refined = _refine(self.vec, locs, case)
                     if refined is not None:
                         out.append((succ[kind], (st, refined)))
                 return out
@@ -598,8 +634,6 @@ class _Flow:
             elif op is Op.MatchPattern:
                 stack.pop()
                 jump = code[i + 1]
-                if rec:
-                    self.rec_locals[i + 1] = locs
                 k = len(pattern_binding_names(self.consts[ins.arg]))
                 ok = (tuple(stack) + (_UNK_ENT,) * k, locs)
                 fail = (tuple(stack), locs)
@@ -643,4 +677,6 @@ class _Flow:
                 if pops:
                     del stack[-pops:]
                 stack.extend((_UNK_ENT,) * pushes)
+        if end < b.end:
+            return locs
         return [(succ[FALL], (tuple(stack), locs))]
