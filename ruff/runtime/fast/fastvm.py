@@ -7,11 +7,11 @@ builtins dict of Ruff builtins plus the runtime helpers (`build_helpers`). After
 generated function itself for plain functions, and an entry (`make_entry`) that does the interpreter's
 CALL step by step for generators, async functions and fallbacks.
 
-Calls. A Ruff call is a Python call `chunk.fx(closure, *args)`, one Python frame. The depth limit is
-Python's recursion limit, set and, where helper frames sit between Ruff frames, corrected by `depth`, so
-the error is exactly the interpreter's (MAX_FRAMES, "Stack overflow: call depth exceeded 50000 in f",
-raised where the caller calls). Deep Ruff recursion is deep Python recursion: programs run through
-run_in_big_stack().
+Calls. A Ruff call is a Python call `chunk.fx(closure, depth, *args)`, one Python frame. Every generated
+function takes its frame's Ruff depth and refuses a call deeper than the interpreter's MAX_FRAMES with the
+interpreter's error ("Stack overflow: call depth exceeded 50000 in f"); a builtin's callbacks run one frame
+above the Ruff frame that called the builtin (`cdepth`). Deep Ruff recursion is deep Python recursion:
+programs run through run_in_big_stack().
 
 Errors. Generated code raises RuffError with no bookkeeping on the fast path. The first time an error is
 seen — by a generated `except`, by the interpreter's unwinder, or where it leaves a Python→Ruff boundary —
@@ -22,8 +22,8 @@ records the functions an error has left (`err.unwound`, the caught error object'
 `err.stack` and `e.stack` are what the interpreter reports.
 
 Fallback. A chunk the code generator refuses (codegen.Unsupported: control flow that is not structured,
-or a function CPython will not compile, e.g. more than 20 nested loops/try blocks or 100 levels of
-indentation) runs in the reference interpreter: `chunk.fbody` is None and its entry runs it in an
+a chunk too big to be worth translating, or a function CPython will not compile, e.g. more than 20
+nested loops/try blocks or 100 levels of indentation) runs in the reference interpreter: `chunk.fbody` is None and its entry runs it in an
 "interpreter section" whose frames count towards the same depth limit. Calls made by such a chunk stay in
 the interpreter (its loop calls closures itself); callbacks from builtins come back here.
 `FastVM.fallbacks` says which chunks fell back and why (RUFF_FAST_DUMP=1 prints it, and every generated
@@ -46,7 +46,8 @@ from typing import Any, Callable, Optional
 
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
-from ruff.runtime.fast.codegen import FULL_PROFILING, HELPER_OF, Profiling, Unsupported, generate
+from ruff.runtime.fast.codegen import FULL_PROFILING, Profiling, Unsupported, generate
+from ruff.runtime.fast.expressions import HELPER_OF
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
     I64_MAX, I64_MIN, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError,

@@ -1,0 +1,360 @@
+"""Operands and operators in the fast tier's generated Python.
+
+The operand stack disappears in generated code: each entry is a `StackEntry`, a Python expression that is
+only ever a name or a literal. ExpressionEmitter turns the operators on them into Python with inline fast
+paths — checked i64 arithmetic with int (and float, str) fast paths whose slow path is
+ruff.runtime.ops, comparisons, Ruff truthiness and equality, list and dict indexing — and drops the class
+and overflow tests that typeflow's facts rule out.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+from ruff.frontend.bytecode import Op
+from ruff.runtime.fast.pysource import If, Line, Try
+from ruff.runtime.fast.typeflow import Facts, Ty
+
+
+def exact_float(n: int) -> bool:
+    """An int that a float holds exactly (so Python's exact int/float comparison is the converting one)."""
+    return -(2**53) <= n <= 2**53
+
+
+class StackEntry:
+    """One operand-stack entry: a Python expression that is a name or a literal (evaluating it is free)."""
+
+    __slots__ = ("text", "kind", "slot", "isbool", "value", "builtin", "cls")
+
+    def __init__(self, text: str, kind: str, slot: int = -1, isbool: bool = False, value: Any = None,
+                 builtin: bool = False) -> None:
+        self.text = text
+        self.kind = kind  # "c" constant, "l" local slot (read lazily), "t" temporary, "cond" fused test
+        self.slot = slot
+        self.isbool = isbool
+        self.value = value
+        self.builtin = builtin  # read from a global named like a builtin (probably a Builtin)
+        self.cls: Optional[str] = None  # its Python class where typeflow proves one ("int", "str", ...)
+
+
+_ARITH = {Op.Add: "+", Op.Sub: "-", Op.Mul: "*", Op.Div: "/", Op.Mod: "%"}
+_CMP = {Op.LessThan: "<", Op.GreaterThan: ">", Op.LessEqual: "<=", Op.GreaterEqual: ">="}
+HELPER_OF = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "<": "lt", ">": "gt",
+             "<=": "le", ">=": "ge", "==": "eq", "!=": "ne"}
+I64_MIN_TEXT = "-9223372036854775808"
+_CLASS_OF = {Ty.INT: "int", Ty.FLOAT: "float", Ty.BOOL: "bool", Ty.STR: "str", Ty.LIST: "list", Ty.DICT: "dict"}
+
+
+class ExpressionEmitter:
+    """Stack entries, constants, temporaries, and the operators on them (a part of FunctionEmitter).
+
+    Needs from the emitter: `facts` (typeflow's, or None), `cold` (code that runs once gets one-line
+    helper calls instead of fast paths), `consts`, and the counters set up by `init_expressions`.
+    """
+
+    facts: Optional[Facts]
+    cold: bool
+
+    def init_expressions(self) -> None:
+        self.ntemp = 0
+        self.namespace: dict[str, Any] = {}
+        self.const_names: dict[int, str] = {}
+
+    def temp(self) -> str:
+        self.ntemp += 1
+        return f"t{self.ntemp}"
+
+    def const_name(self, value: Any) -> str:
+        key = id(value)
+        name = self.const_names.get(key)
+        if name is None:
+            name = f"_k{len(self.const_names)}"
+            self.const_names[key] = name
+            self.namespace[name] = value
+        return name
+
+    def const(self, value: Any) -> StackEntry:
+        t = type(value)
+        if value is None:
+            return StackEntry("None", "c", value=None)
+        if t is bool:
+            return StackEntry("True" if value else "False", "c", isbool=True, value=value)
+        if t is int:
+            return StackEntry(f"({value})", "c", value=value)  # parenthesized: `(5).__class__` is valid Python
+        if t is float:
+            if math.isfinite(value):
+                text = repr(value)
+                return StackEntry(text if not text.startswith("-") else f"({text})", "c", value=value)
+            return StackEntry(self.const_name(value), "c", value=value)
+        if t is str:
+            return StackEntry(repr(value), "c", value=value)
+        return StackEntry(self.const_name(value), "c", value=value)
+
+    def line(self, out: list, text: str, ins: Optional[int], term: bool = False) -> None:
+        out.append(Line(text, ins, term))
+
+    def result(self, state: list, out: list, expr: str, i: int, isbool: bool = False) -> None:
+        t = self.temp()
+        self.line(out, f"{t} = {expr}", i)
+        state.append(StackEntry(t, "t", isbool=isbool))
+
+    def tag(self, i: int, state: list) -> None:
+        """Give the entries that instruction i reads the classes typeflow proves for them."""
+        known = self.facts.top(i, 3) if self.facts is not None else None
+        if known is None or known[0] != len(state):
+            for e in state[-3:]:
+                e.cls = None
+            return
+        for e, v in zip(state[-3:], known[1]):
+            e.cls = _CLASS_OF.get(v.ty)
+
+    def nonnegative(self, i: int, k: int) -> bool:
+        """typeflow: the k-th stack entry from the top before instruction i is an int >= 0."""
+        known = self.facts.top(i, k) if self.facts is not None else None
+        lo = known[1][0].lo if known is not None and known[0] >= k else None
+        return lo is not None and lo >= 0
+
+    def no_overflow(self, i: int) -> bool:
+        return self.facts is not None and self.facts.no_overflow(i)
+
+    @staticmethod
+    def is_cls(e: StackEntry, cls: str) -> Optional[str]:
+        """Python test that e's value has exactly Python type `cls` (None when it statically does)."""
+        if e.kind == "c":
+            return None if type(e.value).__name__ == cls else "False"
+        if e.cls is not None:
+            return None if e.cls == cls else "False"
+        return f"{e.text}.__class__ is _h_{cls}"
+
+    def cls_test(self, e: StackEntry, cls: str) -> str:
+        """is_cls as an expression: "True", "False" or the test."""
+        c = self.is_cls(e, cls)
+        return "True" if c is None else c
+
+    def int_checks(self, *ents: StackEntry) -> Optional[str]:
+        parts = []
+        for e in ents:
+            c = self.is_cls(e, "int")
+            if c == "False":
+                return None
+            if c is not None:
+                parts.append(c)
+        return " and ".join(parts) if parts else "True"
+
+    def type_checks(self, cls: str, *ents: StackEntry) -> Optional[str]:
+        parts = []
+        for e in ents:
+            c = self.is_cls(e, cls)
+            if c == "False":
+                return None
+            if c is not None:
+                parts.append(c)
+        return " and ".join(parts) if parts else None
+
+    def truth(self, e: StackEntry) -> str:
+        """Python condition for Ruff truthiness of e."""
+        if e.kind == "cond" or e.isbool or e.cls == "bool":
+            return e.text
+        if e.kind == "c":
+            v = e.value
+            if v is None or v is False:
+                return "False"
+            if type(v) in (int, float, str):
+                return "True" if v else "False"
+            return "True"
+        x = e.text
+        return f"({x} is True or ({x} is not False and {x} is not None and _h_truthy({x})))"
+
+    def compare(self, op: Op, state: list, out: list, i: int, fuse: bool) -> None:
+        b = state.pop()
+        a = state.pop()
+        if op is Op.Equal or op is Op.NotEqual:
+            sym = "==" if op is Op.Equal else "!="
+            fast = self.eq_fast(a, b, op is Op.Equal)
+        else:
+            sym = _CMP[op]
+            checks = self.int_checks(a, b)
+            fast = None if checks is None else (f"{a.text} {sym} {b.text}", checks)
+        slow = f"_h_{HELPER_OF[sym]}({a.text}, {b.text}, d)"
+        if fuse:
+            slow = f"_h_truthy({slow})"
+        expr = slow
+        if self.cold:
+            fast = None
+        elif sym not in ("==", "!="):
+            fguard = self.float_guard(a, b)
+            if fguard is not None:
+                expr = f"{a.text} {sym} {b.text} if {fguard} else {expr}"
+        if fast is not None:
+            expr = fast[0] if fast[1] == "True" else f"({fast[0]} if {fast[1]} else {expr})"
+        if fuse:
+            state.append(StackEntry(expr, "cond", isbool=True))
+            return
+        t = self.temp()
+        self.line(out, f"{t} = {expr}", i)
+        state.append(StackEntry(t, "t"))
+
+    def float_guard(self, a: StackEntry, b: StackEntry) -> Optional[str]:
+        """Guard under which Python's comparison is Ruff's: every operand a float, or an int constant that
+        converts to a float exactly (Ruff compares an int with a float by converting the int, as the
+        reference does; Python compares them exactly, which differs past 2**53)."""
+        if a.kind == "c" and b.kind == "c":
+            return None
+        for e in (a, b):
+            if e.kind == "c" and (type(e.value) is not float and not (type(e.value) is int and exact_float(e.value))):
+                return None
+        return " and ".join(f"{e.text}.__class__ is _h_float" for e in (a, b) if e.kind != "c")
+
+    def eq_fast(self, a: StackEntry, b: StackEntry, eq: bool) -> Optional[tuple[str, str]]:
+        """(expression, guard) computing values_equal(a, b) without a call when the guard holds."""
+        if b.kind == "c" and a.kind != "c":
+            x, c = a, b
+        elif a.kind == "c" and b.kind != "c":
+            x, c = b, a
+        else:
+            x = c = None
+        if x is not None:
+            v = c.value
+            tv = type(v)
+            if v is None or tv is bool:
+                return f"{x.text} {'is' if eq else 'is not'} {c.text}", f"{x.text}.__class__ is not _h_SI"
+            if tv is int or tv is str:
+                return f"{x.text} {'==' if eq else '!='} {c.text}", f"{x.text}.__class__ is _h_{tv.__name__}"
+            return None
+        checks = self.int_checks(a, b)
+        if checks is None:
+            return None
+        return f"{a.text} {'==' if eq else '!='} {b.text}", checks
+
+    def arith(self, op: Op, state: list, out: list, i: int) -> None:
+        b = state.pop()
+        a = state.pop()
+        sym = _ARITH[op]
+        r = self.temp()
+        slow = self.again(r, f"_h_{HELPER_OF[sym]}", [a.text, b.text], i)
+        state.append(StackEntry(r, "t"))
+        if (a.kind == "c" and b.kind == "c") or self.cold:
+            out.append(slow)
+            return
+        paths: list = []  # (guard, statements): inline fast paths, tried in order, then the helper
+        checks = self.int_checks(a, b)
+        if checks is not None:
+            body = self.int_arith(sym, a, b, r, checks, i)
+            if checks == "True":  # typeflow: two ints
+                out.extend(body)
+                return
+            paths.append((checks, body))
+        if sym == "+":
+            str_checks = self.type_checks("str", a, b)
+            if str_checks is not None:
+                paths.append((str_checks, [Line(f"{r} = {a.text} + {b.text}", i)]))
+        numeric = lambda e: e.kind != "c" or type(e.value) in (int, float)
+        if sym in "+-*/" and numeric(a) and numeric(b):
+            # float op float, float op int, int op float: Python converts the int, as ops does
+            guard = []
+            for e, other in ((a, b), (b, a)):
+                if e.kind == "c":
+                    continue
+                if other.kind == "c" and type(other.value) is float:
+                    guard.append(f"({e.text}.__class__ is _h_float or {e.text}.__class__ is _h_int)")
+                else:
+                    guard.append(f"{e.text}.__class__ is _h_float")
+            if sym == "/":
+                if b.kind == "c":
+                    guard = guard if b.value != 0 else []
+                else:
+                    guard.append(f"{b.text} != 0")
+            if guard:
+                paths.append((" and ".join(guard), [Line(f"{r} = {a.text} {sym} {b.text}", i)]))
+        stmt: list = [slow]
+        for guard, body in reversed(paths):
+            stmt = [If(guard, i, body, stmt)]
+        out.extend(stmt)
+
+    def int_arith(self, sym: str, a: StackEntry, b: StackEntry, r: str, checks: str, i: int) -> list:
+        """Checked i64 arithmetic on two ints (the fast path of ops.add/sub/mul/div/mod)."""
+        then: list = []
+        if sym in "+-*":
+            then.append(Line(f"{r} = {a.text} {sym} {b.text}", i))
+            if self.no_overflow(i):
+                return then
+            ovf = f"{r} = _h_ovf('{sym}', {a.text}, {b.text}, {r})"
+            if sym != "*" and (a.kind == "c" or b.kind == "c"):
+                # Adding or subtracting a constant can only leave the range on one side.
+                up = (b.value >= 0) == (sym == "+") if b.kind == "c" else a.value >= 0
+                test = f"{r} > 9223372036854775807" if up else f"{r} < {I64_MIN_TEXT}"
+            else:
+                test = f"{r}.bit_length() > 63"  # _h_ovf rechecks: -2**63 itself has 64 bits
+            then.append(Line(f"if {test}: {ovf}", i))
+            return then
+        pyop = "//" if sym == "/" else "%"
+        if b.kind == "c" and b.value > 0 and a.cls == "int" and self.nonnegative(i, 2):
+            return [Line(f"{r} = {a.text} {pyop} {b.text}", i)]  # typeflow: a non-negative dividend
+        if b.kind == "c" and b.value > 0:
+            # Truncating division / remainder with the sign of the dividend, for a positive divisor.
+            return [Line(f"{r} = {a.text} {pyop} {b.text} if {a.text} >= 0 else -(-{a.text} {pyop} {b.text})", i)]
+        return [If(f"{a.text} >= 0 and {b.text} > 0", i, [Line(f"{r} = {a.text} {pyop} {b.text}", i)],
+                   [Line(f"{r} = _h_{HELPER_OF[sym]}({a.text}, {b.text}, d)", i)])]
+
+    @staticmethod
+    def again(r: str, helper: str, args: list[str], i: int) -> Line:
+        """`r = helper(*args, d)` for a helper that may call Ruff code (operator overloading, method calls),
+        which then runs one frame deeper than this one."""
+        return Line(f"{r} = {helper}({', '.join([*args, 'd'])})", i)
+
+    def index_get(self, state: list, out: list, i: int) -> None:
+        k = state.pop()
+        o = state.pop()
+        r = self.temp()
+        slow = f"_h_iget({o.text}, {k.text})"
+        lst, dct = self.cls_test(o, "list"), self.cls_test(o, "dict")
+        # Python's list indexing (negative indexes included) and dict lookup by the key's string are
+        # Ruff's; their failures are left to the interpreter's index_get, which raises the Ruff error.
+        if self.cold:
+            expr = slow
+        elif k.kind == "c":
+            if type(k.value) is int:
+                expr = f"{o.text}[{k.text}] if {lst} else {o.text}[{str(k.value)!r}] if {dct} else {slow}"
+            elif type(k.value) is str:
+                expr = f"{o.text}[{k.text}] if {dct} else {slow}"
+            else:
+                expr = slow
+        else:
+            ki, ks = self.cls_test(k, "int"), self.cls_test(k, "str")
+            if lst == "True" and ki == "True" or dct == "True" and ks == "True":
+                expr = f"{o.text}[{k.text}]"
+            elif dct == "True" and ki == "True":
+                expr = f"{o.text}[_h_str({k.text})]"
+            else:
+                expr = (f"{o.text}[{k.text}] if ({lst} and {ki}) or ({dct} and {ks}) else "
+                        f"{o.text}[_h_str({k.text})] if {dct} and {ki} else {slow}")
+        if expr == slow:
+            self.line(out, f"{r} = {slow}", i)
+        else:
+            out.append(Try([Line(f"{r} = {expr}", i)], "_h_LookupError", [Line(f"{r} = {slow}", i)], i))
+        state.append(StackEntry(r, "t"))
+
+    def index_set(self, state: list, out: list, i: int) -> None:
+        v = state.pop()
+        k = state.pop()
+        o = state.pop()
+        slow = Line(f"_h_iset({o.text}, {k.text}, {v.text})", i)
+        lst, dct = self.cls_test(o, "list"), self.cls_test(o, "dict")
+        key_int, key_str = self.is_cls(k, "int"), self.is_cls(k, "str")
+        stmt: list = [slow]
+        if self.cold:
+            key_int = key_str = "False"
+
+        def case(container: str, key_test: Optional[str], body: list) -> None:
+            nonlocal stmt
+            if container == "False" or key_test == "False":
+                return
+            tests = [t for t in (container, key_test) if t not in (None, "True")]
+            stmt = [If(" and ".join(tests), i, body, stmt)] if tests else body
+
+        key = repr(str(k.value)) if k.kind == "c" else f"_h_str({k.text})"
+        case(dct, key_int, [Line(f"{o.text}[{key}] = {v.text}", i)])
+        case(dct, key_str, [Line(f"{o.text}[{k.text}] = {v.text}", i)])
+        case(lst, key_int, [Try([Line(f"{o.text}[{k.text}] = {v.text}", i)], "_h_IndexError", [slow], i)])
+        out.extend(stmt)

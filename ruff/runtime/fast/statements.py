@@ -1,0 +1,300 @@
+"""Instructions as Python statements in the fast tier's generated code: variables, globals, calls,
+fields, closures, collections, results and options, iteration, strings, and what is handed to the
+interpreter's own `slow_op` (struct and enum definitions, spreads, imports, tests, spawn).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ruff.frontend.bytecode import Chunk, Op
+from ruff.frontend.cfg import stack_effect
+from ruff.runtime.fast.expressions import _ARITH, I64_MIN_TEXT, ExpressionEmitter, StackEntry
+from ruff.runtime.fast.pysource import If, Line, Try
+from ruff.runtime.fast.placement import Unsupported
+
+
+# Operations the generated code hands to the interpreter's own slow_op (rare, or big: one definition).
+_VIA_SLOW_OP = (Op.MakeStructDef, Op.MakeEnumDef, Op.SpreadArray, Op.SpreadDict, Op.Import, Op.ImportFrom,
+                Op.RegisterTest, Op.Spawn)
+
+
+class InstructionEmitter(ExpressionEmitter):
+    """One instruction at a time (a part of FunctionEmitter): `instr` emits the statements of any
+    instruction that neither branches nor is a comparison fused into a branch.
+
+    Needs from the emitter, besides ExpressionEmitter's: `gname`, `spill_local`, `jit`, `builtin_names`,
+    and the sets it records what the prologue must set up in (`uses`, `upvals`, `stored_globals`,
+    `has_yield`).
+    """
+
+    def closure_call(self, fobj: str, args: list[str], r: str, i: int) -> list:
+        """Statements calling `fobj`, known to be a Closure, with `args` (texts); result into r.
+
+        The callee runs one frame deeper, checks the depth, fills defaults and does the native-tier
+        bookkeeping itself; a TypeError raised by the Python call itself means the argument count does
+        not fit.
+        """
+        argtext = ", ".join(args)
+        return [Try([Line(f"{r} = {fobj}.chunk.fx({fobj}, d + 1{', ' if args else ''}{argtext})", i)],
+                    "_h_TypeError as _te", [Line(f"{r} = _h_arity(_te, {fobj}, [{argtext}], d)", i)], i)]
+
+    def call(self, ins: Any, i: int, state: list, out: list) -> None:
+        argc = ins.arg
+        args = [state.pop() for _ in range(argc)][::-1]
+        f = state.pop()
+        r = self.temp()
+        argtext = ", ".join(a.text for a in args)
+        if f.kind == "c" or self.cold:
+            out.append(self.again(r, "_h_call", [f.text, f"[{argtext}]"], i))
+        else:
+            closure = self.closure_call(f.text, [a.text for a in args], r, i)
+            builtin = [Line("_h_vm.cdepth = d", i), Line(f"{r} = {f.text}.fn(_h_vm, [{argtext}])", i)]
+            other = [self.again(r, "_h_ocall", [f.text, f"[{argtext}]"], i)]
+            is_closure, is_builtin = f"{f.text}.__class__ is _h_Closure", f"{f.text}.__class__ is _h_Builtin"
+            if f.builtin:  # `len(x)`: test for a builtin first
+                out.append(If(is_builtin, i, builtin, [If(is_closure, i, closure, other)]))
+            else:
+                # Most likely a Closure: no test before the call; anything else has no `.chunk`.
+                call = closure[0]
+                call.more = (("_h_AttributeError as _ae", [Line(f"{r} = _h_notfn(_ae, {f.text}, [{argtext}], d)", i)]),
+                             ) + call.more
+                out.append(call)
+        state.append(StackEntry(r, "t"))
+
+    def call_method(self, ins: Any, i: int, state: list, out: list) -> None:
+        name, argc = ins.arg
+        args = [state.pop() for _ in range(argc)][::-1]
+        o = state.pop()
+        r = self.temp()
+        argtext = ", ".join(a.text for a in args)
+        slow = self.again(r, "_h_mcall", [o.text, repr(name), f"[{argtext}]"], i)
+        if o.kind == "c" or self.cold:
+            out.append(slow)
+        else:
+            fast = self.closure_call("_m", [o.text] + [a.text for a in args], r, i)
+            cond = (f"{o.text}.__class__ is _h_SI and (_m := {o.text}.type.methods.get({name!r})) is not None "
+                    f"and _m.__class__ is _h_Closure")
+            out.append(If(cond, i, fast, [slow]))
+        state.append(StackEntry(r, "t"))
+
+    def instr(self, ins: Any, i: int, state: list, out: list) -> None:
+        op, arg = ins.op, ins.arg
+        if op is Op.LoadConst:
+            state.append(self.const(self.consts[arg]))
+        elif op is Op.LoadLocal:
+            state.append(StackEntry(f"l{arg}", "l", slot=arg))
+        elif op is Op.StoreLocal:
+            v = state.pop()
+            self.spill_local(state, arg, out)
+            if v.text != f"l{arg}":
+                self.line(out, f"l{arg} = {v.text}", i)
+        elif op is Op.Pop:
+            state.pop()
+        elif op in _ARITH:
+            self.arith(op, state, out, i)
+        elif op is Op.LoadGlobal:
+            r = self.temp()
+            # Ruff globals are the function's Python globals, Ruff builtins its Python builtins.
+            out.append(Try([Line(f"{r} = {self.gname(arg)}", i)], "_h_NameError",
+                           [Line(f"{r} = _h_gmiss({arg!r})", i)], i))
+            state.append(StackEntry(r, "t", builtin=arg in self.builtin_names))
+        elif op is Op.StoreGlobal:
+            v = state.pop()
+            self.uses.add("K")
+            self.stored_globals.add(arg)
+            # let/const bindings: the interpreter's StoreGlobal raises the error.
+            self.line(out, f"if {arg!r} in K and K[{arg!r}] in _h_IMMUTABLE: _h_slow({int(Op.StoreGlobal)}, "
+                           f"{arg!r}, [{v.text}], cl)", i)
+            self.line(out, f"{self.gname(arg)} = {v.text}", i)
+            if self.jit:
+                self.uses.add("M")
+                self.line(out, f"_h_vm.jit.global_rebound(_M, {arg!r})", i)
+        elif op is Op.DefineGlobal:
+            name, kind = arg
+            v = state.pop()
+            self.uses.add("K")
+            self.stored_globals.add(name)
+            self.line(out, f"{self.gname(name)} = {v.text}", i)
+            self.line(out, f"K[{name!r}] = {kind!r}", i)
+            if self.jit:
+                self.uses.add("M")
+                self.line(out, f"_h_vm.jit.global_rebound(_M, {name!r})", i)
+        elif op is Op.Call:
+            self.call(ins, i, state, out)
+        elif op is Op.CallMethod:
+            self.call_method(ins, i, state, out)
+        elif op is Op.CallSpread:
+            a = state.pop()
+            f = state.pop()
+            self.result(state, out, f"_h_call({f.text}, _h_list({a.text}), d)", i)
+        elif op is Op.LoadDeref:
+            self.result(state, out, f"l{arg}.cell_contents", i)
+        elif op is Op.StoreDeref:
+            v = state.pop()
+            self.line(out, f"l{arg}.cell_contents = {v.text}", i)
+        elif op is Op.MakeCell:
+            self.spill_local(state, arg, out)
+            self.line(out, f"l{arg} = _h_Cell(None)", i)
+        elif op is Op.LoadUpvalue:
+            self.upvals.add(arg)
+            self.result(state, out, f"u{arg}.cell_contents", i)
+        elif op is Op.StoreUpvalue:
+            v = state.pop()
+            self.upvals.add(arg)
+            self.line(out, f"u{arg}.cell_contents = {v.text}", i)
+        elif op is Op.IndexGet:
+            self.index_get(state, out, i)
+        elif op is Op.IndexSet:
+            self.index_set(state, out, i)
+        elif op is Op.FieldGet and self.cold:
+            o = state.pop()
+            self.result(state, out, f"_h_fget({o.text}, {arg!r})", i)
+        elif op is Op.FieldSet and self.cold:
+            v = state.pop()
+            o = state.pop()
+            self.line(out, f"_h_fset({o.text}, {arg!r}, {v.text})", i)
+        elif op is Op.FieldGet:
+            o = state.pop()
+            r = self.temp()
+            out.append(Try([Line(f"{r} = {o.text}.fields[{arg!r}] if {o.text}.__class__ is _h_SI "
+                                 f"else _h_fget({o.text}, {arg!r})", i)],
+                           "_h_KeyError", [Line(f"{r} = _h_fget({o.text}, {arg!r})", i)], i))
+            state.append(StackEntry(r, "t"))
+        elif op is Op.FieldGetOpt:
+            o = state.pop()
+            self.result(state, out, f"None if {o.text} is None else _h_fget({o.text}, {arg!r})", i)
+        elif op is Op.FieldSet:
+            v = state.pop()
+            o = state.pop()
+            out.append(If(f"{o.text}.__class__ is _h_SI and {arg!r} in {o.text}.fields", i,
+                          [Line(f"{o.text}.fields[{arg!r}] = {v.text}", i)],
+                          [Line(f"_h_fset({o.text}, {arg!r}, {v.text})", i)]))
+        elif op is Op.MakeClosure:
+            sub: Chunk = self.consts[arg]
+            k = sum(1 for f in sub.param_defaults if f)
+            defaults = [state.pop() for _ in range(k)][::-1]
+            cells = []
+            for u in sub.upvalues:
+                if u.from_parent_local:
+                    cells.append(f"l{u.index}")
+                else:
+                    self.upvals.add(u.index)
+                    cells.append(f"u{u.index}")
+            self.uses.add("M")
+            dtext = f"[{', '.join(e.text for e in defaults)}]" if k else "None"
+            # Closure's fields set one by one: a third cheaper than calling its __init__.
+            t = self.temp()
+            self.line(out, f"{t} = _h_new(_h_Closure); {t}.chunk = {self.const_name(sub)}; "
+                           f"{t}.upvalues = [{', '.join(cells)}]; {t}.module = _M; {t}.defaults = {dtext}", i)
+            state.append(StackEntry(t, "t"))
+        elif op is Op.MakeArray:
+            items = [state.pop() for _ in range(arg)][::-1]
+            self.result(state, out, f"[{', '.join(e.text for e in items)}]", i)
+        elif op is Op.MakeDict:
+            items = [state.pop() for _ in range(2 * arg)][::-1]
+            parts = []
+            for j in range(0, len(items), 2):
+                key, val = items[j], items[j + 1]
+                ktext = key.text if key.kind == "c" and type(key.value) is str else f"_h_dk({key.text})"
+                parts.append(f"{ktext}: {val.text}")
+            self.result(state, out, "{" + ", ".join(parts) + "}", i)
+        elif op is Op.ArrayPush:
+            v = state.pop()
+            arr = state.pop()
+            self.result(state, out, f"_h_apush(_h_vm, {arr.text}, {v.text})", i)
+        elif op is Op.DictInsert:
+            v = state.pop()
+            key = state.pop()
+            self.line(out, f"{state[-1].text}[_h_dk({key.text})] = {v.text}", i)
+        elif op is Op.MakeStruct:
+            n = len(arg)
+            vals = [state.pop() for _ in range(n)][::-1]
+            stype = state.pop()
+            r = self.temp()
+            names = self.const_name(arg)
+            slow = Line(f"{r} = _h_mkstruct({stype.text}, {names}, [{', '.join(e.text for e in vals)}])", i)
+            if len(set(arg)) == n and not self.cold:
+                # Every field given, in declaration order: the instance make_struct would build.
+                fields = ", ".join(f"{name!r}: {v.text}" for name, v in zip(arg, vals))
+                out.append(If(f"{stype.text}.__class__ is _h_ST and {stype.text}.fields == {names}", i,
+                              [Line(f"{r} = _h_SI({stype.text}, {{{fields}}})", i)], [slow]))
+            else:
+                out.append(slow)
+            state.append(StackEntry(r, "t"))
+        elif op is Op.Negate:
+            a = state.pop()
+            x = a.text
+            self.result(state, out, f"-{x} if ({x}.__class__ is _h_int and {x} != {I64_MIN_TEXT}) "
+                                    f"or {x}.__class__ is _h_float else _h_neg({x}, d)", i)
+        elif op is Op.Not:
+            a = state.pop()
+            if a.kind == "c" and (a.value is None or type(a.value) in (bool, int, float, str)):
+                state.append(self.const(not a.value))  # Ruff truthiness of these is Python's
+            elif a.isbool or a.kind == "cond":
+                self.result(state, out, f"not {a.text}", i, isbool=True)
+            else:
+                self.result(state, out, f"{a.text} is False if {a.text}.__class__ is _h_bool else _h_not({a.text}, d)", i)
+        elif op is Op.Truthy:
+            a = state.pop()
+            if a.isbool:
+                state.append(a)
+            else:
+                self.result(state, out, self.truth(a), i, isbool=True)
+        elif op is Op.MakeOk:
+            self.result(state, out, f"_h_EV('Result', 'Ok', ({state.pop().text},))", i)
+        elif op is Op.MakeErr:
+            self.result(state, out, f"_h_EV('Result', 'Err', ({state.pop().text},))", i)
+        elif op is Op.MakeSome:
+            self.result(state, out, f"_h_EV('Option', 'Some', ({state.pop().text},))", i)
+        elif op is Op.MakeNone:
+            state.append(StackEntry("_h_NONE", "t"))
+        elif op is Op.TryUnwrap:
+            v = state.pop()
+            out.append(If(f"{v.text}.__class__ is not _h_EV or {v.text}.variant not in _h_OK_SOME", i,
+                          [Line(f"return _h_unwrap_other({v.text})", i, term=True)], []))
+            self.result(state, out, f"{v.text}.values[0] if {v.text}.values else None", i)
+        elif op is Op.MakeIterator:
+            v = state.pop()
+            self.result(state, out, f"_h_iter({v.text}) if {v.text}.__class__ is _h_list else _h_mkiter({v.text})", i)
+        elif op is Op.BuildString:
+            parts = [state.pop() for _ in range(arg)][::-1]
+            texts = [p.text if p.kind == "c" and type(p.value) is str else f"_h_disp({p.text})" for p in parts]
+            if any(p.kind != "c" and p.cls not in ("int", "float", "str", "bool") for p in parts):
+                self.line(out, "_h_vm.cdepth = d", i)  # a struct's own to_string runs above this frame
+            if not texts:
+                expr = "''"
+            elif len(texts) <= 3:
+                expr = " + ".join(texts)
+            else:
+                expr = f"''.join(({', '.join(texts)},))"
+            self.result(state, out, expr, i)
+        elif op is Op.Yield:
+            v = state.pop()
+            self.has_yield = True
+            self.line(out, f"yield {v.text}", i)
+            state.append(StackEntry("None", "c", value=None))
+        elif op is Op.Await:
+            self.result(state, out, f"_h_await({state.pop().text})", i)
+        elif op in _VIA_SLOW_OP:
+            pops, pushes = stack_effect(ins, self.consts)
+            operands = [state.pop() for _ in range(pops)][::-1]
+            argtext = self.const_name(arg) if arg is not None else "None"
+            self.line(out, "_h_vm.cdepth = d", i)  # an import runs the module's code above this frame
+            call = f"_h_slow({int(op)}, {argtext}, [{', '.join(e.text for e in operands)}], cl)"
+            if pushes == 0:
+                self.line(out, call, i)
+            elif pushes == 1:
+                self.result(state, out, f"{call}[0]", i)
+            else:
+                temps = [self.temp() for _ in range(pushes)]
+                self.line(out, f"{', '.join(temps)} = {call}", i)
+                state.extend(StackEntry(t, "t") for t in temps)
+        elif op is Op.Dup:
+            state.append(state[-1])
+        elif op is Op.Swap:
+            state[-1], state[-2] = state[-2], state[-1]
+        elif op is Op.EndTry or op is Op.Nop:
+            pass
+        else:
+            raise Unsupported(f"opcode {op.name}")
