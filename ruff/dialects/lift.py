@@ -49,6 +49,15 @@ REFUSED = {
 BINARY = {Op.Add: R.AddOp, Op.Sub: R.SubOp, Op.Mul: R.MulOp, Op.Div: R.DivOp, Op.Mod: R.ModOp,
           Op.Equal: R.EqOp, Op.NotEqual: R.NeOp, Op.LessThan: R.LtOp, Op.LessEqual: R.LeOp,
           Op.GreaterThan: R.GtOp, Op.GreaterEqual: R.GeOp}
+# What Lifter.simulate turns into `ruff` dialect operations; everything else is in REFUSED.
+LIFTED = frozenset(BINARY) | {
+    Op.LoadConst, Op.Pop, Op.Dup, Op.Swap, Op.Nop, Op.LoadLocal, Op.StoreLocal, Op.LoadUpvalue, Op.LoadGlobal,
+    Op.StoreGlobal, Op.DefineGlobal, Op.Negate, Op.Not, Op.Truthy, Op.Jump, Op.JumpBack, Op.JumpIfFalse,
+    Op.JumpIfTrue, Op.JumpIfNotNull, Op.MatchPattern, Op.IteratorNext, Op.Return, Op.Throw, Op.Call,
+    Op.CallMethod, Op.CallSpread, Op.MakeClosure, Op.MakeArray, Op.MakeDict, Op.SpreadArray, Op.ArrayPush,
+    Op.SpreadDict, Op.DictInsert, Op.IndexGet, Op.IndexSet, Op.FieldGet, Op.FieldGetOpt, Op.FieldSet,
+    Op.MakeStructDef, Op.MakeStruct, Op.MakeEnumDef, Op.MakeOk, Op.MakeErr, Op.MakeSome, Op.MakeNone,
+    Op.MakeIterator, Op.BuildString}
 
 
 # ----------------------------------------------------------------------------- phase 1: abstract values

@@ -45,10 +45,17 @@ from ruff.frontend.cfg import CONDITIONAL, EXIT, FALL, HANDLER, JUMP, BadBytecod
 from ruff.runtime.fast.expressions import _ARITH, _CMP, StackEntry
 from ruff.runtime.fast.placement import Placement, Unsupported
 from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
-from ruff.runtime.fast.statements import InstructionEmitter
+from ruff.runtime.fast.statements import STATEMENTS, InstructionEmitter
 from ruff.runtime.fast.typeflow import Facts, Ty, infer
 
 __all__ = ["FULL_PROFILING", "Generated", "Profiling", "Unsupported", "generate"]
+
+# What FunctionEmitter translates itself: branches (emit_node, match, emit_for) and comparisons (fused
+# into the branch that tests them where they can be). With STATEMENTS: every opcode.
+BRANCHES = frozenset({Op.Jump, Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.JumpIfNotNull, Op.BeginTry,
+                      Op.Return, Op.Throw, Op.IteratorNext, Op.MatchPattern})
+COMPARISONS = frozenset(_CMP) | {Op.Equal, Op.NotEqual}
+TRANSLATED = BRANCHES | COMPARISONS | STATEMENTS
 
 
 class LoopCtx:

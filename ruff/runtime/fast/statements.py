@@ -17,6 +17,14 @@ from ruff.runtime.fast.placement import Unsupported
 # Operations the generated code hands to the interpreter's own slow_op (rare, or big: one definition).
 _VIA_SLOW_OP = (Op.MakeStructDef, Op.MakeEnumDef, Op.SpreadArray, Op.SpreadDict, Op.Import, Op.ImportFrom,
                 Op.RegisterTest, Op.Spawn)
+# What InstructionEmitter.instr translates (comparisons and branches are FunctionEmitter's).
+STATEMENTS = frozenset(_ARITH) | frozenset(_VIA_SLOW_OP) | {
+    Op.LoadConst, Op.LoadLocal, Op.StoreLocal, Op.Pop, Op.LoadGlobal, Op.StoreGlobal, Op.DefineGlobal, Op.Call,
+    Op.CallMethod, Op.CallSpread, Op.LoadDeref, Op.StoreDeref, Op.MakeCell, Op.LoadUpvalue, Op.StoreUpvalue,
+    Op.IndexGet, Op.IndexSet, Op.FieldGet, Op.FieldGetOpt, Op.FieldSet, Op.MakeClosure, Op.MakeArray,
+    Op.MakeDict, Op.ArrayPush, Op.DictInsert, Op.MakeStruct, Op.Negate, Op.Not, Op.Truthy, Op.MakeOk, Op.MakeErr,
+    Op.MakeSome, Op.MakeNone, Op.TryUnwrap, Op.MakeIterator, Op.BuildString, Op.Yield, Op.Await, Op.Dup, Op.Swap,
+    Op.EndTry, Op.Nop}
 
 
 class InstructionEmitter(ExpressionEmitter):

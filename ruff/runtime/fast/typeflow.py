@@ -60,7 +60,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ruff.frontend.bytecode import Chunk, Op, pattern_binding_names
-from ruff.frontend.cfg import EXIT, FALL, HANDLER, JUMP, Block, ControlFlow, stack_effect
+from ruff.frontend.cfg import EXIT, FALL, HANDLER, JUMP, BadBytecode, Block, ControlFlow, stack_effect
 from ruff.runtime.fast.pvector import VectorShape
 from ruff.runtime.values import I64_MAX, I64_MIN
 
@@ -429,6 +429,20 @@ _ARITH = frozenset({Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod})
 _COMPARE = frozenset({Op.Equal, Op.NotEqual, Op.LessThan, Op.GreaterThan, Op.LessEqual, Op.GreaterEqual})
 _OVERFLOW_OPS = frozenset({Op.Add, Op.Sub, Op.Mul, Op.Negate})
 _SAME_CONTAINER = {Op.SpreadArray: Ty.LIST, Op.ArrayPush: Ty.LIST, Op.SpreadDict: Ty.DICT, Op.DictInsert: Ty.DICT}
+# Opcodes with a transfer function of their own (in _Flow.transfer).
+TRANSFERRED = _ARITH | _COMPARE | frozenset(_SAME_CONTAINER) | {
+    Op.LoadLocal, Op.LoadConst, Op.StoreLocal, Op.Not, Op.Truthy, Op.Negate, Op.Dup, Op.Swap, Op.MakeCell,
+    Op.JumpIfFalse, Op.JumpIfTrue, Op.Jump, Op.JumpBack, Op.MatchPattern, Op.JumpIfNotNull, Op.IteratorNext,
+    Op.BeginTry, Op.Return, Op.Throw, Op.MakeArray, Op.MakeDict, Op.BuildString}
+# Opcodes that neither branch nor store a local slot whose value typeflow tracks: they pop their operands
+# and push values it knows nothing about (cells are always UNKNOWN; TryUnwrap's early return leaves the
+# chunk).
+GENERIC = frozenset({
+    Op.Pop, Op.LoadDeref, Op.StoreDeref, Op.LoadUpvalue, Op.StoreUpvalue, Op.LoadGlobal, Op.StoreGlobal,
+    Op.DefineGlobal, Op.Call, Op.CallMethod, Op.CallSpread, Op.MakeClosure, Op.IndexGet, Op.IndexSet,
+    Op.FieldGet, Op.FieldGetOpt, Op.FieldSet, Op.MakeStructDef, Op.MakeStruct, Op.MakeEnumDef, Op.MakeOk,
+    Op.MakeErr, Op.MakeSome, Op.MakeNone, Op.TryUnwrap, Op.MakeIterator, Op.EndTry, Op.Yield, Op.Await,
+    Op.Spawn, Op.Import, Op.ImportFrom, Op.RegisterTest, Op.Nop})
 
 
 def _in_loop(b: Block, header: Optional[Block]) -> bool:
@@ -672,11 +686,13 @@ class _Flow:
                 v = stack[-pops][0]
                 del stack[-pops:]
                 stack.append((v if v.ty is _SAME_CONTAINER[op] else UNKNOWN, -1, None))
-            else:
+            elif op in GENERIC:
                 pops, pushes = stack_effect(ins, self.consts)
                 if pops:
                     del stack[-pops:]
                 stack.extend((_UNK_ENT,) * pushes)
+            else:
+                raise BadBytecode(f"typeflow has no transfer function for {op.name}")
         if end < b.end:
             return locs
         return [(succ[FALL], (tuple(stack), locs))]
