@@ -502,10 +502,10 @@ class FunctionEmitter(InstructionEmitter):
 
 
 _SPECIALIZE_MAX = 400  # instructions: bigger functions are compiled once, generic
-# Instructions beyond which a chunk runs in the interpreter. CPython compiles the Python of a 50,000
-# instruction chunk in about 2 s and 300 MB, and a chunk that big is nearly always straight-line top-level
-# code (data, generated statements) that runs once, which the interpreter does in a fraction of that.
-MAX_INSTRUCTIONS = 50_000
+# Instructions beyond which a chunk runs in the interpreter. CPython compiles the Python of a 100,000
+# instruction chunk in about 3 s and several hundred MB, and a chunk that big is nearly always straight-line
+# top-level code (data, generated statements) that runs once, which the interpreter does in a fraction of it.
+MAX_INSTRUCTIONS = 150_000
 
 
 def generate(chunk: Chunk, jit: bool = False, builtin_names: frozenset = frozenset(),

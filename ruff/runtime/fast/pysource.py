@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from ruff.runtime.fast.placement import Unsupported
+
 
 class Line:
     __slots__ = ("text", "ins", "term")
@@ -75,11 +77,20 @@ def size(stmts: list, cap: int = 32) -> int:
     return n
 
 
+# CPython's tokenizer refuses more levels of indentation than this ("too many levels of indentation").
+MAX_INDENT = 100
+
+
 class Renderer:
+    """Statements → (indentation level, text, instruction) lines, in the flattest equivalent form."""
+
     def __init__(self) -> None:
         self.lines: list[tuple[int, str, Optional[int]]] = []
 
     def add(self, level: int, text: str, ins: Optional[int]) -> None:
+        if level >= MAX_INDENT:
+            # Stop here: CPython would refuse it, after the source had grown with the square of the depth.
+            raise Unsupported(f"nested more than {MAX_INDENT} levels deep")
         self.lines.append((level, text, ins))
 
     def block(self, stmts: list, level: int) -> None:
