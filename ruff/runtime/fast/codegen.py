@@ -296,41 +296,48 @@ class FunctionEmitter(InstructionEmitter):
     def emit_tree(self, node: Block, state: list, follow: Optional[Block], loops: list, out: list) -> None:
         """Emit `node` (entered with `state`), then the blocks placed after it, into `out`; `follow` is what
         comes after all of them (a branch to it falls through), `loops` the enclosing loops, innermost last."""
-        after = node.outer[0] if node.outer else follow
-        if node.is_header:
-            self.materialize(state, node, out)
-            state = self.canon(node, use_incoming=False)
-            ctx = LoopCtx(node, after)
-            inner_loops = loops + [ctx]
-            if self.jit:
-                # On-stack replacement (ruff.osr): count back-edges; when the loop is hot, offer it to the
-                # JIT with the frame's state, as the interpreter's JumpBack does. The JIT resumes after
-                # the loop's final JumpBack, which must be where `break` goes.
-                last = ControlFlow.last_back_edge(node)
-                if after is not None and after.start == last + 1 and last not in self.profiling.quiet_loops:
-                    ctx.counter, ctx.last_edge = f"_n{node.start}", last
-                    self.line(out, f"{ctx.counter} = _h_CH.loop_counts.get({last}, 0)", None)
-            body: list = []
-            first_follow = node.inner[0] if node.inner else node
-            if self.code[node.start].op is Op.IteratorNext:
-                stmt = self.emit_for(node, state, first_follow, inner_loops, body, ctx)
+        while True:
+            after = node.outer[0] if node.outer else follow
+            if node.is_header:
+                self.materialize(state, node, out)
+                state = self.canon(node, use_incoming=False)
+                ctx = LoopCtx(node, after)
+                inner_loops = loops + [ctx]
+                if self.jit:
+                    # On-stack replacement (ruff.osr): count back-edges; when the loop is hot, offer it to the
+                    # JIT with the frame's state, as the interpreter's JumpBack does. The JIT resumes after
+                    # the loop's final JumpBack, which must be where `break` goes.
+                    last = ControlFlow.last_back_edge(node)
+                    if after is not None and after.start == last + 1 and last not in self.profiling.quiet_loops:
+                        ctx.counter, ctx.last_edge = f"_n{node.start}", last
+                        self.line(out, f"{ctx.counter} = _h_CH.loop_counts.get({last}, 0)", None)
+                body: list = []
+                first_follow = node.inner[0] if node.inner else node
+                if self.code[node.start].op is Op.IteratorNext:
+                    stmt = self.emit_for(node, state, first_follow, inner_loops, body, ctx)
+                else:
+                    stmt = Loop("while True", None, body)
+                    ctx.stmt = stmt
+                    self.emit_node(node, state, first_follow, inner_loops, body)
+                for k, c in enumerate(node.inner):
+                    nxt = node.inner[k + 1] if k + 1 < len(node.inner) else node
+                    self.emit_tree(c, self.canon(c), nxt, inner_loops, body)
+                out.append(stmt)
+                if ctx.counter is not None:
+                    # Keep the count across entries (as the interpreter does): an inner loop entered again
+                    # and again goes native at its first back-edge once it is hot.
+                    self.line(out, f"_h_CH.loop_counts[{ctx.last_edge}] = {ctx.counter}", None)
             else:
-                stmt = Loop("while True", None, body)
-                ctx.stmt = stmt
-                self.emit_node(node, state, first_follow, inner_loops, body)
-            for k, c in enumerate(node.inner):
-                nxt = node.inner[k + 1] if k + 1 < len(node.inner) else node
-                self.emit_tree(c, self.canon(c), nxt, inner_loops, body)
-            out.append(stmt)
-            if ctx.counter is not None:
-                # Keep the count across entries (as the interpreter does): an inner loop entered again
-                # and again goes native at its first back-edge once it is hot.
-                self.line(out, f"_h_CH.loop_counts[{ctx.last_edge}] = {ctx.counter}", None)
-        else:
-            self.emit_node(node, state, after, loops, out)
-        for k, c in enumerate(node.outer):
-            nxt = node.outer[k + 1] if k + 1 < len(node.outer) else follow
-            self.emit_tree(c, self.canon(c), nxt, loops, out)
+                self.emit_node(node, state, after, loops, out)
+            outer = node.outer
+            if not outer:
+                return
+            for k, c in enumerate(outer[:-1]):
+                self.emit_tree(c, self.canon(c), outer[k + 1], loops, out)
+            # The last block placed after this one is followed by `follow` too: continue with it here
+            # rather than one Python frame deeper (a long function is a long chain of such blocks).
+            node = outer[-1]
+            state = self.canon(node)
 
     def branch(self, e: Edge, state: list, follow: Optional[Block], loops: list, out: list) -> None:
         t = e.dst
@@ -366,7 +373,8 @@ class FunctionEmitter(InstructionEmitter):
             return
         raise Unsupported(f"unstructured jump to {t.start}")
 
-    def emit_for(self, header: Block, state: list, follow: Optional[Block], loops: list, body: list, ctx: LoopCtx) -> Loop:
+    def emit_for(self, header: Block, state: list, follow: Optional[Block], loops: list, body: list,
+                 ctx: LoopCtx) -> Loop:
         if header.end != header.start + 1:
             raise Unsupported("loop header with more than IteratorNext")
         exit_edge = self.placement.edge(header, EXIT)
