@@ -16,8 +16,6 @@ if TYPE_CHECKING:  # annotations only: importing typing at start-up widens the w
     from typing import Any, Optional
 
 COMMANDS = ("run", "check", "disasm", "test-run", "repl")
-EXIT_INTERNAL = 6
-EXIT_INTERRUPTED = 130
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -36,6 +34,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         if os.environ.get("RUFF_DEBUG"):
             raise
         print(f"internal error: {type(e).__name__}: {e} (set RUFF_DEBUG=1 for the traceback)", file=sys.stderr)
+        from ruff.exit_codes import EXIT_INTERNAL
+
         return EXIT_INTERNAL
 
 
@@ -48,6 +48,8 @@ def _interrupted() -> int:
         print("interrupted", file=sys.stderr, flush=True)
     except Exception:
         pass
+    from ruff.exit_codes import EXIT_INTERRUPTED
+
     return EXIT_INTERRUPTED
 
 
@@ -132,8 +134,9 @@ def _expand_shorthand(argv: list[str]) -> list[str]:
 
 
 def _main(argv: Optional[list[str]] = None) -> int:
+    from ruff.exit_codes import EXIT_USAGE
     from ruff.output import guard_stdout
-    from ruff.runner import EXIT_USAGE, UserError
+    from ruff.runner import UserError
 
     guard_stdout()
     parser = build_parser()
@@ -183,7 +186,8 @@ def _options(args: Any) -> Any:
 
 
 def _dispatch(args: Any) -> int:
-    from ruff.runner import EXIT_OK, compile_file, run_file
+    from ruff.exit_codes import EXIT_OK
+    from ruff.runner import compile_file, run_file
 
     if args.command == "run":
         return run_file(args.file, _options(args))
@@ -208,7 +212,8 @@ def check_files(paths: list[str], quiet: bool = False) -> int:
 
     Every file is checked; the exit code is that of the first one that failed (3 for a syntax error,
     4 for a compile error such as `break` outside a loop, 5 when it cannot be read), else 0."""
-    from ruff.runner import EXIT_OK, UserError, compile_file, source_name
+    from ruff.exit_codes import EXIT_OK
+    from ruff.runner import UserError, compile_file, source_name
 
     code = EXIT_OK
     for path in paths:

@@ -32,7 +32,9 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Optional
 
-from ruff.runner import EXIT_RUNTIME, RunOptions, UserError, compile_file, format_runtime_error, make_vm, read_source
+from ruff.exit_codes import EXIT_RUNTIME
+from ruff.runner import RunOptions, UserError, compile_file, make_vm, read_source
+from ruff.runtime.report import format_runtime_error
 from ruff.runtime.bigstack import run_in_big_stack
 from ruff.runtime.values import I64_MAX, I64_MIN, Module, RuffError, display
 

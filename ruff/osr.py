@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ruff.backend.abi import NativeError
+from ruff.passes.abi import NativeError
 from ruff.frontend.bytecode import Chunk, Instr, Op
 from ruff.frontend.cfg import JUMPS, ControlFlow, loop_exit_live
 

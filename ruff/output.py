@@ -15,7 +15,8 @@ import os
 import sys
 from typing import Any
 
-EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE
+from ruff.exit_codes import EXIT_CLOSED_PIPE, EXIT_IO
+
 
 
 class OutputError(Exception):
@@ -106,6 +107,4 @@ def report_output_error(err: OutputError, prog: str = "") -> int:
         print(f"{prefix}: cannot write to standard output: {err.reason}", file=sys.stderr, flush=True)
     except Exception:
         pass
-    from ruff.runner import EXIT_IO
-
     return EXIT_IO

@@ -29,7 +29,9 @@ from ruff.diagnostics import RuffSyntaxError, format_diagnostic
 from ruff.frontend import ast
 from ruff.frontend.compiler import CompileError, CompiledProgram, compile_program
 from ruff.frontend.parser import parse
-from ruff.runner import EXIT_OK, RunOptions, format_runtime_error, make_vm
+from ruff.exit_codes import EXIT_OK
+from ruff.runner import RunOptions, make_vm
+from ruff.runtime.report import format_runtime_error
 from ruff.runtime.values import Builtin, Module, RuffError, display_literal
 
 PROMPT = "ruff> "

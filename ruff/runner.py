@@ -1,6 +1,7 @@
 """From a file name to a finished run: read, parse, compile, execute, and report errors.
 
-Exit codes (LANGUAGE.md): 0 ok, 1 test failure, 2 usage, 3 lex/parse error, 4 runtime error, 5 I/O error.
+The driver: nothing below it (frontend, runtime, tiers) imports it. How a runtime error is shown is
+ruff.runtime.report's; the exit codes are ruff.exit_codes'.
 """
 
 from __future__ import annotations
@@ -8,17 +9,16 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from ruff.diagnostics import RuffSyntaxError, format_diagnostic
+from ruff.exit_codes import EXIT_IO, EXIT_OK, EXIT_RUNTIME, EXIT_SYNTAX, EXIT_USAGE
 from ruff.frontend.compiler import CompileError, CompiledProgram, compile_program
 from ruff.frontend.parser import parse
 from ruff.frontend.source import SourceReadError, decode_source, read_bounded, read_source_file
 from ruff.runtime.bigstack import run_in_big_stack
-from ruff.runtime.modules import ModuleCompileError
+from ruff.runtime.report import format_runtime_error, runtime_error_exit_code
 from ruff.runtime.values import Module, RuffError
-
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_SYNTAX, EXIT_RUNTIME, EXIT_IO = 0, 1, 2, 3, 4, 5
 
 
 TIERS = ("fast", "interp")
@@ -116,84 +116,6 @@ def compile_file(path: str, source: Optional[str] = None) -> CompiledProgram:
         raise UserError(e.format(source, path), EXIT_SYNTAX) from None
     except CompileError as e:
         raise UserError(format_diagnostic(e.message, path, source, e.line, e.col), EXIT_RUNTIME) from None
-
-
-def source_text(filename: str, sources: dict[str, str]) -> str:
-    """The source of `filename` for a diagnostic: from `sources`, else read from disk, else ''."""
-    source = sources.get(filename)
-    if source is None:
-        try:
-            source = read_source_file(filename)
-        except (OSError, SourceReadError):
-            source = ""
-    return source
-
-
-def format_runtime_error(err: RuffError, sources: dict[str, str], known_names: Iterable[str] = ()) -> str:
-    """The diagnostic for a runtime error; known_names: globals bound outside its source (earlier REPL inputs)."""
-    if isinstance(err, ModuleCompileError):
-        text = module_compile_error_text(err)
-        if err.stack:
-            text += "\nimported from (innermost first):\n" + "\n".join(stack_lines(err.stack))
-        return text
-    filename = err.filename or "<input>"
-    source = source_text(filename, sources)
-    help = runtime_error_help(err, source, known_names)
-    text = format_diagnostic(err.message, filename, source, err.line, err.col, help=help)
-    if err.stack:
-        text += "\nstack (innermost first):\n" + "\n".join(stack_lines(err.stack))
-    return text
-
-
-def module_compile_error_text(err: ModuleCompileError) -> str:
-    """The diagnostic of an imported module that does not compile, at its own file:line:col."""
-    cause, path, source = err.cause, err.module_path, err.module_source
-    if isinstance(cause, RuffSyntaxError):
-        return cause.format(source, path)
-    return format_diagnostic(cause.message, path, source, cause.line, cause.col)
-
-
-def runtime_error_exit_code(err: RuffError) -> int:
-    """4, or 3 for a lex/parse error met while importing a module."""
-    return EXIT_SYNTAX if isinstance(err, ModuleCompileError) and err.is_syntax_error else EXIT_RUNTIME
-
-
-UNDEFINED_VARIABLE = "Undefined variable: "
-
-
-def runtime_error_help(err: RuffError, source: str, known_names: Iterable[str] = ()) -> str:
-    """`did you mean `message`?` for an undefined name: the closest name bound around it, or a builtin."""
-    if not err.message.startswith(UNDEFINED_VARIABLE) or not source:
-        return ""
-    from ruff.frontend.suggest import closest_name, names_visible_at
-    from ruff.runtime.builtins import BUILTINS
-
-    name = err.message[len(UNDEFINED_VARIABLE):]
-    try:
-        candidates = names_visible_at(parse(source, err.filename or "<input>"), err.line, err.col)
-    except RuffSyntaxError:  # the file changed since it ran
-        candidates = []
-    best = closest_name(name, [*candidates, *known_names, *BUILTINS])
-    return f"did you mean `{best}`?" if best else ""
-
-
-def stack_lines(stack: list[str], repeats_shown: int = 3, limit: int = 40) -> list[str]:
-    """`at fn (file:line)` lines; runs of one repeated frame (deep recursion) are folded into a count."""
-    lines: list[str] = []
-    i = 0
-    while i < len(stack):
-        j = i
-        while j < len(stack) and stack[j] == stack[i]:
-            j += 1
-        run = j - i
-        lines.extend(f"  at {stack[i]}" for _ in range(min(run, repeats_shown)))
-        if run > repeats_shown:
-            lines.append(f"  ... the frame above repeated {run - repeats_shown} more times")
-        i = j
-    if len(lines) > limit:
-        hidden = len(lines) - limit
-        lines = lines[: limit - 5] + [f"  ... {hidden} more lines"] + lines[-5:]
-    return lines
 
 
 def make_vm(options: RunOptions, write: Any = None) -> Any:

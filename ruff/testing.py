@@ -43,10 +43,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from ruff.runner import (
-    EXIT_FAILURE, EXIT_OK, EXIT_RUNTIME, RunOptions, UserError, format_runtime_error, load_program, source_name,
-    source_text,
-)
+from ruff.exit_codes import EXIT_FAILURE, EXIT_OK, EXIT_RUNTIME
+from ruff.runner import RunOptions, UserError, load_program, source_name
+from ruff.runtime.report import format_runtime_error, source_text
 from ruff.runtime.values import AssertionFailure, Module, RuffError, StructInstance
 
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import llvmlite.binding as llb
 
-from ruff.backend import abi
-from ruff.backend.abi import NativeError
+from ruff.passes import abi
+from ruff.passes.abi import NativeError
 from ruff.backend.native import _TYPE_TO_CTYPE, NativeFunction, NativeModule, thread_stack_limit  # noqa: F401
 
 # ------------------------------------------------------------------------------------- LLVM set-up
@@ -194,7 +194,7 @@ def compile_ruff_module(module: Any, pipeline: str = "lower-to-llvm", opt_level:
 
 def compile_ruff_text(text: str, pipeline: str = "lower-to-llvm", opt_level: int = 3) -> NativeModule:
     """Parse ruff-dialect (or llvm-dialect) MLIR text and compile it."""
-    from ruff.backend.context import parse_module
+    from ruff.dialects.context import parse_module
 
     return compile_ruff_module(parse_module(text), pipeline, opt_level)
 

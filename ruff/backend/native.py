@@ -12,8 +12,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruff.backend import abi
-from ruff.backend.abi import METH_FASTCALL, PY_ENTRY_SUFFIX, NativeError
+from ruff.passes import abi
+from ruff.passes.abi import METH_FASTCALL, PY_ENTRY_SUFFIX, NativeError
 
 # "!llvm.ptr" is a PyObject* of native object code: such a function is entered through its Python entry
 # point (python_function), never through ctypes.

@@ -24,6 +24,7 @@ from xdsl.ir import Block, Region, SSAValue
 from ruff.dialects import ruff as R
 from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
 from ruff.frontend.cfg import BadBytecode, ControlFlow
+from ruff.frontend.compiler import CompiledProgram
 
 
 class LiftRefused(Exception):
@@ -522,15 +523,11 @@ def literal_call_types(chunks: list[Chunk]) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def lift_program(path: str, include_script: bool = False, annotate: bool = True,
-                 source: Optional[str] = None) -> LiftResult:
-    """Lift every function of a program (its text: `source`, else read from `path`); with `annotate`,
-    record `arg_types` from literal call sites."""
+def lift_program(program: CompiledProgram, include_script: bool = False, annotate: bool = True) -> LiftResult:
+    """Lift every function of a compiled program; with `annotate`, record `arg_types` from literal call
+    sites."""
     from xdsl.dialects.builtin import ArrayAttr, StringAttr
 
-    from ruff.runner import compile_file
-
-    program = compile_file(path, source)
     chunks = program.chunk.all_chunks()
     result = lift_chunks(chunks, include_script)
     if annotate:

@@ -3,7 +3,8 @@
 Every pass is a `ModulePass` in its own module under ruff/passes/, and the module is named after the
 pass: `lower_to_llvm.py` defines the pass whose `name` is "lower-to-llvm".  Registering a pass is
 therefore a one-line change to `RUFF_PASSES` below (command-line name → class name in that module).
-Helper modules that are not passes simply are not listed (name them with a leading underscore).
+Helper modules that are not passes simply are not listed (name them with a leading underscore); `abi.py`
+is the native ABI the lowering defines (shared with ruff/backend/).
 
 Nothing here imports xDSL until a pass is actually requested, so importing `ruff.passes` is cheap.
 """
@@ -65,7 +66,7 @@ def run_pipeline(module, spec: str, ctx=None) -> None:
     from xdsl.passes import PassPipeline
 
     if ctx is None:
-        from ruff.backend.context import make_context
+        from ruff.dialects.context import make_context
 
         ctx = make_context()
     PassPipeline.parse_spec(get_all_passes(), spec).apply(ctx, module)

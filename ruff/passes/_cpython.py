@@ -1,6 +1,6 @@
 """Building blocks for llvm-dialect code that works on CPython objects (a helper of lower-to-llvm, not a pass).
 
-Native code runs holding the GIL and reads objects at their fixed layout (ruff.backend.abi: refcount, type,
+Native code runs holding the GIL and reads objects at their fixed layout (ruff.passes.abi: refcount, type,
 an int's digits, a float's value, a tuple's items) where the type is guarded, and calls CPython's C API for
 everything else (boxing, calls). C API functions and type objects are external symbols, resolved in the
 process when the code is loaded (MCJIT) or linked (the cached shared library): cached code holds no
@@ -15,7 +15,7 @@ from xdsl.dialects import llvm
 from xdsl.dialects.builtin import IntegerAttr, IntegerType, f64, i1, i32, i64
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
-from ruff.backend.abi import FLOAT_VALUE, LONG_DIGITS, OB_REFCNT, OB_SIZE, OB_TYPE, TUPLE_ITEMS
+from ruff.passes.abi import FLOAT_VALUE, LONG_DIGITS, OB_REFCNT, OB_SIZE, OB_TYPE, TUPLE_ITEMS
 
 PTR = llvm.LLVMPointerType()
 

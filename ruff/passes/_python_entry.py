@@ -27,7 +27,7 @@ from xdsl.dialects import llvm
 from xdsl.dialects.builtin import IntegerAttr, f64, i1, i32, i64
 from xdsl.ir import Attribute
 
-from ruff.backend.abi import (
+from ruff.passes.abi import (
     ERR_FUNC, ERR_INTERRUPT, ERR_KIND, ERR_LHS, ERR_LINE, ERR_OP, ERR_RHS, PY_ENTRY_SUFFIX, STAND_ASIDE_PTR,
 )
 from ruff.passes._cpython import PTR, Builder, ObjectCode

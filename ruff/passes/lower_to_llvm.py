@@ -22,8 +22,8 @@ THE NATIVE ABI
   a function without result returns void.  Only the value is returned, never a status.
 * Errors: every module has these external i64 globals (the "error slot"), all zero-initialized:
       @__ruff_err_kind   0 = ok, 1 = integer overflow, 2 = division by zero, 3 = modulo by zero,
-                         4 = stack overflow, 5 = interrupted (ruff.backend.abi.ERR_*)
-      @__ruff_err_op     1 '+', 2 '-', 3 '*', 4 '/', 5 '%', 6 unary '-' (ruff.backend.abi.OP_*)
+                         4 = stack overflow, 5 = interrupted (ruff.passes.abi.ERR_*)
+      @__ruff_err_op     1 '+', 2 '-', 3 '*', 4 '/', 5 '%', 6 unary '-' (ruff.passes.abi.OP_*)
       @__ruff_err_lhs    the operands of the failing operation (the one operand for unary '-')
       @__ruff_err_rhs
       @__ruff_err_line   the `line` property of the failing op (0 if unknown)
@@ -75,7 +75,7 @@ from xdsl.utils.exceptions import PassFailedException
 
 from ruff.dialects import ruff
 
-from ruff.backend.abi import (
+from ruff.passes.abi import (
     DEFAULT_DEPTH_LIMIT,
     DEFAULT_SYMBOL_PREFIX,
     ERR_DIV_ZERO,
@@ -93,15 +93,15 @@ from ruff.backend.abi import (
     POLL_INTERVAL,
     STATE_GLOBALS,
 )
-from ruff.backend.abi import INTERRUPT_PTR as G_INTERRUPT_PTR
-from ruff.backend.abi import DEPTH_LIMIT as G_DEPTH_LIMIT
-from ruff.backend.abi import ERR_FUNC as G_FUNC
-from ruff.backend.abi import ERR_KIND as G_KIND
-from ruff.backend.abi import ERR_LHS as G_LHS
-from ruff.backend.abi import ERR_LINE as G_LINE
-from ruff.backend.abi import ERR_OP as G_OP
-from ruff.backend.abi import ERR_RHS as G_RHS
-from ruff.backend.abi import STACK_LIMIT as G_STACK_LIMIT
+from ruff.passes.abi import INTERRUPT_PTR as G_INTERRUPT_PTR
+from ruff.passes.abi import DEPTH_LIMIT as G_DEPTH_LIMIT
+from ruff.passes.abi import ERR_FUNC as G_FUNC
+from ruff.passes.abi import ERR_KIND as G_KIND
+from ruff.passes.abi import ERR_LHS as G_LHS
+from ruff.passes.abi import ERR_LINE as G_LINE
+from ruff.passes.abi import ERR_OP as G_OP
+from ruff.passes.abi import ERR_RHS as G_RHS
+from ruff.passes.abi import STACK_LIMIT as G_STACK_LIMIT
 
 I64_MIN = -(2**63)
 

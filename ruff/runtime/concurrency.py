@@ -338,7 +338,7 @@ def start_task(vm: Any, body: Callable[[Any], Any], name: str = "task", detached
 
 
 def _report_detached(err: RuffError) -> None:
-    from ruff.runner import format_runtime_error
+    from ruff.runtime.report import format_runtime_error
 
     try:
         text = format_runtime_error(err, {})

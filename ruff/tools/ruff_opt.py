@@ -35,10 +35,10 @@ from ruff.dialects import get_ruff_dialect
 from ruff.frontend.source import SourceReadError, decode_source, read_bounded
 from ruff.output import OutputError, guard_stdout, report_output_error
 from ruff.passes import get_ruff_passes
-from ruff.runner import EXIT_IO, EXIT_SYNTAX, EXIT_USAGE, UserError
+from ruff.exit_codes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_IO, EXIT_SYNTAX, EXIT_USAGE
+from ruff.runner import UserError, compile_file
 
 EMIT_CHOICES = ("mlir", "llvm-ir", "llvm-ir-opt", "asm")
-EXIT_INTERNAL = 6
 
 
 class RuffOptError(Exception):
@@ -54,9 +54,10 @@ def _lift_ruff(path: str, source: str | None = None) -> ModuleOp:
     from ruff.dialects.lift import lift_program
 
     try:
-        result = lift_program(path, source=source)
+        program = compile_file(path, source)
     except UserError as e:  # a syntax error: the diagnostic `ruff run` prints
         raise RuffOptError(e.text, e.code) from None
+    result = lift_program(program)
     for refusal in result.refusals:  # functions left to the baseline tier
         print(refusal, file=sys.stderr)
     return result.module
@@ -336,7 +337,7 @@ def _run(argv: list[str] | None) -> int:
         return e.code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except OutputError:
         raise
     except Exception as e:  # a bug of ours

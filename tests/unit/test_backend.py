@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from ruff.backend.abi import NativeError
+from ruff.passes.abi import NativeError
 from ruff.runtime import ops as rt_ops
 from ruff.runtime.values import RuffError
 
@@ -287,7 +287,7 @@ def test_object_code_round_trip(ops):
 
 
 def test_emitters():
-    from ruff.backend.context import parse_module
+    from ruff.dialects.context import parse_module
     from ruff.backend.jit import emit_asm, emit_llvm_ir
     from ruff.passes import run_pipeline
 
@@ -300,7 +300,7 @@ def test_emitters():
 
 
 def test_compile_needs_lowered_module():
-    from ruff.backend.context import parse_module
+    from ruff.dialects.context import parse_module
     from ruff.backend.jit import compile_module
 
     with pytest.raises(ValueError):
@@ -338,7 +338,7 @@ def test_lowering_refuses_a_generic_op_without_its_bytecode_position():
 def test_light_imports():
     """The runtime can import the ABI and the registries without loading xDSL or llvmlite."""
     code = (
-        "import sys, ruff.backend, ruff.backend.abi, ruff.passes, ruff.dialects\n"
+        "import sys, ruff.backend, ruff.passes.abi, ruff.passes, ruff.dialects\n"
         "from ruff.passes import get_ruff_passes; get_ruff_passes()\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in ('xdsl', 'llvmlite')]\n"
         "assert not heavy, heavy\n"

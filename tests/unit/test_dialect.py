@@ -12,7 +12,7 @@ from xdsl.traits import is_side_effect_free
 from xdsl.transforms.dead_code_elimination import would_be_trivially_dead
 from xdsl.utils.exceptions import ParseError, VerifyException
 
-from ruff.backend.context import make_context, parse_module
+from ruff.dialects.context import make_context, parse_module
 from ruff.dialects import ruff as R
 from ruff.passes import get_all_passes, get_pass, get_ruff_passes, run_pipeline
 

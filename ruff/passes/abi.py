@@ -1,6 +1,7 @@
-"""The native ABI shared by the lowering (ruff/passes/lower_to_llvm.py) and the JIT (ruff/backend/jit.py).
+"""The native ABI defined by the lowering (ruff/passes/lower_to_llvm.py) and used by the JIT (ruff/backend/).
 
-Deliberately free of heavy imports: the runtime may import NativeError at start-up.
+It lives with the passes, the lower of its two users, so the backend imports the passes and never the
+other way round. Deliberately free of heavy imports: the tiers may import NativeError at start-up.
 
 Summary (the full description is at the top of ruff/passes/lower_to_llvm.py):
   * a native function takes and returns raw values (i64 ↔ int, f64 ↔ float, i1 ↔ bool);
