@@ -24,7 +24,7 @@ from typing import Any, Optional
 
 from ruff.runtime.values import Closure, Module
 from ruff.runtime import native_flags
-from ruff.runtime.vm import MAX_FRAMES
+from ruff.limits import MAX_FRAMES
 
 TYPE_OF = {int: "int", float: "float", bool: "bool"}
 # The default pipeline; RUFF_JIT_DISABLE=inline,tailrec-to-loop,... drops passes (for the ablation in bench/).

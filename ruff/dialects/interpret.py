@@ -8,7 +8,7 @@ Nothing here defines Ruff semantics.  Every op delegates to the runtime:
 
 * operators to `ruff.runtime.ops` (with struct operator overloading dispatched as `VM.binary` does),
   truthiness to `values.truthy`, display to `values.display`;
-* indexing, fields, structs, iterators, patterns and `throw` to the module-level helpers of `ruff.runtime.vm`
+* indexing, fields, structs, iterators, patterns and `throw` to the operations of `ruff.runtime.objects`
   (`index_get`, `index_set`, `field_set`, `make_struct`, `make_iterator`, `match_pattern`, `thrown`) and to
   the VM's own methods (`VM.field_get`, `VM.resolve_method`, `VM.call`, `VM.fit_args`);
 * the opcodes whose semantics live only inside the VM's `slow_op` (dict/array building and spreads,
@@ -50,7 +50,7 @@ from xdsl.utils.exceptions import InterpretationError
 
 from ruff.dialects import ruff as R
 from ruff.frontend.bytecode import Chunk, Op, pattern_binding_names
-from ruff.runtime import ops, vm as vm_mod
+from ruff.runtime import objects, ops, vm as vm_mod
 from ruff.runtime.values import (
     Cell,
     Closure,
@@ -224,7 +224,7 @@ class RuffFunctions(InterpreterFunctions):
 
     @impl_terminator(R.ThrowOp)
     def run_throw(self, interpreter: Interpreter, op: R.ThrowOp, args: PythonValues):
-        raise vm_mod.thrown(args[0])
+        raise objects.thrown(args[0])
 
     @impl(R.CallDirectOp)
     def run_call_direct(self, interpreter: Interpreter, op: R.CallDirectOp, args: PythonValues):
@@ -394,11 +394,11 @@ class RuffFunctions(InterpreterFunctions):
 
     @impl(R.IndexGetOp)
     def run_index_get(self, interpreter: Interpreter, op: R.IndexGetOp, args: PythonValues):
-        return (vm_mod.index_get(args[0], args[1]),)
+        return (objects.index_get(args[0], args[1]),)
 
     @impl(R.IndexSetOp)
     def run_index_set(self, interpreter: Interpreter, op: R.IndexSetOp, args: PythonValues):
-        vm_mod.index_set(args[0], args[1], args[2])
+        objects.index_set(args[0], args[1], args[2])
         return ()
 
     @impl(R.FieldGetOp)
@@ -409,7 +409,7 @@ class RuffFunctions(InterpreterFunctions):
 
     @impl(R.FieldSetOp)
     def run_field_set(self, interpreter: Interpreter, op: R.FieldSetOp, args: PythonValues):
-        vm_mod.field_set(args[0], op.field.data, args[1])
+        objects.field_set(args[0], op.field.data, args[1])
         return ()
 
     run_make_struct_def = _slow_op_impl(R.MakeStructDefOp, Op.MakeStructDef, lambda s, op: op.info.value.data)
@@ -417,7 +417,7 @@ class RuffFunctions(InterpreterFunctions):
     @impl(R.MakeStructOp)
     def run_make_struct(self, interpreter: Interpreter, op: R.MakeStructOp, args: PythonValues):
         names = tuple(f.data for f in op.fields.data)
-        return (vm_mod.make_struct(args[0], names, list(args[1:])),)
+        return (objects.make_struct(args[0], names, list(args[1:])),)
 
     run_make_enum_def = _slow_op_impl(R.MakeEnumDefOp, Op.MakeEnumDef, lambda s, op: op.info.value.data)
     run_make_ok = _slow_op_impl(R.MakeOkOp, Op.MakeOk)
@@ -445,7 +445,7 @@ class RuffFunctions(InterpreterFunctions):
         pat = self.const(op.pattern.value.data)
         n = len(op.bindings)
         bound: list = []
-        if vm_mod.match_pattern(pat, args[0], bound):
+        if objects.match_pattern(pat, args[0], bound):
             if len(bound) != n or len(pattern_binding_names(pat)) != n:
                 raise InterpretationError(f"pattern bound {len(bound)} values, the op has {n} results")
             return (True, *bound)
@@ -453,7 +453,7 @@ class RuffFunctions(InterpreterFunctions):
 
     @impl(R.MakeIteratorOp)
     def run_make_iterator(self, interpreter: Interpreter, op: R.MakeIteratorOp, args: PythonValues):
-        return (vm_mod.make_iterator(args[0]),)
+        return (objects.make_iterator(args[0]),)
 
     @impl(R.IteratorNextOp)
     def run_iterator_next(self, interpreter: Interpreter, op: R.IteratorNextOp, args: PythonValues):

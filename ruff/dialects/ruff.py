@@ -113,6 +113,9 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
+from ruff.limits import I64_MAX, I64_MIN
+
+
 # ----------------------------------------------------------------------------------------------- types
 
 
@@ -185,10 +188,6 @@ def attr_to_py(attr: Attribute) -> Any:
     if isinstance(attr, UnitAttr):
         return None
     raise ValueError(f"not a Ruff constant: {attr}")
-
-
-I64_MIN = -(2**63)
-I64_MAX = 2**63 - 1
 
 
 def py_to_attr(value: Any) -> Attribute | None:

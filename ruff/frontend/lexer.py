@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from ruff.diagnostics import RuffSyntaxError
+from ruff.limits import I64_MAX
 from ruff.frontend.tokens import EOF, FLOAT, INT, INTERP, KEYWORDS, NAME, OPERATORS, STR, InterpPart, Token
 
-I64_MAX = 2**63 - 1
 MAX_NUMERIC_LITERAL_LENGTH = 512  # characters, as in the reference
 
 _MASTER = re.compile(

@@ -74,6 +74,7 @@ from xdsl.utils.diagnostic import Diagnostic
 from xdsl.utils.exceptions import PassFailedException
 
 from ruff.dialects import ruff
+from ruff.limits import I64_MIN
 
 from ruff.passes.abi import (
     DEFAULT_DEPTH_LIMIT,
@@ -103,7 +104,6 @@ from ruff.passes.abi import ERR_OP as G_OP
 from ruff.passes.abi import ERR_RHS as G_RHS
 from ruff.passes.abi import STACK_LIMIT as G_STACK_LIMIT
 
-I64_MIN = -(2**63)
 
 PTR = llvm.LLVMPointerType()
 # CPython's C API, resolved in the process: a loop's poll lets go of the GIL for a moment.

@@ -38,7 +38,8 @@ import threading
 from collections import deque
 from typing import Any, Callable, Optional
 
-from ruff.runtime.values import Builtin, RuffError
+from ruff.runtime.objects import python_stack_overflow
+from ruff.runtime.values import RuffError
 
 # One condition variable guards all scheduling state: task completion, channel queues and the count
 # of Ruff threads that can make progress (used to turn a hopeless channel receive into null).
@@ -152,9 +153,8 @@ class TaskJit:
 def fork_vm(vm: Any) -> Any:
     """A VM for another thread: shares globals (via the closures' modules), builtins, output, arguments,
     random generator, test registry and module cache with `vm`; has its own frames; runs no native code."""
-    from ruff.runtime.vm import VM
-
-    fork = VM.__new__(VM)
+    interpreter = vm.interpreter_class  # the reference interpreter, also when vm is a FastVM
+    fork = interpreter.__new__(interpreter)
     fork.__dict__.update(vm.__dict__)
     fork.frames = []
     parent_jit = vm.jit
@@ -309,7 +309,7 @@ def start_task(vm: Any, body: Callable[[Any], Any], name: str = "task", detached
             except ExitProgram as e:
                 _exit_process(e.code)
             except RecursionError:
-                err = RuffError(f"Stack overflow: call depth exceeded in {name}")
+                err = python_stack_overflow(name)
                 promise._settle(error=err)
                 if detached:
                     _report_detached(err)
@@ -437,40 +437,3 @@ def live_threads() -> int:
     """How many Ruff threads exist (the main thread included), for tests."""
     with _sched:
         return _State.threads
-
-
-# ----------------------------------------------------------------------------- methods on channels
-
-
-def _method_table() -> dict[str, Builtin]:
-    from ruff.runtime.builtins import concurrency as cb
-
-    return {
-        "send": Builtin("send", cb.channel_send),
-        "receive": Builtin("receive", cb.channel_receive),
-        "recv": Builtin("recv", cb.channel_receive),
-        "try_receive": Builtin("try_receive", cb.channel_try_receive),
-        "try_recv": Builtin("try_recv", cb.channel_try_receive),
-        "len": Builtin("len", cb.channel_len),
-        "size": Builtin("size", cb.channel_len),
-        "is_empty": Builtin("is_empty", cb.channel_is_empty),
-    }
-
-
-_methods_installed = False
-
-
-def install_methods() -> None:
-    """Make `ch.send(...)` etc. resolve through the builtins' method lookup."""
-    global _methods_installed
-    if _methods_installed:
-        return
-    import ruff.runtime.builtins as B
-
-    table = dict(getattr(B, "_ANY_TABLE", {}))
-    table.update(_method_table())
-    Channel.ruff_methods = table  # type: ignore[attr-defined]
-    by_type = getattr(B, "_BY_TYPE", None)
-    if isinstance(by_type, dict):
-        by_type.setdefault(Channel, table)
-    _methods_installed = True

@@ -17,12 +17,11 @@ import math
 import types
 import threading
 
+from ruff.limits import I64_MAX, I64_MIN  # noqa: F401  (the runtime's modules take them from here)
 from ruff.runtime import native_flags
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
-I64_MIN = -(2**63)
-I64_MAX = 2**63 - 1
 
 
 # A captured variable shared between a frame and the closures that capture it: Python's own cell

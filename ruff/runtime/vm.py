@@ -1,4 +1,7 @@
-"""The baseline executor: runs Ruff bytecode one instruction at a time.
+"""The reference interpreter: runs Ruff bytecode one instruction at a time.
+
+This module is the dispatch loop and the frames it runs; what every tier does with values (indexing,
+fields, structs, iteration, patterns, the errors they raise) is ruff.runtime.objects.
 
 A Ruff call pushes a Frame on the VM's own frame list; it is not a Python recursion, so Ruff
 recursion depth is limited by MAX_FRAMES, not by Python's stack. Python recursion happens only
@@ -14,14 +17,16 @@ import sys
 from typing import Any, Callable, Optional
 
 from ruff.frontend.bytecode import Chunk, EnumInfo, MatchPat, Op, StructInfo
+from ruff.limits import MAX_FRAMES
 from ruff.runtime import ops
+from ruff.runtime.objects import (
+    array_push, await_value, dict_key, error_value, field_set, index_get, index_set, make_iterator, make_struct,
+    match_pattern, non_callable_message, python_stack_overflow, stack_overflow, thrown,
+)
 from ruff.runtime.values import (
     NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,
-    StructInstance, StructType, VariantConstructor, count_upto, display, set_running_runtime, truthy, type_name,
-    values_equal,
+    StructInstance, StructType, VariantConstructor, display, set_running_runtime, truthy, type_name,
 )
-
-MAX_FRAMES = 50_000
 
 
 _OP_OF = {int(o): o for o in Op}  # slow_op gets the int; Op(int) is an enum call each time
@@ -97,6 +102,7 @@ class VM:
     Python instead, falling back to this loop for chunks it cannot translate."""
 
     _offset = 0  # Ruff frames below this interpreter's own (FastVM: below a fallback chunk's section)
+    interpreter_class: type  # the reference interpreter (VM itself, set below): what a thread's fork runs
 
     def __init__(self, write: Optional[Callable[[str], Any]] = None, script_args: Optional[list[str]] = None,
                  loader: Any = None) -> None:
@@ -256,7 +262,7 @@ class VM:
                     raise
             except RecursionError:
                 frame = frames[-1]
-                err = RuffError(f"Stack overflow: call depth exceeded in {frame.chunk.name}")
+                err = python_stack_overflow(frame.chunk.name)
                 if not self.unwind(err, base):
                     raise err from None
 
@@ -281,6 +287,7 @@ class VM:
                     a = stack[-1]
                     if type(a) is int and type(b) is int:
                         r = a + b
+                        # ruff.limits' I64_MIN/I64_MAX, spelled as constants: cheaper than two global loads
                         if -9223372036854775808 <= r <= 9223372036854775807:
                             stack[-1] = r
                             continue
@@ -753,7 +760,10 @@ class VM:
         return False
 
 
-# ----------------------------------------------------------------------------- helpers used by every tier
+# ----------------------------------------------------------------------------- the dispatch loop's own helpers
+
+
+VM.interpreter_class = VM  # FastVM's threads run the reference interpreter too (ruff.runtime.concurrency)
 
 
 class _Yielded:
@@ -764,11 +774,6 @@ class _Yielded:
 
 
 _CALLED = object()  # binary() pushed a frame for an overloaded operator: the loop must switch frames
-
-
-def stack_overflow(name: str) -> RuffError:
-    """The error for a call that would make the Ruff call stack deeper than MAX_FRAMES (every tier)."""
-    return RuffError(f"Stack overflow: call depth exceeded {MAX_FRAMES} in {name}")
 
 
 def current_line(frame: Frame) -> int:
@@ -782,218 +787,6 @@ def current_col(frame: Frame) -> int:
     code = frame.chunk.code
     return code[ip].col if ip < len(code) else 0
 
-
-def non_callable_message(fn: Any) -> str:
-    return (f"Cannot call non-function; the value being called is {type_name(fn)}. "
-            "Pass a function, closure, or imported callable value instead.")
-
-
-def thrown(value: Any) -> RuffError:
-    """`throw(value)`: strings become error objects with that message; other values travel as they are."""
-    if type(value) is str:
-        return RuffError(value, ErrorObject(value))
-    if type(value) is ErrorObject:
-        return RuffError(value.message, value)
-    if type(value) is StructInstance and "message" in value.fields:
-        return RuffError(display(value.fields["message"]), value)
-    return RuffError(display(value), value)
-
-
-def error_value(err: RuffError, unwound: list[str]) -> Any:
-    """What `except e` binds: its stack names the functions the error left, innermost first.
-
-    Like the reference, the error object's line is 0; the line is in the uncaught-error report.
-    """
-    if err.value is None:
-        err.value = ErrorObject(err.message, 0, list(unwound))
-    elif type(err.value) is ErrorObject and not err.value.stack:
-        err.value.stack = list(unwound)
-    return err.value
-
-
-def dict_key(k: Any) -> str:
-    t = type(k)
-    if t is str:
-        return k
-    if t is int:
-        return str(k)
-    raise RuffError(f"Dictionary keys must be strings or integers, got {type_name(k)}")
-
-
-def array_push(rt: Any, arr: Any, value: Any) -> Any:
-    """ArrayPush: append in place; on anything but an array, what the `push` builtin makes of it."""
-    if type(arr) is list:
-        arr.append(value)
-        return arr
-    return rt.builtins["push"].fn(rt, [arr, value])
-
-
-def index_get(obj: Any, idx: Any) -> Any:
-    t = type(obj)
-    if t is list:
-        if type(idx) is int:
-            n = len(obj)
-            if -n <= idx < n:
-                return obj[idx]
-            raise RuffError(f"Index out of bounds: {idx}")
-    elif t is dict:
-        ti = type(idx)
-        if ti is str or ti is int:
-            key = idx if ti is str else str(idx)
-            if key in obj:
-                return obj[key]
-            raise RuffError(f"Missing map key: {idx}" if ti is int else f'Missing map key: "{idx}"')
-    elif t is str:
-        if type(idx) is int:
-            n = len(obj)
-            if -n <= idx < n:
-                return obj[idx]
-            raise RuffError(f"Index out of bounds: {idx}")
-    elif t is range:
-        if type(idx) is int and -len(obj) <= idx < len(obj):
-            return obj[idx]
-        raise RuffError(f"Index out of bounds: {idx}")
-    elif t is bytes:
-        return bytes_index(obj, idx)
-    else:
-        getter = getattr(obj, "ruff_index", None)
-        if getter is not None:
-            return getter(idx)
-    raise RuffError(f"Cannot index {type_name(obj)} with {type_name(idx)}")
-
-
-def bytes_index(obj: bytes, idx: Any) -> int:
-    """`b[i]`: the byte at i as an int, negative i counting from the end; the reference also takes a
-    float index, truncated toward zero."""
-    ti = type(idx)
-    if ti is float:
-        if idx != idx or idx in (float("inf"), float("-inf")):
-            raise RuffError("Invalid index operation")
-        shown, idx = display(idx), int(idx)
-    elif ti is int:
-        shown = str(idx)
-    else:
-        raise RuffError(f"Cannot index bytes with {type_name(idx)}")
-    n = len(obj)
-    if -n <= idx < n:
-        return obj[idx]
-    raise RuffError(f"Index out of bounds: {shown}")
-
-
-def index_set(obj: Any, idx: Any, value: Any) -> None:
-    t = type(obj)
-    if t is list:
-        if type(idx) is int:
-            n = len(obj)
-            if -n <= idx < n:
-                obj[idx] = value
-                return
-            raise RuffError(f"Index out of bounds: {idx}")
-    elif t is dict:
-        obj[dict_key(idx)] = value
-        return
-    raise RuffError(f"Cannot assign to index of {type_name(obj)}")
-
-
-def field_set(obj: Any, name: str, value: Any) -> None:
-    t = type(obj)
-    if t is StructInstance:
-        if name not in obj.fields:
-            raise RuffError(f"Struct {obj.type.name} has no field '{name}'")
-        obj.fields[name] = value
-        return
-    if t is dict:
-        obj[name] = value
-        return
-    raise RuffError(f"Cannot set field '{name}' on {type_name(obj)}")
-
-
-def make_struct(stype: Any, names: tuple, vals: list) -> StructInstance:
-    if type(stype) is not StructType:
-        raise RuffError(f"{display(stype)} is not a struct type")
-    fields: dict[str, Any] = {}
-    given = dict(zip(names, vals))
-    for f in stype.fields:
-        if f in given:
-            fields[f] = given.pop(f)
-        elif f in stype.defaults:
-            d = stype.defaults[f]
-            fields[f] = list(d) if type(d) is list else dict(d) if type(d) is dict else d
-        else:
-            fields[f] = None
-    if given:
-        raise RuffError(f"Struct {stype.name} has no field '{next(iter(given))}'")
-    return StructInstance(stype, fields)
-
-
-def make_iterator(v: Any) -> Any:
-    t = type(v)
-    if t is list:
-        return iter(v)
-    if t is int or t is float:
-        return iter(range(count_upto(v)))
-    if t is dict:
-        return iter(list(v.keys()))
-    if t is str or t is range:
-        return iter(v)
-    if hasattr(v, "__next__"):
-        return v
-    if hasattr(v, "__iter__") and t is not StructInstance:
-        return iter(v)
-    raise RuffError(f"Cannot iterate over {type_name(v)}")
-
-
-def match_pattern(p: MatchPat, v: Any, bound: list) -> bool:
-    kind = p.kind
-    if kind == "wild":
-        return True
-    if kind == "bind":
-        bound.append(v)
-        return True
-    if kind == "lit":
-        return values_equal(p.value, v) and (type(p.value) is bool) == (type(v) is bool)
-    if kind == "variant":
-        enum, variant = p.value
-        if type(v) is EnumValue:
-            if v.variant != variant or (enum is not None and enum != v.enum):
-                return False
-            if not p.subpatterns:
-                return True
-            if len(p.subpatterns) != len(v.values):
-                return False
-            return all(match_pattern(sp, x, bound) for sp, x in zip(p.subpatterns, v.values))
-        return False
-    if kind == "array":
-        if hasattr(v, "ruff_to_list"):  # a range: never built when its length alone rules the pattern out
-            if v.length() < len(p.subpatterns) or (p.rest is None and v.length() != len(p.subpatterns)):
-                return False
-            v = v.ruff_to_list()
-        if type(v) is not list:
-            return False
-        n = len(p.subpatterns)
-        if len(v) < n or (p.rest is None and len(v) != n):
-            return False
-        if not all(match_pattern(sp, x, bound) for sp, x in zip(p.subpatterns, v)):
-            return False
-        if p.rest:
-            bound.append(v[n:])
-        return True
-    if kind == "dict":
-        if type(v) is not dict:
-            return False
-        for k in p.value:
-            if k not in v:
-                return False
-            bound.append(v[k])
-        if p.rest:
-            bound.append({k: x for k, x in v.items() if k not in p.value})
-        return True
-    return False
-
-
-def await_value(v: Any) -> Any:
-    waiter = getattr(v, "ruff_await", None)
-    return waiter() if waiter is not None else v
 
 
 LOAD_LOCAL, LOAD_CONST, STORE_LOCAL = int(Op.LoadLocal), int(Op.LoadConst), int(Op.StoreLocal)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from ruff.runtime.values import Builtin, RuffError, StructInstance, StructType
+from ruff.runtime.values import I64_MAX, I64_MIN, Builtin, RuffError, StructInstance, StructType
 from ruff.runtime.builtins._util import Registry, guard
 
 reg = Registry()
@@ -103,7 +103,7 @@ def _value(opt: _Option, text: str) -> Any:
         if not _INT.match(text):
             raise RuffError(f"Argument {opt.long} requires an integer value, got: {text}")
         n = int(text)
-        if not -(2**63) <= n < 2**63:
+        if not I64_MIN <= n <= I64_MAX:
             raise RuffError(f"Argument {opt.long} requires an integer value, got: {text}")
         return n
     if opt.type == "float":
@@ -120,7 +120,7 @@ def _default(opt: _Option) -> Any:
     if opt.type == "bool":
         return d == "true"
     if opt.type == "int":
-        return int(d) if _INT.match(d) and -(2**63) <= int(d) < 2**63 else 0
+        return int(d) if _INT.match(d) and I64_MIN <= int(d) <= I64_MAX else 0
     if opt.type == "float":
         return float(d) if _FLOAT.match(d) else 0.0
     return d

@@ -31,7 +31,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ruff.runtime.values import RuffError
+from ruff.runtime.values import I64_MAX, I64_MIN, Builtin, RuffError
 from ruff.runtime.builtins._util import Registry, is_callable, type_name_of
 
 reg = Registry()
@@ -54,9 +54,8 @@ def _is_promise(v: Any) -> bool:
 def channel(rt: Any, args: list) -> Any:
     if args:
         raise RuffError(f"channel() expects 0 arguments, got {len(args)}")
-    c = _conc()
-    c.install_methods()
-    return c.Channel()
+    install_methods()
+    return _conc().Channel()
 
 
 def _channel(name: str, v: Any) -> Any:
@@ -151,7 +150,7 @@ def _promise_all(name: str) -> Any:
         items = list(items)
 
         def body(fork: Any) -> list:
-            from ruff.runtime.vm import await_value
+            from ruff.runtime.objects import await_value
 
             return [await_value(p) for p in items]
 
@@ -215,7 +214,7 @@ def _parallel_map(name: str) -> Any:
         c = _conc()
 
         def worker(fork: Any) -> None:
-            from ruff.runtime.vm import await_value
+            from ruff.runtime.objects import await_value
 
             while True:
                 with take:
@@ -350,10 +349,46 @@ def shared_add_int(rt: Any, args: list) -> int:
         if type(current) is not int:
             raise RuffError(f"shared_add_int requires key '{key}' to reference an int")
         total = current + delta
-        if not -(2**63) <= total < 2**63:
+        if not I64_MIN <= total <= I64_MAX:
             raise RuffError(f"Integer overflow: {current} + {delta}")
         _shared[key] = total
         return total
+
+
+# ----------------------------------------------------------------------------- methods on channels
+
+
+def _method_table() -> dict[str, Builtin]:
+    return {
+        "send": Builtin("send", channel_send),
+        "receive": Builtin("receive", channel_receive),
+        "recv": Builtin("recv", channel_receive),
+        "try_receive": Builtin("try_receive", channel_try_receive),
+        "try_recv": Builtin("try_recv", channel_try_receive),
+        "len": Builtin("len", channel_len),
+        "size": Builtin("size", channel_len),
+        "is_empty": Builtin("is_empty", channel_is_empty),
+    }
+
+
+_methods_installed = False
+
+
+def install_methods() -> None:
+    """Make `ch.send(...)` etc. resolve through the builtins' method lookup."""
+    global _methods_installed
+    if _methods_installed:
+        return
+    import ruff.runtime.builtins as B
+
+    table = dict(getattr(B, "_ANY_TABLE", {}))
+    table.update(_method_table())
+    channel_type = _conc().Channel
+    channel_type.ruff_methods = table  # type: ignore[attr-defined]
+    by_type = getattr(B, "_BY_TYPE", None)
+    if isinstance(by_type, dict):
+        by_type.setdefault(channel_type, table)
+    _methods_installed = True
 
 
 __all__ = ["reg", "channel_send", "channel_receive", "channel_try_receive", "channel_len", "channel_is_empty"]

@@ -292,7 +292,7 @@ def _answer(rt: Any, server: HttpServer, p: _Pending) -> None:
         p.status, p.reply_body = 404, "Not Found"
         return
     handler, params = found
-    from ruff.runtime.vm import await_value
+    from ruff.runtime.objects import await_value
 
     try:
         result = await_value(rt.call(handler, [_request_value(p, path, query, params)]))

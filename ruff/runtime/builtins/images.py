@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ruff.runtime.values import OPAQUE_DISPLAY, Builtin, RuffError
+from ruff.runtime.values import I64_MAX, I64_MIN, OPAQUE_DISPLAY, Builtin, RuffError
 from ruff.runtime.builtins._util import Registry, guard, rust_error_text
 
 reg = Registry()
@@ -301,7 +301,7 @@ def _int_option(args: list, i: int, default: int, wrong: str) -> int:
     if type(v) is float:
         if v != v:
             return 0
-        return int(v) if abs(v) < 2**63 else (2**63 - 1 if v > 0 else -(2**63))
+        return int(v) if I64_MIN < v <= I64_MAX else (I64_MAX if v > 0 else I64_MIN)
     raise RuffError(wrong)
 
 

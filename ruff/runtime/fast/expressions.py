@@ -13,6 +13,7 @@ import math
 from typing import Any, Optional
 
 from ruff.frontend.bytecode import Op
+from ruff.limits import I64_MAX, I64_MIN
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.typeflow import Facts, Ty
 
@@ -42,7 +43,7 @@ _ARITH = {Op.Add: "+", Op.Sub: "-", Op.Mul: "*", Op.Div: "/", Op.Mod: "%"}
 _CMP = {Op.LessThan: "<", Op.GreaterThan: ">", Op.LessEqual: "<=", Op.GreaterEqual: ">="}
 HELPER_OF = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "<": "lt", ">": "gt",
              "<=": "le", ">=": "ge", "==": "eq", "!=": "ne"}
-I64_MIN_TEXT = "-9223372036854775808"
+I64_MIN_TEXT, I64_MAX_TEXT = str(I64_MIN), str(I64_MAX)
 _CLASS_OF = {Ty.INT: "int", Ty.FLOAT: "float", Ty.BOOL: "bool", Ty.STR: "str", Ty.LIST: "list", Ty.DICT: "dict"}
 
 
@@ -283,7 +284,7 @@ class ExpressionEmitter:
             if sym != "*" and (a.kind == "c" or b.kind == "c"):
                 # Adding or subtracting a constant can only leave the range on one side.
                 up = (b.value >= 0) == (sym == "+") if b.kind == "c" else a.value >= 0
-                test = f"{r} > 9223372036854775807" if up else f"{r} < {I64_MIN_TEXT}"
+                test = f"{r} > {I64_MAX_TEXT}" if up else f"{r} < {I64_MIN_TEXT}"
             else:
                 test = f"{r}.bit_length() > 63"  # _h_ovf rechecks: -2**63 itself has 64 bits
             then.append(Line(f"if {test}: {ovf}", i))

@@ -53,10 +53,12 @@ from ruff.runtime.values import (
     I64_MAX, I64_MIN, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError,
     StructInstance, StructType, display, set_running_runtime, truthy,
 )
-from ruff.runtime.vm import (
-    MAX_FRAMES, VM, Frame, array_push, await_value, current_col, current_line, dict_key, error_value, field_set,
-    index_get, index_set, make_iterator, make_struct, match_pattern, stack_overflow, thrown,
+from ruff.limits import MAX_FRAMES
+from ruff.runtime.objects import (
+    array_push, await_value, dict_key, error_value, field_set, index_get, index_set, make_iterator, make_struct,
+    match_pattern, stack_overflow, thrown,
 )
+from ruff.runtime.vm import VM, Frame, current_col, current_line
 
 
 _EXECUTE_CODE = VM.execute.__code__
