@@ -1,7 +1,8 @@
 """Ruff's operators on values: checked i64 arithmetic, promotion, comparisons.
 
 Every tier uses these functions (the executor directly, the fast tier from generated code, the
-native tier for its error messages), so the semantics live in exactly one place.
+native tier for its error messages), so the semantics (docs/LANGUAGE.md, "Semantics that are easy to get
+wrong") live in exactly one place.
 Operator overloading on structs is not here: the executor sees a StructInstance operand and calls
 its `op_*` method as an ordinary Ruff call.
 """

@@ -7,7 +7,7 @@ print and interpolation as the reference shows it). Arrays are Python lists, dic
 Python dicts whose keys are always str (an int index `d[1]` means key "1", as in the
 reference; displayed sorted). Everything else is a class below.
 
-Note `bool` is a subclass of `int` in Python: code that asks "is this a Ruff int" must use
+Display forms and equality are docs/LANGUAGE.md's. Note `bool` is a subclass of `int` in Python: code that asks "is this a Ruff int" must use
 `type(v) is int`, never isinstance.
 """
 

@@ -13,8 +13,8 @@ Method chains on arrays (`arr.filter(f).map(g)`) are eager, as in the reference 
 arrays, so they print and index like arrays); on iterators and generators they are lazy
 (RuffIterator).
 
-Predicates follow the reference's STANDARD_LIBRARY_REFERENCE, which LANGUAGE.md keeps as
-documented: `contains`, `starts_with`, `ends_with` and `has_key` return 1/0 (ints, not booleans).
+Predicates follow what the reference's source does where its docs say otherwise (docs/LANGUAGE.md):
+`contains` and `has_key` return 1/0 (ints, not booleans), `starts_with` and `ends_with` booleans.
 The is_* checks, set_has, is_empty, file_exists, path_* and regex_match return booleans.
 """
 
