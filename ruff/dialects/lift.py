@@ -117,6 +117,13 @@ class PBlock:
 
 
 class Lifter:
+    """Lifts one chunk to a `ruff.func` named `symbol` (see the module docstring for the two phases).
+
+    `lift()` refuses (LiftRefused) what the dialect cannot express (REFUSED), takes the blocks and their
+    stack depths from ruff.frontend.cfg, simulates each reachable block in reverse postorder on SSA values
+    (`pending`: the state each edge hands its target), removes trivial and dead phis, then emits xDSL.
+    """
+
     def __init__(self, chunk: Chunk, symbol: str) -> None:
         self.chunk = chunk
         self.symbol = symbol

@@ -151,7 +151,11 @@ def _const_key(value: Any) -> tuple:
 
 @dataclass
 class Chunk:
-    """One compiled function (or the top-level script)."""
+    """One compiled function (or the top-level script): its instructions and constants, what the
+    executors need to call it, and (after the compiled fields) the run-time state each tier keeps on it.
+
+    Functions nested in it are constants of it (MakeClosure's argument), so `all_chunks()` walks a
+    program. ruff.frontend.cfg answers every question about its control flow."""
 
     name: str
     params: list[str]
@@ -167,10 +171,19 @@ class Chunk:
     filename: str = "<input>"
     line: int = 0  # where the function was defined
     # Run-time state of the tiers, not part of the compiled code:
-    calls: int = field(default=0, compare=False, repr=False)
-    tier_state: Any = field(default=None, compare=False, repr=False)
+    calls: int = field(default=0, compare=False, repr=False)  # calls so far (a function gets hot at a threshold)
+    tier_state: Any = field(default=None, compare=False, repr=False)  # the native tier's (ruff.tiering), once hot
     decoded: Any = field(default=None, compare=False, repr=False)  # the executor's pre-decoded form
     loop_counts: dict = field(default_factory=dict, compare=False, repr=False)  # back-edge ip → times taken
+    # The fast tier's (ruff/runtime/fast/fastvm.py), set by FastVM.prepare before the chunk's compilation unit
+    # first runs; absent until then, so a call through a chunk no FastVM prepared fails at once.
+    #   fx(closure, depth, *args) runs a call: first a trampoline that translates the chunk, then its
+    #   generated function (with native entry points chained in front once it is compiled natively), or an
+    #   entry that runs generators, async functions and untranslatable chunks as the interpreter does.
+    fx: Any = field(init=False, compare=False, repr=False)
+    fbody: Any = field(init=False, compare=False, repr=False)  # the generated function; None: runs in the interpreter
+    fvm: Any = field(init=False, compare=False, repr=False)  # the FastVM that prepared it
+    finstalled: bool = field(init=False, compare=False, repr=False)  # translated (fx is no longer the trampoline)
 
     # constant key → index (see _const_key), over the first `_indexed` constants: kept in step with
     # `constants`, which osr may replace wholesale

@@ -122,6 +122,15 @@ def captured_names(body: Any) -> set[str]:
 
 
 class FunctionCompiler:
+    """Compiles one function body (or the script) into `chunk`; a nested function gets its own, whose
+    `parent` is this one.
+
+    `stmt_<Node>` / `expr_<Node>` emit each AST node (dispatch by class name); `scopes` are the blocks'
+    locals, innermost last; `loops` the enclosing loops (break/continue targets, stack entries to drop);
+    names resolve as the module docstring says: local slot, then upvalue (the enclosing local becomes a
+    cell, `cells`), then global. `line`/`col` is where the instruction being emitted comes from.
+    """
+
     def __init__(self, chunk: Chunk, parent: Optional["FunctionCompiler"], module: "ModuleInfo", body: Any,
                  struct: Optional[StructContext] = None) -> None:
         self.chunk = chunk

@@ -59,6 +59,9 @@ TRANSLATED = BRANCHES | COMPARISONS | STATEMENTS
 
 
 class LoopCtx:
+    """A loop being emitted: its header, where `break` goes, the Python loop statement, and (with a JIT)
+    the local counting its back-edges for on-stack replacement."""
+
     __slots__ = ("header", "break_to", "stmt", "counter", "last_edge")
 
     def __init__(self, header: Block, break_to: Optional[Block]) -> None:

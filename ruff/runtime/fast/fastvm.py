@@ -23,8 +23,8 @@ records the functions an error has left (`err.unwound`, the caught error object'
 
 Fallback. A chunk the code generator refuses (codegen.Unsupported: control flow that is not structured,
 a chunk too big to be worth translating, or a function CPython will not compile, e.g. more than 20
-nested loops/try blocks or 100 levels of indentation) runs in the reference interpreter: `chunk.fbody` is None and its entry runs it in an
-"interpreter section" whose frames count towards the same depth limit. Calls made by such a chunk stay in
+nested loops/try blocks or 100 levels of indentation) runs in the reference interpreter: `chunk.fbody` is
+None and its entry runs it in an "interpreter section" whose frames count towards the same depth limit. Calls made by such a chunk stay in
 the interpreter (its loop calls closures itself); callbacks from builtins come back here.
 `FastVM.fallbacks` says which chunks fell back and why (RUFF_FAST_DUMP=1 prints it, and every generated
 function, on stderr).
@@ -102,6 +102,12 @@ _PY_BUILTINS = {f"@{b.__name__}": b for b in (int, float, bool, str, list, dict,
 
 
 class FastVM(VM):
+    """The reference VM with every Ruff function run as its generated Python function (see the module
+    docstring): `prepare` gives each chunk its `fx`, `install` translates it (codegen) on the first call,
+    `trace` rebuilds the interpreter's view of an error from the Python stack, and chunks the code
+    generator refuses run in the inherited dispatch loop (`fallbacks` says which and why).
+    """
+
     # Builtins let a RecursionError met near the depth limit through: the call site retries (see depth).
     retries_refusals = True
 

@@ -125,8 +125,8 @@ class Placement:
                 h.outer.append(t)
                 continue
             if len(fwd) == 1:
-                loop, hs = self.edge_ctx(fwd[0])
-                if hs == want[1] and self.encloses(want[0], loop):
+                loop, handlers = self.edge_ctx(fwd[0])
+                if handlers == want[1] and self.encloses(want[0], loop):
                     t.inline_edge = fwd[0]
                     continue
             if any(e.kind == HANDLER for e in fwd):

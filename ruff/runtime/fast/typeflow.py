@@ -484,6 +484,10 @@ def _loop_first_order(entry: Block) -> list:
 
 
 class _Flow:
+    """The analysis of one chunk: the state (stack entries, locals) on entry to every block, found by a
+    worklist over the blocks in loop-first order (`run`), each block's `transfer` function, and the joins
+    and widening at merges (`propagate`). Facts answers questions from the states it leaves in `ins`."""
+
     def __init__(self, chunk: Chunk, flow: ControlFlow, param_types: Optional[tuple[Ty, ...]]) -> None:
         self.chunk = chunk
         self.code = chunk.code
