@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from kit import run_cli
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -23,25 +24,21 @@ low stock: [gadget, doohickey]
 """
 
 
-def ruff(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ruff", "run", *args], capture_output=True, text=True, timeout=300)
-
-
 @pytest.mark.parametrize("flags", [["--no-jit"], ["--jit-threshold", "0"]])
 def test_inventory(flags: list[str]) -> None:
-    proc = ruff(*flags, str(EXAMPLES / "inventory.ruff"))
+    proc = run_cli("run", *flags, str(EXAMPLES / "inventory.ruff"), timeout=300)
     assert (proc.returncode, proc.stdout) == (0, INVENTORY), proc.stderr
 
 
 def test_hello() -> None:
-    proc = ruff(str(EXAMPLES / "hello.ruff"))
+    proc = run_cli("run", str(EXAMPLES / "hello.ruff"), timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == "Hello, Ruff!"
     assert proc.stdout.splitlines()[-1] == 'scores: {"Ada": 36, "Grace": 41} total: 77'
 
 
 def test_fib_goes_native() -> None:
-    proc = ruff(str(EXAMPLES / "fib.ruff"), "--jit-log")
+    proc = run_cli("run", str(EXAMPLES / "fib.ruff"), "--jit-log", timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == "fib(30) = 832040"
     assert "[jit] compiled fib(int)" in proc.stderr or "[jit] cache hit fib(int)" in proc.stderr

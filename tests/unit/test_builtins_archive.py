@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from ruff.runtime.builtins import archive
-from builtin_support import call, raises
+from kit import call, raises
 
 
 def _zip(path, entries):

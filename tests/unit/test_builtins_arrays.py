@@ -1,35 +1,8 @@
 """Array builtins: value semantics (new arrays), higher-order functions with rt.call, odd contracts."""
 
-import random
-
-
-from ruff.runtime.builtins import BUILTINS, RuffRange, arrays
-from ruff.runtime.values import I64_MAX, Builtin, RuffError
-from builtin_support import raises
-
-
-class FakeRT:
-    def __init__(self):
-        self.out = []
-        self.calls = 0
-        self.script_args = []
-        self.random = random.Random(0)
-        self.filename = "test.ruff"
-
-    def write(self, text):
-        self.out.append(text)
-
-    def call(self, f, args):
-        self.calls += 1
-        return f.fn(self, list(args))
-
-
-def fn(f):
-    return Builtin("f", lambda rt, a: f(*a))
-
-
-def call(name, *args, rt=None):
-    return BUILTINS[name].fn(rt or FakeRT(), list(args))
+from ruff.runtime.builtins import RuffRange, arrays
+from ruff.runtime.values import I64_MAX, RuffError
+from kit import FakeRuntime, as_builtin, call, raises
 
 
 def test_push_returns_new_array_and_leaves_argument():
@@ -82,17 +55,17 @@ def test_slice_concat():
 
 
 def test_map_filter_reduce_find():
-    double = fn(lambda x: x * 2)
+    double = as_builtin(lambda x: x * 2)
     assert call("map", [1, 2, 3], double) == [2, 4, 6]
     assert call("map", call("range", 3), double) == [0, 2, 4]
-    assert call("filter", [1, 2, 3, 4], fn(lambda x: x % 2 == 0)) == [2, 4]
-    assert call("filter", [0, 1, "", "a", None], fn(lambda x: x)) == [1, "a"]
-    assert call("reduce", [1, 2, 3], 0, fn(lambda a, b: a + b)) == 6
-    assert call("reduce", [1, 2, 3], fn(lambda a, b: a * b), 1) == 6
-    assert call("find", [1, 5, 7], fn(lambda x: x > 4)) == 5
-    assert call("find", [1, 2], fn(lambda x: x > 4)) == 0
-    assert call("find_index", [1, 5, 7], fn(lambda x: x > 4)) == 1
-    assert call("find_index", [1], fn(lambda x: False)) == -1
+    assert call("filter", [1, 2, 3, 4], as_builtin(lambda x: x % 2 == 0)) == [2, 4]
+    assert call("filter", [0, 1, "", "a", None], as_builtin(lambda x: x)) == [1, "a"]
+    assert call("reduce", [1, 2, 3], 0, as_builtin(lambda a, b: a + b)) == 6
+    assert call("reduce", [1, 2, 3], as_builtin(lambda a, b: a * b), 1) == 6
+    assert call("find", [1, 5, 7], as_builtin(lambda x: x > 4)) == 5
+    assert call("find", [1, 2], as_builtin(lambda x: x > 4)) == 0
+    assert call("find_index", [1, 5, 7], as_builtin(lambda x: x > 4)) == 1
+    assert call("find_index", [1], as_builtin(lambda x: False)) == -1
     raises("map", [1], 5, match="map() expects a function, got int")
     raises("map", [1], match="map() expects 2 arguments, got 1")
     raises("filter", 3, double, match="filter() expects an array, got int")
@@ -106,30 +79,30 @@ def test_callback_errors_propagate_and_python_errors_become_ruff_errors():
     def boom(x):
         raise RuffError("inner failure")
 
-    raises("map", [1], fn(boom), match="inner failure")
-    assert raises("map", [1], fn(lambda x: 1 / 0)) == "map(): division by zero"
+    raises("map", [1], as_builtin(boom), match="inner failure")
+    assert raises("map", [1], as_builtin(lambda x: 1 / 0)) == "map(): division by zero"
 
 
 def test_any_all_for_each_count():
-    assert call("any", [1, 2, 3], fn(lambda x: x > 2)) is True
-    assert call("any", [], fn(lambda x: True)) is False
-    assert call("all", [1, 2, 3], fn(lambda x: x > 0)) is True
-    assert call("all", [1, 2, 3], fn(lambda x: x > 1)) is False
+    assert call("any", [1, 2, 3], as_builtin(lambda x: x > 2)) is True
+    assert call("any", [], as_builtin(lambda x: True)) is False
+    assert call("all", [1, 2, 3], as_builtin(lambda x: x > 0)) is True
+    assert call("all", [1, 2, 3], as_builtin(lambda x: x > 1)) is False
     seen = []
-    assert call("for_each", [1, 2], fn(lambda x: seen.append(x))) is None
-    assert call("each", [3], fn(lambda x: seen.append(x))) is None
+    assert call("for_each", [1, 2], as_builtin(lambda x: seen.append(x))) is None
+    assert call("each", [3], as_builtin(lambda x: seen.append(x))) is None
     assert seen == [1, 2, 3]
     assert call("count", [1, 2, 3]) == 3
-    assert call("count", [1, 2, 3], fn(lambda x: x > 1)) == 2
+    assert call("count", [1, 2, 3], as_builtin(lambda x: x > 1)) == 2
     raises("any", [1], match="any() expects 2 arguments, got 1")
     raises("all", [1], 2, match="all() expects a function, got int")
-    raises("for_each", 1, fn(len), match="for_each() expects an array, got int")
+    raises("for_each", 1, as_builtin(len), match="for_each() expects an array, got int")
     raises("count", match="count() expects 1 or 2 arguments, got 0")
 
 
 def test_any_stops_early():
-    rt = FakeRT()
-    call("any", [1, 2, 3, 4], fn(lambda x: x == 2), rt=rt)
+    rt = FakeRuntime()
+    call("any", [1, 2, 3, 4], as_builtin(lambda x: x == 2), rt=rt)
     assert rt.calls == 2
 
 
@@ -137,13 +110,13 @@ def test_sort_reverse_unique_sum():
     assert call("sort", [3, 1, 2]) == [1, 2, 3]
     assert call("sort", ["b", "a", "c"]) == ["a", "b", "c"]
     assert call("sort", [3, 1.5, 2]) == [1.5, 2, 3]
-    assert call("sort", [3, 1, 2], fn(lambda a, b: b - a)) == [3, 2, 1]
-    assert call("sort", [3, 1, 2], fn(lambda a, b: a > b)) == [3, 2, 1]
+    assert call("sort", [3, 1, 2], as_builtin(lambda a, b: b - a)) == [3, 2, 1]
+    assert call("sort", [3, 1, 2], as_builtin(lambda a, b: a > b)) == [3, 2, 1]
     arr = [2, 1]
     call("sort", arr)
     assert arr == [2, 1]
     raises("sort", 5, match="sort() expects an array, got int")
-    raises("sort", [2, 1], fn(lambda a, b: "x"), match="sort() expects a comparator returning a number or bool")
+    raises("sort", [2, 1], as_builtin(lambda a, b: "x"), match="sort() expects a comparator returning a number or bool")
     assert call("reverse", [1, 2, 3]) == [3, 2, 1]
     assert call("reverse", "abc") == "cba"
     raises("reverse", match="reverse() expects 1 argument, got 0")

@@ -10,7 +10,7 @@ import pytest
 
 from ruff.runtime.builtins import _util
 from ruff.runtime.values import display, type_name, values_equal
-from builtin_support import call, raises
+from kit import call, raises
 
 
 def test_bytes_is_a_value_type():

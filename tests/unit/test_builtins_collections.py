@@ -2,7 +2,7 @@
 
 from ruff.runtime.builtins import RuffQueue, RuffSet, RuffStack, collections
 from ruff.runtime.values import display
-from builtin_support import call, raises
+from kit import call, raises
 
 
 def test_set_operations():

@@ -1,6 +1,5 @@
 """Core builtins: output, len/type/is_*, conversions, range, input, exit, assertions, debug."""
 
-import random
 import subprocess
 import sys
 
@@ -8,39 +7,7 @@ import pytest
 
 from ruff.runtime.builtins import BUILTINS, CONSTANTS, ExitProgram, RuffRange, core, lookup_method
 from ruff.runtime.values import Builtin, Closure, EnumValue, ErrorObject, RuffError, display
-from builtin_support import raises
-
-
-class FakeRT:
-    def __init__(self, script_args=None, stdin_lines=()):
-        self.out = []
-        self.script_args = list(script_args or [])
-        self.random = random.Random(0)
-        self.filename = "test.ruff"
-        self.lines = list(stdin_lines)
-
-    def write(self, text):
-        self.out.append(text)
-
-    def read_line(self):
-        return self.lines.pop(0) if self.lines else ""
-
-    def call(self, f, args):
-        if type(f) is Builtin:
-            return f.fn(self, list(args))
-        raise TypeError("FakeRT can only call builtins")
-
-    @property
-    def output(self):
-        return "".join(self.out)
-
-
-def fn(f):
-    return Builtin("f", lambda rt, a: f(*a))
-
-
-def call(name, *args, rt=None):
-    return BUILTINS[name].fn(rt or FakeRT(), list(args))
+from kit import FakeRuntime, call, raises
 
 
 def same(a, b):
@@ -58,39 +25,39 @@ def same(a, b):
 
 
 def test_print_joins_with_space_and_ends_line():
-    rt = FakeRT()
+    rt = FakeRuntime()
     call("print", "a", 1, 2.0, 1.5, [1, "x"], {"k": "v", "a": 1}, None, True, rt=rt)
     assert rt.output == 'a 1 2 1.5 [1, x] {"a": 1, "k": v} null true\n'
 
 
 def test_print_no_args_and_println_alias():
-    rt = FakeRT()
+    rt = FakeRuntime()
     assert call("print", rt=rt) is None
     call("println", "x", rt=rt)
     assert rt.output == "\nx\n"
 
 
 def test_eprint_goes_to_stderr(capsys):
-    rt = FakeRT()
+    rt = FakeRuntime()
     call("eprint", "oops", 1, rt=rt)
     assert capsys.readouterr().err == "oops 1\n"
     assert rt.output == ""
 
 
 def test_debug_format():
-    rt = FakeRT()
+    rt = FakeRuntime()
     call("debug", 1, "a", [1.5, None], {"b": True}, rt=rt)
     assert rt.output == '[DEBUG] Int(1) String("a") Array[Float(1.5), Null] Dict{b: Bool(true)}\n'
-    rt = FakeRT()
+    rt = FakeRuntime()
     call("debug", call("range", 2), call("Set", [1]), call("Queue", ["q"]), call("Stack", []), None, rt=rt)
     assert rt.output == '[DEBUG] Array[Int(0), Int(1)] Set{Int(1)} Queue[String("q")] Stack[] Null\n'
 
 
 def test_input_prompt_and_line():
-    rt = FakeRT(stdin_lines=["Ann\n"])
+    rt = FakeRuntime(stdin_lines=["Ann\n"])
     assert call("input", "name: ", rt=rt) == "Ann"
     assert rt.output == "name: "
-    assert call("input", rt=FakeRT()) == ""
+    assert call("input", rt=FakeRuntime()) == ""
     with pytest.raises(RuffError, match="input\\(\\) expects a string prompt"):
         call("input", 5)
     raises("input", "a", "b", match="input() expects 0 or 1 arguments, got 2")
@@ -319,14 +286,14 @@ def test_assert_contains():
 def test_result_option_methods():
     ok, err = EnumValue("Result", "Ok", (5,)), EnumValue("Result", "Err", ("bad",))
     some, none = EnumValue("Option", "Some", (1,)), EnumValue("Option", "None")
-    m = lambda v, name, *a: lookup_method(v, name).fn(FakeRT(), [v, *a])  # noqa: E731
+    m = lambda v, name, *a: lookup_method(v, name).fn(FakeRuntime(), [v, *a])  # noqa: E731
     assert m(ok, "is_ok") is True and m(err, "is_err") is True
     assert m(some, "is_some") is True and m(none, "is_none") is True
     assert m(ok, "unwrap") == 5 and m(none, "unwrap_or", 7) == 7 and m(some, "unwrap_or", 7) == 1
     with pytest.raises(RuffError, match="called unwrap\\(\\) on Err\\(bad\\)"):
         m(err, "unwrap")
     with pytest.raises(RuffError, match="is_ok\\(\\) expects a Result or Option"):
-        core.result_is_ok(FakeRT(), [5])
+        core.result_is_ok(FakeRuntime(), [5])
 
 
 # ----------------------------------------------------------------------------- robustness
@@ -345,7 +312,7 @@ def test_every_builtin_is_a_builtin_value():
 
 def test_no_python_exception_escapes_guarded_builtins():
     """Feed every builtin some awkward arguments: only RuffError (or ExitProgram) may come out."""
-    from builtin_support import UNSAFE
+    from kit import UNSAFE
 
     skip = UNSAFE | {"print", "println", "debug"}
     samples = [[], [None], [1, None], ["x", [1], {}], [[1, 2], "a"], [{}, 1, 2], [1.5, -1],
@@ -355,7 +322,7 @@ def test_no_python_exception_escapes_guarded_builtins():
             continue
         for args in samples:
             try:
-                b.fn(FakeRT(), list(args))
+                b.fn(FakeRuntime(), list(args))
             except RuffError:
                 pass
 

@@ -8,7 +8,7 @@ import hashlib
 
 import pytest
 
-from builtin_support import call, raises
+from kit import call, raises
 
 
 def test_digests_match_hashlib(tmp_path):

@@ -3,22 +3,16 @@ hand connections between threads, and bad input is a Ruff error."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 
-from builtin_support import call, raises
+from kit import call, raises, run_cli, write_program
 
 
 def _run(tmp_path, source):
-    prog = tmp_path / "prog.ruff"
-    prog.write_text(source)
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "ruff", "run", str(prog)], capture_output=True, text=True,
-                          timeout=120, env=env)
+    return run_cli("run", write_program(tmp_path / "prog.ruff", source), timeout=120,
+                   env={"PYTHONIOENCODING": "utf-8"})
 
 
 def test_an_uncaught_error_inside_a_transaction_keeps_nothing(tmp_path):

@@ -1,7 +1,7 @@
 """Dict builtins: sorted keys/values/items, has_key 1/0, get/get_default, merge/update/invert."""
 
 from ruff.runtime.builtins import dicts
-from builtin_support import call, raises
+from kit import call, raises
 
 
 D = {"c": 3, "a": 1, "b": 2}

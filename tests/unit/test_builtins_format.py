@@ -4,11 +4,11 @@ import pytest
 
 from ruff.runtime.builtins import BUILTINS, lookup_method
 from ruff.runtime.values import RuffError
-from builtin_support import FakeRT
+from kit import FakeRuntime
 
 
 def fmt(*args):
-    return BUILTINS["format"].fn(FakeRT(), list(args))
+    return BUILTINS["format"].fn(FakeRuntime(), list(args))
 
 
 @pytest.mark.parametrize("args,expected", [
@@ -62,4 +62,4 @@ def test_format_errors(args, message):
 
 def test_format_as_string_method():
     b = lookup_method("%s=%d", "format")
-    assert b.fn(FakeRT(), ["%s=%d", "x", 1]) == "x=1"
+    assert b.fn(FakeRuntime(), ["%s=%d", "x", 1]) == "x=1"

@@ -1,31 +1,11 @@
 """Property test: whatever Ruff values a builtin gets, only RuffError may escape (never a Python error)."""
 
-import random
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ruff.runtime.builtins import BUILTINS, RuffQueue, RuffRange, RuffSet, RuffStack, lookup_method
 from ruff.runtime.values import I64_MAX, I64_MIN, Builtin, EnumValue, RuffError
-
-from builtin_support import UNSAFE
-
-
-class FakeRT:
-    def __init__(self):
-        self.out = []
-        self.script_args = ["x"]
-        self.random = random.Random(0)
-        self.filename = "test.ruff"
-
-    def write(self, text):
-        self.out.append(text)
-
-    def read_line(self):
-        return ""
-
-    def call(self, f, args):
-        return f.fn(self, list(args))
+from kit import FakeRuntime, UNSAFE
 
 
 SAFE_NAMES = sorted(n for n in BUILTINS if n not in UNSAFE)
@@ -60,7 +40,7 @@ values = st.recursive(
 @given(st.sampled_from(SAFE_NAMES), st.lists(values, max_size=3))
 def test_builtins_only_raise_ruff_errors(name, args):
     try:
-        result = BUILTINS[name].fn(FakeRT(), list(args))
+        result = BUILTINS[name].fn(FakeRuntime(script_args=("x",)), list(args))
         if hasattr(result, "__next__"):
             list(result)
     except RuffError:
@@ -76,7 +56,7 @@ def test_methods_only_raise_ruff_errors(receiver, name, args):
     if b is None or b.name in UNSAFE:
         return
     try:
-        result = b.fn(FakeRT(), [receiver, *args])
+        result = b.fn(FakeRuntime(script_args=("x",)), [receiver, *args])
         if hasattr(result, "__next__"):
             list(result)
     except RuffError:

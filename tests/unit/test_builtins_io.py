@@ -5,7 +5,7 @@ import os
 import pytest
 
 from ruff.runtime.builtins import io
-from builtin_support import call, raises
+from kit import call, raises
 
 
 @pytest.fixture(autouse=True)

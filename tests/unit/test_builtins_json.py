@@ -4,7 +4,7 @@ import pytest
 
 from ruff.runtime.builtins import RuffRange, json
 from ruff.runtime.values import EnumValue, StructInstance, StructType, display
-from builtin_support import call, raises
+from kit import call, raises
 
 
 def test_parse_json_types():

@@ -6,7 +6,7 @@ import errno
 import json
 import os
 
-from builtin_support import call, raises
+from kit import call, raises
 
 
 def test_default_path_is_the_working_directory(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ import pytest
 
 from ruff.runtime.builtins import BUILTINS
 from ruff.runtime.values import I64_MAX, I64_MIN, Builtin
-from builtin_support import call, raises
+from kit import call, raises
 
 
 def typed(v, t, expected):

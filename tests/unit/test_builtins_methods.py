@@ -6,7 +6,7 @@ from ruff.runtime.builtins import (
     BUILTINS, METHOD_TABLES, RuffIterator, RuffQueue, RuffRange, RuffSet, RuffStack, iterators, lookup_method,
 )
 from ruff.runtime.values import Builtin, EnumValue, RuffError, StructInstance, StructType, display
-from builtin_support import FakeRT
+from kit import FakeRuntime
 
 
 def fn(f):
@@ -16,7 +16,7 @@ def fn(f):
 def m(receiver, name, *args, rt=None):
     b = lookup_method(receiver, name)
     assert b is not None, f"no method {name} on {type(receiver).__name__}"
-    return b.fn(rt or FakeRT(), [receiver, *args])
+    return b.fn(rt or FakeRuntime(), [receiver, *args])
 
 
 def test_string_methods():
@@ -96,7 +96,7 @@ def test_range_methods():
 
 
 def test_collection_methods():
-    s = BUILTINS["Set"].fn(FakeRT(), [[1, 2, 2]])
+    s = BUILTINS["Set"].fn(FakeRuntime(), [[1, 2, 2]])
     assert display(m(s, "add", 3)) == "Set{1, 2, 3}"
     assert m(s, "has", 2) is True and m(s, "contains", 9) is False
     assert m(s, "size") == 2 and m(s, "len") == 2
@@ -118,7 +118,7 @@ def naturals():
 
 
 def test_lazy_chain_on_infinite_generator():
-    rt = FakeRT()
+    rt = FakeRuntime()
     gen = naturals()
     squares = m(m(gen, "filter", fn(lambda n: n % 3 == 0), rt=rt), "map", fn(lambda n: n * n), rt=rt)
     assert type(squares) is RuffIterator
@@ -159,27 +159,27 @@ def test_iterator_terminals():
 
 def test_iterator_errors():
     with pytest.raises(RuffError, match="next\\(\\) expects an iterator or generator, got array"):
-        iterators.it_next(FakeRT(), [[1]])
+        iterators.it_next(FakeRuntime(), [[1]])
     with pytest.raises(RuffError, match="map\\(\\) expects a function, got int"):
         m(iter([1]), "map", 5)
     with pytest.raises(RuffError, match="take\\(\\) expects 2 arguments, got 1"):
-        iterators.it_take(FakeRT(), [iter([])])
+        iterators.it_take(FakeRuntime(), [iter([])])
     with pytest.raises(RuffError, match="iter\\(\\) expects an array or iterator, got string"):
-        BUILTINS["iter"].fn(FakeRT(), ["abc"])
+        BUILTINS["iter"].fn(FakeRuntime(), ["abc"])
     with pytest.raises(RuffError, match="filter\\(\\) expects 2 arguments"):
-        iterators.it_filter(FakeRT(), [iter([])])
+        iterators.it_filter(FakeRuntime(), [iter([])])
     for f, name in [(iterators.it_skip, "skip"), (iterators.it_zip, "zip"), (iterators.it_chunk, "chunk"),
                     (iterators.it_for_each, "for_each")]:
         with pytest.raises(RuffError, match=f"{name}\\(\\) expects 2 arguments"):
-            f(FakeRT(), [iter([])])
+            f(FakeRuntime(), [iter([])])
     for f, name in [(iterators.it_enumerate, "enumerate"), (iterators.it_first, "first"),
                     (iterators.it_collect, "collect")]:
         with pytest.raises(RuffError, match=f"{name}\\(\\) expects 1 argument"):
-            f(FakeRT(), [])
+            f(FakeRuntime(), [])
 
 
 def test_iter_builtin_makes_arrays_lazy():
-    it = BUILTINS["iter"].fn(FakeRT(), [[1, 2, 3]])
+    it = BUILTINS["iter"].fn(FakeRuntime(), [[1, 2, 3]])
     assert type(it) is RuffIterator
     assert m(m(it, "map", fn(lambda x: -x)), "collect") == [-1, -2, -3]
 

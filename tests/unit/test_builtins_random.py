@@ -1,41 +1,13 @@
 """Random builtins: ranges, seeding through rt.random, reference odd contracts."""
 
-import random
 import re
 
-import pytest
-
-from ruff.runtime.builtins import BUILTINS
 from ruff.runtime.builtins import random as ruff_random
-from ruff.runtime.values import RuffError
-
-
-class FakeRT:
-    def __init__(self, seed=0):
-        self.out = []
-        self.script_args = []
-        self.random = random.Random(seed)
-        self.filename = "test.ruff"
-
-    def write(self, text):
-        self.out.append(text)
-
-    def call(self, f, args):
-        return f.fn(self, list(args))
-
-
-def call(name, *args, rt=None):
-    return BUILTINS[name].fn(rt or FakeRT(), list(args))
-
-
-def raises(name, *args, match=""):
-    with pytest.raises(RuffError) as info:
-        call(name, *args)
-    assert match in info.value.message, info.value.message
+from kit import FakeRuntime, call, raises
 
 
 def test_random_values_in_range():
-    rt = FakeRT()
+    rt = FakeRuntime()
     for _ in range(200):
         r = call("random", rt=rt)
         assert type(r) is float and 0.0 <= r < 1.0
@@ -49,7 +21,7 @@ def test_random_values_in_range():
 
 
 def test_seed_makes_runs_reproducible():
-    a, b = FakeRT(1), FakeRT(2)
+    a, b = FakeRuntime(seed=1), FakeRuntime(seed=2)
     call("set_random_seed", 12345, rt=a)
     call("random_seed", 12345, rt=b)
     seq_a = [call("random", rt=a), call("random_int", 1, 100, rt=a), call("random_id", 8, rt=a),

@@ -4,7 +4,7 @@ import pytest
 
 from ruff.runtime.builtins import regex
 from ruff.runtime.values import RuffError
-from builtin_support import call
+from kit import call
 
 
 def raises(name, *args, match=""):

@@ -4,7 +4,7 @@ import pytest
 
 from ruff.runtime.builtins import BUILTINS, strings
 from ruff.runtime.values import Builtin
-from builtin_support import call, raises
+from kit import call, raises
 
 
 @pytest.mark.parametrize("name,args,expected", [

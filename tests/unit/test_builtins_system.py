@@ -1,29 +1,9 @@
 """Environment, arguments, time and process builtins."""
 
-import random
 import time
 
-
-from ruff.runtime.builtins import BUILTINS, system
-from builtin_support import raises
-
-
-class FakeRT:
-    def __init__(self, script_args=()):
-        self.out = []
-        self.script_args = list(script_args)
-        self.random = random.Random(0)
-        self.filename = "test.ruff"
-
-    def write(self, text):
-        self.out.append(text)
-
-    def call(self, f, args):
-        return f.fn(self, list(args))
-
-
-def call(name, *args, rt=None):
-    return BUILTINS[name].fn(rt or FakeRT(), list(args))
+from ruff.runtime.builtins import system
+from kit import FakeRuntime, call, raises
 
 
 def test_env_family(monkeypatch):
@@ -66,7 +46,7 @@ def test_env_errors(monkeypatch):
 
 
 def test_args():
-    assert call("args", rt=FakeRT(["summarize", "--format", "json"])) == ["summarize", "--format", "json"]
+    assert call("args", rt=FakeRuntime(script_args=("summarize", "--format", "json"))) == ["summarize", "--format", "json"]
     assert call("args") == []
     raises("args", 1, match="args() expects 0 arguments, got 1")
 

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from ruff.runtime.builtins import yaml as ryaml
-from builtin_support import call, raises
+from kit import call, raises
 
 
 @pytest.mark.parametrize("text,value", [

@@ -11,21 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from kit import run_cli, write_program
 
 ROOT = Path(__file__).resolve().parents[2]
 HELLO = 'print("hello")\n'
-
-
-def ruff(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path = ROOT,
-         timeout: float = 60, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ruff", *args], input=stdin, capture_output=True, text=True,
-                          cwd=cwd, env={**os.environ, **(env or {})}, timeout=timeout, **kw)
-
-
-def write(tmp: Path, name: str, text: str) -> str:
-    path = tmp / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 def no_traceback(proc: subprocess.CompletedProcess) -> None:
@@ -39,30 +28,30 @@ def test_version() -> None:
     from importlib.metadata import version
 
     for flag in ("--version", "-V"):
-        proc = ruff(flag)
+        proc = run_cli(flag)
         assert proc.returncode == 0
         assert proc.stdout.startswith(f"ruff {version('rufflang')} (Ruff on xDSL, Python 3.")
 
 
 def test_file_alone_is_short_for_run(tmp_path: Path) -> None:
-    prog = write(tmp_path, "p.ruff", 'print("args:", args())\n')
-    assert ruff(prog, "a", "b").stdout == ruff("run", prog, "a", "b").stdout == "args: [a, b]\n"
-    assert ruff("--no-jit", prog).stdout == "args: []\n"
+    prog = write_program(tmp_path / "p.ruff", 'print("args:", args())\n')
+    assert run_cli(prog, "a", "b").stdout == run_cli("run", prog, "a", "b").stdout == "args: [a, b]\n"
+    assert run_cli("--no-jit", prog).stdout == "args: []\n"
 
 
 def test_an_unknown_command_is_a_usage_error_not_a_missing_file() -> None:
-    proc = ruff("tset-run")
+    proc = run_cli("tset-run")
     assert proc.returncode == 2
     assert "invalid choice: 'tset-run'" in proc.stderr
 
 
 def test_dash_reads_the_program_from_standard_input() -> None:
-    assert ruff("run", "-", stdin=HELLO).stdout == "hello\n"
-    assert ruff("-", stdin=HELLO).stdout == "hello\n"
-    proc = ruff("-", stdin="x := 1 +\n")
+    assert run_cli("run", "-", stdin=HELLO).stdout == "hello\n"
+    assert run_cli("-", stdin=HELLO).stdout == "hello\n"
+    proc = run_cli("-", stdin="x := 1 +\n")
     assert proc.returncode == 3
     assert "--> <stdin>:1:" in proc.stderr
-    proc = ruff("-", stdin="print(nope)\n")
+    proc = run_cli("-", stdin="print(nope)\n")
     assert proc.returncode == 4 and "<stdin>:1" in proc.stderr and "print(nope)" in proc.stderr
 
 
@@ -74,33 +63,33 @@ def test_dash_with_invalid_utf8_on_stdin_is_an_io_error() -> None:
 
 
 def test_check_compiles_without_running(tmp_path: Path) -> None:
-    good = write(tmp_path, "good.ruff", 'print("side effect")\nexit(7)\n')
-    bad = write(tmp_path, "bad.ruff", "func f( {\n")
-    loose = write(tmp_path, "loose.ruff", "break\n")
-    proc = ruff("check", good)
+    good = write_program(tmp_path / "good.ruff", 'print("side effect")\nexit(7)\n')
+    bad = write_program(tmp_path / "bad.ruff", "func f( {\n")
+    loose = write_program(tmp_path / "loose.ruff", "break\n")
+    proc = run_cli("check", good)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"check passed: {good}\n", "")
-    assert ruff("check", "-q", good).stdout == ""
-    proc = ruff("check", good, bad, loose)
+    assert run_cli("check", "-q", good).stdout == ""
+    proc = run_cli("check", good, bad, loose)
     assert proc.returncode == 3  # the first failure's code; every file is still checked
     assert proc.stdout == f"check passed: {good}\n"
     assert f"{bad}:1:" in proc.stderr and "break can only be used inside a loop" in proc.stderr
-    assert ruff("check", loose).returncode == 4
-    assert ruff("check", str(tmp_path / "missing.ruff")).returncode == 5
-    assert ruff("check", "-", stdin=HELLO).stdout == "check passed: <stdin>\n"
-    proc = ruff("check")
+    assert run_cli("check", loose).returncode == 4
+    assert run_cli("check", str(tmp_path / "missing.ruff")).returncode == 5
+    assert run_cli("check", "-", stdin=HELLO).stdout == "check passed: <stdin>\n"
+    proc = run_cli("check")
     assert proc.returncode == 2 and "FILE" in proc.stderr
 
 
 @pytest.mark.parametrize("value", ["-5", "-1", "ten", "1.5"])
 def test_jit_threshold_must_be_a_count(tmp_path: Path, value: str) -> None:
-    proc = ruff("run", "--jit-threshold", value, write(tmp_path, "p.ruff", HELLO))
+    proc = run_cli("run", "--jit-threshold", value, write_program(tmp_path / "p.ruff", HELLO))
     assert proc.returncode == 2
     assert f"argument --jit-threshold: expected a whole number >= 0, got '{value}'" in proc.stderr
     assert proc.stdout == ""
 
 
 def test_jit_threshold_zero_is_fine(tmp_path: Path) -> None:
-    assert ruff("run", "--jit-threshold", "0", write(tmp_path, "p.ruff", HELLO)).stdout == "hello\n"
+    assert run_cli("run", "--jit-threshold", "0", write_program(tmp_path / "p.ruff", HELLO)).stdout == "hello\n"
 
 
 @pytest.mark.parametrize("env, message", [
@@ -109,26 +98,26 @@ def test_jit_threshold_zero_is_fine(tmp_path: Path) -> None:
     ({"RUFF_JIT_LOG": "loud"}, "error: RUFF_JIT_LOG must be 0 or 1"),
 ])
 def test_environment_values_are_checked(tmp_path: Path, env: dict, message: str) -> None:
-    prog = write(tmp_path, "p.ruff", HELLO)
+    prog = write_program(tmp_path / "p.ruff", HELLO)
     for command in ("run", "test-run"):
-        proc = ruff(command, prog, env=env)
+        proc = run_cli(command, prog, env=env)
         assert proc.returncode == 2, (command, proc.stderr)
         assert proc.stderr.startswith(message) and proc.stdout == ""
 
 
 def test_environment_flags_take_words(tmp_path: Path) -> None:
-    prog = write(tmp_path, "p.ruff", "func f(n) { return n + 1 }\nfor i in range(50) { f(i) }\nprint(f(1))\n")
-    on = ruff("run", "--jit-threshold", "5", prog, env={"RUFF_JIT_LOG": "yes", "RUFF_JIT_CACHE": "0"})
+    prog = write_program(tmp_path / "p.ruff", "func f(n) { return n + 1 }\nfor i in range(50) { f(i) }\nprint(f(1))\n")
+    on = run_cli("run", "--jit-threshold", "5", prog, env={"RUFF_JIT_LOG": "yes", "RUFF_JIT_CACHE": "0"})
     assert on.stdout == "2\n" and "[jit]" in on.stderr
-    off = ruff("run", "--jit-threshold", "5", prog, env={"RUFF_JIT": "false", "RUFF_JIT_LOG": "on"})
+    off = run_cli("run", "--jit-threshold", "5", prog, env={"RUFF_JIT": "false", "RUFF_JIT_LOG": "on"})
     assert off.stdout == "2\n" and "compiled" not in off.stderr
 
 
 def test_double_dash_before_the_file(tmp_path: Path) -> None:
-    prog = write(tmp_path, "p.ruff", "print(args())\n")
-    assert ruff("run", "--", prog, "--no-jit", "x").stdout == "[--no-jit, x]\n"
-    assert ruff("run", prog, "--", "--jit-log").stdout == "[--jit-log]\n"
-    proc = ruff("run")
+    prog = write_program(tmp_path / "p.ruff", "print(args())\n")
+    assert run_cli("run", "--", prog, "--no-jit", "x").stdout == "[--no-jit, x]\n"
+    assert run_cli("run", prog, "--", "--jit-log").stdout == "[--jit-log]\n"
+    proc = run_cli("run")
     assert proc.returncode == 2
     assert "required: FILE" in proc.stderr and "script_args" not in proc.stderr
 
@@ -145,7 +134,7 @@ def test_the_console_script_imports_nothing_before_main_takes_over() -> None:
 
 
 def test_ctrl_c_while_ruff_is_still_importing(tmp_path: Path) -> None:
-    prog = write(tmp_path, "p.ruff", HELLO)
+    prog = write_program(tmp_path / "p.ruff", HELLO)
     code = (
         "import sys\n"
         "class Interrupt:\n"
@@ -154,7 +143,7 @@ def test_ctrl_c_while_ruff_is_still_importing(tmp_path: Path) -> None:
         "            raise KeyboardInterrupt\n"
         "sys.meta_path.insert(0, Interrupt())\n"
         "from ruff.cli import main\n"
-        f"sys.exit(main(['run', {prog!r}]))\n"
+        f"sys.exit(main(['run', {str(prog)!r}]))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "interrupted\n")
@@ -162,7 +151,7 @@ def test_ctrl_c_while_ruff_is_still_importing(tmp_path: Path) -> None:
 
 def test_ctrl_c_interrupts_a_long_sleep_promptly(tmp_path: Path) -> None:
     ready = tmp_path / "ready"
-    prog = write(tmp_path, "sleepy.ruff", f'write_file("{ready}", "x")\nsleep(60000)\nprint("woke up")\n')
+    prog = write_program(tmp_path / "sleepy.ruff", f'write_file("{ready}", "x")\nsleep(60000)\nprint("woke up")\n')
     proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", prog], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, cwd=ROOT)
     deadline = time.monotonic() + 30
@@ -178,7 +167,7 @@ def test_ctrl_c_interrupts_a_long_sleep_promptly(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_at_any_moment_of_start_up_never_shows_our_traceback(tmp_path: Path) -> None:
-    prog = write(tmp_path, "sleepy.ruff", "sleep(5000)\n")
+    prog = write_program(tmp_path / "sleepy.ruff", "sleep(5000)\n")
     for delay in (0.05, 0.1, 0.15, 0.2, 0.3):
         proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", prog], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, cwd=ROOT)
@@ -196,7 +185,7 @@ def test_ctrl_c_at_any_moment_of_start_up_never_shows_our_traceback(tmp_path: Pa
 def test_unbuffered_python_keeps_stdout_unbuffered(tmp_path: Path) -> None:
     # Guarding stdout against write errors must not change its buffering: with PYTHONUNBUFFERED a line is
     # out before the program goes on.
-    prog = write(tmp_path, "p.ruff", 'print("first")\nsleep(3000)\nprint("second")\n')
+    prog = write_program(tmp_path / "p.ruff", 'print("first")\nsleep(3000)\nprint("second")\n')
     proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", prog], stdout=subprocess.PIPE, text=True, cwd=ROOT,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     assert proc.stdout is not None
@@ -209,7 +198,7 @@ def test_unbuffered_python_keeps_stdout_unbuffered(tmp_path: Path) -> None:
 def test_ctrl_c_stops_an_endless_native_loop(tmp_path: Path) -> None:
     # Native code holds the GIL, so Python's SIGINT handler cannot run until the loop polls (once every
     # POLL_INTERVAL back-edges it lets go of the GIL and reads the interrupt flag).
-    prog = write(tmp_path, "spin.ruff", "func spin(n) {\n mut i := 0\n mut s := 0\n"
+    prog = write_program(tmp_path / "spin.ruff", "func spin(n) {\n mut i := 0\n mut s := 0\n"
                  " while i < n { s = (s + i) % 1000\n  i += 1 }\n return s }\n"
                  "print(spin(10))\nprint(spin(9000000000000000000))\n")
     proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", "--jit-threshold", "0", "--jit-log", prog],

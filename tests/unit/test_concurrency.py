@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import textwrap
 import threading
 import time
@@ -12,31 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from ruff.frontend.compiler import compile_source
 from ruff.runtime import concurrency as C
 from ruff.runtime.builtins import BUILTINS
-from ruff.runtime.values import Module, RuffError
+from ruff.runtime.values import RuffError
 from ruff.runtime.vm import VM
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(src: str, vm: VM | None = None) -> str:
-    out: list[str] = []
-    vm = vm or VM(write=out.append)
-    src = textwrap.dedent(src)
-    program = compile_source(src, "t.ruff")
-    module = Module("__main__", "t.ruff", src)
-    vm.run_chunk(program.chunk, module)
-    return "".join(out)
-
+from kit import run_cli, run_source, write_program
 
 def ruff_run(tmp_path: Path, src: str, *flags: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    path = tmp_path / "prog.ruff"
-    path.write_text(textwrap.dedent(src), encoding="utf-8")
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "ruff", "run", *flags, str(path)], capture_output=True,
-                          text=True, timeout=timeout, env=env, cwd=ROOT)
+    path = write_program(tmp_path / "prog.ruff", textwrap.dedent(src))
+    return run_cli("run", *flags, path, timeout=timeout, env={"PYTHONIOENCODING": "utf-8"})
 
 
 # ----------------------------------------------------------------------------- registration
@@ -70,7 +52,7 @@ def test_receive_on_empty_channel_with_no_other_thread_is_null() -> None:
 
 
 def test_receive_waits_for_a_sleeping_producer() -> None:
-    out = run("""
+    out = run_source("""
         ch := channel()
         spawn {
             sleep(150)
@@ -83,7 +65,7 @@ def test_receive_waits_for_a_sleeping_producer() -> None:
 
 def test_receive_returns_null_when_every_other_task_is_stuck() -> None:
     # The worker waits on `jobs` forever; main waits on `results`: nobody can send, so null, not a hang.
-    out = run("""
+    out = run_source("""
         jobs := channel()
         results := channel()
         spawn {
@@ -97,7 +79,7 @@ def test_receive_returns_null_when_every_other_task_is_stuck() -> None:
 
 
 def test_channel_methods_and_errors() -> None:
-    out = run("""
+    out = run_source("""
         ch := channel()
         print(type(ch), ch)
         print(ch.send(5), ch.len(), ch.is_empty(), ch.recv(), ch.try_recv())
@@ -113,7 +95,7 @@ def test_channel_methods_and_errors() -> None:
 
 
 def test_promise_result_and_type() -> None:
-    out = run("""
+    out = run_source("""
         async func f(x) { return x * 2 }
         p := f(21)
         print(type(p))
@@ -127,7 +109,7 @@ def test_task_error_surfaces_on_await_with_message_and_line() -> None:
     vm = VM(write=lambda s: None)
     src = "async func f() {\n    x := 1\n    return x / 0\n}\np := f()\nawait p\n"
     with pytest.raises(RuffError) as info:
-        run(src, vm)
+        run_source(src, vm)
     err = info.value
     assert err.message == "Division by zero"
     assert err.line == 3
@@ -204,7 +186,7 @@ def test_fork_vm_never_runs_native_code_but_forwards_rebinding() -> None:
 
 
 def test_globals_are_shared_with_tasks() -> None:
-    out = run("""
+    out = run_source("""
         total := 0
         async func add(n) { total := total + n }
         await add(3)
@@ -219,7 +201,7 @@ def test_globals_are_shared_with_tasks() -> None:
 
 
 def test_promise_all_orders_results_and_reports_first_failure_by_position() -> None:
-    out = run("""
+    out = run_source("""
         async func after(ms, v) {
             await async_sleep(ms)
             return v
@@ -236,7 +218,7 @@ def test_promise_all_orders_results_and_reports_first_failure_by_position() -> N
 
 
 def test_parallel_map_and_spawn_task() -> None:
-    out = run("""
+    out = run_source("""
         print(await parallel_map(range(6), func(x) { return x * x }, 2))
         print(await spawn_task(func(a) { return a + 1 }, 41))
         try { await parallel_map([1, 2, 3], func(x) { return 10 / (x - 2) }) } except e { print(e.message) }
@@ -245,7 +227,7 @@ def test_parallel_map_and_spawn_task() -> None:
 
 
 def test_shared_store_is_atomic() -> None:
-    out = run("""
+    out = run_source("""
         shared_set("n", 0)
         done := channel()
         for t in range(8) {
@@ -277,7 +259,7 @@ def test_five_sleeping_tasks_overlap() -> None:
         print(await promise_all(ps))
     """
     t0 = time.perf_counter()
-    out = run(src)
+    out = run_source(src)
     elapsed = time.perf_counter() - t0
     assert out == "[0, 1, 2, 3, 4]\n"
     assert elapsed < 0.8, f"5 x 200 ms took {elapsed:.2f} s: tasks did not run concurrently"
@@ -297,7 +279,7 @@ def test_five_spawned_sleepers_overlap() -> None:
         print(sort(got))
     """
     t0 = time.perf_counter()
-    out = run(src)
+    out = run_source(src)
     elapsed = time.perf_counter() - t0
     assert out == "[0, 1, 2, 3, 4]\n"
     assert elapsed < 0.8, f"took {elapsed:.2f} s"
@@ -333,7 +315,7 @@ def test_output_lines_do_not_interleave() -> None:
             chunks.append(text)
         time.sleep(0)
 
-    out = run("""
+    out = run_source("""
         done := channel()
         for t in range(6) {
             spawn {

@@ -18,23 +18,18 @@ from pathlib import Path
 import pytest
 
 from ruff.runner import UserError, compile_file
+from kit import run_cli, write_program
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMS = ROOT / "tests" / "programs"
 TIME_BOUND = 60  # seconds for any one command; the cases below take well under one
 
 
-def ruff(*args: str, cwd: Path = ROOT, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "ruff", *args], capture_output=True, cwd=cwd,
-                          env={**os.environ, **(env or {})}, timeout=TIME_BOUND, **kw)
+def ruff(*args: str, **kw) -> subprocess.CompletedProcess:
+    """The CLI on raw bytes, within the time bound, with no traceback or internal error on stderr."""
+    proc = run_cli(*args, text=False, timeout=TIME_BOUND, **kw)
     clean(proc.stderr)
     return proc
-
-
-def write(tmp: Path, name: str, text: str) -> str:
-    path = tmp / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 HELLO = 'print("hello")\n'
@@ -177,7 +172,7 @@ MANY_LINES = "for i in range(200000) { print(i) }\n"
 
 
 def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
-    prog = write(tmp_path, "many.ruff", MANY_LINES)
+    prog = write_program(tmp_path / "many.ruff", MANY_LINES)
     proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", prog], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, cwd=ROOT)
     assert proc.stdout is not None and proc.stderr is not None
@@ -189,7 +184,7 @@ def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 
 
 def test_shell_pipeline_into_head(tmp_path: Path) -> None:
-    prog = write(tmp_path, "many.ruff", MANY_LINES)
+    prog = write_program(tmp_path / "many.ruff", MANY_LINES)
     proc = subprocess.run(f"'{sys.executable}' -m ruff run '{prog}' | head -1; echo \"status ${{PIPESTATUS[0]}}\"",
                           shell=True, executable="/bin/bash", capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.stdout == "0\nstatus 141\n"
@@ -199,7 +194,7 @@ def test_shell_pipeline_into_head(tmp_path: Path) -> None:
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 @pytest.mark.parametrize("text", [HELLO, MANY_LINES])
 def test_full_disk_is_an_io_error(tmp_path: Path, text: str) -> None:
-    prog = write(tmp_path, "p.ruff", text)
+    prog = write_program(tmp_path / "p.ruff", text)
     with open("/dev/full", "w") as full:
         proc = subprocess.run([sys.executable, "-m", "ruff", "run", prog], stdout=full, stderr=subprocess.PIPE,
                               text=True, cwd=ROOT, timeout=60)
@@ -208,8 +203,8 @@ def test_full_disk_is_an_io_error(tmp_path: Path, text: str) -> None:
 
 
 def test_closed_stdout_is_an_io_error_only_when_written(tmp_path: Path) -> None:
-    loud = write(tmp_path, "loud.ruff", HELLO)
-    quiet = write(tmp_path, "quiet.ruff", "x := 1 + 1\n")
+    loud = write_program(tmp_path / "loud.ruff", HELLO)
+    quiet = write_program(tmp_path / "quiet.ruff", "x := 1 + 1\n")
     script = f"'{sys.executable}' -m ruff run '{{}}' >&-; echo \"status $?\""
     proc = subprocess.run(script.format(loud), shell=True, capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.stdout == "status 5\n"

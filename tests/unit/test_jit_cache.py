@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
+from kit import run_cli, write_program
 
 PROGRAM = """
 func fib(n) {
@@ -16,17 +15,16 @@ print(fib(24))
 """
 
 
-def run(tmp: Path, cache: Path, extra_env: dict | None = None) -> subprocess.CompletedProcess:
-    src = tmp / "prog.ruff"
-    src.write_text(PROGRAM)
-    env = {**os.environ, "RUFF_CACHE_DIR": str(cache), **(extra_env or {})}
-    return subprocess.run([sys.executable, "-m", "ruff", "run", "--jit-threshold", "10", "--jit-log", str(src)],
-                          capture_output=True, text=True, env=env, timeout=120)
+def run_cached(tmp: Path, cache: Path, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    """PROGRAM run with the JIT on and its native-code cache in `cache`."""
+    src = write_program(tmp / "prog.ruff", PROGRAM)
+    return run_cli("run", "--jit-threshold", "10", "--jit-log", str(src), timeout=120,
+                   env={"RUFF_CACHE_DIR": str(cache), **(extra_env or {})})
 
 
 def test_second_run_hits_the_cache_without_importing_xdsl(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    first = run(tmp_path, cache)
+    first = run_cached(tmp_path, cache)
     assert first.returncode == 0 and first.stdout == "46368\n", first.stderr
     assert "[jit] compiled fib(int)" in first.stderr
     assert len(list(cache.glob("*.o"))) == 1 and len(list(cache.glob("*.json"))) == 1
@@ -34,23 +32,23 @@ def test_second_run_hits_the_cache_without_importing_xdsl(tmp_path: Path) -> Non
     fake = tmp_path / "fake"
     (fake / "xdsl").mkdir(parents=True)
     (fake / "xdsl" / "__init__.py").write_text("raise ImportError('xdsl must not be imported on a cache hit')\n")
-    second = run(tmp_path, cache, {"PYTHONPATH": str(fake)})
+    second = run_cached(tmp_path, cache, {"PYTHONPATH": str(fake)})
     assert second.returncode == 0 and second.stdout == "46368\n", second.stderr
     assert "[jit] cache hit fib(int)" in second.stderr
 
 
 def test_corrupt_entry_is_discarded_and_recompiled(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    assert run(tmp_path, cache).returncode == 0
+    assert run_cached(tmp_path, cache).returncode == 0
     for obj in cache.glob("*.o"):
         obj.write_bytes(b"not an object file")
-    again = run(tmp_path, cache)
+    again = run_cached(tmp_path, cache)
     assert again.returncode == 0 and again.stdout == "46368\n", again.stderr
     assert "[jit] compiled fib(int)" in again.stderr
 
 
 def test_cache_can_be_turned_off(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    proc = run(tmp_path, cache, {"RUFF_JIT_CACHE": "0"})
+    proc = run_cached(tmp_path, cache, {"RUFF_JIT_CACHE": "0"})
     assert proc.returncode == 0 and proc.stdout == "46368\n"
     assert not cache.exists()

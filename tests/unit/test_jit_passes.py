@@ -3,10 +3,9 @@ inside inlined code reported as the baseline reports them."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
+from kit import run_cli, write_program
 
 TAIL = """
 func sum_acc(n, acc) {
@@ -32,31 +31,29 @@ print(total(100000000000))
 """
 
 
-def run(tmp: Path, src: str, flags: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
-    path = tmp / "p.ruff"
-    path.write_text(src)
-    return subprocess.run([sys.executable, "-m", "ruff", "run", *flags, str(path)], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, **(env or {})})
+def run_program(tmp: Path, src: str, flags: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
+    """`ruff run FLAGS` on `src`, written into tmp."""
+    return run_cli("run", *flags, write_program(tmp / "p.ruff", src), timeout=300, env=env)
 
 
 def test_tail_recursion_runs_as_a_native_loop_that_still_counts_frames(tmp_path: Path) -> None:
     # The loop made from the tail call counts one frame per iteration: 40,000 deep runs natively in
     # constant stack, a million stops at the baseline's limit with the baseline's error (never differ).
-    base = run(tmp_path, TAIL, ["--no-jit"])
-    proc = run(tmp_path, TAIL, ["--jit-threshold", "1", "--jit-log"])
+    base = run_program(tmp_path, TAIL, ["--no-jit"])
+    proc = run_program(tmp_path, TAIL, ["--jit-threshold", "1", "--jit-log"])
     assert (base.returncode, base.stdout) == (0, TAIL_OUT), base.stderr
     assert (proc.returncode, proc.stdout) == (0, TAIL_OUT), proc.stderr
     assert "compiled sum_acc(int, int)" in proc.stderr
 
 
 def test_without_tailrec_to_loop_the_same_program_gives_the_same_answers(tmp_path: Path) -> None:
-    proc = run(tmp_path, TAIL, ["--jit-threshold", "1"], {"RUFF_JIT_DISABLE": "tailrec-to-loop"})
+    proc = run_program(tmp_path, TAIL, ["--jit-threshold", "1"], {"RUFF_JIT_DISABLE": "tailrec-to-loop"})
     assert (proc.returncode, proc.stdout) == (0, TAIL_OUT), proc.stderr
 
 
 def test_error_in_inlined_code_matches_the_baseline(tmp_path: Path) -> None:
-    native = run(tmp_path, INLINED_ERROR, ["--jit-threshold", "1"])
-    base = run(tmp_path, INLINED_ERROR, ["--no-jit"])
+    native = run_program(tmp_path, INLINED_ERROR, ["--jit-threshold", "1"])
+    base = run_program(tmp_path, INLINED_ERROR, ["--no-jit"])
     assert native.returncode == base.returncode == 4
     assert native.stdout == base.stdout == "15000000000\n"
     assert native.stderr == base.stderr
@@ -78,8 +75,8 @@ print(f)
 
 
 def test_a_function_seen_with_new_argument_types_gets_another_specialization(tmp_path: Path) -> None:
-    native = run(tmp_path, POLY, ["--jit-threshold", "50", "--jit-log"])
-    base = run(tmp_path, POLY, ["--no-jit"])
+    native = run_program(tmp_path, POLY, ["--jit-threshold", "50", "--jit-log"])
+    base = run_program(tmp_path, POLY, ["--no-jit"])
     assert native.stdout == base.stdout == "42982\n21772.5\n"
     assert "compiled mix(int, int)" in native.stderr or "cache hit mix(int, int)" in native.stderr
     assert "compiled mix(float, float)" in native.stderr or "cache hit mix(float, float)" in native.stderr
@@ -98,6 +95,6 @@ print(t)
 
 def test_int_used_as_float_in_two_branches_compiles(tmp_path: Path) -> None:
     # Each branch converts `n` to f64 itself: a conversion from one branch would not dominate the other.
-    native = run(tmp_path, MIXED, ["--jit-threshold", "10", "--jit-log"], {"RUFF_JIT_CACHE": "0"})
-    assert native.stdout == run(tmp_path, MIXED, ["--no-jit"]).stdout == "27325.5\n"
+    native = run_program(tmp_path, MIXED, ["--jit-threshold", "10", "--jit-log"], {"RUFF_JIT_CACHE": "0"})
+    assert native.stdout == run_program(tmp_path, MIXED, ["--no-jit"]).stdout == "27325.5\n"
     assert "compiled g(int, float)" in native.stderr, native.stderr

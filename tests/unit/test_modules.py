@@ -8,36 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from ruff.frontend.compiler import compile_source
 from ruff.runtime.values import Module, RuffError
 from ruff.runtime.vm import VM
-
-
-def run(main: Path) -> str:
-    out: list[str] = []
-    src = main.read_text()
-    VM(write=out.append).run_chunk(compile_source(src, str(main)).chunk, Module("__main__", str(main), src))
-    return "".join(out)
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
+from kit import run_file, write_program
 
 
 def test_flat_and_dotted_imports_resolve_from_the_program_root(tmp_path: Path) -> None:
-    write(tmp_path / "util.ruff", "export func double(x) { return x * 2 }\n")
-    write(tmp_path / "pkg" / "math.ruff", "from util import double\nexport func quad(x) { return double(double(x)) }\n")
-    main = write(tmp_path / "main.ruff", "import util\nfrom pkg.math import quad\nprint(util.double(3), quad(3))\n")
-    assert run(main) == "6 12\n"
+    write_program(tmp_path / "util.ruff", "export func double(x) { return x * 2 }\n")
+    write_program(tmp_path / "pkg" / "math.ruff", "from util import double\nexport func quad(x) { return double(double(x)) }\n")
+    main = write_program(tmp_path / "main.ruff", "import util\nfrom pkg.math import quad\nprint(util.double(3), quad(3))\n")
+    assert run_file(main) == "6 12\n"
 
 
 def test_flat_name_wins_over_directory_form(tmp_path: Path) -> None:
-    write(tmp_path / "a.b.ruff", "export let which := \"flat\"\n")
-    write(tmp_path / "a" / "b.ruff", "export let which := \"nested\"\n")
-    main = write(tmp_path / "main.ruff", "from a.b import which\nprint(which)\n")
-    assert run(main) == "flat\n"
+    write_program(tmp_path / "a.b.ruff", "export let which := \"flat\"\n")
+    write_program(tmp_path / "a" / "b.ruff", "export let which := \"nested\"\n")
+    main = write_program(tmp_path / "main.ruff", "from a.b import which\nprint(which)\n")
+    assert run_file(main) == "flat\n"
 
 
 @pytest.mark.parametrize("name, message", [
@@ -48,7 +35,7 @@ def test_flat_name_wins_over_directory_form(tmp_path: Path) -> None:
 def test_unsafe_module_names_are_rejected(tmp_path: Path, name: str, message: str) -> None:
     from ruff.runtime.modules import ModuleLoader
 
-    main = write(tmp_path / "main.ruff", "x := 1\n")
+    main = write_program(tmp_path / "main.ruff", "x := 1\n")
     vm = VM(write=lambda s: None)
     vm.filename = str(main)
     with pytest.raises(RuffError) as info:
@@ -57,34 +44,34 @@ def test_unsafe_module_names_are_rejected(tmp_path: Path, name: str, message: st
 
 
 def test_missing_module_is_a_runtime_error(tmp_path: Path) -> None:
-    main = write(tmp_path / "main.ruff", "from missing_module import x\n")
+    main = write_program(tmp_path / "main.ruff", "from missing_module import x\n")
     with pytest.raises(RuffError) as info:
-        run(main)
+        run_file(main)
     assert info.value.message == "Module not found: missing_module"
 
 
 def test_import_cycle_names_the_whole_chain(tmp_path: Path) -> None:
-    write(tmp_path / "a.ruff", "from b import y\nexport let x := 1\n")
-    write(tmp_path / "b.ruff", "from a import x\nexport let y := 2\n")
-    main = write(tmp_path / "main.ruff", "from a import x\nprint(x)\n")
+    write_program(tmp_path / "a.ruff", "from b import y\nexport let x := 1\n")
+    write_program(tmp_path / "b.ruff", "from a import x\nexport let y := 2\n")
+    main = write_program(tmp_path / "main.ruff", "from a import x\nprint(x)\n")
     with pytest.raises(RuffError) as info:
-        run(main)
+        run_file(main)
     assert info.value.message == "Circular import detected: a -> b -> a"
 
 
 def test_only_exported_names_are_visible(tmp_path: Path) -> None:
-    write(tmp_path / "lib.ruff", "export func shown() { return 1 }\nfunc hidden() { return 2 }\n")
-    main = write(tmp_path / "main.ruff", "from lib import hidden\n")
+    write_program(tmp_path / "lib.ruff", "export func shown() { return 1 }\nfunc hidden() { return 2 }\n")
+    main = write_program(tmp_path / "main.ruff", "from lib import hidden\n")
     with pytest.raises(RuffError) as info:
-        run(main)
+        run_file(main)
     assert "no exported symbol 'hidden'" in info.value.message
 
 
 def test_module_runs_once_and_is_reloaded_when_it_changes(tmp_path: Path) -> None:
     from ruff.runtime.modules import ModuleLoader
 
-    lib = write(tmp_path / "lib.ruff", 'print("loading")\nexport let v := 1\n')
-    main = write(tmp_path / "main.ruff", "x := 0\n")
+    lib = write_program(tmp_path / "lib.ruff", 'print("loading")\nexport let v := 1\n')
+    main = write_program(tmp_path / "main.ruff", "x := 0\n")
     out: list[str] = []
     vm = VM(write=out.append)
     vm.filename = str(main)

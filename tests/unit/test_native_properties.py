@@ -15,6 +15,7 @@ from ruff.frontend.compiler import compile_source
 from ruff.runner import RunOptions
 from ruff.runtime.values import Module, RuffError
 from ruff.runtime.vm import VM
+from kit import run_source
 
 I64 = st.one_of(st.integers(-(2**63), 2**63 - 1), st.sampled_from([0, 1, -1, 2, 2**62, -(2**63), 2**63 - 1]),
                 st.integers(-50, 50))
@@ -56,7 +57,8 @@ func f(a, b) {{
 """)
 
 
-def run(src: str, args: list, jit: bool) -> str:
+def outputs(src: str, args: list, jit: bool) -> str:
+    """What `src` prints for `print(f(a, b))` over `args` (an error ends it), with the native tier or without."""
     calls = "\n".join(f"print(f({a!r}, {b!r}))" for a, b in args)
     program = src + "\n" + calls + "\n"
     out: list[str] = []
@@ -66,7 +68,7 @@ def run(src: str, args: list, jit: bool) -> str:
 
         attach_jit(vm, RunOptions(jit=True, jit_threshold=1))
     try:
-        vm.run_chunk(compile_source(program, "p.ruff").chunk, Module("__main__", "p.ruff", program))
+        run_source(program, vm, filename="p.ruff", dedent=False)
     except RuffError as e:
         out.append(f"error: {e.message} at {e.line}")
     return "".join(out)
@@ -78,13 +80,13 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 @SETTINGS
 @given(function("int"), st.lists(st.tuples(I64, I64), min_size=1, max_size=3))
 def test_integer_functions_agree(src: str, args: list) -> None:
-    assert run(src, args, jit=True) == run(src, args, jit=False)
+    assert outputs(src, args, jit=True) == outputs(src, args, jit=False)
 
 
 @SETTINGS
 @given(function("float"), st.lists(st.tuples(FLOATS, FLOATS), min_size=1, max_size=3))
 def test_float_functions_agree(src: str, args: list) -> None:
-    assert run(src, args, jit=True) == run(src, args, jit=False)
+    assert outputs(src, args, jit=True) == outputs(src, args, jit=False)
 
 
 def test_native_code_is_really_used() -> None:
@@ -117,4 +119,4 @@ def bool_expr(depth: int) -> st.SearchStrategy[str]:
 @given(bool_expr(3), bool_expr(2), st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=4))
 def test_boolean_functions_agree(cond: str, value: str, args: list) -> None:
     src = f"func f(a, b) {{\n    if {cond} {{ return {value} }}\n    return !({value})\n}}\n"
-    assert run(src, args, jit=True) == run(src, args, jit=False)
+    assert outputs(src, args, jit=True) == outputs(src, args, jit=False)

@@ -3,12 +3,11 @@ with exactly the baseline's output and errors."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from kit import run_cli, write_program
 
 PROGRAMS = {
     "globals_while": ("mut i := 0\nmut s := 0\nwhile i < 200000 {\n  s := s + i * 3\n  i := i + 1\n}\nprint(s, i)\n",
@@ -29,18 +28,17 @@ PROGRAMS = {
 }
 
 
-def run(tmp: Path, name: str, flags: list[str]) -> subprocess.CompletedProcess:
-    src = tmp / f"{name}.ruff"
-    src.write_text(PROGRAMS[name][0])
-    return subprocess.run([sys.executable, "-m", "ruff", "run", *flags, src.name], cwd=tmp, capture_output=True,
-                          text=True, timeout=300, env={**os.environ})
+def run_program(tmp: Path, name: str, flags: list[str]) -> subprocess.CompletedProcess:
+    """`ruff run FLAGS` on the program PROGRAMS[name], written into tmp."""
+    src = write_program(tmp / f"{name}.ruff", PROGRAMS[name][0])
+    return run_cli("run", *flags, src.name, cwd=tmp, timeout=300)
 
 
 @pytest.mark.parametrize("name", list(PROGRAMS))
 def test_native_loop_matches_baseline(tmp_path: Path, name: str) -> None:
-    base = run(tmp_path, name, ["--no-jit", "--tier", "interp"])
+    base = run_program(tmp_path, name, ["--no-jit", "--tier", "interp"])
     # Threshold 5: a function called once is never compiled whole, so its loop must go native by OSR.
-    native = run(tmp_path, name, ["--jit-threshold", "5" if name == "function_once" else "1", "--jit-log",
+    native = run_program(tmp_path, name, ["--jit-threshold", "5" if name == "function_once" else "1", "--jit-log",
                                   "--tier", "interp"])
     assert native.stdout == base.stdout
     assert native.returncode == base.returncode
@@ -51,7 +49,7 @@ def test_native_loop_matches_baseline(tmp_path: Path, name: str) -> None:
 
 
 def test_errors_in_native_loops_are_the_baselines(tmp_path: Path) -> None:
-    proc = run(tmp_path, "overflow_in_loop", ["--jit-threshold", "1"])
+    proc = run_program(tmp_path, "overflow_in_loop", ["--jit-threshold", "1"])
     assert proc.returncode == 4
     assert "Integer overflow: 4052555153018976267 * 3" in proc.stderr
     assert "overflow_in_loop.ruff:4" in proc.stderr

@@ -12,16 +12,14 @@ import pytest
 
 from ruff.repl import Session, needs_more, repl_repr
 from ruff.runner import RunOptions
+from kit import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def repl(text: str, *flags: str, home: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    if home is not None:
-        env["HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "ruff", "repl", *flags], input=text, capture_output=True,
-                          text=True, timeout=120, cwd=ROOT, env=env)
+    env = {"PYTHONIOENCODING": "utf-8", **({"HOME": str(home)} if home is not None else {})}
+    return run_cli("repl", *flags, stdin=text, timeout=120, env=env)
 
 
 SESSION = """\

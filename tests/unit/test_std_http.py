@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from builtin_support import call, raises
+from kit import call, raises
 from ruff.runtime.builtins import _net
 from ruff.runtime.builtins.http_server import match_route
 

@@ -3,7 +3,7 @@
 import pytest
 from PIL import Image as PILImage
 
-from builtin_support import FakeRT, call, raises
+from kit import FakeRuntime, call, raises
 from ruff.runtime.builtins import images
 from ruff.runtime.builtins.images import Image
 from ruff.runtime.values import RuffError
@@ -23,7 +23,7 @@ def grid(tmp_path):
 
 
 def method(img, name, *args):
-    return img.ruff_methods[name].fn(FakeRT(), [img, *args])
+    return img.ruff_methods[name].fn(FakeRuntime(), [img, *args])
 
 
 def pixels(img):

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from builtin_support import FakeRT, call, raises
+from kit import FakeRuntime, call, raises
 from ruff.runtime.builtins import LAZY_MODULES, _net, sockets
 from ruff.runtime.values import RuffError
 
@@ -23,12 +23,12 @@ def test_oauth2_auth_url_state_is_random_hex():
 def parser_with(*specs):
     p = call("arg_parser")
     for spec in specs:
-        p = p.type.methods["add_argument"].fn(FakeRT(), [p, *spec])
+        p = p.type.methods["add_argument"].fn(FakeRuntime(), [p, *spec])
     return p
 
 
 def parse(p, argv):
-    rt = FakeRT()
+    rt = FakeRuntime()
     rt.script_args = argv
     return p.type.methods["parse"].fn(rt, [p])
 

@@ -18,18 +18,14 @@ TESTRUN = ROOT / "tests" / "testrun"
 
 
 def test_run(name: str, *flags: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "ruff", "test-run", *flags, f"tests/testrun/{name}"],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+    return run_cli("test-run", *flags, f"tests/testrun/{name}", timeout=120, env={"PYTHONIOENCODING": "utf-8"})
 
 
 test_run.__test__ = False  # a helper, not a test
 
 
 def test_run_files(args: list[str]) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "ruff", "test-run", *args], capture_output=True, text=True,
-                          timeout=180, cwd=ROOT, env=env)
+    return run_cli("test-run", *args, timeout=180, env={"PYTHONIOENCODING": "utf-8"})
 
 
 test_run_files.__test__ = False
@@ -78,6 +74,7 @@ FAILING_REPORT = (
     "    at tests/testrun/failing.ruff:25\n"
     "    25 | assert(1 > 2, \"one is not greater than two\")\n"
 )
+from kit import run_cli
 
 
 def test_failures_are_reported_with_ruff_values_location_and_source_line() -> None:
