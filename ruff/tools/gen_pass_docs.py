@@ -1,5 +1,5 @@
 """Print the generated parts of docs/passes.md: the JIT's pipeline and Ruff's pass registry, and the native
-ABI's tables, read from the code (ruff/tiering.py, ruff/passes/__init__.py, ruff/backend/abi.py).
+ABI's tables, read from the code (ruff/tiering.py, ruff/passes/__init__.py, ruff/passes/abi.py).
 
     python -m ruff.tools.gen_pass_docs                          print the generated sections
     python -m ruff.tools.gen_pass_docs --update docs/passes.md  rewrite them in place, between their markers
@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ruff.backend import abi
+from ruff.passes import abi
 from ruff.passes import RUFF_PASSES, get_all_passes
 from ruff.tiering import NATIVE_PIPELINE, OPTIONAL_PASSES, PIPELINE
 from ruff.tools.ruff_opt import pass_summaries
@@ -126,7 +126,7 @@ def abi_section() -> list[str]:
     lines = [
         "### Native ABI constants",
         "",
-        "From `ruff/backend/abi.py`. Error kinds, as stored in `@" + abi.ERR_KIND + "`, with the message "
+        "From `ruff/passes/abi.py`. Error kinds, as stored in `@" + abi.ERR_KIND + "`, with the message "
         "the Python side raises:",
         "",
         "| kind | constant | `NativeError.kind` | message |",
