@@ -33,10 +33,11 @@ import os
 from typing import Any, Callable, Optional
 
 from ruff.exit_codes import EXIT_RUNTIME
+from ruff.limits import I64_MAX, I64_MIN
 from ruff.runner import RunOptions, UserError, compile_file, make_vm, read_source
 from ruff.runtime.report import format_runtime_error
 from ruff.runtime.bigstack import run_in_big_stack
-from ruff.runtime.values import I64_MAX, I64_MIN, Module, RuffError, display
+from ruff.runtime.values import Module, RuffError, display
 
 __all__ = ["Error", "Exit", "Program", "display", "run", "run_file"]
 

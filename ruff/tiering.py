@@ -22,9 +22,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ruff.limits import MAX_FRAMES
 from ruff.runtime.values import Closure, Module
 from ruff.runtime import native_flags
-from ruff.limits import MAX_FRAMES
 
 TYPE_OF = {int: "int", float: "float", bool: "bool"}
 # The default pipeline; RUFF_JIT_DISABLE=inline,tailrec-to-loop,... drops passes (for the ablation in bench/).

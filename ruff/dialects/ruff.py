@@ -112,8 +112,8 @@ from xdsl.traits import (
     SymbolUserOpInterface,
 )
 from xdsl.utils.exceptions import VerifyException
-
 from ruff.limits import I64_MAX, I64_MIN
+
 
 
 # ----------------------------------------------------------------------------------------------- types

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from ruff.diagnostics import RuffSyntaxError
-from ruff.limits import I64_MAX
 from ruff.frontend.tokens import EOF, FLOAT, INT, INTERP, KEYWORDS, NAME, OPERATORS, STR, InterpPart, Token
+from ruff.limits import I64_MAX
 
 MAX_NUMERIC_LITERAL_LENGTH = 512  # characters, as in the reference
 

@@ -74,8 +74,8 @@ from xdsl.utils.diagnostic import Diagnostic
 from xdsl.utils.exceptions import PassFailedException
 
 from ruff.dialects import ruff
-from ruff.limits import I64_MIN
 
+from ruff.limits import I64_MIN
 from ruff.passes.abi import (
     DEFAULT_DEPTH_LIMIT,
     DEFAULT_SYMBOL_PREFIX,

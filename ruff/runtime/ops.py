@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ruff.runtime.values import I64_MAX, I64_MIN, RuffError, type_name, values_equal
+from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.values import RuffError, type_name, values_equal
 
 OVERLOAD_METHOD = {
     "+": "op_add", "-": "op_sub", "*": "op_mul", "/": "op_div", "%": "op_mod",

@@ -17,7 +17,7 @@ import math
 import types
 import threading
 
-from ruff.limits import I64_MAX, I64_MIN  # noqa: F401  (the runtime's modules take them from here)
+from ruff.limits import I64_MAX
 from ruff.runtime import native_flags
 from decimal import Decimal
 from typing import Any, Callable, Optional

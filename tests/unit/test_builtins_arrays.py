@@ -1,7 +1,8 @@
 """Array builtins: value semantics (new arrays), higher-order functions with rt.call, odd contracts."""
 
+from ruff.limits import I64_MAX
 from ruff.runtime.builtins import RuffRange, arrays
-from ruff.runtime.values import I64_MAX, RuffError
+from ruff.runtime.values import RuffError
 from kit import FakeRuntime, as_builtin, call, raises
 
 

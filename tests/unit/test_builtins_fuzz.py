@@ -3,8 +3,9 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ruff.limits import I64_MAX, I64_MIN
 from ruff.runtime.builtins import BUILTINS, RuffQueue, RuffRange, RuffSet, RuffStack, lookup_method
-from ruff.runtime.values import I64_MAX, I64_MIN, Builtin, EnumValue, RuffError
+from ruff.runtime.values import Builtin, EnumValue, RuffError
 from kit import FakeRuntime, UNSAFE
 
 

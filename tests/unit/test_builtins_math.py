@@ -4,8 +4,9 @@ import math
 
 import pytest
 
+from ruff.limits import I64_MAX, I64_MIN
 from ruff.runtime.builtins import BUILTINS
-from ruff.runtime.values import I64_MAX, I64_MIN, Builtin
+from ruff.runtime.values import Builtin
 from kit import call, raises
 
 

@@ -19,9 +19,10 @@ from corpus import PROGRAMS, compilable_programs
 from ruff.frontend.bytecode import Chunk, Instr, Op
 from ruff.frontend.cfg import BadBytecode, ControlFlow
 from ruff.frontend.compiler import compile_source
+from ruff.limits import I64_MAX, I64_MIN
 from ruff.runtime.bigstack import run_in_big_stack
 from ruff.runtime.fast.typeflow import Facts, Ty, Val, infer, int_val
-from ruff.runtime.values import I64_MAX, I64_MIN, Module, RuffError
+from ruff.runtime.values import Module, RuffError
 from ruff.runtime.vm import VM, decode
 
 

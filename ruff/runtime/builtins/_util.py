@@ -14,9 +14,10 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Iterable, Optional
 
+from ruff.limits import I64_MAX, I64_MIN
 from ruff.runtime.values import (
-    I64_MAX, I64_MIN, BoundMethod, Builtin, Closure, EnumValue, ErrorObject, RuffError, StructInstance,
-    StructType, VariantConstructor, display, display_nested, format_float, type_name, values_equal,
+    BoundMethod, Builtin, Closure, EnumValue, ErrorObject, RuffError, StructInstance, StructType,
+    VariantConstructor, display, display_nested, format_float, type_name, values_equal,
 )
 
 BuiltinFn = Callable[[Any, list], Any]

@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from ruff.runtime.values import I64_MAX, I64_MIN, Builtin, RuffError, StructInstance, StructType
+from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.values import Builtin, RuffError, StructInstance, StructType
 from ruff.runtime.builtins._util import Registry, guard
 
 reg = Registry()

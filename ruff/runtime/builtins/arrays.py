@@ -16,7 +16,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from ruff.runtime.values import I64_MAX, I64_MIN, RuffError, truthy
+from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.values import RuffError, truthy
 from ruff.runtime.builtins._util import (
     Registry, arity_error, as_list, check_arity, check_arity_range, compare, dict_key, equal, fn_arg,
     hash_key, int_arg, is_callable, type_error,

@@ -31,7 +31,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ruff.runtime.values import I64_MAX, I64_MIN, Builtin, RuffError
+from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.values import Builtin, RuffError
 from ruff.runtime.builtins._util import Registry, is_callable, type_name_of
 
 reg = Registry()

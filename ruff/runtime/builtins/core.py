@@ -24,8 +24,9 @@ import re
 import sys
 from typing import Any
 
+from ruff.limits import I64_MAX, I64_MIN
 from ruff.runtime.values import (
-    I64_MAX, I64_MIN, AssertionFailure, EnumValue, ErrorObject, RuffError, display, display_literal, format_float, truthy,
+    AssertionFailure, EnumValue, ErrorObject, RuffError, display, display_literal, format_float, truthy,
 )
 from ruff.runtime.builtins._util import (
     Registry, arity_error, check_arity, check_arity_range, equal, format_debug, hash_key,

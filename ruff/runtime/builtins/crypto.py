@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ruff.runtime.values import I64_MAX, I64_MIN, RuffError
+from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.values import RuffError
 from ruff.runtime.builtins._util import Registry, rust_error_text
 from ruff.runtime.builtins.json import b64decode_strict, to_json_text
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ruff.runtime.values import I64_MAX, I64_MIN, OPAQUE_DISPLAY, Builtin, RuffError
+from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.values import OPAQUE_DISPLAY, Builtin, RuffError
 from ruff.runtime.builtins._util import Registry, guard, rust_error_text
 
 reg = Registry()

@@ -11,7 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ruff.runtime.values import I64_MAX, I64_MIN, EnumValue, RuffError, StructInstance, format_float
+from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.values import EnumValue, RuffError, StructInstance, format_float
 from ruff.runtime.builtins._util import (
     Registry, check_arity, str_arg, type_error, type_name_of,
 )

@@ -11,7 +11,8 @@ import math as _m
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
-from ruff.runtime.values import I64_MAX, I64_MIN, RuffError
+from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.values import RuffError
 from ruff.runtime.builtins._util import (
     Registry, arity_error, as_list, is_array_like, num_arg, plural, strict_int_arg, type_error,
 )

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ruff.runtime.values import I64_MAX, I64_MIN, RuffError
+from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.values import RuffError
 from ruff.runtime.builtins._util import Registry, type_name_of
 
 reg = Registry()

@@ -45,15 +45,15 @@ import warnings
 from typing import Any, Callable, Optional
 
 from ruff.frontend.bytecode import Chunk, Op
+from ruff.limits import I64_MAX, I64_MIN, MAX_FRAMES
 from ruff.runtime import ops
 from ruff.runtime.fast.codegen import FULL_PROFILING, Profiling, Unsupported, generate
 from ruff.runtime.fast.expressions import HELPER_OF
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
-    I64_MAX, I64_MIN, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError,
-    StructInstance, StructType, display, set_running_runtime, truthy,
+    NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError, StructInstance, StructType,
+    display, set_running_runtime, truthy,
 )
-from ruff.limits import MAX_FRAMES
 from ruff.runtime.objects import (
     array_push, await_value, dict_key, error_value, field_set, index_get, index_set, make_iterator, make_struct,
     match_pattern, stack_overflow, thrown,

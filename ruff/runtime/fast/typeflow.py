@@ -61,8 +61,8 @@ from typing import Any, Optional
 
 from ruff.frontend.bytecode import Chunk, Op, pattern_binding_names
 from ruff.frontend.cfg import EXIT, FALL, HANDLER, JUMP, BadBytecode, Block, ControlFlow, stack_effect
+from ruff.limits import I64_MAX, I64_MIN
 from ruff.runtime.fast.pvector import VectorShape
-from ruff.runtime.values import I64_MAX, I64_MIN
 
 
 class Ty(enum.Enum):
