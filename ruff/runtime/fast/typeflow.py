@@ -353,12 +353,16 @@ def _const_ent(c: Any) -> Entry:
 # ----------------------------------------------------------------------------- the facts
 
 
+TOP_ENTRIES = 3  # stack entries recorded at every instruction (Facts.top)
+
+
 class Facts:
     """What holds before each instruction of one chunk.
 
-    Only the state on entry to each block is kept; a question about an instruction inside a block runs the
-    block's transfer function up to it. Questions asked in order through a block (as the code generator
-    asks them) continue where the last one stopped, so answering all of them is linear in the block.
+    The whole state is kept only on entry to each block; a question about an instruction inside a block
+    runs the block's transfer function up to it (questions asked in order through a block continue where
+    the last one stopped, so answering all of them is linear in the block). What the code generator asks
+    at every instruction — the stack depth and the top few values (`top`) — is recorded as it goes.
     """
 
     def __init__(self, analysis: "_Flow") -> None:
@@ -396,6 +400,9 @@ class Facts:
 
     def top(self, i: int, k: int) -> Optional[tuple[int, tuple[Val, ...]]]:
         """(stack depth, the top k entries or all if fewer) before instruction i; None as for `stack`."""
+        if k <= TOP_ENTRIES:
+            known = self._an.tops[i]
+            return known if known is None or k == TOP_ENTRIES else (known[0], known[1][-k:])
         st = self._state(i)
         if st is None or st[0] is None:
             return None
@@ -523,8 +530,11 @@ class _Flow:
                 h = h.parent_loop
         self.ins: dict[int, State] = {}
         self.changes: dict[int, int] = {}
-        self.recording = False  # the last pass: note the instructions that cannot overflow
+        self.recording = False  # the last pass: note the instructions that cannot overflow, and `tops`
         self.safe: set[int] = set()
+        # Per instruction: the stack depth and the top TOP_ENTRIES values, which is all the code generator
+        # asks about (None: unreachable). Bounded, so recording it keeps the analysis linear.
+        self.tops: list = [None] * len(chunk.code)
 
     def run(self) -> Facts:
         blocks = _loop_first_order(self.flow.order[0])
@@ -583,10 +593,13 @@ class _Flow:
         before it (end < b.end, never between a MatchPattern and its test): the locals there."""
         code, cells, rec = self.code, self.cells, self.recording
         vec_get, vec_set = self.vec.get, self.vec.set
-        succ = {e.kind: e.dst for e in b.succ}
+        succ = {e.kind: e.dst for e in b.succ} if end == b.end else None  # only the block's end branches
+        tops = self.tops if rec else None
         for i in range(start, end):
             ins = code[i]
             op = ins.op
+            if tops is not None:
+                tops[i] = (len(stack), tuple([e[0] for e in stack[-TOP_ENTRIES:]]))
             if op is Op.LoadLocal:
                 s = ins.arg
                 stack.append((vec_get(locs, s), -1 if s in cells else s, None))
