@@ -14,8 +14,9 @@ type-flow analysis, the lifter to SSA, on-stack replacement. It answers:
   recomputed from the start of their block, so nothing is stored per instruction.
 - `Liveness(flow)`: the local slots live on entry to every block, and on demand at any instruction.
 
-Every analysis here is linear in the size of the chunk (dominators and liveness iterate to a fixpoint over
-blocks, a handful of passes for the structured code the compiler produces).
+Nothing is kept per instruction. Blocks, depths and loops take time linear in the chunk; dominators and
+liveness iterate to a fixpoint over blocks, which takes a few passes on the structured code the compiler
+produces (tests/unit/test_scaling.py).
 
 Adding an opcode: give it a stack effect here (FIXED, or a case in `stack_effect`), a control-flow kind
 (`JUMPS`, `ENDS_BLOCK`, …) if it branches, and a locals effect in LOCAL_READS/LOCAL_WRITES if it touches
