@@ -21,7 +21,8 @@ from ruff.runtime.fast import codegen
 from ruff.runtime.bigstack import run_in_big_stack
 from ruff.runtime.fast.fastvm import FastVM
 from ruff.runtime.values import Module, RuffError
-from ruff.runtime.vm import MAX_FRAMES, VM
+from ruff.limits import MAX_FRAMES
+from ruff.runtime.vm import VM
 
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ruff.runtime.values import RuffError
-from ruff.runtime.vm import MAX_FRAMES
+from ruff.limits import MAX_FRAMES
 from kit import run_source
 
 
