@@ -115,7 +115,7 @@ def verified_meta(key: str, data: Any) -> dict[str, Any]:
     meta = data["meta"]
     if data["seal"] != _seal(key, meta):
         raise ValueError("entry does not match its checksum")
-    if not (isinstance(meta.get("root"), str) and meta.get("returns") in ("int", "float", "bool", "value")
+    if not (isinstance(meta.get("root"), str) and isinstance(meta.get("returns"), str)
             and isinstance(meta.get("deps"), list) and isinstance(meta.get("signatures"), list)
             and isinstance(meta.get("objects", []), list)):
         raise ValueError("entry lacks its description")

@@ -289,7 +289,7 @@ class JIT:
                 self.support = NativeSupport(self.vm)
             chunks = {symbol: chunk for chunk, symbol in function_chunks(fn)}
             native.bind_objects(objects, ObjectResolver(self.support, chunks, fn.module).resolve)
-        box = {"int": int, "float": float, "bool": bool, "value": _identity}[ret]
+        box = {"int": int, "float": float, "bool": bool}.get(ret, _identity)  # other kinds come boxed
         self.watched.update(deps)
         entry = NativeEntry(types, function, box, frozenset(deps), fn.module, fn.chunk.name, fn.chunk)
         entry.pyfunc = function.python_function(_missed, _failed)

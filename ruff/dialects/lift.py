@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from xdsl.dialects import cf
-from xdsl.dialects.builtin import FunctionType, ModuleOp
+from xdsl.dialects.builtin import FunctionType, IntegerAttr, ModuleOp, i64
 from xdsl.ir import Block, Region, SSAValue
 
 from ruff.dialects import ruff as R
 from ruff.frontend.bytecode import Chunk, Op
+from ruff.frontend.cfg import live_locals
 from ruff.frontend.compiler import MatchPat, pattern_binding_names
 
 
@@ -48,6 +49,10 @@ REFUSED = {
 
 TERMINATORS = {Op.Jump, Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.JumpIfNotNull, Op.IteratorNext,
                Op.Return, Op.Throw}
+
+# Instructions native code may have to leave at (an index out of range, an overflow, a typed callee's
+# error, a guard on an element): the lifter records the frame state before each (ruff.frame_state).
+STATEFUL = frozenset({Op.IndexGet, Op.IndexSet, Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod, Op.Negate, Op.Call})
 
 BINARY = {Op.Add: R.AddOp, Op.Sub: R.SubOp, Op.Mul: R.MulOp, Op.Div: R.DivOp, Op.Mod: R.ModOp,
           Op.Equal: R.EqOp, Op.NotEqual: R.NeOp, Op.LessThan: R.LtOp, Op.LessEqual: R.LeOp,
@@ -90,6 +95,7 @@ class PInstr:
     operands: list[Val]
     num_results: int = 1
     results: list[Res] = field(default_factory=list)
+    ip: Optional[int] = None  # the bytecode instruction it comes from (native code may run it in the runtime)
 
 
 @dataclass(eq=False)
@@ -187,6 +193,7 @@ class Lifter:
 
     def lift(self) -> R.FuncOp:
         self.check_supported()
+        self.live = live_locals(self.chunk)
         self.build_blocks()
         order = self.rpo()
         self.pending: dict[tuple[int, int], list[Val]] = {}  # (pred id, succ id) → state on that edge
@@ -233,7 +240,7 @@ class Lifter:
             return Edge(target, out_state(st))
 
         def emit(make: Any, operands: list[Val], n: int = 1) -> list[Res]:
-            instr = PInstr(make, operands, n)
+            instr = PInstr(make, operands, n, ip=i - 1)
             instr.results = [Res(instr, i) for i in range(n)]
             b.instrs.append(instr)
             return instr.results
@@ -241,10 +248,18 @@ class Lifter:
         def one(make: Any, operands: list[Val]) -> Val:
             return emit(make, operands)[0]
 
+        def frame_state(ip: int) -> None:
+            """The baseline frame before instruction ip (live locals, then the operand stack): where native
+            code that cannot go on there hands the call to the interpreter."""
+            slots = sorted(self.live[ip])
+            emit(lambda o, a=ip, sl=tuple(slots): R.FrameStateOp(a, sl, o), [locals_[k] for k in slots] + list(stack))
+
         i = b.start
         while i < b.end:
             ins = self.code[i]
             op, arg, line = ins.op, ins.arg, ins.line
+            if op in STATEFUL:
+                frame_state(i)
             i += 1
             if op is Op.LoadConst:
                 value = consts[arg]
@@ -481,6 +496,8 @@ class Lifter:
             xb = xblocks[b.id]
             for instr in b.instrs:
                 op = instr.make([value(v) for v in instr.operands])
+                if instr.ip is not None and not isinstance(op, R.FrameStateOp):
+                    op.attributes["ip"] = IntegerAttr(instr.ip, i64)
                 xb.add_op(op)
                 for k, r in enumerate(instr.results):
                     ssa[r] = op.results[k]

@@ -4,7 +4,7 @@ A twin made by specialize-types (attribute `returns = "int"|"float"|"bool"`) box
 `ruff.return`. This pass changes its signature to return the raw type and drops those boxes; every
 `ruff.call_direct` of it then yields the raw value: an `ruff.unbox` of the result disappears, and only a
 use that needs a boxed value (the guarded entry handing the result back to the baseline tier) gets a
-`ruff.box` right after the call.
+`ruff.box` right after the call. A twin that can deoptimize keeps its boxed result.
 """
 
 from __future__ import annotations
@@ -18,13 +18,20 @@ from ruff.dialects import ruff as R
 from ruff.passes.specialize_types import MLIR_TYPE
 
 
+def has_deopt_exits(func: R.FuncOp) -> bool:
+    """A function that can deoptimize returns whatever the baseline's interpreter returns from there: a boxed
+    value, whatever its inferred kind."""
+    return any(isinstance(o, R.FrameStateOp) and o.result.uses for o in func.walk())
+
+
 class UnboxReturnsPass(ModulePass):
     name = "unbox-returns"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         raw = {}
         for func in op.ops:
-            if isinstance(func, R.FuncOp) and "returns" in func.attributes and func.function_type.outputs.data == (R.VALUE,):
+            if isinstance(func, R.FuncOp) and "returns" in func.attributes and func.function_type.outputs.data == (R.VALUE,) \
+                    and func.attributes["returns"].data in MLIR_TYPE and not has_deopt_exits(func):
                 raw[func.sym_name.data] = MLIR_TYPE[func.attributes["returns"].data]
         if not raw:
             return
