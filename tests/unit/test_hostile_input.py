@@ -218,6 +218,50 @@ def test_closed_stdout_is_an_io_error_only_when_written(tmp_path: Path) -> None:
     assert (proc.stdout, proc.stderr) == ("status 0\n", "")
 
 
+# ----------------------------------------------------------------------------- a hostile stdin
+
+
+READER = 'a := input("> ")\nprint("[" + a + "]")\nprint("[" + input() + "]")\n'
+TIERS = {"interp": ["--tier", "interp", "--no-jit"], "fast": ["--tier", "fast", "--no-jit"],
+         "jit0": ["--tier", "fast", "--jit-threshold", "0"]}
+
+
+@pytest.mark.parametrize("tier", TIERS)
+@pytest.mark.parametrize("stdin, expected", [
+    (b"bob  \nsecond\n", "> [bob]\n[second]\n"),
+    (b"\xff\xfe\nafter\n", "> []\n[after]\n"),  # not UTF-8: an empty line, as the reference's read_line error
+    (b"last line without newline", "> [last line without newline]\n[]\n"),
+    (None, "> []\n[]\n"),  # fd 0 closed: the reference's empty line, not a Python AttributeError
+])
+@pytest.mark.parametrize("decoding", ["strict", "surrogateescape"])  # Python's stdin under a UTF-8 / the C locale
+def test_input_from_a_hostile_stdin(tmp_path: Path, tier: str, stdin: bytes | None, expected: str,
+                                    decoding: str) -> None:
+    prog = write(tmp_path, "reader.ruff", READER)
+    close_stdin = stdin is None
+    proc = subprocess.run([sys.executable, "-m", "ruff", "run", *TIERS[tier], prog], input=stdin,
+                          stdin=subprocess.DEVNULL if close_stdin else None, capture_output=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONIOENCODING": f"utf-8:{decoding}"}, timeout=TIME_BOUND,
+                          preexec_fn=(lambda: os.close(0)) if close_stdin else None)
+    assert (proc.returncode, proc.stdout.decode(), proc.stderr.decode()) == (0, expected, "")
+
+
+def test_input_refuses_a_line_too_long_to_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from ruff.runtime.builtins import BUILTINS, core
+    from ruff.runtime.values import RuffError
+
+    class NoPromptRT:
+        def write(self, text: str) -> None:
+            pass
+
+    monkeypatch.setattr(core, "MAX_INPUT_LINE", 10)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("0123456789\n" + "x" * 11 + "\nrest"))
+    assert BUILTINS["input"].fn(NoPromptRT(), []) == "0123456789"
+    with pytest.raises(RuffError, match=r"^input\(\): line exceeds the maximum of 10 characters$"):
+        BUILTINS["input"].fn(NoPromptRT(), [])
+
+
 # ----------------------------------------------------------------------------- the native-code cache
 
 FIB = "func fib(n) {\n    if n < 2 { return n }\n    return fib(n - 1) + fib(n - 2)\n}\nprint(fib(20))\n"

@@ -101,8 +101,35 @@ def input_(rt: Any, args: list) -> str:
     except (OSError, ValueError):
         pass
     reader = getattr(rt, "read_line", None)
-    line = reader() if reader is not None else sys.stdin.readline()
+    line = reader() if reader is not None else _read_stdin_line()
     return (line or "").rstrip()
+
+
+MAX_INPUT_LINE = 64 * 1024 * 1024  # characters; a line without end (`yes | tr -d '\n'`) must not eat memory
+
+
+def _read_stdin_line() -> str:
+    """The next line of standard input. Like the reference, whatever keeps a line from being read (stdin
+    closed, not readable, not UTF-8) reads as an empty line; a line too long to hold is an error."""
+    stdin = sys.stdin
+    if stdin is None:  # started with fd 0 closed
+        return ""
+    try:
+        if getattr(stdin, "errors", None) == "strict" and hasattr(stdin, "reconfigure"):
+            # A strict decoder that fails drops its whole read-ahead, later lines too: decode leniently and
+            # refuse the one line that holds undecodable bytes (they come back as lone surrogates).
+            stdin.reconfigure(errors="surrogateescape")
+        line = stdin.readline(MAX_INPUT_LINE + 1)
+    except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
+        return ""
+    if len(line) > MAX_INPUT_LINE and not line.endswith("\n"):
+        raise RuffError(f"input(): line exceeds the maximum of {MAX_INPUT_LINE} characters")
+    if not line.isascii():
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:
+            return ""
+    return line
 
 
 @reg("exit")
