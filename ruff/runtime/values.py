@@ -361,6 +361,11 @@ def set_running_runtime(rt: Any) -> None:
     _running.rt = rt
 
 
+def running_runtime() -> Any:
+    """The runtime executing on this thread, or None."""
+    return getattr(_running, "rt", None)
+
+
 def _display_key(k: Any) -> str:
     return f'"{k}"'
 

@@ -78,14 +78,36 @@ class Registry:
     def __init__(self) -> None:
         self.functions: dict[str, BuiltinFn] = {}
 
-    def __call__(self, *names: str, fast: bool = False) -> Callable[[BuiltinFn], BuiltinFn]:
+    def __call__(self, *names: str, fast: bool = False, waits: bool = False) -> Callable[[BuiltinFn], BuiltinFn]:
+        """`waits`: the builtin may block (sleep, a child process, the network) or hand the terminal to
+        someone else, so the program's buffered output goes out first (see flush_output)."""
         def decorate(fn: BuiltinFn) -> BuiltinFn:
             wrapped = fn if fast else guard(names[0], fn)
+            if waits:
+                wrapped = _flushing_first(wrapped)
             for n in names:
                 self.functions[n] = wrapped
             return fn
 
         return decorate
+
+
+def flush_output(rt: Any) -> None:
+    """Push out the output `print` has buffered, as the reference's line-buffered stdout would have by now
+    (VM.flush says when that matters); a runtime without `flush` (a test's stand-in) has nothing to push."""
+    flush = getattr(rt, "flush", None)
+    if flush is not None:
+        flush()
+
+
+def _flushing_first(fn: BuiltinFn) -> BuiltinFn:
+    def flushing(rt: Any, args: list) -> Any:
+        flush_output(rt)
+        return fn(rt, args)
+
+    flushing.__name__ = getattr(fn, "__name__", "builtin")
+    flushing.__wrapped__ = fn  # type: ignore[attr-defined]
+    return flushing
 
 
 # ----------------------------------------------------------------------------- argument checks

@@ -28,7 +28,7 @@ from ruff.runtime.values import (
     I64_MAX, I64_MIN, AssertionFailure, EnumValue, ErrorObject, RuffError, display, display_literal, format_float, truthy,
 )
 from ruff.runtime.builtins._util import (
-    Registry, arity_error, check_arity, check_arity_range, equal, format_debug, hash_key,
+    Registry, arity_error, check_arity, check_arity_range, equal, flush_output, format_debug, hash_key,
     is_callable, type_error, type_name_of, value_debug,
 )
 from ruff.runtime.builtins.iterators import RuffIterator, RuffRange
@@ -72,9 +72,7 @@ def eprint(rt: Any, args: list) -> None:
     if write_err is not None:
         write_err(text)
     else:
-        flush = getattr(rt, "flush", None)
-        if flush is not None:
-            flush()
+        flush_output(rt)  # in order with stdout when both go to one place (`2>&1`)
         sys.stderr.write(text)
         sys.stderr.flush()
     return None
@@ -93,13 +91,7 @@ def input_(rt: Any, args: list) -> str:
         if type(args[0]) is not str:
             raise type_error("input", "a string prompt", args[0])
         rt.write(args[0])
-    flush = getattr(rt, "flush", None)
-    if flush is not None:
-        flush()
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        pass
+    flush_output(rt)  # the prompt, and what came before it
     reader = getattr(rt, "read_line", None)
     line = reader() if reader is not None else _read_stdin_line()
     return (line or "").rstrip()
