@@ -298,7 +298,16 @@ def _toml_key(k: str) -> str:
     return _json_string(k)
 
 
-def _toml_value(v: Any) -> str:
+MAX_TOML_DEPTH = 128  # nested tables and arrays written by to_toml (a cyclic dict would nest forever)
+
+
+def _toml_too_deep(depth: int) -> None:
+    if depth > MAX_TOML_DEPTH:
+        raise RuffError(f"TOML serialization error: value exceeds maximum nesting depth of {MAX_TOML_DEPTH}")
+
+
+def _toml_value(v: Any, depth: int) -> str:
+    _toml_too_deep(depth)
     t = type(v)
     if t is bool:
         return "true" if v else "false"
@@ -315,23 +324,24 @@ def _toml_value(v: Any) -> str:
     if v is None:
         return '""'
     if t is list:
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+        return "[" + ", ".join(_toml_value(x, depth + 1) for x in v) + "]"
     if t is dict:
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x, depth + 1)}" for k, x in v.items()) + " }"
     raise RuffError(f"Cannot convert {type_name_of(v)} to TOML")
 
 
-def _toml_table(d: dict, prefix: str, out: list) -> None:
+def _toml_table(d: dict, prefix: str, out: list, depth: int = 0) -> None:
+    _toml_too_deep(depth)
     simple = [(k, x) for k, x in d.items() if type(x) is not dict]
     tables = [(k, x) for k, x in d.items() if type(x) is dict]
     for k, x in simple:
-        out.append(f"{_toml_key(k)} = {_toml_value(x)}")
+        out.append(f"{_toml_key(k)} = {_toml_value(x, depth + 1)}")
     for k, x in tables:
         name = f"{prefix}.{_toml_key(k)}" if prefix else _toml_key(k)
         if out:
             out.append("")
         out.append(f"[{name}]")
-        _toml_table(x, name, out)
+        _toml_table(x, name, out, depth + 1)
 
 
 @reg("to_toml")
