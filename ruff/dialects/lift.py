@@ -31,21 +31,7 @@ class LiftRefused(Exception):
     """This chunk cannot be lifted; the message is a one-line reason."""
 
 
-REFUSED = {
-    Op.Yield: "is a generator (yield)",
-    Op.BeginTry: "uses try/except",
-    Op.EndTry: "uses try/except",
-    Op.MakeCell: "has variables captured by a closure (cells)",
-    Op.LoadDeref: "has variables captured by a closure (cells)",
-    Op.StoreDeref: "has variables captured by a closure (cells)",
-    Op.StoreUpvalue: "assigns a captured variable of an enclosing function",
-    Op.Await: "uses await",
-    Op.Spawn: "uses spawn",
-    Op.Import: "imports a module",
-    Op.ImportFrom: "imports a module",
-    Op.RegisterTest: "declares tests",
-    Op.TryUnwrap: "uses the ? operator",
-}
+from ruff.dialects.lift_refusals import REFUSED  # noqa: E402  (re-exported)
 
 TERMINATORS = {Op.Jump, Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.JumpIfNotNull, Op.IteratorNext,
                Op.Return, Op.Throw}

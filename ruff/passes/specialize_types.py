@@ -55,6 +55,8 @@ TYPE_NAME = {INT: "int", FLOAT: "float", BOOL: "bool", "string": "string", "dict
 # Builtins native code does itself when the name is not one the program defines.
 NATIVE_BUILTINS = ("len", "sqrt", "push")
 GLOBAL_NAMES = "ruff.global_names"
+# On an op whose result only frame states read: native code makes it only when it deoptimizes there.
+DEOPT_ONLY = "ruff.deopt_only"
 
 
 class NotSpecializable(Exception):
@@ -231,7 +233,9 @@ class Specializer:
 
     @staticmethod
     def is_callee_only(op: R.LoadGlobalOp) -> bool:
-        return all(isinstance(u.operation, R.CallOp) and u.index == 0 for u in op.results[0].uses)
+        """Loaded only to be called (frame states hold it too, but only a deoptimization reads it there)."""
+        return all((isinstance(u.operation, R.CallOp) and u.index == 0) or isinstance(u.operation, R.FrameStateOp)
+                   for u in op.results[0].uses)
 
     def op_types(self, op: Operation, types: dict[SSAValue, str], spec: Specialization):
         def t(v: SSAValue) -> Optional[str]:
@@ -387,10 +391,19 @@ class Specializer:
 
         line = op.properties["line"].value.data if "line" in op.properties else 0
         if isinstance(op, R.FrameStateOp):
+            out: list[Operation] = []
+            for x in op.values:
+                if x not in values and isinstance(x.owner, R.LoadGlobalOp):
+                    # A callee the twin calls directly: loaded again only if the state is used (DEOPT_ONLY).
+                    load = x.owner.clone()
+                    load.attributes[DEOPT_ONLY] = UnitAttr()
+                    out.append(load)
+                    values[x] = load.result
             new = R.FrameStateOp(op.ip.value.data, op.slots.get_values(), [v(x) for x in op.values])
             if "after" in op.attributes:
                 new.attributes["after"] = UnitAttr()
-            return done(new, op.result)
+            values[op.result] = new.result
+            return out + [new]
         if isinstance(op, R.ConstantOp):
             if op.result not in types:
                 return []
