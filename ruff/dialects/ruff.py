@@ -601,6 +601,7 @@ class EnterFrameOp(IRDLOperation):
 
 
 DEPTH_ARG = "ruff.depth_arg"  # unit attribute of a ruff.func whose last argument is the call depth
+SPECIALIZED_FROM = "ruff.specialized_from"  # string attribute of a typed twin: the symbol of the function it twins
 
 
 # ------------------------------------------------------------------------------------ deoptimization

@@ -28,6 +28,7 @@ from xdsl.dialects import llvm
 from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, f64, i1, i32, i64
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
+from ruff.backend.abi import SLOT_ERROR_KEY
 from ruff.dialects import ruff
 from ruff.passes._cpython import PTR, ObjectCode
 from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
@@ -67,9 +68,9 @@ class ObjectTable:
 
 
 def source_symbol(func: ruff.FuncOp) -> str:
-    """The lifted function a twin came from: the name its chunk is known by in object keys."""
-    lifted = func.lifted_from
-    return lifted.data if lifted is not None else func.sym_name.data
+    """The lifted function a twin came from: the symbol its chunk is known by in object keys."""
+    origin = func.attributes.get(ruff.SPECIALIZED_FROM)
+    return origin.data if isinstance(origin, StringAttr) else func.sym_name.data
 
 
 class ObjectLowering:
@@ -239,6 +240,25 @@ class ObjectLowering:
         self.record_frame(at)
         self.return_null()
         self.current = cont
+
+    def slot_error_exit(self, at: Operation | None, own_frame: bool) -> None:
+        """Leave with the error in the error slot as a Python exception (the module's raise_slot_error makes
+        it, and clears the slot): free what the function owns at `at`, add this frame to the error's
+        stack when own_frame, return NULL."""
+        self.call_object(SLOT_ERROR_KEY, [])  # always NULL, the exception set
+        if at is not None:
+            assert self.own is not None
+            self.release(sorted(self.own.alive_before(at.parent_block(), at) - set(at.results),
+                                key=self.own.order.__getitem__))
+            if own_frame:
+                self.record_frame(at)
+        self.return_null()
+
+    def refuse_call(self) -> None:
+        """The call is past the depth limit: the baseline's stack overflow error for this function (whose
+        frame, never entered, is not in the error's stack), returning NULL."""
+        self.call_object(["refuse", source_symbol(self.func)], [])
+        self.return_null()
 
     def record_frame(self, at: Operation) -> None:
         """NativeSupport.frame(error, depth, site) with the error taken out of flight and put back after."""

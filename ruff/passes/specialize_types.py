@@ -363,6 +363,7 @@ class Specializer:
                         param_names=[*(p.data for p in src.param_names.data), "depth"] if src.param_names else None)
         twin.attributes[R.DEPTH_ARG] = UnitAttr()
         twin.attributes["specialized_for"] = ArrayAttr([StringAttr(x) for x in spec.types])
+        twin.attributes[R.SPECIALIZED_FROM] = StringAttr(src.sym_name.data)
         twin.attributes["returns"] = StringAttr(ret)
         return twin
 
@@ -524,6 +525,8 @@ class Specializer:
             scalar_callee = sub.ret is not None and is_scalar(sub.ret) and not sub.objects
             state = self.failing_state(op, values, spec) if scalar_callee else None
             call = R.CallDirectOp(sub.name, [*args, self.frame_depth], [R.VALUE], state)
+            if "ip" in op.attributes:  # where an error leaving the callee finds this frame's line
+                call.attributes["ip"] = op.attributes["ip"]
             out.append(call)
             if sub.ret is not None and is_scalar(sub.ret):
                 unbox = R.UnboxOp(call.results[0], MLIR_TYPE[sub.ret])

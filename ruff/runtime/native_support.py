@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable
 
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
 from ruff.runtime.values import Closure, Module, RuffError, StructInstance, truthy
+from ruff.runtime.vm import stack_overflow
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class FrameSite:
     name: str
     filename: str
     line: int
+    col: int
 
 
 _BINARY = {Op.Add: "+", Op.Sub: "-", Op.Mul: "*", Op.Div: "/", Op.Mod: "%", Op.Equal: "==", Op.NotEqual: "!=",
@@ -99,7 +102,7 @@ class NativeSupport:
         if op is Op.CallMethod:
             fn, args = vm.resolve_method(operands[0], arg[0], list(operands[1:]))
             return vm.call(fn, args)
-        if op is Op.Truthy:
+        if op is Op.Truthy or op is Op.JumpIfFalse or op is Op.JumpIfTrue:  # a branch's condition
             return truthy(operands[0])
         from ruff.runtime.fast.fastvm import _StubFrame  # a frame of the function holding the operands
 
@@ -109,13 +112,33 @@ class NativeSupport:
 
     def frame(self, error: BaseException, depth: int, site: FrameSite) -> None:
         if isinstance(error, RuffError):
-            place_native_frame(error, depth, site.name, site.filename, site.line)
+            place_native_frame(error, depth, site.name, site.filename, site.line, site.col)
 
 
-def place_native_frame(err: RuffError, depth: int, name: str, filename: str, line: int) -> None:
+def with_native_frames(err: RuffError, entries: list, depths: list, entered: frozenset = frozenset()) -> list:
+    """entries (outermost first, one per frame the tier traced, at `depths`) with the native frames the
+    error left (see `place_native_frame`) put in at their depths: the whole Ruff stack, outermost first.
+
+    A traced frame at a native frame's depth is the interpreter's after a deoptimization and stays, unless
+    its depth is in `entered`: the fast tier's function that entered the native code (its prologue
+    called it), which the native frame replaces."""
+    natives = err.__dict__.get("native_frames")
+    if natives:
+        keep = [(dp, e) for dp, e in zip(depths, entries) if not (dp in natives and dp in entered)]
+        have = {dp for dp, _ in keep}
+        merged = [(dp, k, e) for k, (dp, e) in enumerate(keep)]
+        merged += [(dp, -1, e) for dp, e in natives.items() if dp not in have]
+        merged.sort(key=lambda t: (t[0], t[1]))
+        entries = [e for _, _, e in merged]
+        depths[:] = [dp for dp, _, _ in merged]
+    err.__dict__["stack_depths"] = list(reversed(depths))  # innermost first, as err.stack
+    return entries
+
+
+def place_native_frame(err: RuffError, depth: int, name: str, filename: str, line: int, col: int = 0) -> None:
     """Put a native frame into an error's Ruff stack at its depth (see the module docstring)."""
     frames = err.__dict__.setdefault("native_frames", {})
-    frames.setdefault(depth, (name, filename, line, 0))
+    frames.setdefault(depth, (name, filename, line, col))
     err.unwound.append(name)
     if not err.traced:
         return
@@ -132,7 +155,7 @@ def place_native_frame(err: RuffError, depth: int, name: str, filename: str, lin
     err.stack_names.insert(k, name)
     depths.insert(k, depth)
     if k == 0:
-        err.line, err.col, err.filename = line, 0, filename
+        err.line, err.col, err.filename = line, col, filename
 
 
 class ObjectResolver:
@@ -158,10 +181,18 @@ class ObjectResolver:
             return DeoptSite(self.closure(key[1]), key[2], tuple(key[3]), key[4])
         if kind == "op":
             return OpSite(self.closure(key[1]), key[2])
+        if kind == "refuse":
+            return partial(_refuse, self.chunks[key[1]].name)
         if kind == "frame":
-            chunk = self.chunks[key[1]]
-            return FrameSite(chunk.name, chunk.filename, key[3])
+            chunk, ip, line = self.chunks[key[1]], key[2], key[3]
+            if 0 <= ip < len(chunk.code):  # the instruction knows its line and column
+                return FrameSite(chunk.name, chunk.filename, chunk.code[ip].line, chunk.code[ip].col)
+            return FrameSite(chunk.name, chunk.filename, line or chunk.line, 0)
         raise ValueError(f"unknown object key {text}")
+
+
+def _refuse(name: str) -> None:
+    raise stack_overflow(name)
 
 
 ResolveFn = Callable[[str], Any]

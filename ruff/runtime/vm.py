@@ -473,6 +473,14 @@ class VM:
             stack[-1], stack[-2] = stack[-2], stack[-1]
         elif o is Op.MakeCell:
             frame.locals[arg] = Cell(None)
+        elif o is Op.LoadGlobal:  # the loop above has its own copy; native code's runtime calls come here
+            g = frame.module.globals
+            if arg in g:
+                push(g[arg])
+            elif arg in self.builtins:
+                push(self.builtins[arg])
+            else:
+                raise RuffError(f"Undefined variable: {arg}")
         elif o is Op.StoreGlobal:
             module = frame.module
             if module.kinds.get(arg) in ("let", "const"):
@@ -748,10 +756,14 @@ class VM:
         if not err.traced:
             # Where the error started, and the whole Ruff call stack at that moment.
             err.traced = True
-            top = frames[-1]
-            err.line, err.col, err.filename = current_line(top), current_col(top), top.chunk.filename
-            err.stack = [f"{f.chunk.name} ({f.chunk.filename}:{current_line(f)})" for f in reversed(frames)]
-            err.stack_names = [f.chunk.name for f in reversed(frames)]
+            entries = [(f.chunk.name, f.chunk.filename, current_line(f), current_col(f)) for f in frames]
+            if "native_frames" in err.__dict__:
+                from ruff.runtime.native_support import with_native_frames
+
+                entries = with_native_frames(err, entries, [self._offset + k + 1 for k in range(len(frames))])
+            _name, err.filename, err.line, err.col = entries[-1]
+            err.stack = [f"{n} ({fn}:{ln})" for n, fn, ln, _ in reversed(entries)]
+            err.stack_names = [n for n, _, _, _ in reversed(entries)]
         while len(frames) > base:
             frame = frames[-1]
             if frame.handlers:

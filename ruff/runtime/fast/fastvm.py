@@ -399,7 +399,8 @@ class FastVM(VM):
                 line, col = info.line, 0
                 if lineno is not None and 0 < lineno < len(info.linemap):
                     line, col = info.linemap[lineno]
-                items.append(("fast", (info.name, info.filename, line, col)))
+                d = frame.f_locals.get("d")
+                items.append(("fast", ((info.name, info.filename, line, col), d if type(d) is int else None)))
             elif code is _EXECUTE_CODE:
                 base = frame.f_locals.get("base")
                 if isinstance(base, int):
@@ -407,18 +408,30 @@ class FastVM(VM):
         if err.__dict__.get("refused_frame") and items and items[-1][0] == "fast":
             items.pop()  # raised in the frame past the depth limit: the interpreter stops at its caller
         entries: list = []
+        depths: list = []  # of each entry; the innermost interpreter section's from _offset, others follow on
+        fast_depths: list = []
         frames = self.frames
+        last_interp = max((k for k, (kind, _) in enumerate(items) if kind == "interp"), default=-1)
         for k, (kind, data) in enumerate(items):
             if kind == "fast":
-                entries.append(data)
+                entry, d = data
+                entries.append(entry)
+                depths.append(d if d is not None else (depths[-1] + 1 if depths else 1))
+                fast_depths.append(depths[-1])
                 continue
             end = len(frames)
             for kind2, data2 in items[k + 1:]:
                 if kind2 == "interp":
                     end = data2
                     break
-            for fr in frames[data:end]:
+            for i, fr in enumerate(frames[data:end], data):
                 entries.append((fr.chunk.name, fr.chunk.filename, current_line(fr), current_col(fr)))
+                depths.append(self._offset + i + 1 if k == last_interp else (depths[-1] + 1 if depths else 1))
+        if "native_frames" in err.__dict__:
+            from ruff.runtime.native_support import with_native_frames
+
+            entered = frozenset(fast_depths)
+            entries = with_native_frames(err, entries, depths, entered)
         err.traced = True
         if entries:
             name, filename, line, col = entries[-1]
