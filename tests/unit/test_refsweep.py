@@ -27,7 +27,7 @@ PROGRAMS = {
     "examples/rejected.ruff": ('print("n = " + 1)\n', None),
     "examples/judged_but_fine.ruff": ('print("fine")\n', None),
     "examples/home.ruff": ('print("home: " + env("HOME"))\nprint("same")\n', "home: /Users/someone\nsame\n"),
-    "examples/remote.ruff": ('print(http_get("http://no-such-host.invalid/x"))\n', None),
+    "examples/remote.ruff": ('print(http_get("http://127.0.0.1:9/x"))\n', None),
 }
 
 
