@@ -59,7 +59,7 @@ def error_message(kind: int, op: int, lhs: int, rhs: int) -> str:
     """The Ruff runtime-error message for an error-slot state (same text as ruff.runtime.ops)."""
     if kind == ERR_OVERFLOW:
         if op == OP_NEG:
-            return f"Integer overflow: -{lhs}"
+            return f"Integer overflow: -({lhs})"
         return f"Integer overflow: {lhs} {OP_SYMBOLS.get(op, '?')} {rhs}"
     if kind == ERR_DIV_ZERO:
         return "Division by zero"

@@ -1189,7 +1189,7 @@ class IModOp(_CheckedIntBinary):
 
 @irdl_op_definition
 class INegOp(IRDLOperation, HasFolderInterface):
-    """`%r = ruff.ineg %a line 3 : i64` — checked negation: "Integer overflow: -<a>" for i64.min."""
+    """`%r = ruff.ineg %a line 3 : i64` — checked negation: "Integer overflow: -(<a>)" for i64.min."""
 
     name = "ruff.ineg"
     operand = operand_def(I64)
