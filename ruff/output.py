@@ -46,6 +46,27 @@ class _GuardedStdout(io.FileIO):
             raise OutputError(e) from None
 
 
+OUTPUT_ERRORS = "ruff.output"  # the codec error handler of the guarded stdout, see _unencodable
+
+
+def _unencodable(e: UnicodeError) -> tuple[bytes, int]:
+    """What a program prints that its output encoding cannot hold. A Ruff string is valid Unicode, but a
+    Python one may carry lone surrogates: a non-UTF-8 file name, argument or environment variable comes in
+    with each bad byte as U+DC80..U+DCFF (surrogateescape), and goes out as that byte again, as `ls` shows
+    it; anything else unencodable becomes U+FFFD (else `?`), instead of an internal error."""
+    if not isinstance(e, UnicodeEncodeError):
+        raise e
+    try:
+        replacement = "\ufffd".encode(e.encoding)
+    except (UnicodeError, LookupError):
+        replacement = b"?"
+    out = bytearray()
+    for ch in e.object[e.start:e.end]:
+        code = ord(ch)
+        out += bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else replacement
+    return bytes(out), e.end
+
+
 def guard_stdout() -> None:
     """Replace sys.stdout with an equivalent stream whose write errors are OutputError (idempotent)."""
     current = sys.stdout
@@ -68,6 +89,11 @@ def guard_stdout() -> None:
     except (AttributeError, OSError, ValueError):  # not the real stdout (tests, embedding): leave it
         return
     raw.closed_at_start = closed
+    if errors in ("strict", "surrogateescape"):
+        import codecs
+
+        codecs.register_error(OUTPUT_ERRORS, _unencodable)
+        errors = OUTPUT_ERRORS
     # Keep Python's buffering: `python -u` / PYTHONUNBUFFERED give a stdout straight on its file (no buffer).
     unbuffered = current is not None and isinstance(getattr(current, "buffer", None), io.RawIOBase)
     sys.stdout = io.TextIOWrapper(raw if unbuffered else io.BufferedWriter(raw), encoding=encoding, errors=errors,

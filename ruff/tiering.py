@@ -27,6 +27,25 @@ from ruff.runtime.values import Closure, Module
 from ruff.runtime import native_flags
 
 TYPE_OF = {int: "int", float: "float", bool: "bool"}
+_SIMPLE_KINDS = {int: "int", float: "float", bool: "bool", str: "string", dict: "dict", type(None): "none"}
+
+
+def kind_of(value: Any) -> str:
+    """The kind a value is specialized for (ruff/passes/specialize_types.py): int, float and bool become raw
+    machine values; an array's kind names its first element's, which native code then speculates (and
+    guards) every element has."""
+    t = type(value)
+    kind = _SIMPLE_KINDS.get(t)
+    if kind is not None:
+        return kind
+    if t is list:
+        first = _SIMPLE_KINDS.get(type(value[0])) if value else None
+        return f"array:{first}" if first in ("int", "float", "bool") else "array"
+    return "value"
+
+
+def kinds_of(args: list) -> tuple[str, ...]:
+    return tuple(kind_of(a) for a in args)
 # The default pipeline; RUFF_JIT_DISABLE=inline,tailrec-to-loop,... drops passes (for the ablation in bench/).
 PIPELINE = ("specialize-types", "unbox-returns", "canonicalize", "tailrec-to-loop", "inline{depth=4 budget=60}",
             "canonicalize", "cse", "dce")
@@ -102,19 +121,14 @@ class JIT:
         if len(args) != len(fn.chunk.params):
             self.refuse(fn.chunk, "called with a different number of arguments than it declares")
             return
-        self.specialize(fn, tuple(type(a) for a in args))
+        self.specialize(fn, kinds_of(args))
 
     def specialize(self, fn: Closure, types: tuple) -> Optional[NativeEntry]:
         chunk = fn.chunk
         state = chunk.tier_state if chunk.tier_state is not None else Specializations()
         if types in state.entries or types in state.refused:
             return state.entries.get(types)
-        sig = ", ".join(TYPE_OF.get(t, t.__name__) for t in types)
-        if any(t not in TYPE_OF for t in types):
-            if not state.entries:
-                self.refuse(chunk, "arguments are not all int/float/bool")
-            state.refused.add(types)
-            return None
+        sig = ", ".join(types)
         t0 = time.perf_counter()
         try:
             entry = self.compile(fn, types)
@@ -145,7 +159,7 @@ class JIT:
         if native_flags.standing_aside():
             return False, None  # the baseline is reproducing an error native code met (see native_flags)
         state: Specializations = fn.chunk.tier_state
-        types = tuple(type(a) for a in args)
+        types = kinds_of(args)
         entry = state.entries.get(types)
         if entry is None:
             # Arguments of types this function has no native code for: after as many such calls as the
@@ -215,7 +229,8 @@ class JIT:
             try:
                 plan = plan_loop(chunk, back_edge, frame.locals, module.globals, frame.stack)
                 for outlined in plan.outlined:
-                    plan.natives.append(self.compile(Closure(outlined, [], module), plan.types))
+                    plan.natives.append(self.compile(Closure(outlined, [], module),
+                                                     tuple(TYPE_OF[t] for t in plan.types)))
             except (OSRRefused, Refusal) as e:
                 chunk.loop_counts[back_edge] = chunk.loop_counts[hot_edge] = -(1 << 62)  # never ask again
                 self.vm.profile_less(chunk, quiet_loop=back_edge)  # and stop counting its back-edges
@@ -254,7 +269,7 @@ class JIT:
             raise Refusal(reason)
         from ruff import jit_cache
 
-        type_names = tuple(TYPE_OF[t] for t in types)
+        type_names = tuple(types)
         key = jit_cache.cache_key(fn.chunk, fn.module, type_names, host_id() + "|" + pipeline())
         cached = jit_cache.load(key)
         if cached is not None:
@@ -289,7 +304,7 @@ class JIT:
                 self.support = NativeSupport(self.vm)
             chunks = {symbol: chunk for chunk, symbol in function_chunks(fn)}
             native.bind_objects(objects, ObjectResolver(self.support, chunks, fn.module).resolve)
-        box = {"int": int, "float": float, "bool": bool, "value": _identity}[ret]
+        box = {"int": int, "float": float, "bool": bool}.get(ret, _identity)  # other kinds come boxed
         self.watched.update(deps)
         entry = NativeEntry(types, function, box, frozenset(deps), fn.module, fn.chunk.name, fn.chunk)
         entry.pyfunc = function.python_function(_missed, _failed)
@@ -301,6 +316,7 @@ class JIT:
         from ruff.backend.jit import compile_module
         from ruff.dialects import ruff as R
         from ruff.dialects.lift import LiftRefused, lift_chunk
+        from ruff.passes.specialize_types import NATIVE_BUILTINS
         from ruff.passes import run_pipeline
 
         funcs, deps = [], set()
@@ -311,12 +327,16 @@ class JIT:
                 funcs.append(lift_chunk(chunk, symbol))
             except LiftRefused as e:
                 raise Refusal(str(e)) from None
-            # Every global the code calls directly (the function itself included): rebinding one drops it.
+            # Every global the code calls directly (the function itself included), and every builtin it may do
+            # natively: rebinding one drops the code.
             deps.update(ins.arg for ins in chunk.code if ins.op.name == "LoadGlobal"
-                        and type(fn.module.globals.get(ins.arg)) is Closure)
+                        and (type(fn.module.globals.get(ins.arg)) is Closure or ins.arg in NATIVE_BUILTINS))
         root = funcs[0]
-        root.attributes["arg_types"] = ArrayAttr([StringAttr(TYPE_OF[t]) for t in types])
+        root.attributes["arg_types"] = ArrayAttr([StringAttr(t) for t in types])
         ir = ModuleOp(funcs)
+        # Names the program defines: those are not the builtins native code may do itself.
+        ir.attributes["ruff.global_names"] = ArrayAttr([StringAttr(n) for n in sorted(fn.module.globals)
+                                                        if isinstance(n, str) and not n.startswith("__")])
         try:
             run_pipeline(ir, pipeline())
         except Exception as e:  # a pass failing on odd input must not take the program down
@@ -328,7 +348,7 @@ class JIT:
         native_ir = ir.clone()
         from ruff.passes.specialize_types import twin_name
 
-        root_name = twin_name(root_symbol, tuple(TYPE_OF[t] for t in types))
+        root_name = twin_name(root_symbol, tuple(types))
         root_twin = next(f for f in twins if f.sym_name.data == root_name)
         root, ret = root_twin.sym_name.data, root_twin.attributes["returns"].data
         try:
@@ -377,39 +397,29 @@ def function_chunks(fn: Closure) -> list[tuple[Any, str]]:
     return out
 
 
-def _numeric_ops() -> frozenset:
-    from ruff.frontend.bytecode import Op
-
-    return frozenset({Op.LoadConst, Op.LoadLocal, Op.StoreLocal, Op.LoadGlobal, Op.Pop, Op.Dup, Op.Swap, Op.Nop,
-                      Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod, Op.Negate, Op.Not, Op.Truthy, Op.Equal,
-                      Op.NotEqual, Op.LessThan, Op.GreaterThan, Op.LessEqual, Op.GreaterEqual, Op.Jump,
-                      Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.Call, Op.Return})
-
-
-NUMERIC_OPS = _numeric_ops()
-
-
 def native_candidate(chunk: Any, module: Module) -> Optional[str]:
     """Why `chunk` (and the global functions it calls) cannot become native code, or None if it may.
 
-    Native code is pure numeric code; this look at the bytecode answers the common "no" before anything
-    imports xDSL, so programs that have nothing to compile never pay for the compiler.
+    This look at the bytecode answers the common "no" before anything imports xDSL, so programs that have
+    nothing to compile never pay for the compiler: generators, async functions and closures stay in the
+    baseline, and so do functions using what the lifter refuses (try/except, cells, imports, ...).
     """
+    from ruff.dialects.lift_refusals import REFUSED
+
     seen, todo = {id(chunk)}, [chunk]
     while todo:
         c = todo.pop()
         if c.is_generator or c.is_async or c.upvalues or c.cell_slots:
             return f"{c.name} is a generator, async or a closure"
         for ins in c.code:
-            if ins.op not in NUMERIC_OPS:
-                return f"{c.name} uses {ins.op.name}"
-            if ins.op.name == "LoadConst" and type(c.constants[ins.arg]) not in (int, float, bool, type(None)):
-                return f"{c.name} uses a {type(c.constants[ins.arg]).__name__} constant"
+            reason = REFUSED.get(ins.op)
+            if reason is not None:
+                return f"{c.name} {reason}"
+            if ins.op.name == "MakeClosure":
+                return f"{c.name} creates a closure"
             if ins.op.name == "LoadGlobal":
                 value = module.globals.get(ins.arg)
-                if type(value) is not Closure or value.module is not module:
-                    return f"{c.name} uses {ins.arg}, which is not a function of this module"
-                if id(value.chunk) not in seen:
+                if type(value) is Closure and value.module is module and id(value.chunk) not in seen:
                     seen.add(id(value.chunk))
                     todo.append(value.chunk)
     return None

@@ -8,6 +8,7 @@ an MCJIT engine (ruff/backend/jit.py) or a shared library loaded from the native
 from __future__ import annotations
 
 import ctypes
+import json
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,10 +182,21 @@ class NativeModule:
     def bind_objects(self, keys: list[str], resolve: Any) -> None:
         """Fill the module's object table (globals __ruff_obj_<k>) with the objects its keys name; the
         module keeps them alive for as long as its code can run."""
-        self._objects = [resolve(k) for k in keys]
+        own = {json.dumps(abi.SLOT_ERROR_KEY): self.raise_slot_error}
+        self._objects = [own[k] if k in own else resolve(k) for k in keys]
         for k, obj in enumerate(self._objects):
             address = self.engine.get_global_value_address(f"__ruff_obj_{k}")
             ctypes.c_int64.from_address(address).value = id(obj)
+
+    def raise_slot_error(self) -> None:
+        """Raise the error in the error slot as the Ruff error the baseline raises (native code on objects
+        calls this where a check fails, then returns NULL; the slot is clear again)."""
+        from ruff.runtime.values import RuffError
+
+        try:
+            self._raise()
+        except NativeError as e:
+            raise RuffError(e.message) from None
 
     def _clear(self) -> None:
         for g in (abi.ERR_KIND, abi.ERR_OP, abi.ERR_LHS, abi.ERR_RHS, abi.ERR_LINE, abi.ERR_FUNC):

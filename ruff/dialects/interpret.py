@@ -262,6 +262,11 @@ class RuffFunctions(InterpreterFunctions):
             return (self.vm.call(a.type.methods["op_not"], [a]),)
         return (not truthy(a),)
 
+    @impl(R.FrameStateOp)
+    def run_frame_state(self, interpreter: Interpreter, op: R.FrameStateOp, args: PythonValues):
+        # Only native code leaves at a frame state; the interpreted IR goes on where the baseline would.
+        return (None,)
+
     @impl(R.TruthyOp)
     def run_truthy(self, interpreter: Interpreter, op: R.TruthyOp, args: PythonValues):
         return (truthy(args[0]),)
@@ -312,17 +317,7 @@ class RuffFunctions(InterpreterFunctions):
 
     # ---------------------------------------------------------------- variables
 
-    @impl(R.LoadGlobalOp)
-    def run_load_global(self, interpreter: Interpreter, op: R.LoadGlobalOp, args: PythonValues):
-        # The executor's LoadGlobal (inline in VM._loop): module globals, then builtins.
-        name = op.global_name.data
-        g = self.act.closure.module.globals
-        if name in g:
-            return (g[name],)
-        if name in self.vm.builtins:
-            return (self.vm.builtins[name],)
-        raise RuffError(f"Undefined variable: {name}")
-
+    run_load_global = _slow_op_impl(R.LoadGlobalOp, Op.LoadGlobal, lambda s, op: op.global_name.data)
     run_store_global = _slow_op_impl(R.StoreGlobalOp, Op.StoreGlobal, lambda s, op: op.global_name.data, pushes=False)
     run_define_global = _slow_op_impl(
         R.DefineGlobalOp, Op.DefineGlobal, lambda s, op: (op.global_name.data, op.kind.data), pushes=False

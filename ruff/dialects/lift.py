@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from xdsl.dialects import cf
-from xdsl.dialects.builtin import FunctionType, ModuleOp
+from xdsl.dialects.builtin import FunctionType, IntegerAttr, ModuleOp, i64
 from xdsl.ir import Block, Region, SSAValue
 
 from ruff.dialects import ruff as R
 from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
-from ruff.frontend.cfg import BadBytecode, ControlFlow
+from ruff.frontend.cfg import BadBytecode, ControlFlow, Liveness
 from ruff.frontend.compiler import CompiledProgram
 
 
@@ -31,21 +31,11 @@ class LiftRefused(Exception):
     """This chunk cannot be lifted; the message is a one-line reason."""
 
 
-REFUSED = {
-    Op.Yield: "is a generator (yield)",
-    Op.BeginTry: "uses try/except",
-    Op.EndTry: "uses try/except",
-    Op.MakeCell: "has variables captured by a closure (cells)",
-    Op.LoadDeref: "has variables captured by a closure (cells)",
-    Op.StoreDeref: "has variables captured by a closure (cells)",
-    Op.StoreUpvalue: "assigns a captured variable of an enclosing function",
-    Op.Await: "uses await",
-    Op.Spawn: "uses spawn",
-    Op.Import: "imports a module",
-    Op.ImportFrom: "imports a module",
-    Op.RegisterTest: "declares tests",
-    Op.TryUnwrap: "uses the ? operator",
-}
+from ruff.dialects.lift_refusals import REFUSED  # noqa: E402  (re-exported)
+
+# Instructions native code may have to leave at (an index out of range, an overflow, a typed callee's
+# error, a guard on an element): the lifter records the frame state before each (ruff.frame_state).
+STATEFUL = frozenset({Op.IndexGet, Op.IndexSet, Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod, Op.Negate, Op.Call})
 
 BINARY = {Op.Add: R.AddOp, Op.Sub: R.SubOp, Op.Mul: R.MulOp, Op.Div: R.DivOp, Op.Mod: R.ModOp,
           Op.Equal: R.EqOp, Op.NotEqual: R.NeOp, Op.LessThan: R.LtOp, Op.LessEqual: R.LeOp,
@@ -97,6 +87,7 @@ class PInstr:
     operands: list[Val]
     num_results: int = 1
     results: list[Res] = field(default_factory=list)
+    ip: Optional[int] = None  # the bytecode instruction it comes from (native code may run it in the runtime)
 
 
 @dataclass(eq=False)
@@ -153,6 +144,7 @@ class Lifter:
         self.blocks = [PBlock(k, b.start, b.end) for k, b in enumerate(flow.blocks)]
         self.block_at = {b.start: b for b in self.blocks}
         self.depth_at = {self.block_at[b.start].id: b.depth for b in flow.reachable}
+        self.flow, self.liveness = flow, Liveness(flow)
         for b in flow.reachable:
             for e in b.succ:
                 self.block_at[e.dst.start].preds.append(self.block_at[b.start].id)
@@ -203,7 +195,7 @@ class Lifter:
             return Edge(target, out_state(st))
 
         def emit(make: Any, operands: list[Val], n: int = 1) -> list[Res]:
-            instr = PInstr(make, operands, n)
+            instr = PInstr(make, operands, n, ip=i - 1)
             instr.results = [Res(instr, i) for i in range(n)]
             b.instrs.append(instr)
             return instr.results
@@ -211,10 +203,19 @@ class Lifter:
         def one(make: Any, operands: list[Val]) -> Val:
             return emit(make, operands)[0]
 
+        def frame_state(ip: int) -> None:
+            """The baseline frame before instruction ip (live locals, then the operand stack): where native
+            code that cannot go on there hands the call to the interpreter."""
+            slots = sorted(live[ip - b.start])
+            emit(lambda o, a=ip, sl=tuple(slots): R.FrameStateOp(a, sl, o), [locals_[k] for k in slots] + list(stack))
+
+        live = self.liveness.within(self.flow.at[b.start])
         i = b.start
         while i < b.end:
             ins = self.code[i]
             op, arg, line = ins.op, ins.arg, ins.line
+            if op in STATEFUL:
+                frame_state(i)
             i += 1
             if op is Op.LoadConst:
                 value = consts[arg]
@@ -451,6 +452,8 @@ class Lifter:
             xb = xblocks[b.id]
             for instr in b.instrs:
                 op = instr.make([value(v) for v in instr.operands])
+                if instr.ip is not None and not isinstance(op, R.FrameStateOp):
+                    op.attributes["ip"] = IntegerAttr(instr.ip, i64)
                 xb.add_op(op)
                 for k, r in enumerate(instr.results):
                     ssa[r] = op.results[k]

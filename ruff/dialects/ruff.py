@@ -600,6 +600,7 @@ class EnterFrameOp(IRDLOperation):
 
 
 DEPTH_ARG = "ruff.depth_arg"  # unit attribute of a ruff.func whose last argument is the call depth
+SPECIALIZED_FROM = "ruff.specialized_from"  # string attribute of a typed twin: the symbol of the function it twins
 
 
 # ------------------------------------------------------------------------------------ deoptimization
@@ -1187,7 +1188,7 @@ class IModOp(_CheckedIntBinary):
 
 @irdl_op_definition
 class INegOp(IRDLOperation, HasFolderInterface):
-    """`%r = ruff.ineg %a line 3 : i64` — checked negation: "Integer overflow: -<a>" for i64.min."""
+    """`%r = ruff.ineg %a line 3 : i64` — checked negation: "Integer overflow: -(<a>)" for i64.min."""
 
     name = "ruff.ineg"
     operand = operand_def(I64)

@@ -27,7 +27,7 @@ refuses). tests/unit/test_cfg.py fails until every opcode has a stack effect and
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Optional
+from typing import Iterator, Optional
 
 from ruff.frontend.bytecode import Chunk, Instr, Op, StructInfo, pattern_binding_names
 
@@ -502,10 +502,9 @@ class Liveness:
                         queued.add(p)
                         work.append(p)
 
-    def _live_before(self, b: Block, lo: int) -> frozenset:
-        """Slots live on entry to instruction `lo` of block b, from b's successors backwards."""
-        if b.depth is None:
-            return frozenset()
+    def _walk_back(self, b: Block, lo: int) -> Iterator[tuple[int, set]]:
+        """From b's end back to instruction `lo`: each instruction i with the slots live on entry to it
+        (one set, updated in place)."""
         code, live_in = self.flow.code, self.live_in
         live: set = set()
         for e in b.succ:
@@ -521,12 +520,30 @@ class Liveness:
                 live.discard(written)
             if read is not None:
                 live.add(read)
+            yield i, live
+
+    def _live_before(self, b: Block, lo: int) -> frozenset:
+        """Slots live on entry to instruction `lo` of block b, from b's successors backwards."""
+        if b.depth is None:
+            return frozenset()
+        live: set = set()
+        for _, live in self._walk_back(b, lo):
+            pass
         return frozenset(live)
 
     def at(self, i: int) -> frozenset:
         """Slots live on entry to instruction i."""
         b = self.flow.block_of(i)
         return self.live_in[b] if i == b.start else self._live_before(b, i)
+
+    def within(self, b: Block) -> list[frozenset]:
+        """Slots live on entry to each instruction of block b, in order: one backward walk, for a client
+        that asks at many instructions of the block (`at` walks from the block's end on each call)."""
+        out: list[frozenset] = [frozenset()] * (b.end - b.start)
+        if b.depth is not None:
+            for i, live in self._walk_back(b, b.start):
+                out[i - b.start] = frozenset(live)
+        return out
 
 
 def loop_exit_live(chunk: Chunk, header: int, exit_: int) -> frozenset:

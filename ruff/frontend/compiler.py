@@ -577,8 +577,8 @@ class FunctionCompiler:
         self.emit(Op.JumpBack, ctx.continue_target)
 
     def stmt_Return(self, s: ast.Return) -> None:
-        if self.is_script:
-            raise self.error("return can only be used inside a function", s)
+        # At the top level of a script (or module) `return` ends it, as in the reference's VM; its value is
+        # evaluated (and can fail) but not used.
         if s.value is None:
             self.const(None)
         else:

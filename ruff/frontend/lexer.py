@@ -13,7 +13,11 @@ from ruff.diagnostics import RuffSyntaxError
 from ruff.frontend.tokens import EOF, FLOAT, INT, INTERP, KEYWORDS, NAME, OPERATORS, STR, InterpPart, Token
 from ruff.limits import I64_MAX
 
-MAX_NUMERIC_LITERAL_LENGTH = 512  # characters, as in the reference
+# Characters, as in the reference: they keep a token's text (and the messages that quote it) bounded.
+MAX_NUMERIC_LITERAL_LENGTH = 512
+MAX_IDENTIFIER_LENGTH = 256
+MAX_STRING_LITERAL_LENGTH = 8192  # of one literal's text between interpolations
+_STRING_TOO_LONG = f"String literal exceeds max length of {MAX_STRING_LITERAL_LENGTH} characters"
 
 _MASTER = re.compile(
     r"""
@@ -110,6 +114,8 @@ class _Lexer:
                 pos = end
                 continue
             if group == "name":
+                if end - pos > MAX_IDENTIFIER_LENGTH:
+                    raise self.error(f"Identifier exceeds max length of {MAX_IDENTIFIER_LENGTH} characters", pos)
                 text = m.group()
                 kind = text if text in KEYWORDS else NAME
                 append(Token(kind, text, line, col, line, col + end - pos, nl_before))
@@ -170,16 +176,25 @@ class _Lexer:
         raise self.error("Unterminated block comment", pos)
 
     def string(self, start: int, line: int, col: int) -> tuple[Token, int]:
+        """The string literal whose quote is at start.
+
+        Its text between interpolations may hold MAX_STRING_LITERAL_LENGTH characters. As in the
+        reference, escapes count towards that length but only a plain character can cross it.
+        """
         src, n = self.src, len(self.src)
         quote = src[start]
         chunk = _STR_CHUNK[quote]
         parts: list[str | InterpPart] = []
         buf: list[str] = []
+        size = 0  # characters in buf
         i = start + 1
         while True:
             m = chunk.match(src, i)
             if m:
                 buf.append(m.group())
+                size += m.end() - i
+                if size > MAX_STRING_LITERAL_LENGTH:
+                    raise self.error_at(_STRING_TOO_LONG, line, col)
                 i = m.end()
             if i >= n or src[i] == "\n":
                 raise self.error_at("Unterminated string literal", line, col)
@@ -190,10 +205,12 @@ class _Lexer:
             if ch == "\\":
                 text, i = self.escape(i, line, col)
                 buf.append(text)
+                size += 1
             elif src.startswith("${", i):
                 if buf:
                     parts.append("".join(buf))
                     buf = []
+                    size = 0
                 expr_start = i + 2
                 expr_end = self.interpolation_end(expr_start, line, col)
                 parts.append(InterpPart(src[expr_start:expr_end], self.line, expr_start - self.line_start + 1))
@@ -201,6 +218,9 @@ class _Lexer:
                 i = expr_end + 1
             else:  # a lone `$`
                 buf.append("$")
+                size += 1
+                if size > MAX_STRING_LITERAL_LENGTH:
+                    raise self.error_at(_STRING_TOO_LONG, line, col)
                 i += 1
         end_col = i - self.line_start + 1
         if not parts:

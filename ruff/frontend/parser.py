@@ -21,8 +21,9 @@ from typing import Callable, Optional
 
 from ruff.diagnostics import RuffSyntaxError, SecondarySpan
 from ruff.frontend import ast
-from ruff.frontend.lexer import I64_MAX, tokenize, tokenize_fragment
+from ruff.frontend.lexer import tokenize, tokenize_fragment
 from ruff.frontend.tokens import EOF, FLOAT, INT, INTERP, KEYWORDS, NAME, STR, InterpPart, Token
+from ruff.limits import I64_MAX
 
 MAX_EXPR_DEPTH = 256
 MAX_BLOCK_DEPTH = 128

@@ -28,6 +28,7 @@ from xdsl.dialects import llvm
 from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, f64, i1, i32, i64
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
+from ruff.passes.abi import SLOT_ERROR_KEY
 from ruff.dialects import ruff
 from ruff.passes._cpython import PTR, ObjectCode
 from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
@@ -67,9 +68,9 @@ class ObjectTable:
 
 
 def source_symbol(func: ruff.FuncOp) -> str:
-    """The lifted function a twin came from: the name its chunk is known by in object keys."""
-    lifted = func.lifted_from
-    return lifted.data if lifted is not None else func.sym_name.data
+    """The lifted function a twin came from: the symbol its chunk is known by in object keys."""
+    origin = func.attributes.get(ruff.SPECIALIZED_FROM)
+    return origin.data if isinstance(origin, StringAttr) else func.sym_name.data
 
 
 class ObjectLowering:
@@ -196,6 +197,12 @@ class ObjectLowering:
         temps.append(depth)
         args.append(depth)
         for v in fs.values:
+            if isinstance(v.owner, Operation) and "ruff.deopt_only" in v.owner.attributes:
+                obj = self.generic_call(v.owner, [])  # type: ignore[arg-type]
+                self.check_null_in_exit(obj, temps)
+                args.append(obj)
+                temps.append(obj)
+                continue
             obj, fresh = self.boxed_copy(v)
             args.append(obj)
             if fresh:
@@ -233,6 +240,25 @@ class ObjectLowering:
         self.record_frame(at)
         self.return_null()
         self.current = cont
+
+    def slot_error_exit(self, at: Operation | None, own_frame: bool) -> None:
+        """Leave with the error in the error slot as a Python exception (the module's raise_slot_error makes
+        it, and clears the slot): free what the function owns at `at`, add this frame to the error's
+        stack when own_frame, return NULL."""
+        self.call_object(SLOT_ERROR_KEY, [])  # always NULL, the exception set
+        if at is not None:
+            assert self.own is not None
+            self.release(sorted(self.own.alive_before(at.parent_block(), at) - set(at.results),
+                                key=self.own.order.__getitem__))
+            if own_frame:
+                self.record_frame(at)
+        self.return_null()
+
+    def refuse_call(self) -> None:
+        """The call is past the depth limit: the baseline's stack overflow error for this function (whose
+        frame, never entered, is not in the error's stack), returning NULL."""
+        self.call_object(["refuse", source_symbol(self.func)], [])
+        self.return_null()
 
     def record_frame(self, at: Operation) -> None:
         """NativeSupport.frame(error, depth, site) with the error taken out of flight and put back after."""
@@ -332,26 +358,62 @@ class ObjectLowering:
 
     def generic(self, op: Operation) -> None:
         """A boxed op with no native lowering: the runtime runs its bytecode instruction on the operands."""
-        ip = op.attributes.get("ip")
-        if not isinstance(ip, IntegerAttr):
-            raise ValueError(f"'{op.name}' has no native lowering and no bytecode position to run it at")
-        args = [self.table_object(["op", source_symbol(self.func), ip.value.data])]
-        depth = self.depth_object()
-        args.append(depth)
-        temps = [depth]
+        if "ruff.deopt_only" in op.attributes:
+            return  # made by the deoptimization exits that read it
+        temps: list[SSAValue] = []
+        operands = []
         for o in op.operands:
             obj, fresh = self.boxed_copy(o)
-            args.append(obj)
+            operands.append(obj)
             if fresh:
                 temps.append(obj)
-        result = self.call_object(["support", "op"], args)
+        result = self.generic_call(op, operands)
         for t in temps:
             self.decref(t)
         self.check_null(result, op)
-        if op.results:
-            self.values[op.results[0]] = result
-        else:
+        if not op.results:
             self.decref(result)  # None
+            return
+        r = op.results[0]
+        if r.type == ruff.VALUE:
+            self.values[r] = result
+            return
+        # A raw result (a truth value, say): the runtime's answer unboxed, then let go.
+        code = self.objects()
+        if r.type == i1:
+            self.values[r] = code.bool_value(result)
+        elif r.type == f64:
+            self.values[r] = code.float_value(result)
+        else:
+            self.values[r] = self.int_value(result, op)
+        self.note_c(code)
+        self.decref(result)
+
+    def generic_call(self, op: Operation, operands: list[SSAValue]) -> SSAValue:
+        """NativeSupport.op(site, depth, *operands) for op's bytecode instruction: a new reference or NULL."""
+        ip = op.attributes.get("ip")
+        if not isinstance(ip, IntegerAttr):
+            raise ValueError(f"'{op.name}' has no native lowering and no bytecode position to run it at")
+        depth = self.depth_object()
+        result = self.call_object(["support", "op"],
+                                  [self.table_object(["op", source_symbol(self.func), ip.value.data]), depth, *operands])
+        self.decref(depth)
+        return result
+
+    def check_null_in_exit(self, value: SSAValue, temps: list[SSAValue]) -> None:
+        """In an exit: a NULL from the runtime there ends the call with that error (after freeing temps)."""
+        code = self.objects()
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        failed = code.same(value, null)
+        self.note_c(code)
+        err = self.new_block(name="error")  # type: ignore[attr-defined]
+        cont = self.new_block(after=self.current)  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(failed, err, [], cont, []))  # type: ignore[attr-defined]
+        self.current = err
+        for t in temps:
+            self.decref(t)
+        self.return_null()
+        self.current = cont
 
     def not_of_type(self, obj: SSAValue, type_name: str) -> SSAValue:
         """i1: obj's dynamic type is not `type_name` (exactly, as the runtime's type_name says)."""

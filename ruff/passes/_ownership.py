@@ -55,8 +55,8 @@ class Ownership:
         self.static: set[SSAValue] = set(entry.args) if entry is not None else set()
         for b in blocks:
             for op in b.ops:
-                if isinstance(op, R.ConstantOp):
-                    self.static.update(op.results)
+                if isinstance(op, R.ConstantOp) or "ruff.deopt_only" in op.attributes:
+                    self.static.update(op.results)  # (a deopt-only value is made and freed by the exit itself)
         # Definition order: releases happen in a fixed order, so the same IR always lowers the same way.
         self.order: dict[SSAValue, int] = {}
         for b in blocks:

@@ -51,11 +51,16 @@ KIND_NAMES = {
 }
 
 
+# Object-table key (see ruff/passes/_object_lowering.py) of the module's own NativeModule.raise_slot_error:
+# native code on objects turns an error-slot error into the Ruff exception with it.
+SLOT_ERROR_KEY = ["module", "raise_slot_error"]
+
+
 def error_message(kind: int, op: int, lhs: int, rhs: int) -> str:
     """The Ruff runtime-error message for an error-slot state (same text as ruff.runtime.ops)."""
     if kind == ERR_OVERFLOW:
         if op == OP_NEG:
-            return f"Integer overflow: -{lhs}"
+            return f"Integer overflow: -({lhs})"
         return f"Integer overflow: {lhs} {OP_SYMBOLS.get(op, '?')} {rhs}"
     if kind == ERR_DIV_ZERO:
         return "Division by zero"

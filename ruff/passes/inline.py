@@ -31,6 +31,17 @@ def size(func: R.FuncOp) -> int:
     return sum(1 for _ in func.walk()) - 1
 
 
+def works_on_objects(func: R.FuncOp) -> bool:
+    """Whether func touches boxed values or frame states. Such a body is never inlined: its deoptimization
+    exits and runtime calls name its own bytecode positions, which mean nothing in another function."""
+    for op in func.walk():
+        if isinstance(op, R.FrameStateOp):
+            return True
+        if any(isinstance(v.type, R.ValueType) for v in (*op.operands, *op.results)):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class InlinePass(ModulePass):
     name = "inline"
@@ -41,7 +52,8 @@ class InlinePass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         funcs = {f.sym_name.data: f for f in op.ops if isinstance(f, R.FuncOp)}
         # Snapshot the callees first, so that inlining into a function does not feed on its own result.
-        originals = {name: f.clone() for name, f in funcs.items() if not f.is_declaration and size(f) <= self.budget}
+        originals = {name: f.clone() for name, f in funcs.items()
+                     if not f.is_declaration and size(f) <= self.budget and not works_on_objects(f)}
         for func in funcs.values():
             if "specialized_for" not in func.attributes:
                 continue  # only typed twins: the boxed functions are what the baseline sees

@@ -112,6 +112,7 @@ from ruff.passes._cpython import declarations  # noqa: E402
 from ruff.passes._object_lowering import OBJECTS_ATTR, ObjectLowering, ObjectTable, llvm_type  # noqa: E402
 from ruff.passes._ownership import Ownership  # noqa: E402
 from ruff.passes._python_entry import python_entry  # noqa: E402
+from ruff.passes.unbox_returns import has_deopt_exits  # noqa: E402
 _OVF_STRUCT = llvm.LLVMStructType.from_type_list([i64, i1])
 
 _NATIVE = (i64, f64, i1)
@@ -259,19 +260,31 @@ class _FuncLowering(ObjectLowering):
             return
         self.emit(llvm.ReturnOp(None if t is None else self.emit(llvm.ConstantOp(_zero(t), t)).results[0]))
 
-    def raise_if(self, cond: SSAValue, kind: int, op_code: int, lhs: SSAValue | None, rhs: SSAValue | None, line: int) -> None:
-        """Branch to a new error block when `cond`; continue emitting in a new fall-through block."""
+    def raise_if(self, cond: SSAValue, kind: int, op_code: int, lhs: SSAValue | None, rhs: SSAValue | None, line: int,
+                 at: Operation | None = None) -> None:
+        """Branch to a new error block when `cond`; continue emitting in a new fall-through block.
+
+        In a function on objects the error becomes a Python exception there and then (see slot_error_exit;
+        `at` is the op that failed, None where nothing is owned yet)."""
         err = self.new_block(name=_ERROR_BLOCK_NAMES.get(kind))
         cont = self.new_block(after=self.current)
         self.emit(llvm.CondBrOp(cond, err, [], cont, []))
         self.current = err
+        objects = self.own is not None and self.result_type == ruff.VALUE  # errors leave as Python exceptions
+        if objects and kind == ERR_STACK:
+            self.refuse_call()
+            self.current = cont
+            return
         self.store(self.const(kind), G_KIND)
         self.store(self.const(op_code), G_OP)
         self.store(lhs if lhs is not None else self.const(0), G_LHS)
         self.store(rhs if rhs is not None else self.const(0), G_RHS)
         self.store(self.const(line), G_LINE)
         self.store(self.const(self.func_id), G_FUNC)
-        self.emit(llvm.BrOp(self.get_unwind()))
+        if objects:
+            self.slot_error_exit(at, own_frame=True)
+        else:
+            self.emit(llvm.BrOp(self.get_unwind()))
         self.current = cont
 
     def get_unwind(self) -> Block:
@@ -532,6 +545,12 @@ class _FuncLowering(ObjectLowering):
                     # from this frame state (the error slot is cleared there).
                     self.clear_error_slot_on(failed)
                     self.deopt_if(failed, op.state, op)
+                elif self.own is not None and self.result_type == ruff.VALUE:
+                    err, cont = self.new_block(name="callee_failed"), self.new_block(after=self.current)
+                    self.emit(llvm.CondBrOp(failed, err, [], cont, []))
+                    self.current = err
+                    self.slot_error_exit(op, own_frame=True)
+                    self.current = cont
                 else:
                     cont = self.new_block(after=self.current)
                     self.emit(llvm.CondBrOp(failed, self.get_unwind(), [], cont, []))
@@ -563,7 +582,7 @@ class _FuncLowering(ObjectLowering):
         if state is not None:
             self.deopt_if(cond, state, op)
         else:
-            self.raise_if(cond, kind, op_code, lhs, rhs, line)
+            self.raise_if(cond, kind, op_code, lhs, rhs, line, op)
 
     def clear_error_slot_on(self, cond: SSAValue) -> None:
         """Reset the error slot when cond holds (before leaving through a deopt exit)."""
@@ -647,7 +666,7 @@ def _check_signatures(funcs: list[ruff.FuncOp]) -> None:
             first = first or (f, boxed[0])
             missing.update(("extract-native",) if has_twins else _PREPARING_PASSES)
         elif all(t in _NATIVE for t in ft.inputs.data) and f.attributes.get("returns", StringAttr("value")).data in \
-                ("int", "float", "bool") and not any(isinstance(o, ruff.FrameStateOp) for o in f.walk()):
+                ("int", "float", "bool") and not has_deopt_exits(f):
             first = first or (f, boxed[0])
             missing.add("unbox-returns")
         # else: a twin working on objects (native object code), whose boxed values are PyObject*

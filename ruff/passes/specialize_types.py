@@ -1,20 +1,34 @@
-"""specialize-types: boxed `!ruff.value` code → i64 / f64 / i1 code, from recorded argument types.
+"""specialize-types: boxed `!ruff.value` code → typed code, from the argument kinds the baseline saw.
 
-A `ruff.func` carrying `arg_types = ["int", ...]` (the profile the baseline executor recorded, or what
-ruff-opt inferred) gets a typed twin `@<name>__<types>` whose values are raw machine values, and its own
-body becomes a guard: `ruff.is_type` on every argument, then either a `ruff.call_direct` of the twin
-(unboxing the arguments and boxing the result) or the original boxed code.
+A `ruff.func` carrying `arg_types = ["int", "array:float", ...]` (the kinds of the hot call's arguments,
+or what ruff-opt inferred) gets a typed twin `@<name>__<kinds>` and its own body becomes a guard: the
+arguments' dynamic types are checked (`ruff.is_type`), then either the twin is called (unboxing scalar
+arguments, boxing the result) or the original boxed code runs.
 
-Types flow forward from the arguments and the constants: int op int is a checked i64 op, anything with a
-float is f64 arithmetic, comparisons and truthiness are i1. A call `load_global "g"` + `ruff.call` becomes a
-direct call when `g` names a function of the module (its twin is specialized for the argument types at
-the call site). The twin returns a boxed value here; `unbox-returns` makes it return the raw value.
-Any value whose type is not int/float/bool (strings, arrays, unknown globals, ...) leaves the function
-unspecialized: a function is specialized completely or not at all, so native code never has to box.
+Kinds flow forward from the arguments and the constants:
+- int, float, bool are raw i64 / f64 / i1 (int op int is a checked i64 op, anything with a float is f64,
+  comparisons and truthiness are i1);
+- "array", "array:<kind of its elements>", "iter:<kind>", "string", "dict", "none" and "value" (anything)
+  stay `!ruff.value` (a PyObject* in native code).
+A value two paths give different kinds is a "value". An element of an array (or iterator) of known kind
+is speculated to have that kind: the twin reads it (`ruff.list_get`), guards its type and unboxes it; when
+the guard fails the twin deoptimizes through the frame state the lifter put before the operation
+(`ruff.frame_state`), and the baseline continues the call there. Operations on values of no useful kind
+stay boxed: lowered as calls into the runtime, which runs their bytecode instruction. In a twin that
+works on objects every operation that can fail (overflow, division by zero, a typed callee's error)
+deoptimizes at its frame state, so side effects already made are never made again; without a state for
+it, the function is not specialized.
+
+A call `load_global "g"` + `ruff.call` becomes a direct call of g's twin for the argument kinds at the call
+site when g is a function of the module; `len`, `sqrt` and `push` become native operations when they are
+the builtins (the module attribute `ruff.global_names`, set by the JIT, lists the names a program defines:
+those are not builtins). The twin returns a boxed value here; `unbox-returns` makes it return the raw value
+when it has no deoptimization exits.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Optional
 
@@ -27,16 +41,53 @@ from xdsl.passes import ModulePass
 from ruff.dialects import ruff as R
 
 INT, FLOAT, BOOL = "int", "float", "bool"
+VALUE_KIND = "value"
+SCALARS = (INT, FLOAT, BOOL)
 MLIR_TYPE = {INT: i64, FLOAT: f64, BOOL: i1}
 SUFFIX = {INT: "i", FLOAT: "f", BOOL: "b"}
 CHECKED_INT = {R.AddOp: R.IAddOp, R.SubOp: R.ISubOp, R.MulOp: R.IMulOp, R.DivOp: R.IDivOp, R.ModOp: R.IModOp}
 FLOAT_OPS = {R.AddOp: arith.AddfOp, R.SubOp: arith.SubfOp, R.MulOp: arith.MulfOp, R.DivOp: R.FDivOp, R.ModOp: R.FModOp}
 COMPARE = {R.LtOp: ("slt", "olt"), R.LeOp: ("sle", "ole"), R.GtOp: ("sgt", "ogt"), R.GeOp: ("sge", "oge"),
            R.EqOp: ("eq", "oeq"), R.NeOp: ("ne", "une")}
+# The runtime's type name (ruff.is_type / ruff.guard_type) of each kind that has one.
+TYPE_NAME = {INT: "int", FLOAT: "float", BOOL: "bool", "string": "string", "dict": "dict", "none": "null",
+             "array": "array"}
+# Builtins native code does itself when the name is not one the program defines.
+NATIVE_BUILTINS = ("len", "sqrt", "push")
+GLOBAL_NAMES = "ruff.global_names"
+# On an op whose result only frame states read: native code makes it only when it deoptimizes there.
+DEOPT_ONLY = "ruff.deopt_only"
 
 
 class NotSpecializable(Exception):
     pass
+
+
+def mlir_type(kind: str):
+    return MLIR_TYPE.get(kind, R.VALUE)
+
+
+def is_scalar(kind: Optional[str]) -> bool:
+    return kind in SCALARS
+
+
+def base(kind: str) -> str:
+    return kind.split(":", 1)[0]
+
+
+def element(kind: str) -> Optional[str]:
+    """The kind of an array's (or iterator's) elements, when known."""
+    head, _, rest = kind.partition(":")
+    return rest if head in ("array", "iter") and rest else None
+
+
+def join(a: str, b: str) -> str:
+    """The kind of a value that is sometimes a, sometimes b."""
+    if a == b:
+        return a
+    if base(a) == base(b) and base(a) in ("array", "iter"):
+        return base(a)
+    return VALUE_KIND
 
 
 def successor_operands(op: Operation, index: int) -> list[SSAValue]:
@@ -49,7 +100,10 @@ def successor_operands(op: Operation, index: int) -> list[SSAValue]:
 
 
 def twin_name(name: str, types: tuple[str, ...]) -> str:
-    return f"{name}__{''.join(SUFFIX[t] for t in types) or 'v'}"
+    letters = "".join(SUFFIX.get(t, base(t)[0]) for t in types) or "v"
+    if any(t not in SUFFIX for t in types):
+        letters += "_" + hashlib.sha256(repr(types).encode()).hexdigest()[:6]
+    return f"{name}__{letters}"
 
 
 def arg_types_of(func: R.FuncOp) -> Optional[tuple[str, ...]]:
@@ -59,13 +113,28 @@ def arg_types_of(func: R.FuncOp) -> Optional[tuple[str, ...]]:
     return tuple(a.data for a in attr.data)  # type: ignore[attr-defined]
 
 
+def state_before(op: Operation) -> Optional[SSAValue]:
+    """The frame state the lifter put right before `op` (for a deoptimization there), if any."""
+    prev = op.prev_op
+    return prev.result if isinstance(prev, R.FrameStateOp) else None
+
+
+def state_after(op: Operation) -> Optional[SSAValue]:
+    """The frame state the lifter put right after `op` (resuming past it, its results on the stack)."""
+    nxt = op.next_op
+    if isinstance(nxt, R.FrameStateOp) and "after" in nxt.attributes:
+        return nxt.result
+    return None
+
+
 @dataclass
 class Specialization:
     source: R.FuncOp
     types: tuple[str, ...]
     name: str
-    ret: Optional[str] = None  # inferred return type
+    ret: Optional[str] = None  # inferred return kind
     twin: Optional[R.FuncOp] = None
+    objects: bool = False  # works on objects: its failing operations deoptimize
 
 
 class Specializer:
@@ -76,13 +145,24 @@ class Specializer:
         for f in self.funcs.values():
             if f.lifted_from is not None:
                 self.by_lifted.setdefault(f.lifted_from.data, f)
+        names = module.attributes.get(GLOBAL_NAMES)
+        self.global_names: Optional[set[str]] = {a.data for a in names.data} if isinstance(names, ArrayAttr) else None
         self.specs: dict[tuple[str, tuple[str, ...]], Specialization] = {}
         self.f64_of: dict[tuple[SSAValue, Block], SSAValue] = {}  # int value (per block) → its f64
         self.pending: list[Specialization] = []
         self.frame_depth: Optional[SSAValue] = None  # the depth of the twin being built (its enter_frame)
+        self.spec: Optional[Specialization] = None  # the twin being built
 
     def callee_func(self, name: str) -> Optional[R.FuncOp]:
         return self.funcs.get(name) or self.by_lifted.get(name)
+
+    def builtin(self, name: str) -> Optional[str]:
+        """The native builtin a global name denotes, if the program does not define that name."""
+        if name not in NATIVE_BUILTINS or self.callee_func(name) is not None:
+            return None
+        if self.global_names is not None and name in self.global_names:
+            return None
+        return name
 
     def request(self, func: R.FuncOp, types: tuple[str, ...]) -> Specialization:
         key = (func.sym_name.data, types)
@@ -93,17 +173,26 @@ class Specializer:
             self.pending.append(spec)
         return spec
 
-    # ------------------------------------------------------------------ type inference
+    # ------------------------------------------------------------------ kind inference
 
     def infer(self, spec: Specialization, final: bool = True) -> dict[SSAValue, str]:
-        """Types of the values of `spec`'s function; `final=False` tolerates calls whose return type
-        is not known yet (mutual recursion settles over several rounds)."""
+        """Kinds of the values of `spec`'s function; `final=False` tolerates calls whose return kind is not
+        known yet (mutual recursion settles over several rounds)."""
         func = spec.source
         types: dict[SSAValue, str] = {}
-        for arg, t in zip(func.args, spec.types):
-            types[arg] = t
         if len(func.args) != len(spec.types):
             raise NotSpecializable(f"{func.sym_name.data}: expected {len(func.args)} argument types")
+        for arg, t in zip(func.args, spec.types):
+            types[arg] = t
+
+        def put(v: SSAValue, t: str) -> bool:
+            old = types.get(v)
+            new = t if old is None else join(old, t)
+            if new != old:
+                types[v] = new
+                return True
+            return False
+
         changed = True
         rets: set[str] = set()
         while changed:
@@ -111,52 +200,49 @@ class Specializer:
             for block in func.body.blocks:
                 for op in block.ops:
                     for res, t in self.op_types(op, types, spec):
-                        if t is None:
-                            continue
-                        if res in types and types[res] != t:
-                            raise NotSpecializable(f"{func.sym_name.data}: a value is both {types[res]} and {t}")
-                        if res not in types:
-                            types[res] = t
+                        if t is not None and put(res, t):
                             changed = True
                     if isinstance(op, R.ReturnOp) and op.arguments and op.arguments[0] in types:
                         rets.add(types[op.arguments[0]])
                     for succ_index, succ in enumerate(op.successors):
                         for arg, val in zip(succ.args, successor_operands(op, succ_index)):
-                            if val in types:
-                                t = types[val]
-                                if arg in types and types[arg] != t:
-                                    raise NotSpecializable(
-                                        f"{func.sym_name.data}: a merged value is both {types[arg]} and {t}")
-                                if arg not in types:
-                                    types[arg] = t
-                                    changed = True
-        if len(rets) > 1:
-            raise NotSpecializable(f"{func.sym_name.data}: returns both {' and '.join(sorted(rets))}")
-        ret = rets.pop() if rets else None
+                            if val in types and put(arg, types[val]):
+                                changed = True
+        ret = None
+        for r in rets:
+            ret = r if ret is None else join(ret, r)
         if spec.ret is not None and ret is not None and spec.ret != ret:
-            raise NotSpecializable(f"{func.sym_name.data}: return type changed from {spec.ret} to {ret}")
-        if ret is not None and spec.ret is None:
+            ret = join(spec.ret, ret)
+        if ret is not None and spec.ret != ret:
             spec.ret = ret
             return self.infer(spec, final)  # self-calls can now be typed
         if not final:
             return types
         for block in func.body.blocks:
             for op in block.ops:
-                if isinstance(op, R.LoadGlobalOp) and all(isinstance(u.operation, R.CallOp) and u.index == 0
-                                                          for u in op.results[0].uses):
+                if isinstance(op, R.LoadGlobalOp) and self.is_callee_only(op):
                     continue  # a callee: the call is typed instead
                 for res in op.results:
                     if res not in types and res.uses:
-                        raise NotSpecializable(f"{func.sym_name.data}: cannot type the result of {op.name}")
-                for arg in block.args:
-                    if arg not in types and arg.uses:
-                        raise NotSpecializable(f"{func.sym_name.data}: cannot type a block argument")
+                        types[res] = VALUE_KIND if res.type == R.VALUE else _kind_of_type(res.type)
+            for arg in block.args:
+                if arg not in types and arg.uses:
+                    types[arg] = VALUE_KIND
+        spec.objects = any(not is_scalar(t) for t in types.values())
         return types
+
+    @staticmethod
+    def is_callee_only(op: R.LoadGlobalOp) -> bool:
+        """Loaded only to be called (frame states hold it too, but only a deoptimization reads it there)."""
+        return all((isinstance(u.operation, R.CallOp) and u.index == 0) or isinstance(u.operation, R.FrameStateOp)
+                   for u in op.results[0].uses)
 
     def op_types(self, op: Operation, types: dict[SSAValue, str], spec: Specialization):
         def t(v: SSAValue) -> Optional[str]:
             return types.get(v)
 
+        if isinstance(op, R.FrameStateOp):
+            return []
         if isinstance(op, R.ConstantOp):
             v = op.py_value
             if type(v) is bool:
@@ -165,7 +251,11 @@ class Specializer:
                 return [(op.result, INT)]
             if type(v) is float:
                 return [(op.result, FLOAT)]
-            return [(op.result, None)]
+            if type(v) is str:
+                return [(op.result, "string")]
+            if v is None:
+                return [(op.result, "none")]
+            return [(op.result, VALUE_KIND)]
         if type(op) in CHECKED_INT:
             a, b = t(op.lhs), t(op.rhs)
             if a is None or b is None:
@@ -174,7 +264,7 @@ class Specializer:
                 return [(op.results[0], INT)]
             if a in (INT, FLOAT) and b in (INT, FLOAT):
                 return [(op.results[0], FLOAT)]
-            raise NotSpecializable(f"{spec.source.sym_name.data}: {op.name} on {a} and {b}")
+            return [(op.results[0], VALUE_KIND)]
         if type(op) in COMPARE:
             a, b = t(op.lhs), t(op.rhs)
             if a is None or b is None:
@@ -182,37 +272,61 @@ class Specializer:
             numeric = a in (INT, FLOAT) and b in (INT, FLOAT)
             if numeric or (a == b == BOOL and type(op) in (R.EqOp, R.NeOp)):
                 return [(op.results[0], BOOL)]
-            raise NotSpecializable(f"{spec.source.sym_name.data}: {op.name} on {a} and {b}")
+            return [(op.results[0], VALUE_KIND)]
         if isinstance(op, R.NegOp):
             a = t(op.operand)
             if a is None:
                 return [(op.results[0], None)]
-            if a not in (INT, FLOAT):
-                raise NotSpecializable(f"{spec.source.sym_name.data}: ruff.neg on {a}")
-            return [(op.results[0], a)]
+            return [(op.results[0], a if a in (INT, FLOAT) else VALUE_KIND)]
         if isinstance(op, R.NotOp):
-            return [(op.results[0], BOOL if t(op.operand) else None)]
-        if isinstance(op, (R.TruthyOp, R.BoxOp)):
-            inner = t(op.operands[0])
-            return [(op.results[0], BOOL if isinstance(op, R.TruthyOp) and inner else inner)]
+            a = t(op.operand)
+            return [(op.results[0], None if a is None else (BOOL if is_scalar(a) else VALUE_KIND))]
+        if isinstance(op, R.TruthyOp):
+            return [(op.results[0], BOOL if t(op.operand) is not None else None)]
+        if isinstance(op, R.BoxOp):
+            return [(op.results[0], t(op.operands[0]))]
         if isinstance(op, R.LoadGlobalOp):
-            return []  # typed through the call that uses it
+            return [] if self.is_callee_only(op) else [(op.result, VALUE_KIND)]
         if isinstance(op, R.CallOp):
             callee = op.callee.owner
-            if not isinstance(callee, R.LoadGlobalOp):
-                raise NotSpecializable(f"{spec.source.sym_name.data}: calls a value that is not a global function")
-            target = self.callee_func(callee.properties["name"].data)
-            if target is None:
-                raise NotSpecializable(f"{spec.source.sym_name.data}: calls {callee.properties['name'].data}, "
-                                       "which is not a lifted function")
             arg_types = tuple(t(a) for a in op.args)
-            if any(x is None for x in arg_types):
-                return [(op.results[0], None)]
-            sub = self.request(target, arg_types)  # type: ignore[arg-type]
-            return [(op.results[0], sub.ret)]
+            if isinstance(callee, R.LoadGlobalOp) and self.is_callee_only(callee):
+                name = callee.properties["name"].data
+                target = self.callee_func(name)
+                if target is not None:
+                    if any(x is None for x in arg_types):
+                        return [(op.results[0], None)]
+                    sub = self.request(target, arg_types)  # type: ignore[arg-type]
+                    return [(op.results[0], sub.ret)]
+                builtin = self.builtin(name)
+                if builtin is not None:
+                    if any(x is None for x in arg_types):
+                        return [(op.results[0], None)]
+                    kind = _builtin_result(builtin, arg_types)  # type: ignore[arg-type]
+                    if kind is not None:
+                        return [(op.results[0], kind)]
+            return [(op.results[0], VALUE_KIND)]
+        if isinstance(op, R.IndexGetOp):
+            obj, idx = t(op.object), t(op.index)
+            if obj is None or idx is None:
+                return [(op.result, None)]
+            if base(obj) == "array" and idx == INT and state_before(op) is not None:
+                return [(op.result, element(obj) or VALUE_KIND)]
+            return [(op.result, VALUE_KIND)]
+        if isinstance(op, R.MakeIteratorOp):
+            it = t(op.iterable)
+            if it is None:
+                return [(op.result, None)]
+            return [(op.result, f"iter:{element(it)}" if base(it) == "array" and element(it) else VALUE_KIND)]
+        if isinstance(op, R.IteratorNextOp):
+            it = t(op.iterator)
+            if it is None:
+                return [(op.has_value, BOOL), (op.value, None)]
+            e = element(it)
+            return [(op.has_value, BOOL), (op.value, e if e is not None and state_after(op) is not None else VALUE_KIND)]
         if isinstance(op, (R.ReturnOp, cf.BranchOp, cf.ConditionalBranchOp)):
             return []
-        raise NotSpecializable(f"{spec.source.sym_name.data}: uses {op.name}")
+        return [(r, VALUE_KIND if r.type == R.VALUE else _kind_of_type(r.type)) for r in op.results]
 
     # ------------------------------------------------------------------ rewriting
 
@@ -220,12 +334,13 @@ class Specializer:
         src = spec.source
         ret = spec.ret or INT
         self.f64_of = {}  # conversions belong to one twin: another twin of the same source has its own
+        self.spec = spec
         # The twin takes the call depth last and starts its frame before anything else (see EnterFrameOp).
-        ftype = FunctionType.from_lists([*(MLIR_TYPE[x] for x in spec.types), i64], [R.VALUE])
+        ftype = FunctionType.from_lists([*(mlir_type(x) for x in spec.types), i64], [R.VALUE])
         blocks: dict[Block, Block] = {}
         values: dict[SSAValue, SSAValue] = {}
         for block in src.body.blocks:
-            nb = Block(arg_types=[MLIR_TYPE[types[a]] if a in types else R.VALUE for a in block.args])
+            nb = Block(arg_types=[mlir_type(types[a]) if a in types else R.VALUE for a in block.args])
             blocks[block] = nb
             for a, na in zip(block.args, nb.args):
                 values[a] = na
@@ -248,8 +363,23 @@ class Specializer:
                         param_names=[*(p.data for p in src.param_names.data), "depth"] if src.param_names else None)
         twin.attributes[R.DEPTH_ARG] = UnitAttr()
         twin.attributes["specialized_for"] = ArrayAttr([StringAttr(x) for x in spec.types])
+        twin.attributes[R.SPECIALIZED_FROM] = StringAttr(src.sym_name.data)
         twin.attributes["returns"] = StringAttr(ret)
         return twin
+
+    def deopt_state(self, op: Operation, values: dict, after: bool = False) -> Optional[SSAValue]:
+        """The twin's frame state for a deoptimization at `op` (before it, or after it)."""
+        state = state_after(op) if after else state_before(op)
+        return None if state is None else values.get(state)
+
+    def failing_state(self, op: Operation, values: dict, spec: Specialization) -> Optional[SSAValue]:
+        """Where an operation that can fail deoptimizes to, in a twin that works on objects."""
+        if not spec.objects:
+            return None
+        state = self.deopt_state(op, values)
+        if state is None:
+            raise NotSpecializable(f"{spec.source.sym_name.data}: {op.name} can fail and has no frame state")
+        return state
 
     def rewrite(self, op: Operation, types, values, blocks, spec) -> list[Operation]:
         def v(x: SSAValue) -> SSAValue:
@@ -260,22 +390,40 @@ class Specializer:
                 values[result_of] = new.results[0]
             return [new]
 
+        line = op.properties["line"].value.data if "line" in op.properties else 0
+        if isinstance(op, R.FrameStateOp):
+            out: list[Operation] = []
+            for x in op.values:
+                if x not in values and isinstance(x.owner, R.LoadGlobalOp):
+                    # A callee the twin calls directly: loaded again only if the state is used (DEOPT_ONLY).
+                    load = x.owner.clone()
+                    load.attributes[DEOPT_ONLY] = UnitAttr()
+                    out.append(load)
+                    values[x] = load.result
+            new = R.FrameStateOp(op.ip.value.data, op.slots.get_values(), [v(x) for x in op.values])
+            if "after" in op.attributes:
+                new.attributes["after"] = UnitAttr()
+            values[op.result] = new.result
+            return out + [new]
         if isinstance(op, R.ConstantOp):
             if op.result not in types:
                 return []
-            return done(R.ConstantOp(op.py_value, MLIR_TYPE[types[op.result]]), op.result)
-        line = op.properties["line"].value.data if "line" in op.properties else 0
-        if type(op) in CHECKED_INT:
+            kind = types[op.result]
+            if is_scalar(kind):
+                return done(R.ConstantOp(op.py_value, MLIR_TYPE[kind]), op.result)
+            return done(R.ConstantOp.boxed(op.py_value), op.result)
+        if type(op) in CHECKED_INT and is_scalar(types[op.results[0]]):
             res_t = types[op.results[0]]
+            state = self.failing_state(op, values, spec)
             if res_t == INT:
-                return done(CHECKED_INT[type(op)](v(op.lhs), v(op.rhs), line), op.results[0])
+                return done(CHECKED_INT[type(op)](v(op.lhs), v(op.rhs), line, state), op.results[0])
             out: list[Operation] = []
             a, b = self.as_f64(op.lhs, op, types, values, out), self.as_f64(op.rhs, op, types, values, out)
             cls = FLOAT_OPS[type(op)]
-            new = cls(a, b, line) if cls in (R.FDivOp, R.FModOp) else cls(a, b)
+            new = cls(a, b, line, state) if cls in (R.FDivOp, R.FModOp) else cls(a, b)
             values[op.results[0]] = new.results[0]
             return out + [new]
-        if type(op) in COMPARE:
+        if type(op) in COMPARE and types.get(op.results[0]) == BOOL:
             a_t, b_t = types[op.lhs], types[op.rhs]
             ipred, fpred = COMPARE[type(op)]
             if a_t == FLOAT or b_t == FLOAT:
@@ -288,14 +436,14 @@ class Specializer:
                 values[op.results[0]] = out[-1].results[0]
                 return out
             return done(arith.CmpiOp(v(op.lhs), v(op.rhs), ipred), op.results[0])
-        if isinstance(op, R.NegOp):
+        if isinstance(op, R.NegOp) and is_scalar(types[op.results[0]]):
             if types[op.operand] == INT:
-                return done(R.INegOp(v(op.operand), line), op.results[0])
+                return done(R.INegOp(v(op.operand), line, self.failing_state(op, values, spec)), op.results[0])
             return done(arith.NegfOp(v(op.operand)), op.results[0])
-        if isinstance(op, (R.TruthyOp, R.NotOp)):
+        if isinstance(op, (R.TruthyOp, R.NotOp)) and is_scalar(types.get(op.operand)):
             inner_t = types[op.operand]
             x = v(op.operand)
-            out: list[Operation] = []
+            out = []
             if inner_t == BOOL:
                 truth = x
             elif inner_t == INT:
@@ -318,26 +466,131 @@ class Specializer:
         if isinstance(op, R.BoxOp):
             values[op.results[0]] = v(op.operands[0])
             return []
-        if isinstance(op, R.LoadGlobalOp):
+        if isinstance(op, R.LoadGlobalOp) and self.is_callee_only(op):
             return []
         if isinstance(op, R.CallOp):
-            callee = op.callee.owner
-            target = self.callee_func(callee.properties["name"].data)
-            arg_types = tuple(types[a] for a in op.args)
-            sub = self.specs[(target.sym_name.data, arg_types)]
-            call = R.CallDirectOp(sub.name, [*(v(a) for a in op.args), self.frame_depth], [R.VALUE])
-            unbox = R.UnboxOp(call.results[0], MLIR_TYPE[sub.ret or INT])
-            values[op.results[0]] = unbox.results[0]
-            return [call, unbox]
+            rewritten = self.rewrite_call(op, types, values, spec, line)
+            if rewritten is not None:
+                return rewritten
+        if isinstance(op, R.IndexGetOp) and base(types.get(op.object, "")) == "array" and types.get(op.index) == INT:
+            state = self.deopt_state(op, values)
+            if state is not None:
+                get = R.ListGetOp(v(op.object), v(op.index), state)
+                return [get, *self.speculate(get.result, types[op.result], op.result, state, values)]
+        if isinstance(op, R.IteratorNextOp) and base(types.get(op.iterator, "")) == "iter" and \
+                is_scalar(types.get(op.value)):
+            state = self.deopt_state(op, values, after=True)
+            assert state is not None
+            nxt = R.IteratorNextOp(v(op.iterator))
+            values[op.has_value] = nxt.has_value
+            return [nxt, *self.speculate(nxt.value, types[op.value], op.value, state, values)]
         if isinstance(op, R.ReturnOp):
-            box = R.BoxOp(v(op.arguments[0]))
-            return [box, R.ReturnOp(box.results[0])]
+            out = []
+            box = self.boxed(op.arguments[0], out, values)
+            return out + [R.ReturnOp(box)]
         if isinstance(op, cf.BranchOp):
-            return [cf.BranchOp(blocks[op.successor], *[v(a) for a in op.arguments])]
+            out = []
+            args = self.branch_args(op.arguments, blocks[op.successor], out, values)
+            return out + [cf.BranchOp(blocks[op.successor], *args)]
         if isinstance(op, cf.ConditionalBranchOp):
-            return [cf.ConditionalBranchOp(v(op.cond), blocks[op.then_block], [v(a) for a in op.then_arguments],
-                                           blocks[op.else_block], [v(a) for a in op.else_arguments])]
-        raise NotSpecializable(f"{spec.source.sym_name.data}: cannot rewrite {op.name}")
+            out = []
+            then_args = self.branch_args(op.then_arguments, blocks[op.then_block], out, values)
+            else_args = self.branch_args(op.else_arguments, blocks[op.else_block], out, values)
+            return out + [cf.ConditionalBranchOp(v(op.cond), blocks[op.then_block], then_args,
+                                                 blocks[op.else_block], else_args)]
+        return self.generic(op, types, values)
+
+    def speculate(self, boxed: SSAValue, kind: str, result_of: SSAValue, state: SSAValue, values) -> list[Operation]:
+        """An element read as a PyObject*: with a scalar kind, guard its type (deoptimizing at `state`) and
+        unbox it."""
+        if not is_scalar(kind):
+            values[result_of] = boxed
+            return []
+        guard = R.GuardTypeOp(boxed, TYPE_NAME[kind], state)
+        unbox = R.UnboxOp(boxed, MLIR_TYPE[kind])
+        values[result_of] = unbox.result
+        return [guard, unbox]
+
+    def rewrite_call(self, op: R.CallOp, types, values, spec: Specialization, line: int) -> Optional[list[Operation]]:
+        callee = op.callee.owner
+        if not (isinstance(callee, R.LoadGlobalOp) and self.is_callee_only(callee)):
+            return None
+        name = callee.properties["name"].data
+        target = self.callee_func(name)
+        arg_types = tuple(types[a] for a in op.args)
+        if target is not None:
+            sub = self.specs[(target.sym_name.data, arg_types)]
+            out: list[Operation] = []
+            args = [values[a] for a in op.args]
+            scalar_callee = sub.ret is not None and is_scalar(sub.ret) and not sub.objects
+            state = self.failing_state(op, values, spec) if scalar_callee else None
+            call = R.CallDirectOp(sub.name, [*args, self.frame_depth], [R.VALUE], state)
+            if "ip" in op.attributes:  # where an error leaving the callee finds this frame's line
+                call.attributes["ip"] = op.attributes["ip"]
+            out.append(call)
+            if sub.ret is not None and is_scalar(sub.ret):
+                unbox = R.UnboxOp(call.results[0], MLIR_TYPE[sub.ret])
+                out.append(unbox)
+                values[op.results[0]] = unbox.results[0]
+            else:
+                values[op.results[0]] = call.results[0]
+            return out
+        builtin = self.builtin(name)
+        if builtin is None or _builtin_result(builtin, arg_types) is None:
+            return None
+        out = []
+        if builtin == "len":
+            n = R.ListLenOp(values[op.args[0]])
+            values[op.results[0]] = n.result
+            return [n]
+        if builtin == "sqrt":
+            x = self.as_f64(op.args[0], op, types, values, out)
+            root = math.SqrtOp(x)
+            values[op.results[0]] = root.result
+            return out + [root]
+        if builtin == "push":
+            item = self.boxed(op.args[1], out, values)
+            out.append(R.ListAppendOp(values[op.args[0]], item))
+            values[op.results[0]] = values[op.args[0]]
+            return out
+        return None
+
+    def generic(self, op: Operation, types, values) -> list[Operation]:
+        """A boxed operation (or one whose operands the twin has raw): the same op on boxed operands, run
+        by the runtime in native code (see lower-to-llvm)."""
+        out: list[Operation] = []
+        for o in op.operands:
+            if o not in values and isinstance(o.owner, R.LoadGlobalOp):  # a callee the twin calls generically
+                load = o.owner.clone()
+                out.append(load)
+                values[o] = load.result
+        operands = [self.boxed(o, out, values) if o.type == R.VALUE else values[o] for o in op.operands]
+        new = op.clone()
+        for k, o in enumerate(operands):
+            new.operands[k] = o
+        for old_r, new_r in zip(op.results, new.results):
+            values[old_r] = new_r
+        return out + [new]
+
+    def boxed(self, x: SSAValue, out: list[Operation], values) -> SSAValue:
+        """x as a !ruff.value (boxing a raw value the twin has)."""
+        value = values[x]
+        if value.type == R.VALUE:
+            return value
+        box = R.BoxOp(value)
+        out.append(box)
+        return box.result
+
+    def branch_args(self, args, target: Block, out: list[Operation], values) -> list[SSAValue]:
+        mapped = []
+        for a, param in zip(args, target.args):
+            value = values[a]
+            if param.type == R.VALUE and value.type != R.VALUE:
+                box = R.BoxOp(value)
+                out.append(box)
+                value = box.result
+            mapped.append(value)
+        return mapped
 
     def as_f64(self, x: SSAValue, user: Operation, types, values, out: list[Operation]) -> SSAValue:
         """`x` as f64 for `user`: an int is converted once per block (a conversion made in one block
@@ -363,7 +616,10 @@ class Specializer:
         checks: list[Operation] = []
         cond: Optional[SSAValue] = None
         for arg, t in zip(guard_block.args, spec.types):
-            check = R.IsTypeOp(arg, t)
+            name = TYPE_NAME.get(base(t))
+            if name is None:
+                continue
+            check = R.IsTypeOp(arg, name)
             checks.append(check)
             if cond is None:
                 cond = check.results[0]
@@ -371,10 +627,12 @@ class Specializer:
                 both = arith.AndIOp(cond, check.results[0])
                 checks.append(both)
                 cond = both.results[0]
-        unboxed = [R.UnboxOp(a, MLIR_TYPE[t]) for a, t in zip(guard_block.args, spec.types)]
+        args: list[Operation] = [R.UnboxOp(a, MLIR_TYPE[t]) for a, t in zip(guard_block.args, spec.types) if is_scalar(t)]
+        unboxed = iter(args)
+        passed = [next(unboxed).results[0] if is_scalar(t) else a for a, t in zip(guard_block.args, spec.types)]
         depth = R.ConstantOp(0, i64)  # the boxed function is the baseline's view: its depth is not counted here
-        call = R.CallDirectOp(spec.name, [*(u.results[0] for u in unboxed), depth.result], [R.VALUE])
-        fast.add_ops([*unboxed, depth, call, R.ReturnOp(call.results[0])])
+        call = R.CallDirectOp(spec.name, [*passed, depth.result], [R.VALUE])
+        fast.add_ops([*args, depth, call, R.ReturnOp(call.results[0])])
         # The old entry becomes the slow path: it receives the arguments as block arguments.
         slow = old_entry
         if cond is None:
@@ -407,18 +665,37 @@ class Specializer:
                         self.infer(spec, final=False)
                     changed = before != [x.ret for x in specs] or bool(self.pending)
                 batch = [(spec, self.infer(spec)) for spec in specs]
+                for spec, types_ in batch:  # every twin must be buildable before any is added
+                    spec.twin = self.build_twin(spec, types_)
             except NotSpecializable as e:
                 failures.append(str(e))
                 self.specs = saved
                 continue
             finished.extend(batch)
             guarded.append(self.specs[(func.sym_name.data, types)])
-        for spec, types in finished:
-            spec.twin = self.build_twin(spec, types)
+        for spec, _ in finished:
             self.module.body.block.add_op(spec.twin)
         for spec in guarded:
             self.guard(spec)
         return failures
+
+
+def _kind_of_type(t) -> str:
+    for kind, mt in MLIR_TYPE.items():
+        if mt == t:
+            return kind
+    return VALUE_KIND
+
+
+def _builtin_result(name: str, args: tuple[str, ...]) -> Optional[str]:
+    """The kind a natively done builtin returns for these argument kinds (None: not done natively)."""
+    if name == "len" and len(args) == 1 and base(args[0]) == "array":
+        return INT
+    if name == "sqrt" and len(args) == 1 and args[0] in (INT, FLOAT):
+        return FLOAT
+    if name == "push" and len(args) == 2 and base(args[0]) == "array":
+        return args[0]
+    return None
 
 
 def float_equality(x: SSAValue, y: SSAValue, negate: bool) -> list[Operation]:

@@ -4,7 +4,7 @@ A twin made by specialize-types (attribute `returns = "int"|"float"|"bool"`) box
 `ruff.return`. This pass changes its signature to return the raw type and drops those boxes; every
 `ruff.call_direct` of it then yields the raw value: an `ruff.unbox` of the result disappears, and only a
 use that needs a boxed value (the guarded entry handing the result back to the baseline tier) gets a
-`ruff.box` right after the call.
+`ruff.box` right after the call. A twin that can deoptimize, or that works on objects, keeps its boxed result.
 """
 
 from __future__ import annotations
@@ -18,13 +18,37 @@ from ruff.dialects import ruff as R
 from ruff.passes.specialize_types import MLIR_TYPE
 
 
+def has_deopt_exits(func: R.FuncOp) -> bool:
+    """A function that can deoptimize returns whatever the baseline's interpreter returns from there: a boxed
+    value, whatever its inferred kind."""
+    return any(isinstance(o, R.FrameStateOp) and o.result.uses for o in func.walk())
+
+
+# Ops on boxed values that raw code also has (the boxing at a twin's return, constants, calls of twins, the
+# lazily loaded callees only frame states read): they do not make a function one that works on objects.
+_RAW_CODE_OPS = (R.BoxOp, R.UnboxOp, R.ConstantOp, R.CallDirectOp, R.ReturnOp, R.FrameStateOp)
+
+
+def works_on_objects(func: R.FuncOp) -> bool:
+    """Whether func runs operations on objects: its errors leave as Python exceptions, which only a boxed
+    result (NULL) can carry, so it keeps returning a boxed value."""
+    for o in func.walk():
+        if isinstance(o, _RAW_CODE_OPS) or "ruff.deopt_only" in o.attributes:
+            continue
+        if any(v.type == R.VALUE for v in (*o.operands, *o.results)):
+            return True
+    return False
+
+
 class UnboxReturnsPass(ModulePass):
     name = "unbox-returns"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         raw = {}
         for func in op.ops:
-            if isinstance(func, R.FuncOp) and "returns" in func.attributes and func.function_type.outputs.data == (R.VALUE,):
+            if isinstance(func, R.FuncOp) and "returns" in func.attributes and func.function_type.outputs.data == (R.VALUE,) \
+                    and func.attributes["returns"].data in MLIR_TYPE and not has_deopt_exits(func) \
+                    and not works_on_objects(func):
                 raw[func.sym_name.data] = MLIR_TYPE[func.attributes["returns"].data]
         if not raw:
             return
@@ -55,7 +79,8 @@ class UnboxReturnsPass(ModulePass):
         func.function_type = FunctionType.from_lists(list(ftype.inputs.data), [ty])
 
     def unbox_call(self, call: R.CallDirectOp, ty) -> None:
-        new = R.CallDirectOp(call.callee, list(call.args), [ty])
+        new = R.CallDirectOp(call.callee, list(call.args), [ty], call.state)
+        new.attributes.update(call.attributes)
         Rewriter.insert_op(new, InsertPoint.before(call))
         old = call.results[0]
         boxed = None

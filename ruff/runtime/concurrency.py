@@ -39,7 +39,7 @@ from collections import deque
 from typing import Any, Callable, Optional
 
 from ruff.runtime.objects import python_stack_overflow
-from ruff.runtime.values import RuffError
+from ruff.runtime.values import RuffError, running_runtime
 
 # One condition variable guards all scheduling state: task completion, channel queues and the count
 # of Ruff threads that can make progress (used to turn a hopeless channel receive into null).
@@ -105,6 +105,13 @@ def _setup_once(vm: Any) -> None:
         _setup_done = True
         atexit.register(_quiesce_output)
     vm.write = locked_writer(vm.write)
+
+
+def _flush_before_waiting() -> None:
+    """This thread is about to block: show what its runtime printed first (VM.flush says why)."""
+    flush = getattr(running_runtime(), "flush", None)
+    if flush is not None:
+        flush()
 
 
 def report_task_error(text: str) -> None:
@@ -232,6 +239,7 @@ class Promise:
         """Block until settled (or the timeout passes); True when settled."""
         if self.done:
             return True
+        _flush_before_waiting()
         with _sched:
             if self.done:
                 return True
@@ -401,6 +409,8 @@ class Channel:
         return True
 
     def receive(self) -> Any:
+        if not self.items:
+            _flush_before_waiting()
         with _sched:
             if not self.items:
                 _begin_wait(lambda: not self.items)

@@ -10,8 +10,8 @@ the sites they take in its module's object table. Every one runs exactly what th
 - `op(site, depth, *operands)`: a boxed operation native code has no lowering for: bytecode instruction
   `site.ip` of the function, run on these operands exactly as the interpreter runs it.
 - `frame(error, depth, site)`: an error is leaving a native frame. Native frames are not Python frames,
-  so the error records them (by depth); the fast tier's trace puts them in the Ruff stack where they
-  belong, and a stack already traced gets them inserted (see `place_native_frame`).
+  so the error records them (by depth); the tiers' traces put them in the Ruff stack where they belong,
+  and a stack already traced gets them inserted (ruff/runtime/native_frames.py).
 
 Keys of the object table name these and their sites (the lowering makes them, `resolve` turns them into
 objects when the code is loaded; see ObjectResolver).
@@ -21,11 +21,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable
 
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
+from ruff.runtime.native_frames import place_native_frame
+from ruff.runtime.objects import stack_overflow
 from ruff.runtime.values import Closure, Module, RuffError, StructInstance, truthy
+from ruff.runtime.vm import StubFrame
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class FrameSite:
     name: str
     filename: str
     line: int
+    col: int
 
 
 _BINARY = {Op.Add: "+", Op.Sub: "-", Op.Mul: "*", Op.Div: "/", Op.Mod: "%", Op.Equal: "==", Op.NotEqual: "!=",
@@ -99,40 +104,15 @@ class NativeSupport:
         if op is Op.CallMethod:
             fn, args = vm.resolve_method(operands[0], arg[0], list(operands[1:]))
             return vm.call(fn, args)
-        if op is Op.Truthy:
+        if op is Op.Truthy or op is Op.JumpIfFalse or op is Op.JumpIfTrue:  # a branch's condition
             return truthy(operands[0])
-        from ruff.runtime.fast.fastvm import _StubFrame  # a frame of the function holding the operands
-
-        frame = _StubFrame(site.closure, list(operands))
+        frame = StubFrame(site.closure, list(operands))
         vm.slow_op(frame, int(op), arg)
         return frame.stack[-1] if frame.stack else None
 
     def frame(self, error: BaseException, depth: int, site: FrameSite) -> None:
         if isinstance(error, RuffError):
-            place_native_frame(error, depth, site.name, site.filename, site.line)
-
-
-def place_native_frame(err: RuffError, depth: int, name: str, filename: str, line: int) -> None:
-    """Put a native frame into an error's Ruff stack at its depth (see the module docstring)."""
-    frames = err.__dict__.setdefault("native_frames", {})
-    frames.setdefault(depth, (name, filename, line, 0))
-    err.unwound.append(name)
-    if not err.traced:
-        return
-    depths = err.__dict__.get("stack_depths")
-    if depths is None:
-        return
-    # err.stack is innermost first; its depths decrease along it.
-    k = 0
-    while k < len(depths) and depths[k] > depth:
-        k += 1
-    if k < len(depths) and depths[k] == depth:
-        return  # already there (the frame was traced as an interpreter frame after a deoptimization)
-    err.stack.insert(k, f"{name} ({filename}:{line})")
-    err.stack_names.insert(k, name)
-    depths.insert(k, depth)
-    if k == 0:
-        err.line, err.col, err.filename = line, 0, filename
+            place_native_frame(error, depth, site.name, site.filename, site.line, site.col)
 
 
 class ObjectResolver:
@@ -158,10 +138,18 @@ class ObjectResolver:
             return DeoptSite(self.closure(key[1]), key[2], tuple(key[3]), key[4])
         if kind == "op":
             return OpSite(self.closure(key[1]), key[2])
+        if kind == "refuse":
+            return partial(_refuse, self.chunks[key[1]].name)
         if kind == "frame":
-            chunk = self.chunks[key[1]]
-            return FrameSite(chunk.name, chunk.filename, key[3])
+            chunk, ip, line = self.chunks[key[1]], key[2], key[3]
+            if 0 <= ip < len(chunk.code):  # the instruction knows its line and column
+                return FrameSite(chunk.name, chunk.filename, chunk.code[ip].line, chunk.code[ip].col)
+            return FrameSite(chunk.name, chunk.filename, line or chunk.line, 0)
         raise ValueError(f"unknown object key {text}")
+
+
+def _refuse(name: str) -> None:
+    raise stack_overflow(name)
 
 
 ResolveFn = Callable[[str], Any]

@@ -114,11 +114,11 @@ def neg(a: Any) -> Any:
     t = type(a)
     if t is int:
         if a == I64_MIN:
-            raise RuffError(f"Integer overflow: -{a}")
+            raise RuffError(f"Integer overflow: -({a})")
         return -a
     if t is float:
         return -a
-    raise RuffError(f"Invalid unary operation: -{type_name(a)}")
+    raise RuffError(f"Invalid unary operation: - {type_name(a)}")
 
 
 def _ordered(op: str, a: Any, b: Any) -> tuple[Any, Any]:

@@ -220,8 +220,55 @@ def count_upto(n: Any) -> int:
             return 0
         if n in (float("inf"), float("-inf")):
             return I64_MAX if n > 0 else 0
-        n = int(n)
+        n = min(int(n), I64_MAX)
     return n if n > 0 else 0
+
+
+# ----------------------------------------------------------------------------- values that contain themselves
+
+# Arrays and dicts are shared, so a program can put one inside itself (`xs[0] = xs`). What walks a value
+# (display, ==, debug, set elements) counts the containers it is inside, and a container this deep is
+# checked once for a cycle; shallower values pay nothing for it.
+CYCLE_CHECK_DEPTH = 100
+_CONTAINERS = frozenset((list, dict, StructInstance, EnumValue))
+
+
+def _children(v: Any) -> Any:
+    t = type(v)
+    if t is list:
+        return v
+    if t is dict:
+        return v.values()
+    if t is StructInstance:
+        return v.fields.values()
+    if t is EnumValue:
+        return v.values
+    return ()
+
+
+def has_cycle(root: Any) -> bool:
+    """Whether a container reaches itself again through arrays, dicts, struct fields or enum payloads."""
+    on_path: set[int] = set()
+    done: set[int] = set()
+    stack: list[tuple[Any, Any]] = [(root, iter(_children(root)))]
+    on_path.add(id(root))
+    while stack:
+        node, children = stack[-1]
+        for child in children:
+            if type(child) not in _CONTAINERS:
+                continue
+            key = id(child)
+            if key in on_path:
+                return True
+            if key not in done:
+                on_path.add(key)
+                stack.append((child, iter(_children(child))))
+                break
+        else:
+            stack.pop()
+            on_path.discard(id(node))
+            done.add(id(node))
+    return False
 
 
 # ----------------------------------------------------------------------------- truthiness and equality
@@ -261,7 +308,9 @@ def _lazy_array_equal(a: Any, b: Any) -> bool:
     return values_equal(a.ruff_to_list(), b)
 
 
-def values_equal(a: Any, b: Any) -> bool:
+def values_equal(a: Any, b: Any, depth: int = 0) -> bool:
+    """Ruff's `==`. `depth` counts the containers around a and b: at CYCLE_CHECK_DEPTH, values that
+    contain themselves are compared by _equal_cyclic instead of recursing until the stack gives out."""
     ta, tb = type(a), type(b)
     if hasattr(a, "ruff_to_list") or hasattr(b, "ruff_to_list"):
         return _lazy_array_equal(a, b)
@@ -275,14 +324,18 @@ def values_equal(a: Any, b: Any) -> bool:
         return a == b
     if a is None:
         return True
+    if ta in _CONTAINERS:
+        if depth == CYCLE_CHECK_DEPTH and (has_cycle(a) or has_cycle(b)):
+            return _equal_cyclic(a, b, set())
+        depth += 1
     if ta is list:
-        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(values_equal(x, y, depth) for x, y in zip(a, b))
     if ta is dict:
-        return a.keys() == b.keys() and all(values_equal(v, b[k]) for k, v in a.items())
+        return a.keys() == b.keys() and all(values_equal(v, b[k], depth) for k, v in a.items())
     if ta is StructInstance:
-        return a.type is b.type and values_equal(a.fields, b.fields)
+        return a.type is b.type and values_equal(a.fields, b.fields, depth)
     if ta is EnumValue:
-        return a.enum == b.enum and a.variant == b.variant and values_equal(list(a.values), list(b.values))
+        return a.enum == b.enum and a.variant == b.variant and values_equal(list(a.values), list(b.values), depth)
     if ta is ErrorObject:
         return a.message == b.message
     if ta is Closure:
@@ -291,6 +344,27 @@ def values_equal(a: Any, b: Any) -> bool:
     if ta is Builtin:
         return a.name == b.name
     return a is b
+
+
+def _equal_cyclic(a: Any, b: Any, assumed: set[tuple[int, int]]) -> bool:
+    """`==` on values that contain themselves: two containers are equal unless some finite path tells them
+    apart, so a pair met again on the way is taken as equal (`xs[0] = xs` equals `ys[0] = ys`)."""
+    ta = type(a)
+    if ta not in _CONTAINERS or type(b) is not ta:
+        return values_equal(a, b)
+    pair = (id(a), id(b))
+    if pair in assumed:
+        return True
+    assumed.add(pair)
+    if ta is list:
+        return len(a) == len(b) and all(_equal_cyclic(x, y, assumed) for x, y in zip(a, b))
+    if ta is dict:
+        return a.keys() == b.keys() and all(_equal_cyclic(v, b[k], assumed) for k, v in a.items())
+    if ta is StructInstance:
+        return a.type is b.type and a.fields.keys() == b.fields.keys() and all(
+            _equal_cyclic(v, b.fields[k], assumed) for k, v in a.fields.items())
+    return a.enum == b.enum and a.variant == b.variant and len(a.values) == len(b.values) and all(
+        _equal_cyclic(x, y, assumed) for x, y in zip(a.values, b.values))
 
 
 # ----------------------------------------------------------------------------- display
@@ -329,7 +403,11 @@ def display_nested(v: Any) -> str:
     t = type(v)
     if t is str:
         return v
-    return display(v) if t is not list and t is not dict else _display_other(v, nested=True)
+    if t is int:
+        return str(v)
+    if t is float:
+        return format_float(v)
+    return _display_other(v, True)
 
 
 def display_literal(v: Any, depth: int = 0) -> str:
@@ -360,8 +438,105 @@ def set_running_runtime(rt: Any) -> None:
     _running.rt = rt
 
 
-def _display_key(k: Any) -> str:
-    return f'"{k}"'
+def running_runtime() -> Any:
+    """The runtime executing on this thread, or None."""
+    return getattr(_running, "rt", None)
+
+
+# Containers are written into one list of parts, joined once: the text of a value nested n deep is built
+# in O(size), not O(n * size) as by concatenating each level's text into the next.
+#
+# On a value that contains itself (found at CYCLE_CHECK_DEPTH) the whole display starts over, writing each
+# way back into a container as `[...]`, `{...}`, `Name {...}` or `Variant(...)` (as Python shows `[[...]]`)
+# instead of recursing until the stack gives out.
+
+
+class _CyclicValue(Exception):
+    """Raised where the writer finds a cycle; display() starts over, cutting the cycles short."""
+
+
+def _write_items(items: Any, out: list, depth: int, active: Optional[set[int]]) -> None:
+    """Values separated by ", ", each as display_nested shows it."""
+    append = out.append
+    first = True
+    for x in items:
+        if first:
+            first = False
+        else:
+            append(", ")
+        t = type(x)
+        if t is str:
+            append(x)
+        elif t is int:
+            append(str(x))
+        elif t is float:
+            append(format_float(x))
+        elif t in _CONTAINERS:
+            _write_container(x, out, depth, active)
+        else:
+            append(_display_other(x, True))
+
+
+def _write_container(v: Any, out: list, depth: int, active: Optional[set[int]]) -> None:
+    if active is None:
+        if depth == CYCLE_CHECK_DEPTH and has_cycle(v):
+            raise _CyclicValue
+    else:
+        key = id(v)
+        if key in active:
+            out.append(_CYCLE_MARKS[type(v)](v))
+            return
+        active.add(key)
+    t = type(v)
+    depth += 1
+    if t is list:
+        out.append("[")
+        _write_items(v, out, depth, active)
+        out.append("]")
+    elif t is dict:
+        out.append("{")
+        first = True
+        for k, x in sorted(v.items()):
+            if first:
+                first = False
+            else:
+                out.append(", ")
+            out.append(f'"{k}": ')
+            _write_items((x,), out, depth, active)
+        out.append("}")
+    elif t is StructInstance:
+        method = v.type.methods.get("to_string")
+        rt = getattr(_running, "rt", None)
+        if method is not None and rt is not None:
+            out.append(display(rt.call(method, [v])))
+        elif v.fields:
+            out.append(f"{v.type.name} {{ ")
+            first = True
+            for k, x in sorted(v.fields.items()):
+                if first:
+                    first = False
+                else:
+                    out.append(", ")
+                out.append(f"{k}: ")
+                _write_items((x,), out, depth, active)
+            out.append(" }")
+        else:
+            out.append(f"{v.type.name} {{}}")
+    else:
+        name = v.variant if v.enum in ("Result", "Option") else f"{v.enum}::{v.variant}"
+        out.append(name)
+        if v.values:
+            out.append("(")
+            _write_items(v.values, out, depth, active)
+            out.append(")")
+    if active is not None:
+        active.discard(id(v))
+
+
+_CYCLE_MARKS: dict[type, Callable[[Any], str]] = {
+    list: lambda v: "[...]", dict: lambda v: "{...}", StructInstance: lambda v: f"{v.type.name} {{...}}",
+    EnumValue: lambda v: f"{v.variant}(...)",
+}
 
 
 def _display_other(v: Any, nested: bool) -> str:
@@ -370,23 +545,14 @@ def _display_other(v: Any, nested: bool) -> str:
         return "true" if v else "false"
     if v is None:
         return "null"
-    if t is list:
-        return "[" + ", ".join(display_nested(x) for x in v) + "]"
-    if t is dict:
-        items = sorted(v.items())
-        return "{" + ", ".join(f"{_display_key(k)}: {display_nested(x)}" for k, x in items) + "}"
-    if t is StructInstance:
-        method = v.type.methods.get("to_string")
-        rt = getattr(_running, "rt", None)
-        if method is not None and rt is not None:
-            return display(rt.call(method, [v]))
-        inner = ", ".join(f"{k}: {display_nested(x)}" for k, x in sorted(v.fields.items()))
-        return f"{v.type.name} {{ {inner} }}" if inner else f"{v.type.name} {{}}"
-    if t is EnumValue:
-        if v.enum in ("Result", "Option"):
-            return v.variant if not v.values else f"{v.variant}(" + ", ".join(display_nested(x) for x in v.values) + ")"
-        name = f"{v.enum}::{v.variant}"
-        return name if not v.values else name + "(" + ", ".join(display_nested(x) for x in v.values) + ")"
+    if t in _CONTAINERS:
+        out: list[str] = []
+        try:
+            _write_container(v, out, 0, None)
+        except _CyclicValue:
+            out = []
+            _write_container(v, out, 0, set())
+        return "".join(out)
     if t is bytes:
         return OPAQUE_DISPLAY
     if t is ErrorObject:

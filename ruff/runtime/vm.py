@@ -19,6 +19,7 @@ from typing import Any, Callable, Optional
 from ruff.frontend.bytecode import Chunk, EnumInfo, MatchPat, Op, StructInfo
 from ruff.limits import MAX_FRAMES
 from ruff.runtime import ops
+from ruff.runtime.native_frames import with_native_frames
 from ruff.runtime.objects import (
     array_push, await_value, dict_key, error_value, field_set, index_get, index_set, make_iterator, make_struct,
     match_pattern, non_callable_message, python_stack_overflow, stack_overflow, thrown,
@@ -47,6 +48,25 @@ class Frame:
         self.locals = args
         self.stack: list = []
         self.handlers: list = []  # (handler ip, stack depth)
+        self.module = closure.module
+        self.generator = None
+
+
+class StubFrame:
+    """What VM.slow_op reads of a frame, for the few operations other tiers hand to it (the fast tier's
+    generated code, native code's boxed operations): the function and the operands, nothing else."""
+
+    __slots__ = Frame.__slots__
+
+    def __init__(self, closure: Closure, stack: list) -> None:
+        self.closure = closure
+        self.chunk = closure.chunk
+        self.code = [(int(Op.Return), None)]
+        self.consts = closure.chunk.constants
+        self.ip = 0
+        self.locals = []
+        self.stack = stack
+        self.handlers = []
         self.module = closure.module
         self.generator = None
 
@@ -126,6 +146,19 @@ class VM:
         self.jit = None  # set by ruff.tiering.attach_jit when the native tier is on
         self.hot_at = -1  # call count at which a function is handed to the JIT
         self.osr_at = 1 << 62  # back-edge count at which a loop is handed to the JIT (never, without one)
+
+    def flush(self) -> None:
+        """Push out what `print` left buffered. The reference's stdout flushes every line; ours stays
+        block-buffered when it is not a terminal (line-buffering a pipe makes a million prints ~4x slower),
+        so builtins call this where the difference would show: before the program waits (sleep, input,
+        await, a child process, the network) and before another writer takes the same stream (stderr,
+        a child). Only the stream behind `write` is flushed; a plain callable (an embedder's) has none."""
+        target = self.write
+        while hasattr(target, "__wrapped__"):  # concurrency's locked writer
+            target = target.__wrapped__
+        flush = getattr(getattr(target, "__self__", None), "flush", None)
+        if flush is not None:
+            flush()
 
     # ------------------------------------------------------------------ entry points
 
@@ -466,6 +499,14 @@ class VM:
             stack[-1], stack[-2] = stack[-2], stack[-1]
         elif o is Op.MakeCell:
             frame.locals[arg] = Cell(None)
+        elif o is Op.LoadGlobal:  # the loop above has its own copy; native code's runtime calls come here
+            g = frame.module.globals
+            if arg in g:
+                push(g[arg])
+            elif arg in self.builtins:
+                push(self.builtins[arg])
+            else:
+                raise RuffError(f"Undefined variable: {arg}")
         elif o is Op.StoreGlobal:
             module = frame.module
             if module.kinds.get(arg) in ("let", "const"):
@@ -741,10 +782,12 @@ class VM:
         if not err.traced:
             # Where the error started, and the whole Ruff call stack at that moment.
             err.traced = True
-            top = frames[-1]
-            err.line, err.col, err.filename = current_line(top), current_col(top), top.chunk.filename
-            err.stack = [f"{f.chunk.name} ({f.chunk.filename}:{current_line(f)})" for f in reversed(frames)]
-            err.stack_names = [f.chunk.name for f in reversed(frames)]
+            entries = [(f.chunk.name, f.chunk.filename, current_line(f), current_col(f)) for f in frames]
+            if "native_frames" in err.__dict__:
+                entries = with_native_frames(err, entries, [self._offset + k + 1 for k in range(len(frames))])
+            _name, err.filename, err.line, err.col = entries[-1]
+            err.stack = [f"{n} ({fn}:{ln})" for n, fn, ln, _ in reversed(entries)]
+            err.stack_names = [n for n, _, _, _ in reversed(entries)]
         while len(frames) > base:
             frame = frames[-1]
             if frame.handlers:

@@ -79,7 +79,6 @@ def test_source_lines_are_recorded() -> None:
 @pytest.mark.parametrize("src, message", [
     ("break", "break can only be used inside a loop"),
     ("continue", "continue can only be used inside a loop"),
-    ("return 1", "return can only be used inside a function"),
     ("func f() { let a := 1\n let a := 2 }", "Duplicate declaration in the same scope: a"),
     ("let a := 1\nlet a := 2", "Duplicate declaration in the same scope: a"),
     ("func f(a, a) { }", "Duplicate declaration in the same scope: a"),
@@ -89,6 +88,12 @@ def test_semantic_errors(src: str, message: str) -> None:
         compile_source(src, "t.ruff")
     assert info.value.message == message
     assert info.value.line >= 1
+
+
+def test_top_level_return_ends_the_script() -> None:
+    script = chunks("print(1)\nreturn 2\nprint(3)")["<script>"]
+    first_return = ops(script).index(Op.Return)
+    assert script.code[first_return - 1].op is Op.LoadConst and script.constants[script.code[first_return - 1].arg] == 2
 
 
 def test_let_reassignment_compiles_to_a_runtime_error() -> None:

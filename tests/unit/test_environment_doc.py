@@ -30,11 +30,37 @@ def variables_in_code(source: str) -> set[str]:
     return found
 
 
+def variables_read(source: str) -> set[str]:
+    """Names the code reads from the environment: `os.environ.get("RUFF_X")`, `os.getenv("RUFF_X")`,
+    `os.environ["RUFF_X"]` (read, not assigned) and `"RUFF_X" in os.environ`. The tests use this narrower
+    scan, since they also set made-up variables for the builtins they test."""
+    found: set[str] = set()
+
+    def environ(node: ast.AST) -> bool:
+        return ast.unparse(node) in ("os.environ", "environ")
+
+    for node in ast.walk(ast.parse(source)):
+        key = None
+        if isinstance(node, ast.Call) and node.args and (
+                (isinstance(node.func, ast.Attribute) and node.func.attr == "get" and environ(node.func.value))
+                or ast.unparse(node.func) in ("os.getenv", "getenv")):
+            key = node.args[0]
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and environ(node.value):
+            key = node.slice
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In) \
+                and environ(node.comparators[0]):
+            key = node.left
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and NAME.fullmatch(key.value):
+            found.add(key.value)
+    return found
+
+
 def code_variables() -> dict[str, list[str]]:
     where: dict[str, list[str]] = {}
-    for folder in ("ruff", "bench"):
+    scans = [("ruff", variables_in_code), ("bench", variables_in_code), ("tests", variables_read)]
+    for folder, scan in scans:
         for path in sorted((ROOT / folder).rglob("*.py")):
-            for name in variables_in_code(path.read_text(encoding="utf-8")):
+            for name in scan(path.read_text(encoding="utf-8")):
                 where.setdefault(name, []).append(str(path.relative_to(ROOT)))
     return where
 
@@ -50,6 +76,13 @@ def test_the_scan_finds_a_variable_read_in_any_of_the_usual_ways() -> None:
               '__all__ = ["RUFF_G"]\n')
     assert variables_in_code(source) == {"RUFF_A", "RUFF_B", "RUFF_C", "RUFF_D", "RUFF_E"}
     assert variables_in_code('import os\nos.environ.get(f"RUFF_{kind}")\n') == {"RUFF_…"}
+
+
+def test_the_scan_of_tests_counts_reads_only() -> None:
+    source = ('import os\nos.environ.get("RUFF_A", "1")\nos.getenv("RUFF_B")\nx = os.environ["RUFF_C"]\n'
+              '"RUFF_D" in os.environ\nos.environ["RUFF_E"] = "1"\nmonkeypatch.setenv("RUFF_F", "1")\n'
+              'env = {"RUFF_G": "1"}\ncall("env", "RUFF_H")\n')
+    assert variables_read(source) == {"RUFF_A", "RUFF_B", "RUFF_C", "RUFF_D"}
 
 
 def test_every_variable_the_code_reads_is_documented() -> None:

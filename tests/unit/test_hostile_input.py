@@ -213,6 +213,85 @@ def test_closed_stdout_is_an_io_error_only_when_written(tmp_path: Path) -> None:
     assert (proc.stdout, proc.stderr) == ("status 0\n", "")
 
 
+# ----------------------------------------------------------------------------- a hostile stdin
+
+
+READER = 'a := input("> ")\nprint("[" + a + "]")\nprint("[" + input() + "]")\n'
+TIERS = {"interp": ["--tier", "interp", "--no-jit"], "fast": ["--tier", "fast", "--no-jit"],
+         "jit0": ["--tier", "fast", "--jit-threshold", "0"]}
+
+
+@pytest.mark.parametrize("tier", TIERS)
+@pytest.mark.parametrize("stdin, expected", [
+    (b"bob  \nsecond\n", "> [bob]\n[second]\n"),
+    (b"\xff\xfe\nafter\n", "> []\n[after]\n"),  # not UTF-8: an empty line, as the reference's read_line error
+    (b"last line without newline", "> [last line without newline]\n[]\n"),
+    (None, "> []\n[]\n"),  # fd 0 closed: the reference's empty line, not a Python AttributeError
+])
+@pytest.mark.parametrize("decoding", ["strict", "surrogateescape"])  # Python's stdin under a UTF-8 / the C locale
+def test_input_from_a_hostile_stdin(tmp_path: Path, tier: str, stdin: bytes | None, expected: str,
+                                    decoding: str) -> None:
+    prog = write_program(tmp_path / "reader.ruff", READER)
+    close_stdin = stdin is None
+    proc = run_cli("run", *TIERS[tier], prog, stdin=subprocess.DEVNULL if close_stdin else stdin, text=False,
+                   env={"PYTHONIOENCODING": f"utf-8:{decoding}"}, timeout=TIME_BOUND,
+                   preexec_fn=(lambda: os.close(0)) if close_stdin else None)
+    assert (proc.returncode, proc.stdout.decode(), proc.stderr.decode()) == (0, expected, "")
+
+
+def test_input_refuses_a_line_too_long_to_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from ruff.runtime.builtins import BUILTINS, core
+    from ruff.runtime.values import RuffError
+
+    class NoPromptRT:
+        def write(self, text: str) -> None:
+            pass
+
+    monkeypatch.setattr(core, "MAX_INPUT_LINE", 10)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("0123456789\n" + "x" * 11 + "\nrest"))
+    assert BUILTINS["input"].fn(NoPromptRT(), []) == "0123456789"
+    with pytest.raises(RuffError, match=r"^input\(\): line exceeds the maximum of 10 characters$"):
+        BUILTINS["input"].fn(NoPromptRT(), [])
+
+
+# ----------------------------------------------------------------------------- text Ruff cannot hold
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")
+@pytest.mark.parametrize("decoding", ["strict", "surrogateescape"])
+def test_a_file_name_that_is_not_utf8_prints_as_its_bytes(tmp_path: Path, decoding: str) -> None:
+    """Python reads the name with its bad byte as a lone surrogate; printing it wrote an internal error."""
+    (tmp_path / "names").mkdir()
+    with open(os.path.join(os.fsencode(tmp_path / "names"), b"bad\xffname"), "wb"):
+        pass
+    prog = write_program(tmp_path / "ls.ruff", f'for f in list_dir("{tmp_path / "names"}") {{ print(f) }}\n')
+    proc = ruff("run", prog, env={"PYTHONIOENCODING": f"utf-8:{decoding}"})
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"bad\xffname\n", b"")
+
+
+def test_builtins_name_a_lone_surrogate_in_ruffs_words() -> None:
+    from ruff.runtime.builtins import BUILTINS
+    from ruff.runtime.values import RuffError
+
+    for name, args in [("sha256", ["a\ud800"]), ("file_size", ["\ud800"])]:
+        with pytest.raises(RuffError) as info:
+            BUILTINS[name].fn(None, args)
+        assert info.value.message == f"{name}(): text holds a lone surrogate (U+D800), which is not valid UTF-8"
+    with pytest.raises(RuffError, match=r"^Base64 decode error: Invalid byte 237, offset 1\.$"):
+        BUILTINS["decode_base64"].fn(None, ["a\ud800"])
+
+
+def test_a_for_loop_array_of_a_huge_float_count_is_refused() -> None:
+    from ruff.runtime.builtins import BUILTINS
+    from ruff.runtime.values import RuffError
+
+    with pytest.raises(RuffError, match=r"^Range too large to make into an array: 9223372036854775807 elements"):
+        BUILTINS["__vm_for_iterable"].fn(None, [1e308])
+    assert BUILTINS["__vm_for_iterable"].fn(None, [2.9]) == [0, 1]
+
+
 # ----------------------------------------------------------------------------- the native-code cache
 
 FIB = "func fib(n) {\n    if n < 2 { return n }\n    return fib(n - 1) + fib(n - 2)\n}\nprint(fib(20))\n"

@@ -97,6 +97,30 @@ def test_numeric_literals_longer_than_the_reference_limit():
     assert lex_error("x := 1." + "5" * 600) == (too_long, 1, 6)
 
 
+def test_identifiers_longer_than_the_reference_limit():
+    name = "a" * 256
+    assert values(f"{name} := 1") == [name, ":=", 1]
+    assert values("a" + "é" * 255) == ["a" + "é" * 255]  # characters, not bytes
+    too_long = "Identifier exceeds max length of 256 characters"
+    assert lex_error("x := 1\n  " + "b" * 257) == (too_long, 2, 3)
+    assert lex_error("_" * 1_000_000) == (too_long, 1, 1)
+
+
+def test_string_literals_longer_than_the_reference_limit():
+    """At most 8,192 characters of text between interpolations, counted after escapes; as in the reference,
+    an escape counts but only a plain character (or a lone `$`) crosses the limit; reported at the quote."""
+    too_long = "String literal exceeds max length of 8192 characters"
+    assert values('"' + "s" * 8192 + '"') == ["s" * 8192]
+    assert lex_error('x := "' + "s" * 8193 + '"') == (too_long, 1, 6)
+    assert lex_error("\n  '" + "s" * 8192 + "$'") == (too_long, 2, 3)
+    assert lex_error('"' + "\\n" * 8192 + 's"') == (too_long, 1, 1)
+    assert values('"' + "s" * 8191 + '\\n"') == ["s" * 8191 + "\n"]
+    assert lex_error('"' + "s" * 100_000) == (too_long, 1, 1)  # before it is found unterminated
+    [interp] = values('"' + "s" * 8192 + "${x}" + "t" * 8192 + '"')
+    assert interp[0] == "s" * 8192 and interp[2] == "t" * 8192
+    assert lex_error('"${x}' + "t" * 8193 + '"') == (too_long, 1, 1)
+
+
 def test_i64_min_magnitude_is_allowed_only_after_minus():
     ts = toks("-9223372036854775808")
     assert [(t.kind, t.value) for t in ts[:-1]] == [("-", "-"), ("INT", 2**63)]

@@ -85,11 +85,19 @@ def test_straight_line_function_has_no_block_arguments() -> None:
     entry, body = blocks(func)
     assert isinstance(entry.last_op, cf.BranchOp) and entry.last_op.successor is body
     assert not body.args
-    assert [op.name for op in body.ops] == ["ruff.constant", "ruff.mul", "ruff.add", "ruff.return"]
+    assert [op.name for op in body.ops] == ["ruff.constant", "ruff.frame_state", "ruff.mul", "ruff.frame_state",
+                                            "ruff.add", "ruff.return"]
     mul = one(func, "ruff.mul")
     add = one(func, "ruff.add")
     a, b = func.args
     assert mul.lhs is b and add.lhs is a and add.rhs is mul.result
+    # Before each op that may fail, the frame state native code would leave with: no local is read after
+    # the op, so only the operand stack (a, b, 2 before `*`; a and b*2 before `+`) at the op's position.
+    before_mul, before_add = (op for op in body.ops if isinstance(op, R.FrameStateOp))
+    assert list(before_mul.values) == [a, b, body.first_op.results[0]] and not before_mul.slots.get_values()
+    assert list(before_add.values) == [a, mul.result]
+    assert before_mul.ip.value.data == mul.attributes["ip"].value.data
+    assert before_add.ip.value.data == add.attributes["ip"].value.data
 
 
 def test_locals_are_ssa_values_not_slots() -> None:

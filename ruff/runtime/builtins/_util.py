@@ -16,11 +16,15 @@ from typing import Any, Callable, Iterable, Optional
 
 from ruff.limits import I64_MAX, I64_MIN
 from ruff.runtime.values import (
-    BoundMethod, Builtin, Closure, EnumValue, ErrorObject, RuffError, StructInstance, StructType,
-    VariantConstructor, display, display_nested, format_float, type_name, values_equal,
+    CYCLE_CHECK_DEPTH, BoundMethod, Builtin, Closure, EnumValue, ErrorObject, RuffError, StructInstance,
+    StructType, VariantConstructor, display, display_nested, format_float, has_cycle, type_name, values_equal,
 )
 
 BuiltinFn = Callable[[Any, list], Any]
+
+# Characters a builtin may build from a count it is given (repeat, pad_left, ...): about 2 GB of text; a
+# larger count is an error at once rather than an allocation that swaps the machine to a crawl.
+MAX_BUILT_STRING = 1 << 31
 
 # Exceptions a builtin may hit by accident; they become RuffError with the builtin's name.
 _PYTHON_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError,
@@ -57,6 +61,10 @@ def _frames_below(e: BaseException) -> int:
 def python_error_text(e: BaseException) -> str:
     if isinstance(e, OSError) and e.strerror:
         return e.strerror
+    if isinstance(e, UnicodeEncodeError) and 0xD800 <= ord(e.object[e.start]) <= 0xDFFF:
+        # Python's "'utf-8' codec can't encode character '\ud800'...": only Python strings hold these
+        # (from a non-UTF-8 file name, argument or environment variable read with surrogateescape)
+        return f"text holds a lone surrogate (U+{ord(e.object[e.start]):04X}), which is not valid UTF-8"
     text = str(e)
     return text or type(e).__name__
 
@@ -79,14 +87,36 @@ class Registry:
     def __init__(self) -> None:
         self.functions: dict[str, BuiltinFn] = {}
 
-    def __call__(self, *names: str, fast: bool = False) -> Callable[[BuiltinFn], BuiltinFn]:
+    def __call__(self, *names: str, fast: bool = False, waits: bool = False) -> Callable[[BuiltinFn], BuiltinFn]:
+        """`waits`: the builtin may block (sleep, a child process, the network) or hand the terminal to
+        someone else, so the program's buffered output goes out first (see flush_output)."""
         def decorate(fn: BuiltinFn) -> BuiltinFn:
             wrapped = fn if fast else guard(names[0], fn)
+            if waits:
+                wrapped = _flushing_first(wrapped)
             for n in names:
                 self.functions[n] = wrapped
             return fn
 
         return decorate
+
+
+def flush_output(rt: Any) -> None:
+    """Push out the output `print` has buffered, as the reference's line-buffered stdout would have by now
+    (VM.flush says when that matters); a runtime without `flush` (a test's stand-in) has nothing to push."""
+    flush = getattr(rt, "flush", None)
+    if flush is not None:
+        flush()
+
+
+def _flushing_first(fn: BuiltinFn) -> BuiltinFn:
+    def flushing(rt: Any, args: list) -> Any:
+        flush_output(rt)
+        return fn(rt, args)
+
+    flushing.__name__ = getattr(fn, "__name__", "builtin")
+    flushing.__wrapped__ = fn  # type: ignore[attr-defined]
+    return flushing
 
 
 # ----------------------------------------------------------------------------- argument checks
@@ -231,8 +261,9 @@ def is_array_like(v: Any) -> bool:
 # ----------------------------------------------------------------------------- hashing for dedupe
 
 
-def hash_key(v: Any) -> Any:
-    """A hashable key such that values_equal(a, b) implies hash_key(a) == hash_key(b) (for sets/unique)."""
+def hash_key(v: Any, depth: int = 0) -> Any:
+    """A hashable key such that values_equal(a, b) implies hash_key(a) == hash_key(b) (for sets/unique).
+    A value that contains itself has none: it is an error, found at CYCLE_CHECK_DEPTH."""
     t = type(v)
     if t is str:
         return v
@@ -248,14 +279,17 @@ def hash_key(v: Any) -> Any:
         return ("null",)
     if t is bytes:
         return ("y", v)
+    if depth == CYCLE_CHECK_DEPTH and has_cycle(v):
+        raise RuffError("A value that contains itself cannot be a set element or be compared by unique()")
+    depth += 1
     if t is list:
-        return ("a", tuple(hash_key(x) for x in v))
+        return ("a", tuple(hash_key(x, depth) for x in v))
     if t is dict:
-        return ("d", tuple(sorted((k, hash_key(x)) for k, x in v.items())))
+        return ("d", tuple(sorted((k, hash_key(x, depth)) for k, x in v.items())))
     if t is EnumValue:
-        return ("e", v.enum, v.variant, tuple(hash_key(x) for x in v.values))
+        return ("e", v.enum, v.variant, tuple(hash_key(x, depth) for x in v.values))
     if t is StructInstance:
-        return ("s", id(v.type), tuple((k, hash_key(x)) for k, x in v.fields.items()))
+        return ("s", id(v.type), tuple((k, hash_key(x, depth)) for k, x in v.fields.items()))
     to_list = getattr(v, "ruff_to_list", None)
     if to_list is not None and getattr(v, "ruff_type_name", "") == "array":
         return ("a", tuple(hash_key(x) for x in to_list()))
@@ -360,8 +394,77 @@ def bytes_debug(v: bytes) -> str:
     return f"Bytes({len(v)} bytes)"
 
 
+class _Cyclic(Exception):
+    """format_debug met a value that contains itself: it starts over, marking the cycles."""
+
+
 def format_debug(v: Any) -> str:
-    """What `debug(x)` prints for one value (`Int(1)`, `String("a")`, `Array[Int(1), Int(2)]`)."""
+    """What `debug(x)` prints for one value (`Int(1)`, `String("a")`, `Array[Int(1), Int(2)]`). A way back
+    into a container that contains itself shows as `Array[...]`, `Dict{...}`, `Variant(...)`; the text is
+    written into one list of parts (linear in its size however deep the value; see values.display)."""
+    out: list[str] = []
+    try:
+        _write_debug(v, out, 0, None)
+    except _Cyclic:
+        out = []
+        _write_debug(v, out, 0, set())
+    return "".join(out)
+
+
+def _write_debug(v: Any, out: list, depth: int, active: Optional[set[int]]) -> None:
+    t = type(v)
+    if t is list or t is dict or t is EnumValue:
+        if active is None:
+            if depth == CYCLE_CHECK_DEPTH and has_cycle(v):
+                raise _Cyclic
+        elif id(v) in active:
+            out.append("Array[...]" if t is list else "Dict{...}" if t is dict else f"{v.variant}(...)")
+            return
+        else:
+            active.add(id(v))
+        _write_debug_container(v, out, depth + 1, active)
+        if active is not None:
+            active.discard(id(v))
+        return
+    out.append(_debug_scalar(v))
+
+
+def _write_debug_items(items: Any, out: list, depth: int, active: Optional[set[int]]) -> None:
+    first = True
+    for x in items:
+        if first:
+            first = False
+        else:
+            out.append(", ")
+        _write_debug(x, out, depth, active)
+
+
+def _write_debug_container(v: Any, out: list, depth: int, active: Optional[set[int]]) -> None:
+    t = type(v)
+    if t is list:
+        out.append("Array[")
+        _write_debug_items(v, out, depth, active)
+        out.append("]")
+    elif t is dict:
+        out.append("Dict{")
+        first = True
+        for k, x in sorted(v.items()):
+            if first:
+                first = False
+            else:
+                out.append(", ")
+            out.append(f"{k}: ")
+            _write_debug(x, out, depth, active)
+        out.append("}")
+    else:
+        out.append(v.variant if v.enum in ("Result", "Option") else f"{v.enum}::{v.variant}")
+        if v.values:
+            out.append("(")
+            _write_debug_items(v.values, out, depth, active)
+            out.append(")")
+
+
+def _debug_scalar(v: Any) -> str:
     t = type(v)
     if t is int:
         return f"Int({v})"
@@ -373,19 +476,8 @@ def format_debug(v: Any) -> str:
         return f"Bool({'true' if v else 'false'})"
     if v is None:
         return "Null"
-    if t is list:
-        return "Array[" + ", ".join(format_debug(x) for x in v) + "]"
-    if t is dict:
-        return "Dict{" + ", ".join(f"{k}: {format_debug(x)}" for k, x in sorted(v.items())) + "}"
     if t is bytes:
         return bytes_debug(v)
-    if t is EnumValue:
-        if v.enum in ("Result", "Option"):
-            if not v.values:
-                return v.variant
-            return f"{v.variant}(" + ", ".join(format_debug(x) for x in v.values) + ")"
-        inner = ", ".join(format_debug(x) for x in v.values)
-        return f"{v.enum}::{v.variant}" + (f"({inner})" if v.values else "")
     if t is StructInstance:
         return f"Struct({v.type.name})"
     if t is StructType:

@@ -29,7 +29,7 @@ from ruff.runtime.values import (
     AssertionFailure, EnumValue, ErrorObject, RuffError, display, display_literal, format_float, truthy,
 )
 from ruff.runtime.builtins._util import (
-    Registry, arity_error, check_arity, check_arity_range, equal, format_debug, hash_key,
+    Registry, arity_error, check_arity, check_arity_range, equal, flush_output, format_debug, hash_key,
     is_callable, type_error, type_name_of, value_debug,
 )
 from ruff.runtime.builtins.iterators import RuffIterator, RuffRange
@@ -73,9 +73,7 @@ def eprint(rt: Any, args: list) -> None:
     if write_err is not None:
         write_err(text)
     else:
-        flush = getattr(rt, "flush", None)
-        if flush is not None:
-            flush()
+        flush_output(rt)  # in order with stdout when both go to one place (`2>&1`)
         sys.stderr.write(text)
         sys.stderr.flush()
     return None
@@ -94,16 +92,37 @@ def input_(rt: Any, args: list) -> str:
         if type(args[0]) is not str:
             raise type_error("input", "a string prompt", args[0])
         rt.write(args[0])
-    flush = getattr(rt, "flush", None)
-    if flush is not None:
-        flush()
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        pass
+    flush_output(rt)  # the prompt, and what came before it
     reader = getattr(rt, "read_line", None)
-    line = reader() if reader is not None else sys.stdin.readline()
+    line = reader() if reader is not None else _read_stdin_line()
     return (line or "").rstrip()
+
+
+MAX_INPUT_LINE = 64 * 1024 * 1024  # characters; a line without end (`yes | tr -d '\n'`) must not eat memory
+
+
+def _read_stdin_line() -> str:
+    """The next line of standard input. Like the reference, whatever keeps a line from being read (stdin
+    closed, not readable, not UTF-8) reads as an empty line; a line too long to hold is an error."""
+    stdin = sys.stdin
+    if stdin is None:  # started with fd 0 closed
+        return ""
+    try:
+        if getattr(stdin, "errors", None) == "strict" and hasattr(stdin, "reconfigure"):
+            # A strict decoder that fails drops its whole read-ahead, later lines too: decode leniently and
+            # refuse the one line that holds undecodable bytes (they come back as lone surrogates).
+            stdin.reconfigure(errors="surrogateescape")
+        line = stdin.readline(MAX_INPUT_LINE + 1)
+    except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
+        return ""
+    if len(line) > MAX_INPUT_LINE and not line.endswith("\n"):
+        raise RuffError(f"input(): line exceeds the maximum of {MAX_INPUT_LINE} characters")
+    if not line.isascii():
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:
+            return ""
+    return line
 
 
 @reg("exit")

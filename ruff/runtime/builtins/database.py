@@ -380,7 +380,7 @@ def _pool_arg(name: str, args: list, n: int) -> DatabasePool:
     return args[0]
 
 
-@reg("db_pool_acquire")
+@reg("db_pool_acquire", waits=True)
 def db_pool_acquire(rt: Any, args: list) -> Database:
     return _pool_arg("db_pool_acquire", args, 1).acquire()
 

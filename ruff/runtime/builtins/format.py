@@ -8,6 +8,8 @@
   `format("{}-{}", ["a", 1])`: a single array argument is spread over two or more placeholders).
 - A `%` not followed by a conversion stays literal; extra arguments are ignored; a missing one is
   the error "format() missing argument for placeholder %d".
+- Widths and precisions are ours (the reference has neither), so their bound is ours too: at most
+  MAX_FIELD (a million), so that a typo like `%999999999d` is an error rather than a gigabyte string.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from ruff.runtime.values import RuffError, display, format_float
 from ruff.runtime.builtins._util import Registry, check_min_arity, type_error, type_name_of
 
 reg = Registry()
+
+MAX_FIELD = 1_000_000  # characters of width or precision; far beyond any real layout
 
 _SPEC = re.compile(r"%([-+0]*)(\d*)(?:\.(\d+))?([sdf%])|\{\}")
 
@@ -46,10 +50,18 @@ def _as_float(v: Any, conv: str) -> float:
     raise RuffError(f"format() %{conv} requires numeric argument, got {type_name_of(v)}")
 
 
-def _pad(text: str, flags: str, width: str, numeric: bool) -> str:
-    if not width:
-        return text
-    w = int(width)
+def _field(digits: str, what: str, spec: str) -> int:
+    """A width or precision, checked against MAX_FIELD before Python converts the digits (a few thousand
+    digits would hit Python's own int-conversion limit)."""
+    if len(digits) > len(str(MAX_FIELD)) or int(digits) > MAX_FIELD:
+        if len(spec) > 24:
+            spec = f"{spec[:12]}...{spec[-4:]}"
+        raise RuffError(f"format() {what} in {spec} is too large (the maximum is {MAX_FIELD})")
+    return int(digits)
+
+
+def _pad(text: str, flags: str, width: int, numeric: bool) -> str:
+    w = width
     if len(text) >= w:
         return text
     if "-" in flags:
@@ -71,11 +83,11 @@ def _sign(flags: str, negative: bool) -> str:
     return ""
 
 
-def format_one(flags: str, width: str, prec: str, conv: str, v: Any) -> str:
+def format_one(flags: str, width: int, prec: int | None, conv: str, v: Any) -> str:
     if conv == "s":
         text = v if type(v) is str else display(v)
-        if prec:
-            text = text[: int(prec)]
+        if prec is not None:
+            text = text[:prec]
         return _pad(text, flags, width, False)
     if conv == "d":
         n = _as_int(v, conv)
@@ -85,8 +97,8 @@ def format_one(flags: str, width: str, prec: str, conv: str, v: Any) -> str:
         if x != x or x in (float("inf"), float("-inf")):
             body = format_float(abs(x)) if x == x else "NaN"
             return _pad(_sign(flags, x < 0) + body, flags, width, False)
-        if prec:
-            body = f"{abs(x):.{int(prec)}f}"
+        if prec is not None:
+            body = f"{abs(x):.{prec}f}"
         else:
             body = format_float(abs(x))
         negative = math.copysign(1.0, x) < 0
@@ -114,7 +126,9 @@ def format_string(template: str, args: list) -> str:
             continue
         if next_arg >= len(args):
             raise RuffError(f"format() missing argument for placeholder %{conv}")
-        out.append(format_one(flags, width, prec or "", conv, args[next_arg]))
+        spec = m.group(0)
+        out.append(format_one(flags, _field(width, "width", spec) if width else 0,
+                              _field(prec, "precision", spec) if prec is not None else None, conv, args[next_arg]))
         next_arg += 1
     out.append(template[pos:])
     return "".join(out)

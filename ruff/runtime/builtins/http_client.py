@@ -144,7 +144,7 @@ def _url_arg(name: str, args: list, n: int, usage: str, wrong: str) -> str:
     return args[0]
 
 
-@reg("http_get")
+@reg("http_get", waits=True)
 def http_get(rt: Any, args: list) -> dict:
     url = _url_arg("http_get", args, 1, "url", "http_get requires a URL string")
     return _status_body(fetch("HTTP GET", "GET", url))
@@ -153,19 +153,19 @@ def http_get(rt: Any, args: list) -> dict:
 _JSON = [("Content-Type", "application/json")]
 
 
-@reg("http_post")
+@reg("http_post", waits=True)
 def http_post(rt: Any, args: list) -> dict:
     url = _url_arg("http_post", args, 2, "url, body", "http_post requires URL and JSON body strings")
     return _status_body(fetch("HTTP POST", "POST", url, args[1].encode("utf-8"), _JSON))
 
 
-@reg("http_put")
+@reg("http_put", waits=True)
 def http_put(rt: Any, args: list) -> dict:
     url = _url_arg("http_put", args, 2, "url, body", "http_put requires URL and JSON body strings")
     return _status_body(fetch("HTTP PUT", "PUT", url, args[1].encode("utf-8"), _JSON))
 
 
-@reg("http_delete")
+@reg("http_delete", waits=True)
 def http_delete(rt: Any, args: list) -> dict:
     url = _url_arg("http_delete", args, 1, "url", "http_delete requires a URL string")
     return _status_body(fetch("HTTP DELETE", "DELETE", url))
@@ -178,13 +178,13 @@ def _binary(surface: str, failed_status: str, url: str) -> bytes:
     return reply.body
 
 
-@reg("http_get_binary")
+@reg("http_get_binary", waits=True)
 def http_get_binary(rt: Any, args: list) -> bytes:
     url = _url_arg("http_get_binary", args, 1, "url", "http_get_binary requires a URL string")
     return _binary("HTTP GET request", "HTTP GET failed with status:", url)
 
 
-@reg("http_get_stream")
+@reg("http_get_stream", waits=True)
 def http_get_stream(rt: Any, args: list) -> bytes:
     url = _url_arg("http_get_stream", args, 1, "url", "http_get_stream requires a URL string")
     return _binary("HTTP GET stream", "HTTP GET stream failed with status:", url)
@@ -209,7 +209,7 @@ def _string_pairs(v: Any) -> list[tuple[str, str]]:
     return [(k, x) for k, x in v.items() if type(x) is str]
 
 
-@reg("http_request")
+@reg("http_request", waits=True)
 def http_request(rt: Any, args: list) -> EnumValue:
     if len(args) not in (1, 2):
         raise RuffError(f"http_request() expects 1-2 arguments ((request), or (url, options)), got {len(args)}")
@@ -248,7 +248,7 @@ def http_request(rt: Any, args: list) -> EnumValue:
 # ----------------------------------------------------------------------------- several at once
 
 
-@reg("parallel_http")
+@reg("parallel_http", waits=True)
 def parallel_http(rt: Any, args: list) -> list:
     if len(args) != 1:
         raise RuffError(f"parallel_http() expects 1 argument (urls), got {len(args)}")

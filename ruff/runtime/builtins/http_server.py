@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ruff.runtime.values import OPAQUE_DISPLAY, Builtin, RuffError
-from ruff.runtime.builtins._util import Registry, guard, is_callable, rust_error_text
+from ruff.runtime.builtins._util import Registry, flush_output, guard, is_callable, rust_error_text
 
 reg = Registry()
 
@@ -360,16 +360,6 @@ def _handler_class(inbox: "queue.Queue[_Pending]") -> Any:
     return Handler
 
 
-def _flush_stdout() -> None:
-    """Show the banner at once even when stdout is a pipe (the server may run for hours)."""
-    import sys
-
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        pass
-
-
 def serve(rt: Any, server: HttpServer) -> None:
     """Bind and answer requests on this (Ruff) thread until the program stops."""
     import socketserver
@@ -393,11 +383,11 @@ def serve(rt: Any, server: HttpServer) -> None:
         raise RuffError(f"Failed to start server: {rust_error_text(e)}") from None
     rt.write(f"Server listening on http://{server.host}:{server.port}\n")
     rt.write("Press Ctrl+C to stop\n")
-    _flush_stdout()
     accepting = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2},
                                  name="ruff-http-accept", daemon=True)
     accepting.start()
     try:
+        flush_output(rt)  # the banner shows at once even when stdout is a pipe (the server may run for hours)
         while True:
             try:
                 p = inbox.get(timeout=0.2)  # a timeout keeps Ctrl+C able to reach this thread
@@ -407,6 +397,8 @@ def serve(rt: Any, server: HttpServer) -> None:
                 _answer(rt, server, p)
             finally:
                 p.done.set()
+            if inbox.empty():  # what the handlers printed shows before the server waits again
+                flush_output(rt)
     finally:
         httpd.shutdown()
         httpd.server_close()

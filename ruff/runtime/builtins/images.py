@@ -24,7 +24,7 @@ from typing import Any
 
 from ruff.limits import I64_MAX, I64_MIN
 from ruff.runtime.values import OPAQUE_DISPLAY, Builtin, RuffError
-from ruff.runtime.builtins._util import Registry, guard, rust_error_text
+from ruff.runtime.builtins._util import Registry, guard, python_error_text, rust_error_text
 
 reg = Registry()
 
@@ -75,7 +75,7 @@ def _load_error(path: str, e: BaseException) -> RuffError:
     elif isinstance(e, OSError) and e.errno is not None:
         why = rust_error_text(e)
     else:
-        why = str(e) or type(e).__name__
+        why = python_error_text(e)
     return RuffError(f"Cannot load image '{path}': {why}")
 
 

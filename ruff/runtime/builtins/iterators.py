@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 from ruff.runtime.values import NONE_VALUE, EnumValue, RuffError, count_upto, truthy
 from ruff.runtime.builtins._util import (
-    Registry, as_list, check_arity, check_arity_range, fn_arg, int_arg, type_name_of,
+    Registry, as_list, check_arity, check_arity_range, fn_arg, guard, int_arg, type_name_of,
 )
 
 
@@ -169,7 +169,7 @@ def vm_for_iterable(rt: Any, args: list) -> Any:
     v = args[0]
     t = type(v)
     if t is int or t is float:
-        return list(range(count_upto(v)))
+        return range_list(range(count_upto(v)))
     if t is dict:
         return list(v)
     if t is str:
@@ -226,6 +226,8 @@ def it_chunk(rt: Any, args: list) -> Any:
 
 def it_collect(rt: Any, args: list) -> Any:
     check_arity("collect", args, 1)
+    if type(args[0]) is RuffRange:
+        return range_list(args[0].r)
     return list(source_iter("collect", args[0]))
 
 
@@ -270,4 +272,4 @@ def some(v: Any) -> EnumValue:
 
 NONE = NONE_VALUE
 
-reg.functions["collect"] = it_collect
+reg.functions["collect"] = guard("collect", it_collect)  # out of memory is an error too

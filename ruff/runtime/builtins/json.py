@@ -8,8 +8,9 @@ to 1 MiB and 64 levels of nesting, as in the reference.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Optional
 
 from ruff.limits import I64_MAX, I64_MIN
 from ruff.runtime.values import EnumValue, RuffError, StructInstance, format_float
@@ -58,6 +59,27 @@ def _check_depth(v: Any, depth: int = 0) -> None:
             stack.extend((y, d + 1) for y in x.values())
 
 
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
+
+
+def _lone_surrogate_escape(text: str) -> Optional[int]:
+    """Where the first `\\uD800`-`\\uDFFF` escape that is not half of a pair ends, or None. Python's
+    json reads one as a lone surrogate, which no Ruff (Rust) string can hold; serde_json refuses it."""
+    pending = None  # a leading surrogate's escape, waiting for its trailing half
+    for m in _ESCAPE.finditer(text):
+        code = int(m.group(1), 16) if m.group(1) else -1
+        if pending is not None:
+            if m.start() == pending.end() and 0xDC00 <= code <= 0xDFFF:
+                pending = None
+                continue
+            return pending.end()
+        if 0xD800 <= code <= 0xDBFF:
+            pending = m
+        elif 0xDC00 <= code <= 0xDFFF:
+            return m.end()
+    return pending.end() if pending is not None else None
+
+
 def parse_json_text(text: str) -> Any:
     import json as _json
 
@@ -70,6 +92,12 @@ def parse_json_text(text: str) -> Any:
         raise RuffError(f"JSON input exceeds maximum nesting depth of {MAX_JSON_DEPTH}") from None
     except ValueError as e:
         raise RuffError(f"JSON parse error: {e}") from None
+    if "\\ud" in text or "\\uD" in text:
+        end = _lone_surrogate_escape(text)
+        if end is not None:
+            line = text.count("\n", 0, end) + 1
+            raise RuffError(f"JSON parse error: lone leading surrogate in hex escape at line {line} "
+                            f"column {end - (text.rfind(chr(10), 0, end) + 1)}")
     _check_depth(value)
     return value
 
@@ -299,7 +327,16 @@ def _toml_key(k: str) -> str:
     return _json_string(k)
 
 
-def _toml_value(v: Any) -> str:
+MAX_TOML_DEPTH = 128  # nested tables and arrays written by to_toml (a cyclic dict would nest forever)
+
+
+def _toml_too_deep(depth: int) -> None:
+    if depth > MAX_TOML_DEPTH:
+        raise RuffError(f"TOML serialization error: value exceeds maximum nesting depth of {MAX_TOML_DEPTH}")
+
+
+def _toml_value(v: Any, depth: int) -> str:
+    _toml_too_deep(depth)
     t = type(v)
     if t is bool:
         return "true" if v else "false"
@@ -316,23 +353,24 @@ def _toml_value(v: Any) -> str:
     if v is None:
         return '""'
     if t is list:
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+        return "[" + ", ".join(_toml_value(x, depth + 1) for x in v) + "]"
     if t is dict:
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x, depth + 1)}" for k, x in v.items()) + " }"
     raise RuffError(f"Cannot convert {type_name_of(v)} to TOML")
 
 
-def _toml_table(d: dict, prefix: str, out: list) -> None:
+def _toml_table(d: dict, prefix: str, out: list, depth: int = 0) -> None:
+    _toml_too_deep(depth)
     simple = [(k, x) for k, x in d.items() if type(x) is not dict]
     tables = [(k, x) for k, x in d.items() if type(x) is dict]
     for k, x in simple:
-        out.append(f"{_toml_key(k)} = {_toml_value(x)}")
+        out.append(f"{_toml_key(k)} = {_toml_value(x, depth + 1)}")
     for k, x in tables:
         name = f"{prefix}.{_toml_key(k)}" if prefix else _toml_key(k)
         if out:
             out.append("")
         out.append(f"[{name}]")
-        _toml_table(x, name, out)
+        _toml_table(x, name, out, depth + 1)
 
 
 @reg("to_toml")
@@ -357,7 +395,7 @@ def b64decode_strict(text: str) -> bytes:
     Raises ValueError with that decoder's message ("Invalid byte 33, offset 0.", "Invalid padding", ...)."""
     import base64 as _b64
 
-    data = text.encode("utf-8")
+    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate is just another invalid byte here
     body = data.rstrip(b"=")
     pad = len(data) - len(body)
     for i, byte in enumerate(body):

@@ -37,7 +37,7 @@ def oauth2_auth_url(rt: Any, args: list) -> str:
             f"&response_type=code&scope={quote(scope, safe='')}&state={state}")
 
 
-@reg("oauth2_get_token")
+@reg("oauth2_get_token", waits=True)
 def oauth2_get_token(rt: Any, args: list) -> dict:
     code, client_id, client_secret, token_url, redirect_uri = _strings(
         "oauth2_get_token", args, 5, "code, client_id, client_secret, token_url, redirect_uri",

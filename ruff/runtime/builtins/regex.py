@@ -28,12 +28,13 @@ def compile_pattern(pattern: str) -> Optional[Any]:
 
     try:
         return rurex.compile(pattern)
-    except (rurex.error, OverflowError, ValueError):  # ValueError: a lone surrogate, never valid Rust text
+    except (rurex.error, OverflowError, ValueError, TypeError):  # Value/TypeError: a lone surrogate, never Rust text
         return None
 
 
 def _rust_text(fn: Callable[[Any, list], Any]) -> Callable[[Any, list], Any]:
-    """A lone surrogate (only parse_json's "\\ud800" makes one) cannot be searched: Rust strings cannot hold it."""
+    """A lone surrogate (from a file name, argument or environment variable that is not UTF-8) cannot be
+    searched: Rust strings cannot hold it."""
 
     @functools.wraps(fn)
     def run(rt: Any, args: list) -> Any:

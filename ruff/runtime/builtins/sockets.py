@@ -157,7 +157,7 @@ def tcp_listen(rt: Any, args: list) -> TcpListener:
     return TcpListener(sock, address)
 
 
-@reg("tcp_accept")
+@reg("tcp_accept", waits=True)
 def tcp_accept(rt: Any, args: list) -> TcpStream:
     if len(args) != 1 or type(args[0]) is not TcpListener:
         raise RuffError("tcp_accept requires a TcpListener argument")
@@ -167,7 +167,7 @@ def tcp_accept(rt: Any, args: list) -> TcpStream:
     return TcpStream(conn, _sockaddr(peer))
 
 
-@reg("tcp_connect")
+@reg("tcp_connect", waits=True)
 def tcp_connect(rt: Any, args: list) -> TcpStream:
     host, port = _host_port("tcp_connect", args, "(string_host, int_port)")
     _net.check_host_port(host, port, "tcp_connect")
@@ -193,7 +193,7 @@ def tcp_connect(rt: Any, args: list) -> TcpStream:
     raise RuffError(f"tcp_connect failed to connect to '{address}': {rust_error_text(last)}")
 
 
-@reg("tcp_send")
+@reg("tcp_send", waits=True)
 def tcp_send(rt: Any, args: list) -> int:
     if len(args) != 2 or type(args[0]) is not TcpStream or type(args[1]) not in (str, bytes, bytearray):
         raise RuffError("tcp_send requires (TcpStream, string_or_bytes_data) arguments")
@@ -205,7 +205,7 @@ def tcp_send(rt: Any, args: list) -> int:
     return len(data)
 
 
-@reg("tcp_receive")
+@reg("tcp_receive", waits=True)
 def tcp_receive(rt: Any, args: list) -> Any:
     if len(args) != 2 or type(args[0]) is not TcpStream or type(args[1]) is not int:
         raise RuffError("tcp_receive requires (TcpStream, int_size) arguments")
@@ -260,7 +260,7 @@ def udp_bind(rt: Any, args: list) -> UdpSocket:
     return UdpSocket(sock, address)
 
 
-@reg("udp_send_to")
+@reg("udp_send_to", waits=True)
 def udp_send_to(rt: Any, args: list) -> int:
     if (len(args) != 4 or type(args[0]) is not UdpSocket or type(args[1]) not in (str, bytes, bytearray)
             or type(args[2]) is not str or type(args[3]) is not int):
@@ -277,7 +277,7 @@ def udp_send_to(rt: Any, args: list) -> int:
     return _wait(s, operation, lambda: s.sock.sendto(data, target), _net.WRITE_TIMEOUT_MS)
 
 
-@reg("udp_receive_from")
+@reg("udp_receive_from", waits=True)
 def udp_receive_from(rt: Any, args: list) -> dict:
     if len(args) != 2 or type(args[0]) is not UdpSocket or type(args[1]) is not int:
         raise RuffError("udp_receive_from requires (UdpSocket, int_size) arguments")

@@ -13,7 +13,7 @@ from typing import Any
 
 from ruff.runtime.values import RuffError, display
 from ruff.runtime.builtins._util import (
-    Registry, arity_error, as_list, check_arity_range, equal, int_arg, str_arg, type_error,
+    MAX_BUILT_STRING, Registry, arity_error, as_list, check_arity_range, equal, int_arg, str_arg, type_error,
 )
 from ruff.runtime.builtins.iterators import RuffRange
 
@@ -222,7 +222,7 @@ def repeat(rt: Any, args: list) -> str:
     count = _index(n)
     if count < 0:
         raise type_error("repeat", "a numeric count", n)
-    if count and len(s) * count > 1 << 31:
+    if count and len(s) * count > MAX_BUILT_STRING:
         raise RuffError(f"repeat(): result too large ({len(s)} x {count} characters)")
     return s * count
 
@@ -262,6 +262,8 @@ def _pad(name: str, args: list, left: bool) -> str:
     missing = width - len(s)
     if missing <= 0:
         return s
+    if width > MAX_BUILT_STRING:
+        raise RuffError(f"{name}(): width too large ({width} characters, the limit is {MAX_BUILT_STRING})")
     return fill * missing + s if left else s + fill * missing
 
 

@@ -173,15 +173,12 @@ def time_ns(rt: Any, args: list) -> float:
     return float(_time.perf_counter_ns() - _START_NS)
 
 
-@reg("sleep")
+@reg("sleep", waits=True)
 def sleep(rt: Any, args: list) -> int:
     check_arity("sleep", args, 1)
     ms = num_arg("sleep", args[0], "a number of milliseconds")
     if ms != ms or ms < 0:
         raise RuffError("sleep() requires non-negative milliseconds")
-    flush = getattr(rt, "flush", None)
-    if flush is not None:
-        flush()
     _time.sleep(min(ms, 1e9) / 1000.0)
     return 0
 
@@ -381,27 +378,24 @@ def _command(name: str, args: list) -> str:
     return cmd
 
 
-@reg("execute")
+@reg("execute", waits=True)
 def execute(rt: Any, args: list) -> str:
     check_arity_range("execute", args, 1, 2)
     cmd = _command("execute", args)
-    flush = getattr(rt, "flush", None)
-    if flush is not None:
-        flush()
     r = _run("execute", cmd, True, _options("execute", args))
     if not r["success"]:
         raise RuffError(f"execute() command failed with exit code {r['exitcode']}: {r['stderr']}")
     return r["stdout"]
 
 
-@reg("execute_status")
+@reg("execute_status", waits=True)
 def execute_status(rt: Any, args: list) -> dict:
     check_arity_range("execute_status", args, 1, 2)
     cmd = _command("execute_status", args)
     return _run("execute_status", cmd, True, _options("execute_status", args))
 
 
-@reg("spawn_process")
+@reg("spawn_process", waits=True)
 def spawn_process(rt: Any, args: list) -> dict:
     check_arity_range("spawn_process", args, 1, 2)
     argv = as_list("spawn_process", args[0], "an array of command arguments")
@@ -410,7 +404,7 @@ def spawn_process(rt: Any, args: list) -> dict:
     return _run("spawn_process", list(argv), False, _options("spawn_process", args))
 
 
-@reg("pipe_commands")
+@reg("pipe_commands", waits=True)
 def pipe_commands(rt: Any, args: list) -> str:
     """Run [argv, argv, ...] as a pipeline, each command's stdout the next one's stdin; the last stdout."""
     if not 1 <= len(args) <= 2:

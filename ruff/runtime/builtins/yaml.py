@@ -15,6 +15,7 @@ Errors: "YAML parse error: <problem> at line L column C[, <context>]" and "Canno
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -104,8 +105,11 @@ def _construct_int(loader: Any, node: Any) -> int:
     text = loader.construct_scalar(node)
     if not _INT.match(text):  # an explicit !!int on something else
         raise _bad_scalar(node, text, "an integer")
+    unsigned = text.lstrip("+-")
+    if unsigned.isdigit() and len(unsigned) > 19:  # beyond i64: a float (Python's int() refuses 4,300+ digits)
+        return float(text)
     sign = -1 if text.startswith("-") else 1
-    return sign * int(text.lstrip("+-"), 0)
+    return sign * int(unsigned, 0)
 
 
 def _construct_float(loader: Any, node: Any) -> float:
@@ -195,7 +199,12 @@ def _to_ruff(v: Any, depth: int, budget: _Budget) -> Any:
     if t is str or t is bool or t is float or v is None:
         return v
     if t is int:
-        return v if I64_MIN <= v <= I64_MAX else float(v)
+        if I64_MIN <= v <= I64_MAX:
+            return v
+        try:
+            return float(v)  # as the reference's
+        except OverflowError:
+            return math.inf if v > 0 else -math.inf
     if t is dict:
         return {_key_text(k): _to_ruff(x, depth + 1, budget) for k, x in v.items()}
     if t is list or t is tuple:

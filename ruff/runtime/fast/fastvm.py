@@ -47,6 +47,7 @@ from typing import Any, Callable, Optional
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.limits import I64_MAX, I64_MIN, MAX_FRAMES
 from ruff.runtime import ops
+from ruff.runtime.native_frames import with_native_frames
 from ruff.runtime.fast.codegen import FULL_PROFILING, Profiling, Unsupported, generate
 from ruff.runtime.fast.expressions import HELPER_OF
 from ruff.runtime.fast.frames import CodeInfo, code_info
@@ -58,7 +59,7 @@ from ruff.runtime.objects import (
     array_push, await_value, dict_key, error_value, field_set, index_get, index_set, make_iterator, make_struct,
     match_pattern, stack_overflow, thrown,
 )
-from ruff.runtime.vm import VM, Frame, current_col, current_line
+from ruff.runtime.vm import VM, Frame, StubFrame, current_col, current_line
 
 
 _EXECUTE_CODE = VM.execute.__code__
@@ -66,24 +67,6 @@ _VM_CALL_CODE = VM.call.__code__
 _RETURN = int(Op.Return)
 _TRY_UNWRAP = int(Op.TryUnwrap)
 DUMP = os.environ.get("RUFF_FAST_DUMP", "") not in ("", "0")
-
-
-class _StubFrame:
-    """What VM.slow_op reads of a frame, for the few operations generated code hands to it."""
-
-    __slots__ = Frame.__slots__
-
-    def __init__(self, closure: Closure, stack: list) -> None:
-        self.closure = closure
-        self.chunk = closure.chunk
-        self.code = [(_RETURN, None)]
-        self.consts = closure.chunk.constants
-        self.ip = 0
-        self.locals = []
-        self.stack = stack
-        self.handlers = []
-        self.module = closure.module
-        self.generator = None
 
 
 class _Missing:
@@ -408,7 +391,8 @@ class FastVM(VM):
                 line, col = info.line, 0
                 if lineno is not None and 0 < lineno < len(info.linemap):
                     line, col = info.linemap[lineno]
-                items.append(("fast", (info.name, info.filename, line, col)))
+                d = frame.f_locals.get("d")
+                items.append(("fast", ((info.name, info.filename, line, col), d if type(d) is int else None)))
             elif code is _EXECUTE_CODE:
                 base = frame.f_locals.get("base")
                 if isinstance(base, int):
@@ -416,18 +400,28 @@ class FastVM(VM):
         if err.__dict__.get("refused_frame") and items and items[-1][0] == "fast":
             items.pop()  # raised in the frame past the depth limit: the interpreter stops at its caller
         entries: list = []
+        depths: list = []  # of each entry; the innermost interpreter section's from _offset, others follow on
+        fast_depths: list = []
         frames = self.frames
+        last_interp = max((k for k, (kind, _) in enumerate(items) if kind == "interp"), default=-1)
         for k, (kind, data) in enumerate(items):
             if kind == "fast":
-                entries.append(data)
+                entry, d = data
+                entries.append(entry)
+                depths.append(d if d is not None else (depths[-1] + 1 if depths else 1))
+                fast_depths.append(depths[-1])
                 continue
             end = len(frames)
             for kind2, data2 in items[k + 1:]:
                 if kind2 == "interp":
                     end = data2
                     break
-            for fr in frames[data:end]:
+            for i, fr in enumerate(frames[data:end], data):
                 entries.append((fr.chunk.name, fr.chunk.filename, current_line(fr), current_col(fr)))
+                depths.append(self._offset + i + 1 if k == last_interp else (depths[-1] + 1 if depths else 1))
+        if "native_frames" in err.__dict__:
+            entered = frozenset(fast_depths)
+            entries = with_native_frames(err, entries, depths, entered)
         err.traced = True
         if entries:
             name, filename, line, col = entries[-1]
@@ -562,13 +556,13 @@ def build_helpers(vm: FastVM) -> dict:
         return match_pattern(pattern, v, [])
 
     def _slow(op: int, arg: Any, operands: list, cl: Closure) -> list:
-        frame = _StubFrame(cl, operands)
+        frame = StubFrame(cl, operands)
         vm.slow_op(frame, op, arg)
         return frame.stack
 
-    def _osrframe(cl: Closure, locals_: list, stack: list) -> _StubFrame:
+    def _osrframe(cl: Closure, locals_: list, stack: list) -> StubFrame:
         """The frame the JIT's on-stack replacement reads and updates (chunk, module, locals, stack, ip)."""
-        frame = _StubFrame(cl, stack)
+        frame = StubFrame(cl, stack)
         frame.locals = locals_
         return frame
 
@@ -576,7 +570,7 @@ def build_helpers(vm: FastVM) -> dict:
         """`?` on anything but Ok/Some: Err/None return from the function, the rest is the VM's error."""
         if type(v) is EnumValue and v.variant in ("Err", "None"):
             return v
-        vm.slow_op(_StubFrame(_NO_CLOSURE, [v]), _TRY_UNWRAP, None)
+        vm.slow_op(StubFrame(_NO_CLOSURE, [v]), _TRY_UNWRAP, None)
         raise AssertionError("TryUnwrap did not raise")
 
     ns = {
