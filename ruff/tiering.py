@@ -337,13 +337,14 @@ class JIT:
         # Names the program defines: those are not the builtins native code may do itself.
         ir.attributes["ruff.global_names"] = ArrayAttr([StringAttr(n) for n in sorted(fn.module.globals)
                                                         if isinstance(n, str) and not n.startswith("__")])
+        from ruff.passes.specialize_types import SpecializeFailed
+
         try:
             run_pipeline(ir, pipeline())
+        except SpecializeFailed as e:  # the root (this function, here) cannot be specialized: say why
+            raise Refusal(e.reasons[0].split(": ", 1)[-1]) from None
         except Exception as e:  # a pass failing on odd input must not take the program down
             raise Refusal(f"pipeline failed: {e}") from None
-        failures = ir.attributes.get("specialize_failures")
-        if failures is not None:
-            raise Refusal(failures.data[0].data.split(": ", 1)[-1])
         twins = [f for f in ir.ops if isinstance(f, R.FuncOp) and "specialized_for" in f.attributes]
         native_ir = ir.clone()
         from ruff.passes.specialize_types import twin_name

@@ -24,6 +24,10 @@ site when g is a function of the module; `len`, `sqrt` and `push` become native 
 the builtins (the module attribute `ruff.global_names`, set by the JIT, lists the names a program defines:
 those are not builtins). The twin returns a boxed value here; `unbox-returns` makes it return the raw value
 when it has no deoptimization exits.
+
+A root that cannot be specialized is left alone and the pass fails (SpecializeFailed, xDSL's
+PassFailedException) once every other root is done, naming each one and why: the JIT refuses the
+function with that reason, ruff-opt reports it.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from xdsl.dialects import arith, cf, math
 from xdsl.dialects.builtin import ArrayAttr, FloatAttr, FunctionType, ModuleOp, StringAttr, UnitAttr, f64, i1, i64
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
+from xdsl.utils.exceptions import PassFailedException
 
 from ruff.dialects import ruff as R
 
@@ -60,7 +65,16 @@ DEOPT_ONLY = "ruff.deopt_only"
 
 
 class NotSpecializable(Exception):
-    pass
+    """One root function (and what it calls) cannot be specialized; the message says why."""
+
+
+class SpecializeFailed(PassFailedException):
+    """specialize-types left root functions alone. The pass still specializes every root it can (the module
+    stays valid), then raises this: `reasons` holds one message per root left alone, "<func>: <why>"."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("specialize-types: " + "; ".join(reasons))
+        self.reasons = reasons
 
 
 def mlir_type(kind: str):
@@ -725,7 +739,5 @@ class SpecializeTypesPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         roots = [(f, arg_types_of(f)) for f in op.ops if isinstance(f, R.FuncOp) and arg_types_of(f) is not None]
         failures = Specializer(op).run(roots)  # type: ignore[arg-type]
-        for message in failures:
-            op.attributes.setdefault("specialize_failures", ArrayAttr([]))
-            op.attributes["specialize_failures"] = ArrayAttr([*op.attributes["specialize_failures"].data,
-                                                              StringAttr(message)])
+        if failures:
+            raise SpecializeFailed(failures)
