@@ -11,15 +11,22 @@ from __future__ import annotations
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern, op_type_rewrite_pattern
 
 from ruff.dialects import ruff as R
+
+
+class DropBoxedFunction(RewritePattern):
+    """A `ruff.func` that is not a typed twin goes."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: R.FuncOp, rewriter: PatternRewriter) -> None:
+        if "specialized_for" not in op.attributes:
+            rewriter.erase(op, safe_erase=False)
 
 
 class ExtractNativePass(ModulePass):
     name = "extract-native"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for func in list(op.ops):
-            if isinstance(func, R.FuncOp) and "specialized_for" not in func.attributes:
-                func.detach()
-                func.erase(safe_erase=False)
+        PatternRewriteWalker(DropBoxedFunction(), apply_recursively=False).rewrite_module(op)

@@ -9,8 +9,11 @@ Options: `budget` — callees with at most this many operations are inlined (def
 `depth` — a recursive call is inlined at most this many times into one function (default 1), which
 unrolls recursion a little without growing the code without bound.
 
-The call's block is split: the operations after the call move to a continuation block whose argument
-is the call's result; every `ruff.return` of the copy becomes a branch to that continuation.
+The call's block is split (xDSL's Block.split_before): the operations after the call move to a
+continuation block whose argument is the call's result; every `ruff.return` of the copy becomes a branch
+to that continuation. The pass walks the twins itself rather than through a RewritePattern: which calls
+to inline is decided once per round over a snapshot of the callees (the `depth` option), not per call as
+a pattern would see it.
 """
 
 from __future__ import annotations
@@ -20,9 +23,8 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import cf
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Block
 from xdsl.passes import ModulePass
-from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.rewriter import BlockInsertPoint, InsertPoint, Rewriter
 
 from ruff.dialects import ruff as R
 
@@ -68,29 +70,15 @@ class InlinePass(ModulePass):
 
 def inline_call(call: R.CallDirectOp, callee: R.FuncOp) -> None:
     block = call.parent_block()
-    region = block.parent
-    assert block is not None and region is not None
+    assert block is not None and call.next_op is not None  # a call is never a block's terminator
     # Continuation: everything after the call, receiving the results as block arguments.
-    cont = Block(arg_types=[r.type for r in call.results])
-    region.insert_block_after(cont, block)
-    after = []
-    op = call.next_op
-    while op is not None:
-        after.append(op)
-        op = op.next_op
-    for o in after:
-        o.detach()
-        cont.add_op(o)
+    cont = block.split_before(call.next_op, arg_types=[r.type for r in call.results])
     for res, arg in zip(call.results, cont.args):
         res.replace_all_uses_with(arg)
-    # A fresh copy of the callee's blocks, its arguments bound to the call's operands.
+    # A fresh copy of the callee's blocks between the two, its arguments bound to the call's operands.
     body = callee.clone().body
     copies = list(body.blocks)
-    anchor = block
-    for b in copies:
-        body.detach_block(b)
-        region.insert_block_after(b, anchor)
-        anchor = b
+    Rewriter.inline_region(body, BlockInsertPoint.before(cont))
     for b in copies:
         ret = b.last_op
         if isinstance(ret, R.ReturnOp):

@@ -9,10 +9,16 @@ use that needs a boxed value (the guarded entry handing the result back to the b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from xdsl.context import Context
 from xdsl.dialects.builtin import FunctionType, ModuleOp
+from xdsl.ir import Attribute
 from xdsl.passes import ModulePass
-from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.pattern_rewriter import (
+    GreedyRewritePatternApplier, PatternRewriter, PatternRewriteWalker, RewritePattern, op_type_rewrite_pattern,
+)
+from xdsl.rewriter import InsertPoint
 
 from ruff.dialects import ruff as R
 from ruff.passes.specialize_types import MLIR_TYPE
@@ -40,59 +46,80 @@ def works_on_objects(func: R.FuncOp) -> bool:
     return False
 
 
+def raw_returns(module: ModuleOp) -> dict[str, Attribute]:
+    """The twins that can return a raw value: name → the raw type (MLIR_TYPE of its `returns` kind)."""
+    raw = {}
+    for func in module.ops:
+        if isinstance(func, R.FuncOp) and "returns" in func.attributes and func.function_type.outputs.data == (R.VALUE,) \
+                and func.attributes["returns"].data in MLIR_TYPE and not has_deopt_exits(func) \
+                and not works_on_objects(func):
+            raw[func.sym_name.data] = MLIR_TYPE[func.attributes["returns"].data]
+    return raw
+
+
+@dataclass
+class ReturnRaw(RewritePattern):
+    """A `ruff.return` of a boxed value in a function that returns raw: the box it returns is dropped (or,
+    for a value not boxed right there, an unbox is added)."""
+
+    raw: dict[str, Attribute]
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, ret: R.ReturnOp, rewriter: PatternRewriter) -> None:
+        func = ret.parent_op()
+        ty = self.raw.get(func.sym_name.data) if isinstance(func, R.FuncOp) else None
+        if ty is None or ret.arguments[0].type != R.VALUE:
+            return
+        value = ret.arguments[0]
+        box = value.owner
+        if isinstance(box, R.BoxOp) and box.input.type == ty:
+            rewriter.replace_op(ret, R.ReturnOp(box.input))
+            if not box.results[0].uses:
+                rewriter.erase(box)
+        else:
+            unbox = R.UnboxOp(value, ty)
+            rewriter.insert_op(unbox, InsertPoint.before(ret))
+            rewriter.replace_op(ret, R.ReturnOp(unbox.results[0]))
+
+
+@dataclass
+class CallRaw(RewritePattern):
+    """A `ruff.call_direct` of a function that returns raw yields the raw value: an unbox of its result
+    goes, any other use gets a box made right after the call."""
+
+    raw: dict[str, Attribute]
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, call: R.CallDirectOp, rewriter: PatternRewriter) -> None:
+        ty = self.raw.get(call.callee.root_reference.data)
+        if ty is None or call.results[0].type != R.VALUE:
+            return
+        new = R.CallDirectOp(call.callee, list(call.args), [ty], call.state)
+        new.attributes.update(call.attributes)
+        rewriter.insert_op(new, InsertPoint.before(call))
+        old = call.results[0]
+        for use in list(old.uses):
+            user = use.operation
+            if isinstance(user, R.UnboxOp) and user.results[0].type == ty:
+                rewriter.replace_all_uses_with(user.results[0], new.results[0])
+                rewriter.erase(user)
+        if old.uses:
+            boxed = R.BoxOp(new.results[0])
+            rewriter.insert_op(boxed, InsertPoint.after(new))
+            rewriter.replace_all_uses_with(old, boxed.results[0])
+        rewriter.erase(call)
+
+
 class UnboxReturnsPass(ModulePass):
     name = "unbox-returns"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        raw = {}
-        for func in op.ops:
-            if isinstance(func, R.FuncOp) and "returns" in func.attributes and func.function_type.outputs.data == (R.VALUE,) \
-                    and func.attributes["returns"].data in MLIR_TYPE and not has_deopt_exits(func) \
-                    and not works_on_objects(func):
-                raw[func.sym_name.data] = MLIR_TYPE[func.attributes["returns"].data]
+        raw = raw_returns(op)
         if not raw:
             return
-        for func in list(op.ops):
-            if not isinstance(func, R.FuncOp):
-                continue
-            name = func.sym_name.data
-            if name in raw:
-                self.unbox_body(func, raw[name])
-            for call in [o for o in func.walk() if isinstance(o, R.CallDirectOp)]:
-                target = call.callee.root_reference.data
-                if target in raw and call.results[0].type == R.VALUE:
-                    self.unbox_call(call, raw[target])
-
-    def unbox_body(self, func: R.FuncOp, ty) -> None:
-        for ret in [o for o in func.walk() if isinstance(o, R.ReturnOp)]:
-            value = ret.arguments[0]
-            box = value.owner
-            if isinstance(box, R.BoxOp) and box.input.type == ty:
-                Rewriter.replace_op(ret, R.ReturnOp(box.input))
-                if not box.results[0].uses:
-                    Rewriter.erase_op(box)
-            else:
-                unbox = R.UnboxOp(value, ty)
-                Rewriter.insert_op(unbox, InsertPoint.before(ret))
-                Rewriter.replace_op(ret, R.ReturnOp(unbox.results[0]))
-        ftype = func.function_type
-        func.function_type = FunctionType.from_lists(list(ftype.inputs.data), [ty])
-
-    def unbox_call(self, call: R.CallDirectOp, ty) -> None:
-        new = R.CallDirectOp(call.callee, list(call.args), [ty], call.state)
-        new.attributes.update(call.attributes)
-        Rewriter.insert_op(new, InsertPoint.before(call))
-        old = call.results[0]
-        boxed = None
-        for use in list(old.uses):
-            user = use.operation
-            if isinstance(user, R.UnboxOp) and user.results[0].type == ty:
-                user.results[0].replace_all_uses_with(new.results[0])
-                Rewriter.erase_op(user)
-            else:
-                if boxed is None:
-                    boxed = R.BoxOp(new.results[0])
-                    Rewriter.insert_op(boxed, InsertPoint.after(new))
-                use.operation.operands[use.index] = boxed.results[0]
-        Rewriter.erase_op(call)
-
+        PatternRewriteWalker(GreedyRewritePatternApplier([ReturnRaw(raw), CallRaw(raw)]),
+                             apply_recursively=False).rewrite_module(op)
+        for func in op.ops:
+            if isinstance(func, R.FuncOp) and func.sym_name.data in raw:
+                ftype = func.function_type
+                func.function_type = FunctionType.from_lists(list(ftype.inputs.data), [raw[func.sym_name.data]])
