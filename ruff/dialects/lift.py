@@ -22,6 +22,7 @@ from xdsl.dialects.builtin import FunctionType, IntegerAttr, ModuleOp, i64
 from xdsl.ir import Block, Region, SSAValue
 
 from ruff.dialects import ruff as R
+from ruff.dialects.lift_refusals import REFUSED  # what the lifter refuses: one home, outside the lifter
 from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
 from ruff.frontend.cfg import BadBytecode, ControlFlow, Liveness
 from ruff.frontend.compiler import CompiledProgram
@@ -30,8 +31,6 @@ from ruff.frontend.compiler import CompiledProgram
 class LiftRefused(Exception):
     """This chunk cannot be lifted; the message is a one-line reason."""
 
-
-from ruff.dialects.lift_refusals import REFUSED  # noqa: E402  (re-exported)
 
 # Instructions native code may have to leave at (an index out of range, an overflow, a typed callee's
 # error, a guard on an element): the lifter records the frame state before each (ruff.frame_state).

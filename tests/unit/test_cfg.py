@@ -195,6 +195,8 @@ def test_depths_handlers_and_liveness_match_a_per_instruction_fixpoint() -> None
             if depth[i] is not None:
                 assert liveness.at(i) == live[i], (c.name, i)
                 checked += 1
+        for b in flow.reachable:  # the lifter's per-block walk says the same
+            assert liveness.within(b) == [live[i] for i in range(b.start, b.end)], (c.name, b.start)
     assert checked > 10_000
 
 
