@@ -3,8 +3,8 @@
 Control flow, liveness, typeflow and the fast tier's code generator once recorded the whole operand stack
 and every local at every instruction: a 10,000-element array literal took seconds and hundreds of MB, a
 100,000-element one ran out of memory. Each program shape below is analysed at two sizes four times
-apart; time and peak memory must grow about four-fold (a quadratic analysis would grow sixteen-fold), and
-stay within absolute bounds.
+apart; time and peak memory must grow about four-fold (a quadratic analysis would grow sixteen-fold; time
+may grow up to ten-fold, as timing on a busy machine is noisy), and stay within absolute bounds.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def analyse(chunk: Chunk) -> None:
 
 def cpu_seconds(chunk: Chunk) -> float:
     best = float("inf")
-    for _ in range(2):  # the less disturbed of two runs
+    for _ in range(3):  # the least disturbed of three runs (the suite runs beside other work)
         gc.collect()
         t = time.process_time()
         analyse(chunk)
@@ -79,7 +79,9 @@ def test_analyses_grow_linearly(shape: str) -> None:
     m_small, m_large = peak_bytes(small), peak_bytes(large)
     assert m_large < 6 * m_small, (m_small, m_large)
     assert m_large < 64 * 2**20
-    assert t_large < 8 * max(t_small, 0.01), (t_small, t_large)
+    # Four times the size: about four times the time; a quadratic analysis takes sixteen times. A machine
+    # busy with other work slows short runs unevenly, hence the margin.
+    assert t_large < 10 * max(t_small, 0.01), (t_small, t_large)
     assert t_large < 10.0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 from typing import Any, Optional
@@ -460,6 +461,9 @@ class Checker:
         self.errors: list[str] = []
         self.checked = 0
         self.typed_facts_used = 0
+        # Spawned tasks run on threads and fetch instructions of the same chunks: one check at a time (a
+        # Facts object answers in order from its cursor; the code generator asks from one thread only).
+        self.lock = threading.Lock()
 
     def install(self, chunk: Chunk) -> None:
         for c in chunk.all_chunks():
@@ -475,6 +479,10 @@ class Checker:
         return self.facts[key]
 
     def check(self, chunk: Chunk, ip: int, frame: Any) -> None:
+        with self.lock:
+            self._check(chunk, ip, frame)
+
+    def _check(self, chunk: Chunk, ip: int, frame: Any) -> None:
         self.checked += 1
         if self.checked > self.LIMIT or len(self.errors) > 20:
             return
