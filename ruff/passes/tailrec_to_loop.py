@@ -53,7 +53,7 @@ class TailCallsToJumps(RewritePattern):
         entry = rewriter.create_block(BlockInsertPoint.before(header), [a.type for a in header.args])
         rewriter.insert(cf.BranchOp(header, *entry.args))
         for call in calls:
-            rewriter.replace_op(call.next_op, cf.BranchOp(header, *call.args))
+            rewriter.replace(call.next_op, cf.BranchOp(header, *call.args))
             rewriter.erase(call)
 
 

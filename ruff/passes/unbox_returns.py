@@ -73,13 +73,13 @@ class ReturnRaw(RewritePattern):
         value = ret.arguments[0]
         box = value.owner
         if isinstance(box, R.BoxOp) and box.input.type == ty:
-            rewriter.replace_op(ret, R.ReturnOp(box.input))
+            rewriter.replace(ret, R.ReturnOp(box.input))
             if not box.results[0].uses:
                 rewriter.erase(box)
         else:
             unbox = R.UnboxOp(value, ty)
-            rewriter.insert_op(unbox, InsertPoint.before(ret))
-            rewriter.replace_op(ret, R.ReturnOp(unbox.results[0]))
+            rewriter.insert(unbox, InsertPoint.before(ret))
+            rewriter.replace(ret, R.ReturnOp(unbox.results[0]))
 
 
 @dataclass
@@ -96,7 +96,7 @@ class CallRaw(RewritePattern):
             return
         new = R.CallDirectOp(call.callee, list(call.args), [ty], call.state)
         new.attributes.update(call.attributes)
-        rewriter.insert_op(new, InsertPoint.before(call))
+        rewriter.insert(new, InsertPoint.before(call))
         old = call.results[0]
         for use in list(old.uses):
             user = use.operation
@@ -105,7 +105,7 @@ class CallRaw(RewritePattern):
                 rewriter.erase(user)
         if old.uses:
             boxed = R.BoxOp(new.results[0])
-            rewriter.insert_op(boxed, InsertPoint.after(new))
+            rewriter.insert(boxed, InsertPoint.after(new))
             rewriter.replace_all_uses_with(old, boxed.results[0])
         rewriter.erase(call)
 
