@@ -140,9 +140,9 @@ class RuffInterpreter(Interpreter):
 # ------------------------------------------------------------------------------------------ the ops
 
 
-def _binary_impl(op_type: type[R._BoxedBinary]):
+def _binary_impl(op_type: type[R.BoxedBinary]):
     @impl(op_type)
-    def run(self: "RuffFunctions", interpreter: Interpreter, op: R._BoxedBinary, args: PythonValues):
+    def run(self: "RuffFunctions", interpreter: Interpreter, op: R.BoxedBinary, args: PythonValues):
         return (self.binary(op.PY_OP, args[0], args[1]),)
 
     return run
