@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xdsl.dialects import llvm
+from xdsl.dialects import cf, llvm
 from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, f64, i1, i32, i64
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
@@ -349,12 +349,65 @@ class ObjectLowering:
             self.release(sorted(self.own.alive_before(op.parent_block(), op), key=self.own.order.__getitem__))
             self.return_null()
             self.current = cont
+        elif isinstance(op, ruff.IteratorNextOp):
+            self.iterator_next(op)
+        elif isinstance(op, ruff.TruthyOp) and is_boxed(op.operand):
+            self.truthy(op)
         elif _is_generic(op):
             self.generic(op)
         else:
             return False
         self.note_c(code)
         return True
+
+    def iterator_next(self, op: ruff.IteratorNextOp) -> None:
+        """PyIter_Next: the next value (a new reference), or NULL when the iterator is done — or failed, when
+        an exception is set. Done, the value is None (a reference of its own, so it is let go like any)."""
+        code = self.objects()
+        item = code.call("PyIter_Next", self.values[op.iterator])
+        assert item is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        done = code.same(item, null)
+        self.note_c(code)
+        finished, cont = self.new_block(name="iter_done"), self.new_block(name="iter_next")  # type: ignore[attr-defined]
+        cont.insert_arg(PTR, 0)
+        self.emit(llvm.CondBrOp(done, finished, [], cont, [item]))  # type: ignore[attr-defined]
+        self.current = finished
+        code = self.objects()
+        raised = code.call("PyErr_Occurred")
+        assert raised is not None
+        none = code.symbol("_Py_NoneStruct")
+        self.note_c(code)
+        code = self.objects()
+        self.check_null(self.emit(llvm.SelectOp(code.same(raised, null), none, null)).results[0], op)  # type: ignore[attr-defined]
+        self.note_c(code)
+        self.incref(none)
+        self.emit(llvm.BrOp(cont, none))  # type: ignore[attr-defined]
+        self.current = cont
+        ok = self.emit(llvm.ICmpOp(self.emit(llvm.PtrToIntOp(item, i64)).results[0],  # type: ignore[attr-defined]
+                                   self.const(0), _pred("ne"))).results[0]
+        self.values[op.has_value] = ok
+        self.values[op.value] = cont.args[0]
+
+    def truthy(self, op: ruff.TruthyOp) -> None:
+        """A bool is its own truth value (read in place); anything else asks the runtime."""
+        code = self.objects()
+        obj = self.values[op.operand]
+        is_bool = code.is_exactly(obj, "PyBool_Type")
+        self.note_c(code)
+        fast, slow = self.new_block(name="truthy_bool"), self.new_block(name="truthy_other")  # type: ignore[attr-defined]
+        join = self.new_block(name="truthy")  # type: ignore[attr-defined]
+        join.insert_arg(i1, 0)
+        self.emit(llvm.CondBrOp(is_bool, fast, [], slow, []))  # type: ignore[attr-defined]
+        self.current = fast
+        code = self.objects()
+        self.emit(llvm.BrOp(join, code.bool_value(obj)))  # type: ignore[attr-defined]
+        self.note_c(code)
+        self.current = slow
+        self.generic(op)
+        self.emit(llvm.BrOp(join, self.values[op.result]))  # type: ignore[attr-defined]
+        self.current = join
+        self.values[op.result] = join.args[0]
 
     def generic(self, op: Operation) -> None:
         """A boxed op with no native lowering: the runtime runs its bytecode instruction on the operands."""
@@ -458,7 +511,28 @@ class ObjectLowering:
 
 def _is_generic(op: Operation) -> bool:
     """A lifted boxed op (operands or results !ruff.value) with no dedicated native lowering."""
-    return any(is_boxed(v) for v in (*op.operands, *op.results)) and not isinstance(op, ruff.ReturnOp | ruff.CallDirectOp)
+    return any(is_boxed(v) for v in (*op.operands, *op.results)) and not isinstance(
+        op, ruff.ReturnOp | ruff.CallDirectOp | cf.BranchOp | cf.ConditionalBranchOp)
+
+
+# Ops on objects with a lowering of their own (everything else boxed goes through NativeSupport.op).
+_DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
+              ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp)
+
+
+def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int]:
+    """The ops of func that its native code would hand to the runtime one by one (a Python call each), and
+    the number of ops that do work (what the JIT weighs to decide whether native code pays)."""
+    calls: list[str] = []
+    work = 0
+    for op in func.walk():
+        if isinstance(op, ruff.FuncOp | ruff.FrameStateOp | ruff.ConstantOp | cf.BranchOp) or \
+                "ruff.deopt_only" in op.attributes:
+            continue
+        work += 1
+        if _is_generic(op) and not isinstance(op, _DEDICATED):
+            calls.append(op.name)
+    return calls, work
 
 
 def _literal(value: Any) -> Any:

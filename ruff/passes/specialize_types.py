@@ -477,6 +477,12 @@ class Specializer:
             if state is not None:
                 get = R.ListGetOp(v(op.object), v(op.index), state)
                 return [get, *self.speculate(get.result, types[op.result], op.result, state, values)]
+        if isinstance(op, R.IndexSetOp) and base(types.get(op.object, "")) == "array" and types.get(op.index) == INT:
+            state = self.deopt_state(op, values)
+            if state is not None:
+                out = []
+                item = self.boxed(op.value, out, values)
+                return [*out, R.ListSetOp(v(op.object), v(op.index), item, state)]
         if isinstance(op, R.IteratorNextOp) and base(types.get(op.iterator, "")) == "iter" and \
                 is_scalar(types.get(op.value)):
             state = self.deopt_state(op, values, after=True)
@@ -564,6 +570,8 @@ class Specializer:
                 load = o.owner.clone()
                 out.append(load)
                 values[o] = load.result
+            elif o in values and DEOPT_ONLY in getattr(values[o].owner, "attributes", {}):
+                del values[o].owner.attributes[DEOPT_ONLY]  # a frame state's lazy load: now needed here too
         operands = [self.boxed(o, out, values) if o.type == R.VALUE else values[o] for o in op.operands]
         new = op.clone()
         for k, o in enumerate(operands):

@@ -56,6 +56,7 @@ class FrameSite:
     filename: str
     line: int
     col: int
+    in_frame: bool = False  # a loop outlined by ruff.osr: it stands for the frame it was running in
 
 
 _BINARY = {Op.Add: "+", Op.Sub: "-", Op.Mul: "*", Op.Div: "/", Op.Mod: "%", Op.Equal: "==", Op.NotEqual: "!=",
@@ -69,6 +70,9 @@ class NativeSupport:
         self.vm = vm
 
     def deopt(self, site: DeoptSite, depth: int, *values: Any) -> Any:
+        jit = getattr(self.vm, "jit", None)
+        if jit is not None:
+            jit.deoptimized(site.closure.chunk, site.ip)
         n = len(site.slots)
         chunk = site.closure.chunk
         locals_: list = [None] * chunk.num_locals
@@ -112,7 +116,7 @@ class NativeSupport:
 
     def frame(self, error: BaseException, depth: int, site: FrameSite) -> None:
         if isinstance(error, RuffError):
-            place_native_frame(error, depth, site.name, site.filename, site.line, site.col)
+            place_native_frame(error, depth, site.name, site.filename, site.line, site.col, site.in_frame)
 
 
 def with_native_frames(err: RuffError, entries: list, depths: list, entered: frozenset = frozenset()) -> list:
@@ -124,6 +128,7 @@ def with_native_frames(err: RuffError, entries: list, depths: list, entered: fro
     called it), which the native frame replaces."""
     natives = err.__dict__.get("native_frames")
     if natives:
+        entered = entered | err.__dict__.get("native_in_frame", frozenset())
         keep = [(dp, e) for dp, e in zip(depths, entries) if not (dp in natives and dp in entered)]
         have = {dp for dp, _ in keep}
         merged = [(dp, k, e) for k, (dp, e) in enumerate(keep)]
@@ -135,10 +140,13 @@ def with_native_frames(err: RuffError, entries: list, depths: list, entered: fro
     return entries
 
 
-def place_native_frame(err: RuffError, depth: int, name: str, filename: str, line: int, col: int = 0) -> None:
+def place_native_frame(err: RuffError, depth: int, name: str, filename: str, line: int, col: int = 0,
+                       in_frame: bool = False) -> None:
     """Put a native frame into an error's Ruff stack at its depth (see the module docstring)."""
     frames = err.__dict__.setdefault("native_frames", {})
     frames.setdefault(depth, (name, filename, line, col))
+    if in_frame:
+        err.__dict__.setdefault("native_in_frame", set()).add(depth)
     err.unwound.append(name)
     if not err.traced:
         return
@@ -150,6 +158,10 @@ def place_native_frame(err: RuffError, depth: int, name: str, filename: str, lin
     while k < len(depths) and depths[k] > depth:
         k += 1
     if k < len(depths) and depths[k] == depth:
+        if in_frame:  # a loop of that frame, which was traced at the loop's back-edge
+            err.stack[k] = f"{name} ({filename}:{line})"
+            if k == 0:
+                err.line, err.col, err.filename = line, col, filename
         return  # already there (the frame was traced as an interpreter frame after a deoptimization)
     err.stack.insert(k, f"{name} ({filename}:{line})")
     err.stack_names.insert(k, name)
@@ -185,9 +197,10 @@ class ObjectResolver:
             return partial(_refuse, self.chunks[key[1]].name)
         if kind == "frame":
             chunk, ip, line = self.chunks[key[1]], key[2], key[3]
+            name, in_frame = chunk.loop_of or chunk.name, chunk.loop_of is not None
             if 0 <= ip < len(chunk.code):  # the instruction knows its line and column
-                return FrameSite(chunk.name, chunk.filename, chunk.code[ip].line, chunk.code[ip].col)
-            return FrameSite(chunk.name, chunk.filename, line or chunk.line, 0)
+                return FrameSite(name, chunk.filename, chunk.code[ip].line, chunk.code[ip].col, in_frame)
+            return FrameSite(name, chunk.filename, line or chunk.line, 0, in_frame)
         raise ValueError(f"unknown object key {text}")
 
 

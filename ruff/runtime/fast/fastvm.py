@@ -54,6 +54,7 @@ from ruff.runtime.values import (
 )
 from ruff.runtime.vm import (
     MAX_FRAMES, VM, Frame, array_push, await_value, current_col, current_line, dict_key, error_value, field_set,
+    fold_outlined_loops, frame_entry,
     index_get, index_set, make_iterator, make_struct, match_pattern, stack_overflow, thrown,
 )
 
@@ -410,6 +411,7 @@ class FastVM(VM):
         entries: list = []
         depths: list = []  # of each entry; the innermost interpreter section's from _offset, others follow on
         fast_depths: list = []
+        loops: list = []  # per entry: an outlined loop's frame
         frames = self.frames
         last_interp = max((k for k, (kind, _) in enumerate(items) if kind == "interp"), default=-1)
         for k, (kind, data) in enumerate(items):
@@ -418,6 +420,7 @@ class FastVM(VM):
                 entries.append(entry)
                 depths.append(d if d is not None else (depths[-1] + 1 if depths else 1))
                 fast_depths.append(depths[-1])
+                loops.append(False)
                 continue
             end = len(frames)
             for kind2, data2 in items[k + 1:]:
@@ -425,8 +428,13 @@ class FastVM(VM):
                     end = data2
                     break
             for i, fr in enumerate(frames[data:end], data):
-                entries.append((fr.chunk.name, fr.chunk.filename, current_line(fr), current_col(fr)))
+                entries.append(frame_entry(fr))
                 depths.append(self._offset + i + 1 if k == last_interp else (depths[-1] + 1 if depths else 1))
+                loops.append(fr.chunk.loop_of is not None)
+        fold_outlined_loops(entries, depths, loops)
+        for k in range(len(entries) - 1, 0, -1):
+            if depths[k - 1] == depths[k]:  # the fast function whose prologue entered native code that then
+                del entries[k - 1], depths[k - 1]  # deoptimized: the interpreter's frame goes on for it
         if "native_frames" in err.__dict__:
             from ruff.runtime.native_support import with_native_frames
 
