@@ -31,6 +31,9 @@ UNSUPPORTED = {Op.Return, Op.Yield, Op.BeginTry, Op.EndTry, Op.Throw, Op.DefineG
 JUMPS = (Op.Jump, Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.JumpIfNotNull)
 # `for x in range(...)`: the loop's own iterator becomes two integer variables, the next value and the end.
 CUR, STOP = "$cur", "$stop"
+# The outlined loop also counts its iterations (returned last), so the JIT sees a loop entered again and
+# again for a few iterations each, which costs more to enter natively than to run in the baseline.
+COUNT = "$iterations"
 
 
 class OSRRefused(Exception):
@@ -54,6 +57,8 @@ class LoopPlan:
     outlined: Optional[Chunk] = None
     native: Any = None  # its NativeEntry, filled by the JIT
     range_step: Optional[int] = None  # for a `for` over a range: its step (the iterator is on the stack)
+    runs: int = 0  # times the native loop ran, and its iterations in all
+    iterations: int = 0
 
 
 def loop_end(chunk: Chunk, back_edge: int) -> int:
@@ -83,6 +88,7 @@ def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, 
         step = state[2]
     region = code[header + 1 if step is not None else header:exit_]
     used: dict[tuple[str, Any], LoopVar] = {}
+    used[("count", COUNT)] = LoopVar("count", COUNT, COUNT)
     if step is not None:
         used[("iter", CUR)] = LoopVar("iter", CUR, CUR)
         used[("iter", STOP)] = LoopVar("iter", STOP, STOP)
@@ -128,8 +134,6 @@ def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, 
     # "not read outside the loop": an outer loop may come back into this one and read it there.
     live_out = loop_exit_live(chunk, header, exit_)
     outputs = [v for v in variables if (v.kind, v.key) in written and (v.kind != "local" or v.key in live_out)]
-    if not outputs:
-        raise OSRRefused("the loop writes no variable")
     plan = LoopPlan(chunk, header, exit_, variables, outputs, range_step=step)
     plan.outlined = outline(chunk, header, exit_, variables, outputs, step)
     return plan
@@ -168,6 +172,8 @@ def current_value(var: LoopVar, frame_locals: list, globals_: dict, range_now: O
         return frame_locals[var.key]
     if var.kind == "global":
         return globals_.get(var.key)
+    if var.kind == "count":
+        return 0
     if range_now is None:
         return None
     return range_now[0] if var.key == CUR else range_now[1]
@@ -194,6 +200,9 @@ def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], out
                  Instr(Op.LoadLocal, cur, line), Instr(Op.LoadLocal, cur, line), Instr(Op.LoadConst, step_const, line),
                  Instr(Op.Add, None, line), Instr(Op.StoreLocal, cur, line)]
         body_start = header + 1
+    count, one = slot_of[("count", COUNT)], new.add_constant(1)
+    code = [Instr(Op.LoadLocal, count, line), Instr(Op.LoadConst, one, line), Instr(Op.Add, None, line),
+            Instr(Op.StoreLocal, count, line)] + code
     shift = len(code) - (body_start - header)
     region = chunk.code[body_start:exit_]
     for k, ins in enumerate(region):
@@ -213,7 +222,8 @@ def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], out
     code = [Instr(i.op, epilogue, i.line, i.col) if i.arg == "exit" else i for i in code]
     for output in outputs:
         code.append(Instr(Op.LoadLocal, slot_of[(output.kind, output.key)], line, 0))
-    code.append(Instr(Op.MakeArray, len(outputs), line, 0))
+    code.append(Instr(Op.LoadLocal, count, line, 0))
+    code.append(Instr(Op.MakeArray, len(outputs) + 1, line, 0))
     code.append(Instr(Op.Return, None, line, 0))
     new.code = code
     new.num_locals = len(variables)
@@ -237,11 +247,13 @@ def loop_arguments(plan: LoopPlan, frame_locals: list, globals_: dict, frame_sta
 
 
 def run_plan(plan: LoopPlan, args: list, depth: int, fallbacks: tuple) -> Any:
-    """Run the native loop on `args` in a frame at `depth`: the new values by variable, or MISSED to stay in
-    the baseline. A Ruff error inside it propagates.
+    """Run the native loop on `args` in a frame at `depth`: (variable, new value) pairs, or MISSED to stay in
+    the baseline (`fallbacks`: the entry point's two answers for that). A Ruff error inside it propagates.
 
     The outlined loop is part of the frame, not a call: its native function enters at the frame's depth."""
     result = plan.native.pyfunc(None, depth, *args)
-    if any(result is f for f in fallbacks):  # a guard failed (or native code stood aside)
+    if result is fallbacks[0] or result is fallbacks[1]:  # a guard failed (or native code stood aside)
         return MISSED
-    return dict(zip(plan.outputs, result))
+    plan.runs += 1
+    plan.iterations += result[-1]
+    return zip(plan.outputs, result)

@@ -93,6 +93,9 @@ class Specializations:
 
 MAX_SPECIALIZATIONS = 4
 MAX_DEOPTS = 20  # deoptimizations after which a function's native code is thrown away
+# A native loop that averages fewer iterations than this per entry over its first runs goes back to the
+# baseline (entering it, ~3 µs, is more than a few iterations cost there).
+OSR_TRIAL_RUNS, OSR_MIN_ITERATIONS = 100, 40
 
 
 @dataclass
@@ -180,6 +183,13 @@ class JIT:
             return False, None
         return True, result
 
+    def compile_next_call(self, chunk: Any) -> None:
+        """A hot loop of `chunk` does not go native by itself: compile the whole function at its next call
+        (a function called a few times, each running a long loop, is worth it)."""
+        if chunk.name != "<script>" and chunk.tier_state is None and id(chunk) not in self.refused \
+                and chunk.calls < self.threshold:
+            chunk.calls = self.threshold - 1
+
     def deoptimized(self, chunk: Any, ip: int) -> None:
         """Native code for `chunk` handed a call to the baseline at `ip`. Code that keeps doing so is thrown
         away, with every native function and loop that calls it directly, and stays in the baseline."""
@@ -265,10 +275,11 @@ class JIT:
                 self.vm.profile_less(chunk, quiet_loop=back_edge)  # and stop counting its back-edges
                 line = chunk.code[back_edge].line
                 self.say(f"not compiled loop at {chunk.filename}:{line} in {chunk.name}: {e}")
+                self.compile_next_call(chunk)
                 return False
             self.loops[key] = self.loops[(id(chunk), hot_edge)] = plan
             ms = (time.perf_counter() - t0) * 1000
-            sig = ", ".join(f"{v.name}: {k}" for v, k in zip(plan.variables, kinds) if v.kind != "iter")
+            sig = ", ".join(f"{v.name}: {k}" for v, k in zip(plan.variables, kinds) if v.kind in ("local", "global"))
             where = f"loop at {chunk.filename}:{chunk.code[plan.header].line} in {chunk.name} ({sig})"
             if plan.native.from_cache:
                 self.say(f"cache hit {where}: loaded in {ms:.1f} ms")
@@ -285,7 +296,15 @@ class JIT:
             return False
         if plan.range_step is not None:
             frame.stack.pop()  # the exhausted range iterator, as the loop's exit would pop it
-        for var, value in results.items():
+        if plan.runs == OSR_TRIAL_RUNS and plan.iterations < OSR_MIN_ITERATIONS * plan.runs:
+            # Entered again and again for a few iterations: entering costs more than it saves.
+            plan.native = None
+            chunk.loop_counts[plan.exit - 1] = -(1 << 62)
+            self.vm.profile_less(chunk, quiet_loop=plan.exit - 1)
+            self.say(f"left loop at {chunk.filename}:{chunk.code[plan.header].line} in {chunk.name} to the "
+                     f"baseline: {plan.iterations // plan.runs} iterations per entry")
+            self.compile_next_call(chunk)
+        for var, value in results:
             if var.kind == "local":
                 frame.locals[var.key] = value
             elif var.kind == "global":
@@ -403,8 +422,9 @@ class Refusal(Exception):
     pass
 
 
-# Native code that hands more than this share of its operations to the runtime (a Python call each, ~1 µs)
-# is slower than the baseline tier's generated Python doing the same: it stays in the baseline.
+# Native code that hands more than this share of its operations to the runtime (a Python call each, ~1 µs),
+# or any operation inside a loop, is slower than the baseline tier's generated Python doing the same: it
+# stays in the baseline.
 MAX_RUNTIME_SHARE = 0.15
 
 
@@ -413,11 +433,16 @@ def runtime_bound(twins: list) -> Optional[str]:
     from ruff.passes._object_lowering import runtime_calls
 
     calls: list[str] = []
+    in_loops: list[str] = []
     work = 0
     for twin in twins:
-        c, w = runtime_calls(twin)
+        c, w, lc = runtime_calls(twin)
         calls += c
         work += w
+        in_loops += lc
+    if in_loops:
+        names = ", ".join(sorted({c.removeprefix("ruff.") for c in in_loops}))
+        return f"its loops would run {len(in_loops)} operations through the runtime on every iteration ({names})"
     if work and len(calls) > MAX_RUNTIME_SHARE * work:
         names = ", ".join(sorted({c.removeprefix("ruff.") for c in calls}))
         return f"{len(calls)} of its {work} operations would run through the runtime ({names})"

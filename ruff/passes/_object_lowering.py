@@ -28,7 +28,7 @@ from xdsl.dialects import cf, llvm
 from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, f64, i1, i32, i64
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
-from ruff.backend.abi import SLOT_ERROR_KEY
+from ruff.backend.abi import LIST_ITEMS, OB_SIZE, SLOT_ERROR_KEY
 from ruff.dialects import ruff
 from ruff.passes._cpython import PTR, ObjectCode
 from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
@@ -314,16 +314,16 @@ class ObjectLowering:
             else:
                 self.values[op.result] = self.int_value(obj, op)
         elif isinstance(op, ruff.ListLenOp):
-            self.values[op.result] = code.load(self.values[op.array], 16, i64)
+            self.values[op.result] = code.load(self.values[op.array], OB_SIZE, i64)
         elif isinstance(op, ruff.ListGetOp | ruff.ListSetOp):
             lst, idx = self.values[op.array], self.values[op.index]
-            n = code.load(lst, 16, i64)
+            n = code.load(lst, OB_SIZE, i64)
             neg = self.emit(llvm.ICmpOp(idx, self.const(0), _pred("slt"))).results[0]  # type: ignore[attr-defined]
             wrapped = self.emit(llvm.SelectOp(neg, self.emit(llvm.AddOp(idx, n)).results[0], idx)).results[0]  # type: ignore[attr-defined]
             low = self.emit(llvm.ICmpOp(wrapped, self.const(0), _pred("slt"))).results[0]  # type: ignore[attr-defined]
             high = self.emit(llvm.ICmpOp(wrapped, n, _pred("sge"))).results[0]  # type: ignore[attr-defined]
             self.deopt_if(self.emit(llvm.OrOp(low, high)).results[0], op.state, op)  # type: ignore[attr-defined]
-            items = code.load(lst, 24, PTR)
+            items = code.load(lst, LIST_ITEMS, PTR)
             slot = self.emit(llvm.GEPOp(items, [llvm.GEP_USE_SSA_VAL], PTR, ssa_indices=[wrapped])).results[0]  # type: ignore[attr-defined]
             if isinstance(op, ruff.ListGetOp):
                 item = self.emit(llvm.LoadOp(slot, PTR)).results[0]  # type: ignore[attr-defined]
@@ -349,6 +349,10 @@ class ObjectLowering:
             self.release(sorted(self.own.alive_before(op.parent_block(), op), key=self.own.order.__getitem__))
             self.return_null()
             self.current = cont
+        elif isinstance(op, ruff.MakeArrayOp):
+            self.make_array(op)
+        elif isinstance(op, ruff.ArrayPushOp):
+            self.array_push(op)
         elif isinstance(op, ruff.IteratorNextOp):
             self.iterator_next(op)
         elif isinstance(op, ruff.TruthyOp) and is_boxed(op.operand):
@@ -359,6 +363,53 @@ class ObjectLowering:
             return False
         self.note_c(code)
         return True
+
+    def array_push(self, op: ruff.ArrayPushOp) -> None:
+        """On a list: PyList_Append in place; on anything else, the runtime's push (which says what is
+        wrong)."""
+        code = self.objects()
+        arr = self.values[op.array]
+        is_list = code.is_exactly(arr, "PyList_Type")
+        self.note_c(code)
+        fast, slow = self.new_block(name="push_list"), self.new_block(name="push_other")  # type: ignore[attr-defined]
+        join = self.new_block(name="pushed")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(is_list, fast, [], slow, []))  # type: ignore[attr-defined]
+        self.current = fast
+        item, fresh = self.boxed_copy(op.value)
+        code = self.objects()
+        status = code.call("PyList_Append", arr, item)
+        assert status is not None
+        self.note_c(code)
+        if fresh:
+            self.decref(item)
+        failed = self.emit(llvm.ICmpOp(status, self.const(0, i32), _pred("ne"))).results[0]  # type: ignore[attr-defined]
+        err = self.new_block(name="error")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(failed, err, [], join, []))  # type: ignore[attr-defined]
+        self.current = err
+        assert self.own is not None
+        self.release(sorted(self.own.alive_before(op.parent_block(), op), key=self.own.order.__getitem__))
+        self.return_null()
+        self.current = slow
+        self.generic(op)
+        self.emit(llvm.BrOp(join))  # type: ignore[attr-defined]
+        self.current = join
+
+    def make_array(self, op: ruff.MakeArrayOp) -> None:
+        """PyList_New(n), each element stored in place (the list takes a reference of its own)."""
+        code = self.objects()
+        lst = code.call("PyList_New", self.const(len(op.elements)))
+        assert lst is not None
+        self.note_c(code)
+        self.check_null(lst, op)
+        code = self.objects()
+        items = code.load(lst, LIST_ITEMS, PTR)
+        for k, element in enumerate(op.elements):
+            obj, fresh = self.boxed_copy(element)
+            if not fresh:
+                code.incref(obj)
+            self.emit(llvm.StoreOp(obj, self.emit(llvm.GEPOp(items, [8 * k], _i8())).results[0]))  # type: ignore[attr-defined]
+        self.note_c(code)
+        self.values[op.result] = lst
 
     def iterator_next(self, op: ruff.IteratorNextOp) -> None:
         """PyIter_Next: the next value (a new reference), or NULL when the iterator is done — or failed, when
@@ -517,14 +568,18 @@ def _is_generic(op: Operation) -> bool:
 
 # Ops on objects with a lowering of their own (everything else boxed goes through NativeSupport.op).
 _DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
-              ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp)
+              ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
+              ruff.ArrayPushOp)
 
 
-def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int]:
-    """The ops of func that its native code would hand to the runtime one by one (a Python call each), and
-    the number of ops that do work (what the JIT weighs to decide whether native code pays)."""
+def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:
+    """The ops of func that its native code would hand to the runtime one by one (a Python call each), the
+    number of ops that do work, and the runtime ops inside loops (what the JIT weighs to decide whether
+    native code pays)."""
     calls: list[str] = []
+    in_loops: list[str] = []
     work = 0
+    looping = _blocks_in_loops(func)
     for op in func.walk():
         if isinstance(op, ruff.FuncOp | ruff.FrameStateOp | ruff.ConstantOp | cf.BranchOp) or \
                 "ruff.deopt_only" in op.attributes:
@@ -532,7 +587,28 @@ def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int]:
         work += 1
         if _is_generic(op) and not isinstance(op, _DEDICATED):
             calls.append(op.name)
-    return calls, work
+            if op.parent_block() in looping:
+                in_loops.append(op.name)
+    return calls, work, in_loops
+
+
+def _blocks_in_loops(func: ruff.FuncOp) -> set[Block]:
+    """The blocks of func that can reach themselves."""
+    blocks = list(func.body.blocks)
+    succs = {b: list(b.last_op.successors) if b.last_op is not None else [] for b in blocks}
+    out: set[Block] = set()
+    for b in blocks:
+        seen: set[Block] = set()
+        todo = list(succs[b])
+        while todo:
+            x = todo.pop()
+            if x is b:
+                out.add(b)
+                break
+            if x not in seen:
+                seen.add(x)
+                todo.extend(succs.get(x, ()))
+    return out
 
 
 def _literal(value: Any) -> Any:

@@ -53,7 +53,8 @@ COMPARE = {R.LtOp: ("slt", "olt"), R.LeOp: ("sle", "ole"), R.GtOp: ("sgt", "ogt"
 TYPE_NAME = {INT: "int", FLOAT: "float", BOOL: "bool", "string": "string", "dict": "dict", "none": "null",
              "array": "array"}
 # Builtins native code does itself when the name is not one the program defines.
-NATIVE_BUILTINS = ("len", "sqrt", "push")
+# (`push(a, v)` makes a new array; `a = push(a, v)` is ruff.array_push, which appends in place.)
+NATIVE_BUILTINS = ("len", "sqrt")
 GLOBAL_NAMES = "ruff.global_names"
 # On an op whose result only frame states read: native code makes it only when it deoptimizes there.
 DEOPT_ONLY = "ruff.deopt_only"
@@ -554,11 +555,6 @@ class Specializer:
             root = math.SqrtOp(x)
             values[op.results[0]] = root.result
             return out + [root]
-        if builtin == "push":
-            item = self.boxed(op.args[1], out, values)
-            out.append(R.ListAppendOp(values[op.args[0]], item))
-            values[op.results[0]] = values[op.args[0]]
-            return out
         return None
 
     def generic(self, op: Operation, types, values) -> list[Operation]:
@@ -701,8 +697,6 @@ def _builtin_result(name: str, args: tuple[str, ...]) -> Optional[str]:
         return INT
     if name == "sqrt" and len(args) == 1 and args[0] in (INT, FLOAT):
         return FLOAT
-    if name == "push" and len(args) == 2 and base(args[0]) == "array":
-        return args[0]
     return None
 
 

@@ -27,7 +27,7 @@ from typing import Any, Callable
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
 from ruff.runtime.values import Closure, Module, RuffError, StructInstance, truthy
-from ruff.runtime.vm import stack_overflow
+from ruff.runtime.vm import index_get, stack_overflow
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,8 @@ class NativeSupport:
         if op is Op.CallMethod:
             fn, args = vm.resolve_method(operands[0], arg[0], list(operands[1:]))
             return vm.call(fn, args)
+        if op is Op.IndexGet:
+            return index_get(*operands)
         if op is Op.Truthy or op is Op.JumpIfFalse or op is Op.JumpIfTrue:  # a branch's condition
             return truthy(operands[0])
         from ruff.runtime.fast.fastvm import _StubFrame  # a frame of the function holding the operands
