@@ -1080,6 +1080,21 @@ class GuardTypeOp(IRDLOperation):
         _check_type_name(self.type_name)
 
 
+@irdl_op_definition
+class GuardOp(IRDLOperation):
+    """`ruff.guard %ok deopt %s` — deoptimize unless %ok holds: a check native code leaves to the baseline,
+    which then raises its own error (e.g. `sqrt` of a negative number, "sqrt() domain error")."""
+
+    name = "ruff.guard"
+    cond = operand_def(I1)
+    state = operand_def(StateType)
+    traits = traits_def(MayRaise())
+    assembly_format = "$cond `deopt` $state attr-dict"
+
+    def __init__(self, cond: SSAValue | Operation, state: SSAValue | Operation):
+        super().__init__(operands=[cond, state])
+
+
 # ------------------------------------------------------------------- checked raw arithmetic (native tier)
 
 
@@ -1904,7 +1919,7 @@ RUFF_OPS: list[type[Operation]] = [
     ConstantOp,
     AddOp, SubOp, MulOp, DivOp, ModOp, NegOp, NotOp,
     EqOp, NeOp, LtOp, LeOp, GtOp, GeOp, TruthyOp, IsNullOp,
-    BoxOp, UnboxOp, IsTypeOp, GuardTypeOp,
+    BoxOp, UnboxOp, IsTypeOp, GuardTypeOp, GuardOp,
     IAddOp, ISubOp, IMulOp, IDivOp, IModOp, INegOp, FDivOp, FModOp,
     LoadGlobalOp, StoreGlobalOp, DefineGlobalOp, MakeCellOp, CellGetOp, CellSetOp, LoadUpvalueOp, StoreUpvalueOp,
     CallOp, CallMethodOp, CallSpreadOp, BuiltinCallOp, MakeClosureOp, ThrowOp,

@@ -305,6 +305,9 @@ class ObjectLowering:
             if op.state is None:
                 raise ValueError("ruff.guard_type without a deopt state cannot be lowered")
             self.deopt_if(self.not_of_type(self.values[op.input], op.type_name.data), op.state, op)
+        elif isinstance(op, ruff.GuardOp):
+            failed = self.emit(llvm.XOrOp(self.values[op.cond], self.const(1, i1))).results[0]  # type: ignore[attr-defined]
+            self.deopt_if(failed, op.state, op)
         elif isinstance(op, ruff.UnboxOp):
             obj, t = self.values[op.input], op.result.type
             if t == f64:

@@ -551,10 +551,15 @@ class Specializer:
             values[op.results[0]] = n.result
             return [n]
         if builtin == "sqrt":
+            state = self.deopt_state(op, values)
+            if state is None:
+                return None
             x = self.as_f64(op.args[0], op, types, values, out)
+            zero = arith.ConstantOp(FloatAttr(0.0, f64))
+            ok = arith.CmpfOp(x, zero, "oge")  # NaN and negatives: the builtin's domain error or answer
             root = math.SqrtOp(x)
             values[op.results[0]] = root.result
-            return out + [root]
+            return out + [zero, ok, R.GuardOp(ok, state), root]
         return None
 
     def generic(self, op: Operation, types, values) -> list[Operation]:
