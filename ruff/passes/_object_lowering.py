@@ -352,6 +352,8 @@ class ObjectLowering:
             self.release(sorted(self.own.alive_before(op.parent_block(), op), key=self.own.order.__getitem__))
             self.return_null()
             self.current = cont
+        elif isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None:
+            self.compare_with_null(op, _null_compared(op))  # type: ignore[arg-type]
         elif isinstance(op, ruff.MakeArrayOp):
             self.make_array(op)
         elif isinstance(op, ruff.ArrayPushOp):
@@ -366,6 +368,36 @@ class ObjectLowering:
             return False
         self.note_c(code)
         return True
+
+    def compare_with_null(self, op: Operation, other: SSAValue) -> None:
+        """`x == null` / `x != null`: null itself, or a value of a built-in type (never equal to null), is
+        answered in place; anything else (a struct may overload ==) asks the runtime."""
+        code = self.objects()
+        obj = self.values[other]
+        none = code.symbol("_Py_NoneStruct")
+        is_none = code.same(obj, none)
+        known = is_none
+        for t in ("PyLong_Type", "PyFloat_Type", "PyBool_Type", "PyUnicode_Type", "PyList_Type", "PyDict_Type"):
+            known = self.emit(llvm.OrOp(known, code.is_exactly(obj, t))).results[0]  # type: ignore[attr-defined]
+        self.note_c(code)
+        fast, slow = self.new_block(name="null_cmp"), self.new_block(name="null_cmp_other")  # type: ignore[attr-defined]
+        join = self.new_block(name="null_cmp_done")  # type: ignore[attr-defined]
+        join.insert_arg(PTR, 0)
+        self.emit(llvm.CondBrOp(known, fast, [], slow, []))  # type: ignore[attr-defined]
+        self.current = fast
+        code = self.objects()
+        yes, no = code.symbol("_Py_TrueStruct"), code.symbol("_Py_FalseStruct")
+        if isinstance(op, ruff.NeOp):
+            yes, no = no, yes
+        answer = self.emit(llvm.SelectOp(is_none, yes, no)).results[0]  # type: ignore[attr-defined]
+        code.incref(answer)
+        self.note_c(code)
+        self.emit(llvm.BrOp(join, answer))  # type: ignore[attr-defined]
+        self.current = slow
+        self.generic(op)
+        self.emit(llvm.BrOp(join, self.values[op.results[0]]))  # type: ignore[attr-defined]
+        self.current = join
+        self.values[op.results[0]] = join.args[0]
 
     def array_push(self, op: ruff.ArrayPushOp) -> None:
         """On a list: PyList_Append in place; on anything else, the runtime's push (which says what is
@@ -588,7 +620,8 @@ def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:
                 "ruff.deopt_only" in op.attributes:
             continue
         work += 1
-        if _is_generic(op) and not isinstance(op, _DEDICATED):
+        if _is_generic(op) and not isinstance(op, _DEDICATED) and not (
+                isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None):
             calls.append(op.name)
             if op.parent_block() in looping:
                 in_loops.append(op.name)
@@ -612,6 +645,15 @@ def _blocks_in_loops(func: ruff.FuncOp) -> set[Block]:
                 seen.add(x)
                 todo.extend(succs.get(x, ()))
     return out
+
+
+def _null_compared(op: Operation) -> SSAValue | None:
+    """The operand an == or != compares with a null constant (None when neither side is one)."""
+    for side, other in ((op.operands[1], op.operands[0]), (op.operands[0], op.operands[1])):
+        owner = side.owner
+        if isinstance(owner, ruff.ConstantOp) and owner.result.type == ruff.VALUE and owner.py_value is None:
+            return other
+    return None
 
 
 def _literal(value: Any) -> Any:
