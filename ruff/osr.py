@@ -1,26 +1,28 @@
 """On-stack replacement for hot loops: a loop in top-level code or in a function called once goes native.
 
 When a loop's back-edge has run often enough, the executor hands the loop to `plan_loop`: the bytecode from
-the loop header to its back-edge is outlined into synthetic chunks whose parameters are the variables the
-loop uses — frame locals and top-level globals, all of which must hold int/float/bool right now — and the
-native tier compiles them like any hot function. The executor then calls them with the current values,
+the loop header to its back-edge is outlined into a synthetic chunk whose parameters are the variables the
+loop uses (frame locals and top-level globals) and which returns, in one array, the final value of every
+variable the loop writes that is live after it. The native tier compiles it like any hot function,
+specialized for the kinds of the current values; the executor calls it once through its Python entry point,
 writes the results back into the frame and the globals, and continues after the loop.
 
-A native function returns one scalar, so the plan holds one outlined function per variable the loop writes,
-each returning that variable's final value. Outlined loops are pure numeric code (anything else is refused
-by the lifter and specializer), so running the loop once per result gives exactly the state one run
-would; an error in native code leaves the frame untouched and the loop simply continues in the baseline,
-which then raises the Ruff error itself.
+The loop may work on objects: it runs once, so each side effect happens once; a guard that fails inside it
+deoptimizes into the outlined chunk (interpreted from there to its end, still returning all outputs). An
+error raised inside it propagates with the variables' last values lost — so loops whose variables could be
+seen after an error are refused: loops in a function that catches errors (`try`), and loops writing globals
+outside a module's top level. A loop that keeps a global in a variable must not call code that reads or
+writes that global behind its back.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
-from ruff.passes.abi import NativeError
 from ruff.frontend.bytecode import Chunk, Instr, Op
 from ruff.frontend.cfg import JUMPS, ControlFlow, loop_exit_live
+from ruff.runtime.values import Closure
 
 # Inside a loop these leave the loop's frame or need the executor: such loops stay in the baseline.
 UNSUPPORTED = frozenset({
@@ -40,7 +42,9 @@ COPIED = frozenset({
     Op.MakeNone, Op.MatchPattern, Op.BuildString, Op.Nop})
 # `for x in range(...)`: the loop's own iterator becomes two integer variables, the next value and the end.
 CUR, STOP = "$cur", "$stop"
-SCALARS = (int, float, bool)
+# The outlined loop also counts its iterations (returned last), so the JIT sees a loop entered again and
+# again for a few iterations each, which costs more to enter natively than to run in the baseline.
+COUNT = "$iterations"
 
 
 class OSRRefused(Exception):
@@ -59,12 +63,13 @@ class LoopPlan:
     chunk: Chunk  # the function the loop is in
     header: int
     exit: int
-    variables: list[LoopVar]  # parameters of every outlined function, in order
-    outputs: list[LoopVar]  # one outlined function per output
-    outlined: list[Chunk] = field(default_factory=list)
-    natives: list[Any] = field(default_factory=list)  # NativeEntry per output, filled by the JIT
-    types: tuple = ()
+    variables: list[LoopVar]  # parameters of the outlined function, in order
+    outputs: list[LoopVar]  # what it returns, in this order, in one array
+    outlined: Optional[Chunk] = None
+    native: Any = None  # its NativeEntry, filled by the JIT
     range_step: Optional[int] = None  # for a `for` over a range: its step (the iterator is on the stack)
+    runs: int = 0  # times the native loop ran, and its iterations in all
+    iterations: int = 0
 
 
 def loop_end(chunk: Chunk, back_edge: int) -> int:
@@ -94,6 +99,7 @@ def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, 
         step = state[2]
     region = code[header + 1 if step is not None else header:exit_]
     used: dict[tuple[str, Any], LoopVar] = {}
+    used[("count", COUNT)] = LoopVar("count", COUNT, COUNT)
     if step is not None:
         used[("iter", CUR)] = LoopVar("iter", CUR, CUR)
         used[("iter", STOP)] = LoopVar("iter", STOP, STOP)
@@ -123,22 +129,52 @@ def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, 
     if callees & {key for kind, key in written if kind == "global"}:
         raise OSRRefused("the loop rebinds a global it also calls")
     variables = list(used.values())
-    types = []
-    range_now = range_state(frame_stack[-1]) if step is not None else None
-    for var in variables:
-        value = current_value(var, frame_locals, globals_, range_now)
-        if type(value) not in SCALARS:
-            raise OSRRefused(f"loop variable {var.name} holds {type(value).__name__}, not a number")
-        types.append(type(value))
+    if any(ins.op is Op.BeginTry for ins in code):
+        raise OSRRefused("the function catches errors, which would see the loop's variables as they were")
+    global_vars = {v.key for v in variables if v.kind == "global"}
+    if any(v.kind == "global" for v in variables if (v.kind, v.key) in written) and chunk.name != TOP_LEVEL:
+        raise OSRRefused("the loop writes a global outside the top level")
+    if global_vars:
+        hidden = globals_touched_by_calls(region, callees, globals_)
+        if hidden is None:
+            raise OSRRefused("the loop keeps globals in variables and calls code the JIT cannot see into")
+        if hidden & global_vars:
+            raise OSRRefused(f"the loop keeps global {sorted(hidden & global_vars)[0]} in a variable and calls "
+                             "code that uses it")
     # A local that is dead where the loop is left needs no function to return it. "Dead" is liveness, not
     # "not read outside the loop": an outer loop may come back into this one and read it there.
     live_out = loop_exit_live(chunk, header, exit_)
     outputs = [v for v in variables if (v.kind, v.key) in written and (v.kind != "local" or v.key in live_out)]
-    if not outputs:
-        raise OSRRefused("the loop writes no variable")
-    plan = LoopPlan(chunk, header, exit_, variables, outputs, types=tuple(types), range_step=step)
-    plan.outlined = [outline(chunk, header, exit_, variables, out, step) for out in outputs]
+    plan = LoopPlan(chunk, header, exit_, variables, outputs, range_step=step)
+    plan.outlined = outline(chunk, header, exit_, variables, outputs, step)
     return plan
+
+
+TOP_LEVEL = "<script>"  # the chunk name of a module's top-level code
+
+
+def globals_touched_by_calls(region: list, callees: set[str], globals_: dict) -> Optional[set[str]]:
+    """The globals the functions a loop calls read or write (transitively), or None when the loop makes a
+    call the bytecode does not name (a method, a function value in a variable)."""
+    if any(ins.op in (Op.CallMethod, Op.CallSpread) for ins in region):
+        return None
+    touched: set[str] = set()
+    seen: set[int] = set()
+    todo = [globals_[name].chunk for name in callees if type(globals_.get(name)) is Closure]
+    while todo:
+        c = todo.pop()
+        if id(c) in seen:
+            continue
+        seen.add(id(c))
+        for ins in c.code:
+            if ins.op in (Op.LoadGlobal, Op.StoreGlobal):
+                touched.add(ins.arg)
+                value = globals_.get(ins.arg)
+                if type(value) is Closure:
+                    todo.append(value.chunk)
+            elif ins.op in (Op.CallMethod, Op.CallSpread, Op.MakeClosure):
+                return None
+    return touched
 
 
 def current_value(var: LoopVar, frame_locals: list, globals_: dict, range_now: Optional[tuple]) -> Any:
@@ -147,19 +183,21 @@ def current_value(var: LoopVar, frame_locals: list, globals_: dict, range_now: O
         return frame_locals[var.key]
     if var.kind == "global":
         return globals_.get(var.key)
+    if var.kind == "count":
+        return 0
     if range_now is None:
         return None
     return range_now[0] if var.key == CUR else range_now[1]
 
 
-def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], output: LoopVar,
+def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], outputs: list[LoopVar],
             step: Optional[int]) -> Chunk:
-    """A chunk taking `variables`, running the loop, and returning `output`'s final value."""
+    """A chunk taking `variables`, running the loop, and returning the outputs' final values in an array."""
     slot_of: dict[tuple[str, Any], int] = {(v.kind, v.key): i for i, v in enumerate(variables)}
     names = [v.name for v in variables]
     line = chunk.code[header].line
-    new = Chunk(name=f"{chunk.name}:loop@{line}->{output.name}", params=list(names), filename=chunk.filename,
-                line=line)
+    new = Chunk(name=f"{chunk.name}:loop@{line}", params=list(names), filename=chunk.filename, line=line,
+                loop_of=chunk.name)
     new.constants = list(chunk.constants)  # same indices, plus the range step below
     code: list[Instr] = []
     body_start = header
@@ -173,6 +211,9 @@ def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], out
                  Instr(Op.LoadLocal, cur, line), Instr(Op.LoadLocal, cur, line), Instr(Op.LoadConst, step_const, line),
                  Instr(Op.Add, None, line), Instr(Op.StoreLocal, cur, line)]
         body_start = header + 1
+    count, one = slot_of[("count", COUNT)], new.add_constant(1)
+    code = [Instr(Op.LoadLocal, count, line), Instr(Op.LoadConst, one, line), Instr(Op.Add, None, line),
+            Instr(Op.StoreLocal, count, line)] + code
     shift = len(code) - (body_start - header)
     region = chunk.code[body_start:exit_]
     for k, ins in enumerate(region):
@@ -190,7 +231,10 @@ def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], out
         code.append(Instr(op, arg, ins.line, ins.col))
     epilogue = len(code)
     code = [Instr(i.op, epilogue, i.line, i.col) if i.arg == "exit" else i for i in code]
-    code.append(Instr(Op.LoadLocal, slot_of[(output.kind, output.key)], line, 0))
+    for output in outputs:
+        code.append(Instr(Op.LoadLocal, slot_of[(output.kind, output.key)], line, 0))
+    code.append(Instr(Op.LoadLocal, count, line, 0))
+    code.append(Instr(Op.MakeArray, len(outputs) + 1, line, 0))
     code.append(Instr(Op.Return, None, line, 0))
     new.code = code
     new.num_locals = len(variables)
@@ -199,30 +243,28 @@ def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], out
     return new
 
 
-STACK_LIMIT = object()  # run_plan's answer when native code met the depth limit
+MISSED = object()  # run_plan's answer when the native code does not fit the current values
 
 
-def run_plan(plan: LoopPlan, frame_locals: list, globals_: dict, frame_stack: list, depth: int) -> Any:
-    """Run the native loop on the current values of a frame at `depth`; the new values by variable, or None
-    to stay in the baseline (STACK_LIMIT when that is because native code met the depth limit).
-
-    The outlined loop is part of the frame, not a call: its native function enters at the frame's depth."""
+def loop_arguments(plan: LoopPlan, frame_locals: list, globals_: dict, frame_stack: list) -> Optional[list]:
+    """The outlined loop's arguments from the frame's current state (None: the range iterator is not the
+    one the plan was made for)."""
     range_now = None
     if plan.range_step is not None:
         range_now = range_state(frame_stack[-1]) if frame_stack else None
         if range_now is None or range_now[2] != plan.range_step:
             return None
-    args = []
-    for var, t in zip(plan.variables, plan.types):
-        value = current_value(var, frame_locals, globals_, range_now)
-        if type(value) is not t:
-            return None
-        args.append(value)
-    results = {}
-    for var, native in zip(plan.outputs, plan.natives):
-        try:
-            raw = native.function.call_at(depth - 1, *args)
-        except NativeError as e:  # nothing was written back yet; the baseline takes over
-            return STACK_LIMIT if e.kind == "stack_overflow" else None
-        results[var] = native.box(raw)
-    return results
+    return [current_value(var, frame_locals, globals_, range_now) for var in plan.variables]
+
+
+def run_plan(plan: LoopPlan, args: list, depth: int, fallbacks: tuple) -> Any:
+    """Run the native loop on `args` in a frame at `depth`: (variable, new value) pairs, or MISSED to stay in
+    the baseline (`fallbacks`: the entry point's two answers for that). A Ruff error inside it propagates.
+
+    The outlined loop is part of the frame, not a call: its native function enters at the frame's depth."""
+    result = plan.native.pyfunc(None, depth, *args)
+    if result is fallbacks[0] or result is fallbacks[1]:  # a guard failed (or native code stood aside)
+        return MISSED
+    plan.runs += 1
+    plan.iterations += result[-1]
+    return zip(plan.outputs, result)

@@ -26,7 +26,6 @@ from ruff.limits import MAX_FRAMES
 from ruff.runtime.values import Closure, Module
 from ruff.runtime import native_flags
 
-TYPE_OF = {int: "int", float: "float", bool: "bool"}
 _SIMPLE_KINDS = {int: "int", float: "float", bool: "bool", str: "string", dict: "dict", type(None): "none"}
 
 
@@ -93,6 +92,10 @@ class Specializations:
 
 
 MAX_SPECIALIZATIONS = 4
+MAX_DEOPTS = 20  # deoptimizations after which a function's native code is thrown away
+# A native loop that averages fewer iterations than this per entry over its first runs goes back to the
+# baseline (entering it, ~3 µs, is more than a few iterations cost there).
+OSR_TRIAL_RUNS, OSR_MIN_ITERATIONS = 100, 40
 
 
 @dataclass
@@ -107,6 +110,7 @@ class JIT:
     # global, which the baseline reports on every store, needs no scan.
     watched: set[str] = field(default_factory=set)
     support: Any = None  # ruff.runtime.native_support.NativeSupport, made when object code first loads
+    deopts: dict[int, int] = field(default_factory=dict)  # id(chunk) → deoptimizations of its native code
 
     def say(self, text: str) -> None:
         if self.log:
@@ -179,6 +183,39 @@ class JIT:
             return False, None
         return True, result
 
+    def compile_next_call(self, chunk: Any) -> None:
+        """A hot loop of `chunk` does not go native by itself: compile the whole function at its next call
+        (a function called a few times, each running a long loop, is worth it)."""
+        if chunk.name != "<script>" and chunk.tier_state is None and id(chunk) not in self.refused \
+                and chunk.calls < self.threshold:
+            chunk.calls = self.threshold - 1
+
+    def deoptimized(self, chunk: Any, ip: int) -> None:
+        """Native code for `chunk` handed a call to the baseline at `ip`. Code that keeps doing so is thrown
+        away, with every native function and loop that calls it directly, and stays in the baseline."""
+        n = self.deopts.get(id(chunk), 0) + 1
+        self.deopts[id(chunk)] = n
+        if n == 1 or n == MAX_DEOPTS:
+            line = chunk.code[ip].line if 0 <= ip < len(chunk.code) else chunk.line
+            self.say(f"deoptimized {chunk.loop_of or chunk.name} at {chunk.filename}:{line}"
+                     + (f" ({n} times: left to the baseline)" if n == MAX_DEOPTS else ""))
+        if n != MAX_DEOPTS:
+            return
+        name = chunk.name
+        for key, entry in list(self.entries.items()):
+            if entry.chunk is chunk or name in entry.deps:
+                del self.entries[key]
+                self.invalidate(entry, "deoptimizes too often")
+                self.refuse(entry.chunk, "deoptimizes too often")
+        for key, plan in list(self.loops.items()):
+            native = plan.native
+            if native is not None and (plan.outlined is chunk or name in native.deps):
+                plan.native = None
+                self.loops[key] = plan  # kept: its loop is never offered again
+                plan.chunk.loop_counts[plan.exit - 1] = -(1 << 62)
+                self.vm.profile_less(plan.chunk, quiet_loop=plan.exit - 1)
+                self.say(f"left loop at {plan.chunk.filename}:{plan.chunk.code[plan.header].line} to the baseline")
+
     def global_rebound(self, module: Module, name: str) -> None:
         if name not in self.watched:
             return
@@ -187,7 +224,7 @@ class JIT:
                 del self.entries[key]
                 self.invalidate(entry, f"global '{name}' was rebound")
         for key, plan in list(self.loops.items()):
-            if any(n.module is module and name in n.deps for n in plan.natives):
+            if plan.native is not None and plan.native.module is module and name in plan.native.deps:
                 del self.loops[key]
                 plan.chunk.loop_counts.clear()  # the loop may get hot again, against the new binding
                 self.say(f"invalidated loop in {plan.chunk.name}: global '{name}' was rebound")
@@ -216,7 +253,7 @@ class JIT:
 
         True: the loop has run to its exit and `frame.ip` points after it. False: keep interpreting.
         """
-        from ruff.osr import STACK_LIMIT, OSRRefused, loop_end, plan_loop, run_plan
+        from ruff.osr import MISSED, OSRRefused, loop_arguments, loop_end, plan_loop, run_plan
 
         chunk, module = frame.chunk, frame.module
         plan = self.loops.get((id(chunk), back_edge))  # the fast path: an inner loop entered again and again
@@ -228,35 +265,49 @@ class JIT:
             t0 = time.perf_counter()
             try:
                 plan = plan_loop(chunk, back_edge, frame.locals, module.globals, frame.stack)
-                for outlined in plan.outlined:
-                    plan.natives.append(self.compile(Closure(outlined, [], module),
-                                                     tuple(TYPE_OF[t] for t in plan.types)))
+                args = loop_arguments(plan, frame.locals, module.globals, frame.stack)
+                if args is None:
+                    raise OSRRefused("the loop iterates over something other than a range")
+                kinds = kinds_of(args)
+                plan.native = self.compile(Closure(plan.outlined, [], module), kinds)
             except (OSRRefused, Refusal) as e:
                 chunk.loop_counts[back_edge] = chunk.loop_counts[hot_edge] = -(1 << 62)  # never ask again
                 self.vm.profile_less(chunk, quiet_loop=back_edge)  # and stop counting its back-edges
                 line = chunk.code[back_edge].line
                 self.say(f"not compiled loop at {chunk.filename}:{line} in {chunk.name}: {e}")
+                self.compile_next_call(chunk)
                 return False
             self.loops[key] = self.loops[(id(chunk), hot_edge)] = plan
             ms = (time.perf_counter() - t0) * 1000
-            sig = ", ".join(f"{v.name}: {TYPE_OF[t]}" for v, t in zip(plan.variables, plan.types) if v.kind != "iter")
+            sig = ", ".join(f"{v.name}: {k}" for v, k in zip(plan.variables, kinds) if v.kind in ("local", "global"))
             where = f"loop at {chunk.filename}:{chunk.code[plan.header].line} in {chunk.name} ({sig})"
-            if all(n.from_cache for n in plan.natives):
+            if plan.native.from_cache:
                 self.say(f"cache hit {where}: loaded in {ms:.1f} ms")
             else:
                 self.say(f"compiled {where} in {ms:.1f} ms")
-        results = run_plan(plan, frame.locals, module.globals, frame.stack, depth)
-        if results is STACK_LIMIT:
-            native_flags.stand_aside()
+        else:
+            args = loop_arguments(plan, frame.locals, module.globals, frame.stack)
+            if args is None:
+                return False
+        if native_flags.standing_aside() or plan.native is None:
             return False
-        if results is None:
+        results = run_plan(plan, args, depth, (MISS, FAILED))
+        if results is MISSED:
             return False
         if plan.range_step is not None:
             frame.stack.pop()  # the exhausted range iterator, as the loop's exit would pop it
-        for var, value in results.items():
+        if plan.runs == OSR_TRIAL_RUNS and plan.iterations < OSR_MIN_ITERATIONS * plan.runs:
+            # Entered again and again for a few iterations: entering costs more than it saves.
+            plan.native = None
+            chunk.loop_counts[plan.exit - 1] = -(1 << 62)
+            self.vm.profile_less(chunk, quiet_loop=plan.exit - 1)
+            self.say(f"left loop at {chunk.filename}:{chunk.code[plan.header].line} in {chunk.name} to the "
+                     f"baseline: {plan.iterations // plan.runs} iterations per entry")
+            self.compile_next_call(chunk)
+        for var, value in results:
             if var.kind == "local":
                 frame.locals[var.key] = value
-            else:
+            elif var.kind == "global":
                 module.globals[var.key] = value
                 self.global_rebound(module, var.key)
         frame.ip = plan.exit
@@ -346,6 +397,9 @@ class JIT:
         except Exception as e:  # a pass failing on odd input must not take the program down
             raise Refusal(f"pipeline failed: {e}") from None
         twins = [f for f in ir.ops if isinstance(f, R.FuncOp) and "specialized_for" in f.attributes]
+        unprofitable = runtime_bound(twins)
+        if unprofitable is not None:
+            raise Refusal(unprofitable)
         native_ir = ir.clone()
         from ruff.passes.specialize_types import twin_name
 
@@ -357,7 +411,9 @@ class JIT:
             native = compile_module(native_ir)
             obj, signatures = native.object_code, native.signatures
         except Exception as e:
-            raise Refusal(f"lowering failed: {e}") from None
+            if os.environ.get("RUFF_DEBUG"):
+                raise
+            raise Refusal(f"lowering failed: {type(e).__name__}: {e}") from None
         keys = native_ir.attributes.get("ruff.objects")
         objects = [k.data for k in keys.data] if isinstance(keys, ArrayAttr) else []
         return native, root, ret, deps, obj, signatures, objects
@@ -365,6 +421,33 @@ class JIT:
 
 class Refusal(Exception):
     pass
+
+
+# Native code that hands more than this share of its operations to the runtime (a Python call each, ~1 µs),
+# or any operation inside a loop, is slower than the baseline tier's generated Python doing the same: it
+# stays in the baseline.
+MAX_RUNTIME_SHARE = 0.15
+
+
+def runtime_bound(twins: list) -> Optional[str]:
+    """Why the typed twins would not pay as native code, or None."""
+    from ruff.passes._object_lowering import runtime_calls
+
+    calls: list[str] = []
+    in_loops: list[str] = []
+    work = 0
+    for twin in twins:
+        c, w, lc = runtime_calls(twin)
+        calls += c
+        work += w
+        in_loops += lc
+    if in_loops:
+        names = ", ".join(sorted({c.removeprefix("ruff.") for c in in_loops}))
+        return f"its loops would run {len(in_loops)} operations through the runtime on every iteration ({names})"
+    if work and len(calls) > MAX_RUNTIME_SHARE * work:
+        names = ", ".join(sorted({c.removeprefix("ruff.") for c in calls}))
+        return f"{len(calls)} of its {work} operations would run through the runtime ({names})"
+    return None
 
 
 def _identity(value: Any) -> Any:

@@ -302,6 +302,12 @@ class RuffFunctions(InterpreterFunctions):
             raise GuardFailure(f"ruff.guard_type {op.type_name.data}: got a {type_name(args[0])}")
         return ()
 
+    @impl(R.GuardOp)
+    def run_guard(self, interpreter: Interpreter, op: R.GuardOp, args: PythonValues):
+        if not args[0]:
+            raise GuardFailure("ruff.guard: the condition does not hold")
+        return ()
+
     # Checked raw arithmetic: on two ints (two floats) the runtime's operators are exactly these ops.
     run_iadd = _runtime_binary_impl(R.IAddOp, ops.add)
     run_isub = _runtime_binary_impl(R.ISubOp, ops.sub)

@@ -170,6 +170,7 @@ class Chunk:
     is_async: bool = False
     filename: str = "<input>"
     line: int = 0  # where the function was defined
+    loop_of: Optional[str] = None  # a loop outlined by ruff.osr: the name of the function it is part of
     # Run-time state of the tiers, not part of the compiled code:
     calls: int = field(default=0, compare=False, repr=False)  # calls so far (a function gets hot at a threshold)
     tier_state: Any = field(default=None, compare=False, repr=False)  # the native tier's (ruff.tiering), once hot

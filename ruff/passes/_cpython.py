@@ -38,6 +38,9 @@ C_API: dict[str, tuple[tuple[Attribute, ...], Attribute | None]] = {
     "PyErr_NormalizeException": ((PTR, PTR, PTR), None),
     "PyErr_Restore": ((PTR, PTR, PTR), None),
     "PyErr_Clear": ((), None),
+    "PyErr_Occurred": ((), PTR),
+    "PyIter_Next": ((PTR,), PTR),
+    "PyList_New": ((i64,), PTR),
     "_Py_Dealloc": ((PTR,), None),
 }
 # Data symbols: type objects and singletons (only their addresses are used).

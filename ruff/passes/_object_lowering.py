@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from xdsl.dialects import llvm
+from xdsl.dialects import cf, llvm
 from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, f64, i1, i32, i64
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
-from ruff.passes.abi import SLOT_ERROR_KEY
+from ruff.passes.abi import LIST_ITEMS, OB_SIZE, SLOT_ERROR_KEY
 from ruff.dialects import ruff
 from ruff.passes._cpython import PTR, ObjectCode
 from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
@@ -305,6 +305,9 @@ class ObjectLowering:
             if op.state is None:
                 raise ValueError("ruff.guard_type without a deopt state cannot be lowered")
             self.deopt_if(self.not_of_type(self.values[op.input], op.type_name.data), op.state, op)
+        elif isinstance(op, ruff.GuardOp):
+            failed = self.emit(llvm.XOrOp(self.values[op.cond], self.const(1, i1))).results[0]  # type: ignore[attr-defined]
+            self.deopt_if(failed, op.state, op)
         elif isinstance(op, ruff.UnboxOp):
             obj, t = self.values[op.input], op.result.type
             if t == f64:
@@ -314,16 +317,16 @@ class ObjectLowering:
             else:
                 self.values[op.result] = self.int_value(obj, op)
         elif isinstance(op, ruff.ListLenOp):
-            self.values[op.result] = code.load(self.values[op.array], 16, i64)
+            self.values[op.result] = code.load(self.values[op.array], OB_SIZE, i64)
         elif isinstance(op, ruff.ListGetOp | ruff.ListSetOp):
             lst, idx = self.values[op.array], self.values[op.index]
-            n = code.load(lst, 16, i64)
+            n = code.load(lst, OB_SIZE, i64)
             neg = self.emit(llvm.ICmpOp(idx, self.const(0), _pred("slt"))).results[0]  # type: ignore[attr-defined]
             wrapped = self.emit(llvm.SelectOp(neg, self.emit(llvm.AddOp(idx, n)).results[0], idx)).results[0]  # type: ignore[attr-defined]
             low = self.emit(llvm.ICmpOp(wrapped, self.const(0), _pred("slt"))).results[0]  # type: ignore[attr-defined]
             high = self.emit(llvm.ICmpOp(wrapped, n, _pred("sge"))).results[0]  # type: ignore[attr-defined]
             self.deopt_if(self.emit(llvm.OrOp(low, high)).results[0], op.state, op)  # type: ignore[attr-defined]
-            items = code.load(lst, 24, PTR)
+            items = code.load(lst, LIST_ITEMS, PTR)
             slot = self.emit(llvm.GEPOp(items, [llvm.GEP_USE_SSA_VAL], PTR, ssa_indices=[wrapped])).results[0]  # type: ignore[attr-defined]
             if isinstance(op, ruff.ListGetOp):
                 item = self.emit(llvm.LoadOp(slot, PTR)).results[0]  # type: ignore[attr-defined]
@@ -349,12 +352,148 @@ class ObjectLowering:
             self.release(sorted(self.own.alive_before(op.parent_block(), op), key=self.own.order.__getitem__))
             self.return_null()
             self.current = cont
+        elif isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None:
+            self.compare_with_null(op, _null_compared(op))  # type: ignore[arg-type]
+        elif isinstance(op, ruff.MakeArrayOp):
+            self.make_array(op)
+        elif isinstance(op, ruff.ArrayPushOp):
+            self.array_push(op)
+        elif isinstance(op, ruff.IteratorNextOp):
+            self.iterator_next(op)
+        elif isinstance(op, ruff.TruthyOp) and is_boxed(op.operand):
+            self.truthy(op)
         elif _is_generic(op):
             self.generic(op)
         else:
             return False
         self.note_c(code)
         return True
+
+    def compare_with_null(self, op: Operation, other: SSAValue) -> None:
+        """`x == null` / `x != null`: null itself, or a value of a built-in type (never equal to null), is
+        answered in place; anything else (a struct may overload ==) asks the runtime."""
+        code = self.objects()
+        obj = self.values[other]
+        none = code.symbol("_Py_NoneStruct")
+        is_none = code.same(obj, none)
+        known = is_none
+        for t in ("PyLong_Type", "PyFloat_Type", "PyBool_Type", "PyUnicode_Type", "PyList_Type", "PyDict_Type"):
+            known = self.emit(llvm.OrOp(known, code.is_exactly(obj, t))).results[0]  # type: ignore[attr-defined]
+        self.note_c(code)
+        fast, slow = self.new_block(name="null_cmp"), self.new_block(name="null_cmp_other")  # type: ignore[attr-defined]
+        join = self.new_block(name="null_cmp_done")  # type: ignore[attr-defined]
+        join.insert_arg(PTR, 0)
+        self.emit(llvm.CondBrOp(known, fast, [], slow, []))  # type: ignore[attr-defined]
+        self.current = fast
+        code = self.objects()
+        yes, no = code.symbol("_Py_TrueStruct"), code.symbol("_Py_FalseStruct")
+        if isinstance(op, ruff.NeOp):
+            yes, no = no, yes
+        answer = self.emit(llvm.SelectOp(is_none, yes, no)).results[0]  # type: ignore[attr-defined]
+        code.incref(answer)
+        self.note_c(code)
+        self.emit(llvm.BrOp(join, answer))  # type: ignore[attr-defined]
+        self.current = slow
+        self.generic(op)
+        self.emit(llvm.BrOp(join, self.values[op.results[0]]))  # type: ignore[attr-defined]
+        self.current = join
+        self.values[op.results[0]] = join.args[0]
+
+    def array_push(self, op: ruff.ArrayPushOp) -> None:
+        """On a list: PyList_Append in place; on anything else, the runtime's push (which says what is
+        wrong)."""
+        code = self.objects()
+        arr = self.values[op.array]
+        is_list = code.is_exactly(arr, "PyList_Type")
+        self.note_c(code)
+        fast, slow = self.new_block(name="push_list"), self.new_block(name="push_other")  # type: ignore[attr-defined]
+        join = self.new_block(name="pushed")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(is_list, fast, [], slow, []))  # type: ignore[attr-defined]
+        self.current = fast
+        item, fresh = self.boxed_copy(op.value)
+        code = self.objects()
+        status = code.call("PyList_Append", arr, item)
+        assert status is not None
+        self.note_c(code)
+        if fresh:
+            self.decref(item)
+        failed = self.emit(llvm.ICmpOp(status, self.const(0, i32), _pred("ne"))).results[0]  # type: ignore[attr-defined]
+        err = self.new_block(name="error")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(failed, err, [], join, []))  # type: ignore[attr-defined]
+        self.current = err
+        assert self.own is not None
+        self.release(sorted(self.own.alive_before(op.parent_block(), op), key=self.own.order.__getitem__))
+        self.return_null()
+        self.current = slow
+        self.generic(op)
+        self.emit(llvm.BrOp(join))  # type: ignore[attr-defined]
+        self.current = join
+
+    def make_array(self, op: ruff.MakeArrayOp) -> None:
+        """PyList_New(n), each element stored in place (the list takes a reference of its own)."""
+        code = self.objects()
+        lst = code.call("PyList_New", self.const(len(op.elements)))
+        assert lst is not None
+        self.note_c(code)
+        self.check_null(lst, op)
+        code = self.objects()
+        items = code.load(lst, LIST_ITEMS, PTR)
+        for k, element in enumerate(op.elements):
+            obj, fresh = self.boxed_copy(element)
+            if not fresh:
+                code.incref(obj)
+            self.emit(llvm.StoreOp(obj, self.emit(llvm.GEPOp(items, [8 * k], _i8())).results[0]))  # type: ignore[attr-defined]
+        self.note_c(code)
+        self.values[op.result] = lst
+
+    def iterator_next(self, op: ruff.IteratorNextOp) -> None:
+        """PyIter_Next: the next value (a new reference), or NULL when the iterator is done — or failed, when
+        an exception is set. Done, the value is None (a reference of its own, so it is let go like any)."""
+        code = self.objects()
+        item = code.call("PyIter_Next", self.values[op.iterator])
+        assert item is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        done = code.same(item, null)
+        self.note_c(code)
+        finished, cont = self.new_block(name="iter_done"), self.new_block(name="iter_next")  # type: ignore[attr-defined]
+        cont.insert_arg(PTR, 0)
+        self.emit(llvm.CondBrOp(done, finished, [], cont, [item]))  # type: ignore[attr-defined]
+        self.current = finished
+        code = self.objects()
+        raised = code.call("PyErr_Occurred")
+        assert raised is not None
+        none = code.symbol("_Py_NoneStruct")
+        self.note_c(code)
+        code = self.objects()
+        self.check_null(self.emit(llvm.SelectOp(code.same(raised, null), none, null)).results[0], op)  # type: ignore[attr-defined]
+        self.note_c(code)
+        self.incref(none)
+        self.emit(llvm.BrOp(cont, none))  # type: ignore[attr-defined]
+        self.current = cont
+        ok = self.emit(llvm.ICmpOp(self.emit(llvm.PtrToIntOp(item, i64)).results[0],  # type: ignore[attr-defined]
+                                   self.const(0), _pred("ne"))).results[0]
+        self.values[op.has_value] = ok
+        self.values[op.value] = cont.args[0]
+
+    def truthy(self, op: ruff.TruthyOp) -> None:
+        """A bool is its own truth value (read in place); anything else asks the runtime."""
+        code = self.objects()
+        obj = self.values[op.operand]
+        is_bool = code.is_exactly(obj, "PyBool_Type")
+        self.note_c(code)
+        fast, slow = self.new_block(name="truthy_bool"), self.new_block(name="truthy_other")  # type: ignore[attr-defined]
+        join = self.new_block(name="truthy")  # type: ignore[attr-defined]
+        join.insert_arg(i1, 0)
+        self.emit(llvm.CondBrOp(is_bool, fast, [], slow, []))  # type: ignore[attr-defined]
+        self.current = fast
+        code = self.objects()
+        self.emit(llvm.BrOp(join, code.bool_value(obj)))  # type: ignore[attr-defined]
+        self.note_c(code)
+        self.current = slow
+        self.generic(op)
+        self.emit(llvm.BrOp(join, self.values[op.result]))  # type: ignore[attr-defined]
+        self.current = join
+        self.values[op.result] = join.args[0]
 
     def generic(self, op: Operation) -> None:
         """A boxed op with no native lowering: the runtime runs its bytecode instruction on the operands."""
@@ -458,7 +597,63 @@ class ObjectLowering:
 
 def _is_generic(op: Operation) -> bool:
     """A lifted boxed op (operands or results !ruff.value) with no dedicated native lowering."""
-    return any(is_boxed(v) for v in (*op.operands, *op.results)) and not isinstance(op, ruff.ReturnOp | ruff.CallDirectOp)
+    return any(is_boxed(v) for v in (*op.operands, *op.results)) and not isinstance(
+        op, ruff.ReturnOp | ruff.CallDirectOp | cf.BranchOp | cf.ConditionalBranchOp)
+
+
+# Ops on objects with a lowering of their own (everything else boxed goes through NativeSupport.op).
+_DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
+              ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
+              ruff.ArrayPushOp)
+
+
+def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:
+    """The ops of func that its native code would hand to the runtime one by one (a Python call each), the
+    number of ops that do work, and the runtime ops inside loops (what the JIT weighs to decide whether
+    native code pays)."""
+    calls: list[str] = []
+    in_loops: list[str] = []
+    work = 0
+    looping = _blocks_in_loops(func)
+    for op in func.walk():
+        if isinstance(op, ruff.FuncOp | ruff.FrameStateOp | ruff.ConstantOp | cf.BranchOp) or \
+                "ruff.deopt_only" in op.attributes:
+            continue
+        work += 1
+        if _is_generic(op) and not isinstance(op, _DEDICATED) and not (
+                isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None):
+            calls.append(op.name)
+            if op.parent_block() in looping:
+                in_loops.append(op.name)
+    return calls, work, in_loops
+
+
+def _blocks_in_loops(func: ruff.FuncOp) -> set[Block]:
+    """The blocks of func that can reach themselves."""
+    blocks = list(func.body.blocks)
+    succs = {b: list(b.last_op.successors) if b.last_op is not None else [] for b in blocks}
+    out: set[Block] = set()
+    for b in blocks:
+        seen: set[Block] = set()
+        todo = list(succs[b])
+        while todo:
+            x = todo.pop()
+            if x is b:
+                out.add(b)
+                break
+            if x not in seen:
+                seen.add(x)
+                todo.extend(succs.get(x, ()))
+    return out
+
+
+def _null_compared(op: Operation) -> SSAValue | None:
+    """The operand an == or != compares with a null constant (None when neither side is one)."""
+    for side, other in ((op.operands[1], op.operands[0]), (op.operands[0], op.operands[1])):
+        owner = side.owner
+        if isinstance(owner, ruff.ConstantOp) and owner.result.type == ruff.VALUE and owner.py_value is None:
+            return other
+    return None
 
 
 def _literal(value: Any) -> Any:

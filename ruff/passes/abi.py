@@ -104,5 +104,5 @@ LONG_DIGITS = 24  # PyLongObject: uint32 digits of 30 bits
 LONG_DIGIT_BITS = 30
 FLOAT_VALUE = 16  # PyFloatObject: double
 TUPLE_ITEMS = 24  # PyTupleObject: PyObject* items[]
-LIST_ITEMS = 24  # PyListObject: PyObject** ob_item (ob_size is the length)
+LIST_ITEMS = 24  # PyListObject: PyObject** ob_item (its length is OB_SIZE)
 METH_FASTCALL = 0x0080  # PyMethodDef.ml_flags: f(self, PyObject *const *args, Py_ssize_t nargs)

@@ -409,6 +409,7 @@ class _FuncLowering(ObjectLowering):
         """The internal body, and the entry point Python calls with the caller's depth last."""
         f = self.func
         impl_type = llvm.LLVMFunctionType([*params, i64], self.llvm_result)
+        order_blocks(self.region)
         impl = llvm.FuncOp(impl_sym, impl_type, linkage=llvm.LinkageAttr("internal"), body=self.region)
         wrapper = Block(arg_types=[*params, i64])
         for a, p in zip(wrapper.args, f.args):
@@ -595,6 +596,48 @@ _ERROR_BLOCK_NAMES = {
     ERR_OVERFLOW: "overflow", ERR_DIV_ZERO: "division_by_zero", ERR_MOD_ZERO: "modulo_by_zero",
     ERR_STACK: "stack_overflow", ERR_INTERRUPT: "interrupted",
 }  # fmt: skip
+
+
+def order_blocks(region: Region) -> None:
+    """Put the blocks in reverse postorder from the entry: every value's definition comes before its uses,
+    which xDSL's LLVM IR printer needs (exits created while lowering land wherever they were made)."""
+    blocks = list(region.blocks)
+    if len(blocks) < 2 or not _used_before_defined(blocks):
+        return  # keep the order the lowering made, which reads best
+    seen: set[Block] = set()
+    post: list[Block] = []
+    stack: list[tuple[Block, int]] = [(blocks[0], 0)]
+    seen.add(blocks[0])
+    while stack:
+        b, k = stack.pop()
+        succs = list(reversed(b.last_op.successors)) if b.last_op is not None else []
+        if k < len(succs):
+            stack.append((b, k + 1))
+            nxt = succs[k]
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, 0))
+        else:
+            post.append(b)
+    order = list(reversed(post)) + [b for b in blocks if b not in seen]
+    if order == blocks:
+        return
+    for b in blocks:
+        region.detach_block(b)
+    for b in order:
+        region.add_block(b)
+
+
+def _used_before_defined(blocks: list[Block]) -> bool:
+    position = {b: k for k, b in enumerate(blocks)}
+    for k, b in enumerate(blocks):
+        for op in b.ops:
+            for v in op.operands:
+                owner = v.owner
+                where = owner.parent_block() if isinstance(owner, Operation) else owner
+                if position.get(where, -1) > k:
+                    return True
+    return False
 
 
 def back_edges(func: ruff.FuncOp) -> set[tuple[Block, Block]]:

@@ -58,7 +58,8 @@ COMPARE = {R.LtOp: ("slt", "olt"), R.LeOp: ("sle", "ole"), R.GtOp: ("sgt", "ogt"
 TYPE_NAME = {INT: "int", FLOAT: "float", BOOL: "bool", "string": "string", "dict": "dict", "none": "null",
              "array": "array"}
 # Builtins native code does itself when the name is not one the program defines.
-NATIVE_BUILTINS = ("len", "sqrt", "push")
+# (`push(a, v)` makes a new array; `a = push(a, v)` is ruff.array_push, which appends in place.)
+NATIVE_BUILTINS = ("len", "sqrt")
 GLOBAL_NAMES = "ruff.global_names"
 # On an op whose result only frame states read: native code makes it only when it deoptimizes there.
 DEOPT_ONLY = "ruff.deopt_only"
@@ -491,6 +492,12 @@ class Specializer:
             if state is not None:
                 get = R.ListGetOp(v(op.object), v(op.index), state)
                 return [get, *self.speculate(get.result, types[op.result], op.result, state, values)]
+        if isinstance(op, R.IndexSetOp) and base(types.get(op.object, "")) == "array" and types.get(op.index) == INT:
+            state = self.deopt_state(op, values)
+            if state is not None:
+                out = []
+                item = self.boxed(op.value, out, values)
+                return [*out, R.ListSetOp(v(op.object), v(op.index), item, state)]
         if isinstance(op, R.IteratorNextOp) and base(types.get(op.iterator, "")) == "iter" and \
                 is_scalar(types.get(op.value)):
             state = self.deopt_state(op, values, after=True)
@@ -558,15 +565,15 @@ class Specializer:
             values[op.results[0]] = n.result
             return [n]
         if builtin == "sqrt":
+            state = self.deopt_state(op, values)
+            if state is None:
+                return None
             x = self.as_f64(op.args[0], op, types, values, out)
+            zero = arith.ConstantOp(FloatAttr(0.0, f64))
+            ok = arith.CmpfOp(x, zero, "oge")  # NaN and negatives: the builtin's domain error or answer
             root = math.SqrtOp(x)
             values[op.results[0]] = root.result
-            return out + [root]
-        if builtin == "push":
-            item = self.boxed(op.args[1], out, values)
-            out.append(R.ListAppendOp(values[op.args[0]], item))
-            values[op.results[0]] = values[op.args[0]]
-            return out
+            return out + [zero, ok, R.GuardOp(ok, state), root]
         return None
 
     def generic(self, op: Operation, types, values) -> list[Operation]:
@@ -578,6 +585,8 @@ class Specializer:
                 load = o.owner.clone()
                 out.append(load)
                 values[o] = load.result
+            elif o in values and DEOPT_ONLY in getattr(values[o].owner, "attributes", {}):
+                del values[o].owner.attributes[DEOPT_ONLY]  # a frame state's lazy load: now needed here too
         operands = [self.boxed(o, out, values) if o.type == R.VALUE else values[o] for o in op.operands]
         new = op.clone()
         for k, o in enumerate(operands):
@@ -707,8 +716,6 @@ def _builtin_result(name: str, args: tuple[str, ...]) -> Optional[str]:
         return INT
     if name == "sqrt" and len(args) == 1 and args[0] in (INT, FLOAT):
         return FLOAT
-    if name == "push" and len(args) == 2 and base(args[0]) == "array":
-        return args[0]
     return None
 
 

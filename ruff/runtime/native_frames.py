@@ -21,6 +21,7 @@ def with_native_frames(err: RuffError, entries: list, depths: list, entered: fro
     called it), which the native frame replaces."""
     natives = err.__dict__.get("native_frames")
     if natives:
+        entered = entered | err.__dict__.get("native_in_frame", frozenset())
         keep = [(dp, e) for dp, e in zip(depths, entries) if not (dp in natives and dp in entered)]
         have = {dp for dp, _ in keep}
         merged = [(dp, k, e) for k, (dp, e) in enumerate(keep)]
@@ -32,10 +33,13 @@ def with_native_frames(err: RuffError, entries: list, depths: list, entered: fro
     return entries
 
 
-def place_native_frame(err: RuffError, depth: int, name: str, filename: str, line: int, col: int = 0) -> None:
+def place_native_frame(err: RuffError, depth: int, name: str, filename: str, line: int, col: int = 0,
+                       in_frame: bool = False) -> None:
     """Put a native frame into an error's Ruff stack at its depth (see the module docstring)."""
     frames = err.__dict__.setdefault("native_frames", {})
     frames.setdefault(depth, (name, filename, line, col))
+    if in_frame:
+        err.__dict__.setdefault("native_in_frame", set()).add(depth)
     err.unwound.append(name)
     if not err.traced:
         return
@@ -47,6 +51,10 @@ def place_native_frame(err: RuffError, depth: int, name: str, filename: str, lin
     while k < len(depths) and depths[k] > depth:
         k += 1
     if k < len(depths) and depths[k] == depth:
+        if in_frame:  # a loop of that frame, which was traced at the loop's back-edge
+            err.stack[k] = f"{name} ({filename}:{line})"
+            if k == 0:
+                err.line, err.col, err.filename = line, col, filename
         return  # already there (the frame was traced as an interpreter frame after a deoptimization)
     err.stack.insert(k, f"{name} ({filename}:{line})")
     err.stack_names.insert(k, name)

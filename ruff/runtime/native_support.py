@@ -27,7 +27,7 @@ from typing import Any, Callable
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
 from ruff.runtime.native_frames import place_native_frame
-from ruff.runtime.objects import stack_overflow
+from ruff.runtime.objects import index_get, stack_overflow
 from ruff.runtime.values import Closure, Module, RuffError, StructInstance, truthy
 from ruff.runtime.vm import StubFrame
 
@@ -58,6 +58,7 @@ class FrameSite:
     filename: str
     line: int
     col: int
+    in_frame: bool = False  # a loop outlined by ruff.osr: it stands for the frame it was running in
 
 
 _BINARY = {Op.Add: "+", Op.Sub: "-", Op.Mul: "*", Op.Div: "/", Op.Mod: "%", Op.Equal: "==", Op.NotEqual: "!=",
@@ -71,6 +72,9 @@ class NativeSupport:
         self.vm = vm
 
     def deopt(self, site: DeoptSite, depth: int, *values: Any) -> Any:
+        jit = getattr(self.vm, "jit", None)
+        if jit is not None:
+            jit.deoptimized(site.closure.chunk, site.ip)
         n = len(site.slots)
         chunk = site.closure.chunk
         locals_: list = [None] * chunk.num_locals
@@ -104,6 +108,8 @@ class NativeSupport:
         if op is Op.CallMethod:
             fn, args = vm.resolve_method(operands[0], arg[0], list(operands[1:]))
             return vm.call(fn, args)
+        if op is Op.IndexGet:
+            return index_get(*operands)
         if op is Op.Truthy or op is Op.JumpIfFalse or op is Op.JumpIfTrue:  # a branch's condition
             return truthy(operands[0])
         frame = StubFrame(site.closure, list(operands))
@@ -112,7 +118,7 @@ class NativeSupport:
 
     def frame(self, error: BaseException, depth: int, site: FrameSite) -> None:
         if isinstance(error, RuffError):
-            place_native_frame(error, depth, site.name, site.filename, site.line, site.col)
+            place_native_frame(error, depth, site.name, site.filename, site.line, site.col, site.in_frame)
 
 
 class ObjectResolver:
@@ -142,9 +148,10 @@ class ObjectResolver:
             return partial(_refuse, self.chunks[key[1]].name)
         if kind == "frame":
             chunk, ip, line = self.chunks[key[1]], key[2], key[3]
+            name, in_frame = chunk.loop_of or chunk.name, chunk.loop_of is not None
             if 0 <= ip < len(chunk.code):  # the instruction knows its line and column
-                return FrameSite(chunk.name, chunk.filename, chunk.code[ip].line, chunk.code[ip].col)
-            return FrameSite(chunk.name, chunk.filename, line or chunk.line, 0)
+                return FrameSite(name, chunk.filename, chunk.code[ip].line, chunk.code[ip].col, in_frame)
+            return FrameSite(name, chunk.filename, line or chunk.line, 0, in_frame)
         raise ValueError(f"unknown object key {text}")
 
 

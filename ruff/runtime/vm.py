@@ -782,9 +782,11 @@ class VM:
         if not err.traced:
             # Where the error started, and the whole Ruff call stack at that moment.
             err.traced = True
-            entries = [(f.chunk.name, f.chunk.filename, current_line(f), current_col(f)) for f in frames]
+            entries = [frame_entry(f) for f in frames]
+            depths = [self._offset + k + 1 for k in range(len(frames))]
+            fold_outlined_loops(entries, depths, [f.chunk.loop_of is not None for f in frames])
             if "native_frames" in err.__dict__:
-                entries = with_native_frames(err, entries, [self._offset + k + 1 for k in range(len(frames))])
+                entries = with_native_frames(err, entries, depths)
             _name, err.filename, err.line, err.col = entries[-1]
             err.stack = [f"{n} ({fn}:{ln})" for n, fn, ln, _ in reversed(entries)]
             err.stack_names = [n for n, _, _, _ in reversed(entries)]
@@ -817,6 +819,23 @@ class _Yielded:
 
 
 _CALLED = object()  # binary() pushed a frame for an overloaded operator: the loop must switch frames
+
+
+def frame_entry(frame: Frame) -> tuple[str, str, int, int]:
+    """(function, file, line, column) of a frame in an error's stack: a loop that ruff.osr outlined and the
+    interpreter resumed after a deoptimization shows as the function it is part of."""
+    chunk = frame.chunk
+    return chunk.loop_of or chunk.name, chunk.filename, current_line(frame), current_col(frame)
+
+
+def fold_outlined_loops(entries: list, depths: list, loops: list[bool]) -> None:
+    """An outlined loop resumed by the interpreter runs above the frame it belongs to: drop that frame's
+    entry (traced at the loop's back-edge), the loop's entry stands for it."""
+    for k in range(len(entries) - 1, 0, -1):
+        if loops[k] and entries[k - 1][0] == entries[k][0]:
+            del entries[k - 1]
+            del depths[k - 1]
+            del loops[k - 1]
 
 
 def current_line(frame: Frame) -> int:

@@ -23,8 +23,30 @@ PROGRAMS = {
                          "compiled loop at"),
     "division_by_zero": ("mut d := 50\nmut acc := 0\nwhile d > -5 {\n  acc += 100 / d\n  d -= 1\n}\nprint(acc)\n",
                          "compiled loop at"),
-    "non_numeric_refused": ('mut words := ""\nmut i := 0\nwhile i < 50 {\n  words := words + "a"\n  i += 1\n}\n'
-                            "print(len(words))\n", "not compiled loop at"),
+    "strings_and_arrays": ('mut words := ""\nmut xs := []\nmut i := 0\nwhile i < 500 {\n  words := words + "a"\n'
+                           "  xs = push(xs, i * 2)\n  i += 1\n}\nprint(len(words), len(xs), xs[499])\n",
+                           "compiled loop at"),
+    # The loop runs once: each print and push happens once, and every variable comes back at once.
+    "side_effects_once": ("mut total := 0\nmut acc := 0.0\nmut seen := []\nfor i in range(20000) {\n"
+                          "  total += i % 7\n  acc = acc + 0.5\n  if i % 5000 == 0 { print(\"at\", i)\n"
+                          "    seen = push(seen, i) }\n}\nprint(total, acc, seen)\n", "compiled loop at"),
+    # An element turns into a string: the native loop deoptimizes, the interpreter finishes the loop and
+    # raises the error, with the stack the baseline shows.
+    "function_deopt_then_error": ("mut xs := []\nfor k in range(100) { xs = push(xs, k * 1.5) }\n"
+                                  "func walk(xs) {\n  mut s := 0.0\n  mut i := 0\n  while i < 4000 {\n"
+                                  "    s = s + xs[i % 100]\n    if i == 3000 { xs[5] = \"oops\" }\n"
+                                  "    if i % 1000 == 0 { print(\"at\", i) }\n    i += 1\n  }\n  return s\n}\n"
+                                  "print(walk(xs))\n", "compiled loop at"),
+    "function_error_in_native_loop": ("func h(xs) {\n  mut s := 0\n  mut i := 0\n  while i < 3000 {\n"
+                                      "    s += xs[i % 3] * 2\n    if i == 2500 { s = s + undefined_name }\n"
+                                      "    i += 1\n  }\n  return s\n}\nprint(h([1, 2, 3]))\n", "compiled loop at"),
+    # Variables that an error would leave stale where someone can still see them: refused.
+    "function_refused_in_try": ("func f() {\n  mut n := 0\n  try {\n    while n < 5000 { n += 1\n"
+                                "      if n == 4000 { n = n + nope } }\n  } except e { print(n, e) }\n"
+                                "  return n\n}\nprint(f())\n", "the function catches errors"),
+    "callee_reads_the_global": ("mut total := 0\nfunc peek() { return total }\nmut last := 0\n"
+                                "for i in range(3000) {\n  total += 1\n  last = peek()\n}\nprint(total, last)\n",
+                                "calls code that uses it"),
 }
 
 
@@ -38,8 +60,8 @@ def run_program(tmp: Path, name: str, flags: list[str]) -> subprocess.CompletedP
 def test_native_loop_matches_baseline(tmp_path: Path, name: str) -> None:
     base = run_program(tmp_path, name, ["--no-jit", "--tier", "interp"])
     # Threshold 5: a function called once is never compiled whole, so its loop must go native by OSR.
-    native = run_program(tmp_path, name, ["--jit-threshold", "5" if name == "function_once" else "1", "--jit-log",
-                                  "--tier", "interp"])
+    threshold = "5" if name.startswith("function_") else "1"
+    native = run_program(tmp_path, name, ["--jit-threshold", threshold, "--jit-log", "--tier", "interp"])
     assert native.stdout == base.stdout
     assert native.returncode == base.returncode
     log = [line for line in native.stderr.splitlines() if line.startswith("[jit]")]

@@ -59,7 +59,7 @@ from ruff.dialects.ruff.operators import (
     IsNullOp,
 )
 from ruff.dialects.ruff.boxing import (
-    BoxOp, UnboxBoxedBlockArgument, UnboxCanonicalization, UnboxOp, IsTypeOp, GuardTypeOp,
+    BoxOp, UnboxBoxedBlockArgument, UnboxCanonicalization, UnboxOp, IsTypeOp, GuardTypeOp, GuardOp,
 )
 from ruff.dialects.ruff.checked import IAddOp, ISubOp, IMulOp, IDivOp, IModOp, INegOp, FDivOp, FModOp
 from ruff.dialects.ruff.variables import (
@@ -79,7 +79,7 @@ RUFF_OPS: list[type[Operation]] = [
     ConstantOp,
     AddOp, SubOp, MulOp, DivOp, ModOp, NegOp, NotOp,
     EqOp, NeOp, LtOp, LeOp, GtOp, GeOp, TruthyOp, IsNullOp,
-    BoxOp, UnboxOp, IsTypeOp, GuardTypeOp,
+    BoxOp, UnboxOp, IsTypeOp, GuardTypeOp, GuardOp,
     IAddOp, ISubOp, IMulOp, IDivOp, IModOp, INegOp, FDivOp, FModOp,
     LoadGlobalOp, StoreGlobalOp, DefineGlobalOp, MakeCellOp, CellGetOp, CellSetOp, LoadUpvalueOp, StoreUpvalueOp,
     CallOp, CallMethodOp, CallSpreadOp, BuiltinCallOp, MakeClosureOp, ThrowOp,
@@ -104,7 +104,7 @@ __all__ = [
     "FrameStateOp", "ListLenOp", "ListGetOp", "ListSetOp", "ListAppendOp", "AddOp", "SubOp", "MulOp",
     "DivOp", "ModOp", "EqOp", "NeOp", "LtOp", "LeOp", "GtOp", "GeOp", "NegOp", "NotOp", "TruthyOp",
     "IsNullOp", "BoxedBinary", "BoxOp", "UnboxBoxedBlockArgument", "UnboxCanonicalization", "UnboxOp", "IsTypeOp",
-    "GuardTypeOp", "IAddOp", "ISubOp", "IMulOp", "IDivOp", "IModOp", "INegOp", "FDivOp", "FModOp",
+    "GuardTypeOp", "GuardOp", "IAddOp", "ISubOp", "IMulOp", "IDivOp", "IModOp", "INegOp", "FDivOp", "FModOp",
     "LoadGlobalOp", "StoreGlobalOp", "DefineGlobalOp", "MakeCellOp", "CellGetOp", "CellSetOp",
     "LoadUpvalueOp", "StoreUpvalueOp", "CallOp", "CallMethodOp", "CallSpreadOp", "BuiltinCallOp",
     "MakeClosureOp", "ThrowOp", "MakeArrayOp", "EraseUnusedConstantKeyDict", "MakeDictCanonicalization",

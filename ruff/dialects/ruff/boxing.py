@@ -150,3 +150,18 @@ class GuardTypeOp(IRDLOperation):
 
     def verify_(self) -> None:
         _check_type_name(self.type_name)
+
+
+@irdl_op_definition
+class GuardOp(IRDLOperation):
+    """`ruff.guard %ok deopt %s` — deoptimize unless %ok holds: a check native code leaves to the baseline,
+    which then raises its own error (e.g. `sqrt` of a negative number, "sqrt() domain error")."""
+
+    name = "ruff.guard"
+    cond = operand_def(I1)
+    state = operand_def(StateType)
+    traits = traits_def(MayRaise())
+    assembly_format = "$cond `deopt` $state attr-dict"
+
+    def __init__(self, cond: SSAValue | Operation, state: SSAValue | Operation):
+        super().__init__(operands=[cond, state])

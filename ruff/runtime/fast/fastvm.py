@@ -59,7 +59,7 @@ from ruff.runtime.objects import (
     array_push, await_value, dict_key, error_value, field_set, index_get, index_set, make_iterator, make_struct,
     match_pattern, stack_overflow, thrown,
 )
-from ruff.runtime.vm import VM, Frame, StubFrame, current_col, current_line
+from ruff.runtime.vm import VM, Frame, StubFrame, fold_outlined_loops, frame_entry
 
 
 _EXECUTE_CODE = VM.execute.__code__
@@ -402,6 +402,7 @@ class FastVM(VM):
         entries: list = []
         depths: list = []  # of each entry; the innermost interpreter section's from _offset, others follow on
         fast_depths: list = []
+        loops: list = []  # per entry: an outlined loop's frame
         frames = self.frames
         last_interp = max((k for k, (kind, _) in enumerate(items) if kind == "interp"), default=-1)
         for k, (kind, data) in enumerate(items):
@@ -410,6 +411,7 @@ class FastVM(VM):
                 entries.append(entry)
                 depths.append(d if d is not None else (depths[-1] + 1 if depths else 1))
                 fast_depths.append(depths[-1])
+                loops.append(False)
                 continue
             end = len(frames)
             for kind2, data2 in items[k + 1:]:
@@ -417,8 +419,13 @@ class FastVM(VM):
                     end = data2
                     break
             for i, fr in enumerate(frames[data:end], data):
-                entries.append((fr.chunk.name, fr.chunk.filename, current_line(fr), current_col(fr)))
+                entries.append(frame_entry(fr))
                 depths.append(self._offset + i + 1 if k == last_interp else (depths[-1] + 1 if depths else 1))
+                loops.append(fr.chunk.loop_of is not None)
+        fold_outlined_loops(entries, depths, loops)
+        for k in range(len(entries) - 1, 0, -1):
+            if depths[k - 1] == depths[k]:  # the fast function whose prologue entered native code that then
+                del entries[k - 1], depths[k - 1]  # deoptimized: the interpreter's frame goes on for it
         if "native_frames" in err.__dict__:
             entered = frozenset(fast_depths)
             entries = with_native_frames(err, entries, depths, entered)
