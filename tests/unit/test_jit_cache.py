@@ -54,3 +54,35 @@ def test_cache_can_be_turned_off(tmp_path: Path) -> None:
     proc = run(tmp_path, cache, {"RUFF_JIT_CACHE": "0"})
     assert proc.returncode == 0 and proc.stdout == "46368\n"
     assert not cache.exists()
+
+
+REFUSED = """
+struct Node { left, right }
+func make(d) {
+    if d == 0 { return Node { left: null, right: null } }
+    return Node { left: make(d - 1), right: make(d - 1) }
+}
+mut n := 0
+for i in range(30) { n += 1
+    make(3) }
+print(n)
+"""
+
+
+def test_a_refusal_is_remembered_without_importing_xdsl(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    src = tmp_path / "refused.ruff"
+    src.write_text(REFUSED)
+    env = {**os.environ, "RUFF_CACHE_DIR": str(cache)}
+    cmd = [sys.executable, "-m", "ruff", "run", "--jit-threshold", "10", "--jit-log", str(src)]
+    first = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert first.returncode == 0 and first.stdout == "30\n", first.stderr
+    refusal = [line for line in first.stderr.splitlines() if line.startswith("[jit] not compiled make")]
+    assert refusal and "through the runtime" in refusal[0], first.stderr
+    assert len(list(cache.glob("*.refused"))) == 1
+    fake = tmp_path / "fake"
+    (fake / "xdsl").mkdir(parents=True)
+    (fake / "xdsl" / "__init__.py").write_text("raise ImportError('xdsl must not be imported for a known refusal')\n")
+    second = subprocess.run(cmd, capture_output=True, text=True, env={**env, "PYTHONPATH": str(fake)}, timeout=120)
+    assert second.returncode == 0 and second.stdout == "30\n", second.stderr
+    assert refusal[0] in second.stderr.splitlines()
