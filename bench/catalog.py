@@ -63,6 +63,8 @@ PROGRAMS: list[Program] = [
             "result: 2014752"),
     Program("closures", "100,000 rounds of adder/compose/counter closures",
             "result: 10005150001"),
+    Program("native_calls", "1,000,000 calls of a native two-int function from baseline code: the cost of "
+            "entering native code", "result: 499999500000"),
     Program("string_processing", "20,000 rounds of split/upper/replace/join on a record",
             "result: 1857780 ALPHA-B3TA-GAMMA-D3LTA-3PSILON-Z3TA-3TA-TH3TA-19999"),
 ]

@@ -175,6 +175,47 @@ def read_entry_file(path: str, limit: int) -> bytes:
         os.close(fd)
 
 
+def load_refusal(key: str) -> Optional[str]:
+    """Why the compiler refused this code in an earlier run (lifting and specializing it just to refuse it
+    again costs as much as a compile), or None."""
+    base = cache_dir()
+    if base is None:
+        return None
+    path = os.path.join(base, key + ".refused")
+    try:
+        data = json.loads(read_entry_file(path, MAX_META_BYTES))
+        meta = data["meta"] if isinstance(data, dict) else None
+        if not isinstance(meta, dict) or data.get("seal") != _seal(key, meta) \
+                or meta.get("version") != COMPILER_VERSION or not isinstance(meta.get("refused"), str):
+            raise ValueError("damaged refusal")
+        return meta["refused"]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, RecursionError):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        return None
+
+
+def store_refusal(key: str, reason: str) -> None:
+    base = cache_dir()
+    if base is None:
+        return
+    try:
+        import tempfile
+
+        os.makedirs(base, exist_ok=True)
+        meta = {"refused": reason, "version": COMPILER_VERSION}
+        fd, tmp = tempfile.mkstemp(dir=base, prefix=key, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(json.dumps({"meta": meta, "seal": _seal(key, meta)}).encode())
+        os.replace(tmp, os.path.join(base, key + ".refused"))
+    except OSError:  # a read-only or full cache: refuse again next time
+        pass
+
+
 def store(key: str, obj: bytes, meta: dict[str, Any], ir_text: str = "") -> None:
     """Keep an entry: the object file, a shared library when one can be linked, then the description."""
     base = cache_dir()

@@ -339,7 +339,14 @@ class JIT:
                 return entry
             except Exception:  # a damaged entry: compile again
                 jit_cache.discard(key)
-        native, root, ret, deps, obj, signatures, objects = self.compile_fresh(fn, types)
+        refused = jit_cache.load_refusal(key)
+        if refused is not None:
+            raise Refusal(refused)
+        try:
+            native, root, ret, deps, obj, signatures, objects = self.compile_fresh(fn, types)
+        except Refusal as e:
+            jit_cache.store_refusal(key, str(e))
+            raise
         jit_cache.store(key, obj, {"root": root, "returns": ret, "deps": sorted(deps), "signatures": signatures,
                                    "objects": objects}, native.ir_text)
         return self.entry(fn, types, native, root, ret, deps, objects)

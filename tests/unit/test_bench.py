@@ -373,7 +373,7 @@ GAME = ["nbody", "spectral_norm", "fannkuch_redux", "binary_trees", "mandelbrot"
 
 
 def test_catalog_files_exist_and_follow_protocol():
-    assert len(catalog.PROGRAMS) == 19
+    assert len(catalog.PROGRAMS) == 20
     for p in catalog.PROGRAMS:
         for kind in ("ruff", "python") + (("c",) if p.has_c else ()):
             src = p.source(kind)

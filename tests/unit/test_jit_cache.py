@@ -52,3 +52,37 @@ def test_cache_can_be_turned_off(tmp_path: Path) -> None:
     proc = run_cached(tmp_path, cache, {"RUFF_JIT_CACHE": "0"})
     assert proc.returncode == 0 and proc.stdout == "46368\n"
     assert not cache.exists()
+
+
+REFUSED = """
+struct Node { left, right }
+func make(d) {
+    if d == 0 { return Node { left: null, right: null } }
+    return Node { left: make(d - 1), right: make(d - 1) }
+}
+mut n := 0
+for i in range(30) { n += 1
+    make(3) }
+print(n)
+"""
+
+
+def test_a_refusal_is_remembered_without_importing_xdsl(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    src = write_program(tmp_path / "refused.ruff", REFUSED)
+
+    def run(extra_env: dict) -> subprocess.CompletedProcess:
+        return run_cli("run", "--jit-threshold", "10", "--jit-log", str(src), timeout=120,
+                       env={"RUFF_CACHE_DIR": str(cache), **extra_env})
+
+    first = run({})
+    assert first.returncode == 0 and first.stdout == "30\n", first.stderr
+    refusal = [line for line in first.stderr.splitlines() if line.startswith("[jit] not compiled make")]
+    assert refusal and "through the runtime" in refusal[0], first.stderr
+    assert len(list(cache.glob("*.refused"))) == 1
+    fake = tmp_path / "fake"
+    (fake / "xdsl").mkdir(parents=True)
+    (fake / "xdsl" / "__init__.py").write_text("raise ImportError('xdsl must not be imported for a known refusal')\n")
+    second = run({"PYTHONPATH": str(fake)})
+    assert second.returncode == 0 and second.stdout == "30\n", second.stderr
+    assert refusal[0] in second.stderr.splitlines()

@@ -1,0 +1,105 @@
+"""Native code on objects keeps reference counts exact (#15): a native loop over a million elements leaves
+every element, the array and the result with the references they had, whether it runs to the end or
+deoptimizes at the last element; and running it again and again allocates nothing that stays."""
+
+from __future__ import annotations
+
+import sys
+import tracemalloc
+
+import pytest
+
+from ruff.runner import RunOptions, compile_file, make_vm
+from ruff.runtime.values import Module
+
+SOURCE = """
+func total(xs) {
+    mut s := 0.0
+    mut i := 0
+    while i < len(xs) {
+        s = s + xs[i]
+        i += 1
+    }
+    return s
+}
+func copy_into(xs, ys) {
+    mut i := 0
+    while i < len(xs) {
+        ys[i] = xs[i]
+        i += 1
+    }
+    return len(ys)
+}
+"""
+
+N = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def program(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("refs") / "refs.ruff"
+    path.write_text(SOURCE)
+    options = RunOptions(jit=True, jit_threshold=1)
+    vm = make_vm(options, write=lambda text: None)
+    module = Module("__main__", str(path), SOURCE)
+    vm.run_chunk(compile_file(str(path)).chunk, module)
+    return vm, module
+
+
+def native(program, name: str, args: list):
+    vm, module = program
+    fn = module.globals[name]
+    from ruff.tiering import kinds_of
+
+    entry = vm.jit.specialize(fn, kinds_of(args))
+    assert entry is not None, f"{name} was not compiled"
+    return lambda *a: entry.pyfunc(None, 1, *a)
+
+
+def test_a_native_loop_over_a_million_floats_keeps_every_refcount(program) -> None:
+    xs = [float(k) + 0.5 for k in range(N)]  # a million distinct float objects
+    before = [sys.getrefcount(x) for x in xs[::997]]
+    list_before = sys.getrefcount(xs)
+    call = native(program, "total", [xs])
+    assert call(xs) == sum(xs)
+    assert [sys.getrefcount(x) for x in xs[::997]] == before
+    assert sys.getrefcount(xs) == list_before
+
+
+def test_a_deoptimization_at_the_last_element_keeps_every_refcount(program) -> None:
+    xs = [float(k) for k in range(N)]
+    call = native(program, "total", [xs])
+    xs[-1] = 7  # an int where native code speculates floats: it hands over to the interpreter there
+    before = [sys.getrefcount(x) for x in xs[::997]]
+    assert call(xs) == sum(xs)
+    assert [sys.getrefcount(x) for x in xs[::997]] == before
+
+
+def test_stores_release_the_old_elements_and_own_the_new(program) -> None:
+    xs = [float(k) for k in range(N)]
+    ys = [float(-k) for k in range(N)]
+    olds = ys[::997]
+    old_counts = [sys.getrefcount(y) for y in olds]
+    before = [sys.getrefcount(x) for x in xs[::997]]
+    call = native(program, "copy_into", [xs, ys])
+    assert call(xs, ys) == N
+    assert ys == xs
+    # The old elements lost the array's reference; the new ones (floats boxed again after native code read
+    # them raw) are held by the array alone; the elements read were left as they were.
+    assert [sys.getrefcount(y) for y in olds] == [n - 1 for n in old_counts]
+    sample = ys[::997]
+    assert all(sys.getrefcount(sample[k]) == 3 for k in range(len(sample)))  # the array, the sample, the call
+    assert [sys.getrefcount(x) for x in xs[::997]] == before
+
+
+def test_repeated_native_calls_leave_no_memory_behind(program) -> None:
+    xs = [float(k) for k in range(10_000)]
+    call = native(program, "total", [xs])
+    call(xs)
+    tracemalloc.start()
+    first, _ = tracemalloc.get_traced_memory()
+    for _ in range(300):
+        call(xs)
+    last, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert last - first < 64 * 1024, f"{last - first} bytes left behind by 300 native calls"
