@@ -271,6 +271,12 @@ class Specializer:
             if v is None:
                 return [(op.result, "none")]
             return [(op.result, VALUE_KIND)]
+        if isinstance(op, R.MakeArrayOp):
+            kinds = {t(e) for e in op.elements}
+            if None in kinds:
+                return [(op.result, None)]
+            first = kinds.pop() if len(kinds) == 1 else None
+            return [(op.result, f"array:{first}" if first in (INT, FLOAT, BOOL) else "array")]
         if type(op) in CHECKED_INT:
             a, b = t(op.lhs), t(op.rhs)
             if a is None or b is None:
@@ -326,7 +332,7 @@ class Specializer:
             if obj is None or idx is None:
                 return [(op.result, None)]
             if base(obj) == "array" and idx == INT and state_before(op) is not None:
-                return [(op.result, element(obj) or VALUE_KIND)]
+                return [(op.result, element(obj) or number_hint(op.result, t) or VALUE_KIND)]
             return [(op.result, VALUE_KIND)]
         if isinstance(op, R.MakeIteratorOp):
             it = t(op.iterable)
@@ -716,6 +722,31 @@ def _builtin_result(name: str, args: tuple[str, ...]) -> Optional[str]:
         return INT
     if name == "sqrt" and len(args) == 1 and args[0] in (INT, FLOAT):
         return FLOAT
+    return None
+
+
+def number_hint(value: SSAValue, t: Any) -> Optional[str]:
+    """An element of an array of unknown element kind, used in arithmetic or a comparison with an int (a
+    float): speculate that it is one too (guarded: a wrong guess deoptimizes)."""
+    todo, seen = [value], {value}
+    while todo:
+        cur = todo.pop()
+        for use in cur.uses:
+            user = use.operation
+            if isinstance(user, R._BoxedBinary):
+                other = user.operands[1 - use.index]
+                owner = other.owner
+                if isinstance(owner, R.ConstantOp) and type(owner.py_value) in (int, float):
+                    return INT if type(owner.py_value) is int else FLOAT  # known before any inference
+                kind = t(other)
+                if kind in (INT, FLOAT):
+                    return kind
+            elif isinstance(user, cf.BranchOp | cf.ConditionalBranchOp):  # on into the block argument
+                for k, succ in enumerate(user.successors):
+                    for pos, a in enumerate(successor_operands(user, k)):
+                        if a is cur and succ.args[pos] not in seen:
+                            seen.add(succ.args[pos])
+                            todo.append(succ.args[pos])
     return None
 
 
