@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from xdsl.context import Context
 from xdsl.dialects import arith, cf, math
