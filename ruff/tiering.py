@@ -318,11 +318,11 @@ class JIT:
         reason = native_candidate(fn.chunk, fn.module)
         if reason is not None:
             raise Refusal(reason)
-        from ruff import jit_cache
+        from ruff import jit_cache, jit_dump
 
         type_names = tuple(types)
         key = jit_cache.cache_key(fn.chunk, fn.module, type_names, host_id() + "|" + pipeline())
-        cached = jit_cache.load(key)
+        cached = jit_cache.load(key) if jit_dump.dump_dir() is None else None  # dumping: compile everything
         if cached is not None:
             try:
                 if cached.shared_library is not None:
@@ -376,7 +376,10 @@ class JIT:
         from ruff.dialects.lift import LiftRefused, lift_chunk
         from ruff.passes.specialize_types import NATIVE_BUILTINS
         from ruff.passes import run_pipeline
+        from ruff.jit_dump import for_compilation
 
+        dump = for_compilation(fn.chunk.name, tuple(types))
+        after_pass = dump.after_pass if dump is not None else None
         funcs, deps = [], set()
         chunks = function_chunks(fn)
         root_symbol = chunks[0][1]
@@ -395,8 +398,10 @@ class JIT:
         # Names the program defines: those are not the builtins native code may do itself.
         ir.attributes["ruff.global_names"] = ArrayAttr([StringAttr(n) for n in sorted(fn.module.globals)
                                                         if isinstance(n, str) and not n.startswith("__")])
+        if dump is not None:
+            dump.module("lifted", ir)
         try:
-            run_pipeline(ir, pipeline())
+            run_pipeline(ir, pipeline(), callback=after_pass)
         except Exception as e:  # a pass failing on odd input must not take the program down
             raise Refusal(f"pipeline failed: {e}") from None
         failures = ir.attributes.get("specialize_failures")
@@ -413,8 +418,10 @@ class JIT:
         root_twin = next(f for f in twins if f.sym_name.data == root_name)
         root, ret = root_twin.sym_name.data, root_twin.attributes["returns"].data
         try:
-            run_pipeline(native_ir, ",".join(NATIVE_PIPELINE))
+            run_pipeline(native_ir, ",".join(NATIVE_PIPELINE), callback=after_pass)
             native = compile_module(native_ir)
+            if dump is not None:
+                dump.write("llvm", "ll", native.ir_text)
             obj, signatures = native.object_code, native.signatures
         except Exception as e:
             if os.environ.get("RUFF_DEBUG"):

@@ -34,7 +34,8 @@ from typing import Optional
 
 from xdsl.context import Context
 from xdsl.dialects import arith, cf, math
-from xdsl.dialects.builtin import ArrayAttr, FloatAttr, FunctionType, ModuleOp, StringAttr, UnitAttr, f64, i1, i64
+from xdsl.dialects.builtin import (UNKNOWN_LOC, ArrayAttr, FloatAttr, FunctionType, ModuleOp, StringAttr, UnitAttr, f64,
+                                   i1, i64)
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
@@ -358,16 +359,22 @@ class Specializer:
         entry.args[-1].name_hint = "depth"
         frame_name = src.lifted_from.data if src.lifted_from else src.sym_name.data
         enter = R.EnterFrameOp(entry.args[-1], frame_name)
+        enter.location = src.location
+        for arg in entry.args:
+            arg.location = src.location
         self.frame_depth = enter.result
         entry.add_ops([enter, cf.BranchOp(blocks[first], *entry.args[:-1])])
         for block in src.body.blocks:
             nb = blocks[block]
             for op in block.ops:
                 for new_op in self.rewrite(op, types, values, blocks, spec):
+                    if new_op.location == UNKNOWN_LOC:  # what an op becomes keeps its source position
+                        new_op.location = op.location
                     nb.add_op(new_op)
         twin = R.FuncOp(spec.name, ftype, Region([entry, *(blocks[b] for b in src.body.blocks)]),
                         lifted_from=src.lifted_from.data if src.lifted_from else None,
                         param_names=[*(p.data for p in src.param_names.data), "depth"] if src.param_names else None)
+        twin.location = src.location
         twin.attributes[R.DEPTH_ARG] = UnitAttr()
         twin.attributes["specialized_for"] = ArrayAttr([StringAttr(x) for x in spec.types])
         twin.attributes[R.SPECIALIZED_FROM] = StringAttr(src.sym_name.data)
