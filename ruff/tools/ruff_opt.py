@@ -286,6 +286,25 @@ class RuffOptMain(xDSLOptMain):
                                break_on_hyphens=False, break_long_words=False)
         return "\n".join(lines)
 
+    def apply_passes(self, prog: ModuleOp) -> None:
+        """Run the pipeline; say on stderr which functions specialize-types leaves boxed, and why (else a
+        pipeline ending in extract-native prints an empty module without a word)."""
+        from ruff.passes.specialize_types import SpecializeTypesPass
+
+        specialize = next((p for p in self.pipeline.passes if isinstance(p, SpecializeTypesPass)), None)
+        untyped = [] if specialize is None else _untyped_functions(prog, specialize)
+        super().apply_passes(prog)
+        for name, params in untyped:
+            sys.stdout.flush()
+            kinds = ",".join("KIND" for _ in params)
+            print(f"ruff-opt: note: {name}({', '.join(params)}) stays boxed: no call with literal arguments gives "
+                  f"its argument types (add them: specialize-types{{arg-types=\"{name}({kinds})\"}})",
+                  file=sys.stderr)
+        failures = prog.attributes.get("specialize_failures")
+        for failure in getattr(failures, "data", ()):
+            sys.stdout.flush()
+            print(f"ruff-opt: note: specialize-types leaves {failure.data}", file=sys.stderr)
+
     def output_resulting_program(self, prog: ModuleOp) -> str:
         emit = self.args.emit
         if emit == "mlir":
@@ -300,6 +319,19 @@ class RuffOptMain(xDSLOptMain):
         else:
             text = _emitting(f"--emit {emit}", lambda: jit.emit_asm(prog, opt_level=self.args.opt_level))
         return text if text.endswith("\n") else text + "\n"
+
+
+def _untyped_functions(prog: ModuleOp, specialize: Any) -> list[tuple[str, list[str]]]:
+    """(name, parameter names) of the lifted functions `specialize` finds no argument kinds for."""
+    from ruff.dialects import ruff as R
+
+    out = []
+    for func in prog.ops:
+        if (isinstance(func, R.FuncOp) and func.lifted_from is not None and "specialized_for" not in func.attributes
+                and specialize.types_for(func) is None):
+            params = [p.data for p in func.param_names.data] if func.param_names is not None else []
+            out.append((func.lifted_from.data, params))
+    return out
 
 
 def _report(e: BaseException) -> None:
