@@ -92,6 +92,23 @@ def pass_summaries() -> list[tuple[str, str]]:
     return out
 
 
+EPILOG_WIDTH = 100
+
+
+def pass_options(name: str) -> str:
+    """A Ruff pass's options as written in a pipeline, with their defaults: `budget=40 depth=1`."""
+    import dataclasses
+
+    cls = get_ruff_passes()[name]()
+    out = []
+    for f in dataclasses.fields(cls):
+        if f.default is dataclasses.MISSING:
+            continue
+        value = (",".join(map(str, f.default)) or "KIND,...") if isinstance(f.default, tuple) else f.default
+        out.append(f"{f.name.replace('_', '-')}={value}")
+    return " ".join(out)
+
+
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Wraps option help at spaces only: pass and target names are never cut at a hyphen."""
 
@@ -276,13 +293,23 @@ class RuffOptMain(xDSLOptMain):
         arg_parser.epilog = self._passes_epilog()
 
     def _passes_epilog(self) -> str:
+        from ruff.tiering import NATIVE_PIPELINE, PIPELINE
+
         ours = pass_summaries()
         width = max(len(name) for name, _ in ours)
-        lines = ["Ruff's passes:"]
-        lines += [f"  {name.ljust(width)}  {summary}" for name, summary in ours]
+        lines = ["Ruff's passes: (options go in braces: -p 'inline{depth=4 budget=60}')"]
+        for name, summary in ours:  # a summary stays on one line, so that it can be searched for
+            lines.append(f"  {name.ljust(width)}  {summary}")
+            options = pass_options(name)
+            if options:
+                lines.append(f"  {''.ljust(width)}  options: {options}")
+        lines += ["", "The JIT's pipeline (ruff/tiering.py; RUFF_JIT_DUMP=DIR writes the IR after each pass):"]
+        lines += textwrap.wrap(",".join(PIPELINE + NATIVE_PIPELINE).replace(",", ", "), EPILOG_WIDTH,
+                               initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False,
+                               break_long_words=False)
         others = sorted(name for name in self.available_passes if name not in dict(ours))
         lines += ["", "xDSL's passes:"]
-        lines += textwrap.wrap(", ".join(others), 100, initial_indent="  ", subsequent_indent="  ",
+        lines += textwrap.wrap(", ".join(others), EPILOG_WIDTH, initial_indent="  ", subsequent_indent="  ",
                                break_on_hyphens=False, break_long_words=False)
         return "\n".join(lines)
 

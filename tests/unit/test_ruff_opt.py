@@ -89,3 +89,21 @@ def test_a_function_it_refuses_is_named_with_the_reason(tmp_path: Path, capsys: 
     err = capsys.readouterr().err
     assert code == 0
     assert "ruff-opt: note: specialize-types leaves g: expected 1 argument types" in err
+
+
+def test_help_lists_ruff_passes_with_options_and_the_jit_pipeline(capsys: pytest.CaptureFixture) -> None:
+    from ruff.passes import RUFF_PASSES
+    from ruff.tiering import NATIVE_PIPELINE, PIPELINE
+
+    with pytest.raises(SystemExit) as done:
+        run(["--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    ours = text[text.index("Ruff's passes"):text.index("xDSL's passes:")]
+    listed = [line.split()[0] for line in ours.splitlines()[1:] if line.startswith("  ") and line[2] != " "]
+    assert listed[:len(RUFF_PASSES)] == list(RUFF_PASSES)
+    assert "options: arg-types=KIND,..." in ours and "options: budget=40 depth=1" in ours
+    pipeline = " ".join(ours[ours.index("The JIT's pipeline"):].split("):", 1)[1].split())
+    assert pipeline == ", ".join(PIPELINE + NATIVE_PIPELINE)
+    wrapped = [line for line in ours[ours.index("The JIT's pipeline"):].splitlines() if line.strip()]
+    assert len(wrapped) > 1 and max(len(line) for line in wrapped) <= 100  # wrapped between pass names
