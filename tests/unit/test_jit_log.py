@@ -35,7 +35,7 @@ print(total([4, 5]))
 # Every line of the log; compile times vary, so they read "N ms".
 EXPECTED = """[jit] compiled total(array:int) in N ms
 [jit] not compiled safe: safe uses try/except
-[jit] deoptimized total at prog.ruff:5: type guard failed: a value is not int; the baseline continues the call from there
+[jit] deoptimized total at prog.ruff:5: type guard failed: a value is not int
 [jit] summary: 1 native, 1 deoptimization, 1 refused
 [jit]   native total(array:int): 28 calls from the baseline ran native
 [jit]   deoptimized total at prog.ruff:5 (type guard failed: a value is not int): 1 time
