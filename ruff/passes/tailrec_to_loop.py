@@ -57,5 +57,6 @@ class TailRecToLoopPass(ModulePass):
         for call in calls:
             ret = call.next_op
             jump = cf.BranchOp(header, *call.args)
+            jump.location = call.location
             Rewriter.replace_op(ret, jump)
             Rewriter.erase_op(call)

@@ -68,18 +68,18 @@ class UnboxReturnsPass(ModulePass):
             value = ret.arguments[0]
             box = value.owner
             if isinstance(box, R.BoxOp) and box.input.type == ty:
-                Rewriter.replace_op(ret, R.ReturnOp(box.input))
+                Rewriter.replace_op(ret, _at(R.ReturnOp(box.input), ret))
                 if not box.results[0].uses:
                     Rewriter.erase_op(box)
             else:
-                unbox = R.UnboxOp(value, ty)
+                unbox = _at(R.UnboxOp(value, ty), ret)
                 Rewriter.insert_op(unbox, InsertPoint.before(ret))
-                Rewriter.replace_op(ret, R.ReturnOp(unbox.results[0]))
+                Rewriter.replace_op(ret, _at(R.ReturnOp(unbox.results[0]), ret))
         ftype = func.function_type
         func.function_type = FunctionType.from_lists(list(ftype.inputs.data), [ty])
 
     def unbox_call(self, call: R.CallDirectOp, ty) -> None:
-        new = R.CallDirectOp(call.callee, list(call.args), [ty], call.state)
+        new = _at(R.CallDirectOp(call.callee, list(call.args), [ty], call.state), call)
         new.attributes.update(call.attributes)
         Rewriter.insert_op(new, InsertPoint.before(call))
         old = call.results[0]
@@ -91,8 +91,13 @@ class UnboxReturnsPass(ModulePass):
                 Rewriter.erase_op(user)
             else:
                 if boxed is None:
-                    boxed = R.BoxOp(new.results[0])
+                    boxed = _at(R.BoxOp(new.results[0]), call)
                     Rewriter.insert_op(boxed, InsertPoint.after(new))
                 use.operation.operands[use.index] = boxed.results[0]
         Rewriter.erase_op(call)
 
+
+def _at(new, old):
+    """`new`, at `old`'s source location (a replacement keeps the position of what it replaces)."""
+    new.location = old.location
+    return new
