@@ -69,6 +69,10 @@ class NativeEntry:
     chunk: Any
     from_cache: bool = False
     pyfunc: Any = None  # its Python entry point, falling back to the MISS/FAILED markers (see try_call)
+    # Counted for --jit-log's summary: calls from the baseline that entered this code, and those of them it
+    # handed back (argument types it does not take, or an error the baseline then raised).
+    calls: int = 0
+    handed_back: int = 0
 
 
 MISS, FAILED = object(), object()  # what a native entry point's fallbacks answer when the JIT calls it
@@ -111,10 +115,40 @@ class JIT:
     watched: set[str] = field(default_factory=set)
     support: Any = None  # ruff.runtime.native_support.NativeSupport, made when object code first loads
     deopts: dict[int, int] = field(default_factory=dict)  # id(chunk) → deoptimizations of its native code
+    # What --jit-log's summary at exit reports (kept only with logging on): each specialization and loop
+    # made native, every refusal, and deoptimizations by (function, file, line, reason).
+    compiled: list = field(default_factory=list)  # NativeEntry or LoopPlan, in the order they were made
+    refusals: list[str] = field(default_factory=list)
+    deopt_sites: dict[tuple[str, str, int, str], int] = field(default_factory=dict)
 
     def say(self, text: str) -> None:
         if self.log:
             print(f"[jit] {text}", file=sys.stderr)
+
+    def summary(self) -> list[str]:
+        """--jit-log's report at exit: what ran native and how often, deoptimizations, refusals."""
+        lines = []
+        for item in self.compiled:
+            if isinstance(item, NativeEntry):
+                ran = item.calls - item.handed_back
+                back = f", {item.handed_back} handed back to the baseline" if item.handed_back else ""
+                lines.append(f"native {item.name}({', '.join(item.types)}): {_times(ran, 'call')} from the "
+                             f"baseline ran native{back}")
+            else:
+                lines.append(f"native loop at {item.chunk.filename}:{item.chunk.code[item.header].line} in "
+                             f"{item.chunk.name}: entered {_times(item.runs, 'time')}, "
+                             f"{_times(item.iterations, 'iteration')}")
+        for (name, filename, line, reason), n in self.deopt_sites.items():
+            lines.append(f"deoptimized {name} at {filename}:{line} ({reason}): {_times(n, 'time')}")
+        lines += [f"not compiled {reason}" for reason in self.refusals]
+        return ["summary: " + ("nothing was compiled" if not lines else f"{len(self.compiled)} native, "
+                               f"{_times(sum(self.deopt_sites.values()), 'deoptimization')}, "
+                               f"{len(self.refusals)} refused")] + \
+            ["  " + line for line in lines]
+
+    def print_summary(self) -> None:
+        for line in self.summary():
+            self.say(line)
 
     # ------------------------------------------------------------------ called by the executor
 
@@ -140,6 +174,8 @@ class JIT:
             if state.entries:
                 state.refused.add(types)
                 self.say(f"not compiled {chunk.name}({sig}): {e}")
+                if self.log:
+                    self.refusals.append(f"{chunk.name}({sig}): {e}")
             else:
                 self.refuse(chunk, str(e))
             return None
@@ -151,6 +187,8 @@ class JIT:
         # Compiled: calls need no counting any more; calls with other argument types still reach try_call,
         # which counts them towards a specialization of their own (up to MAX_SPECIALIZATIONS).
         self.vm.profile_less(chunk, calls=False, native=len(state.entries) < MAX_SPECIALIZATIONS)
+        if self.log:
+            self.compiled.append(entry)
         if entry.from_cache:
             self.say(f"cache hit {chunk.name}({sig}): loaded in {ms:.1f} ms")
         else:
@@ -179,7 +217,9 @@ class JIT:
         # FAILED (a Ruff error in native code: it stands aside, and the baseline runs the call and raises the
         # exact error); the closure argument is not read.
         result = entry.pyfunc(None, depth, *args)
+        entry.calls += 1
         if result is MISS or result is FAILED:
+            entry.handed_back += 1
             return False, None
         return True, result
 
@@ -190,14 +230,19 @@ class JIT:
                 and chunk.calls < self.threshold:
             chunk.calls = self.threshold - 1
 
-    def deoptimized(self, chunk: Any, ip: int) -> None:
-        """Native code for `chunk` handed a call to the baseline at `ip`. Code that keeps doing so is thrown
-        away, with every native function and loop that calls it directly, and stays in the baseline."""
+    def deoptimized(self, chunk: Any, ip: int, reason: str = "") -> None:
+        """Native code for `chunk` handed a call to the baseline at `ip` (`reason`: the guard or check that
+        failed there). Code that keeps doing so is thrown away, with every native function and loop that
+        calls it directly, and stays in the baseline. With --jit-log, each place is counted for the summary."""
         n = self.deopts.get(id(chunk), 0) + 1
         self.deopts[id(chunk)] = n
+        line = chunk.code[ip].line if 0 <= ip < len(chunk.code) else chunk.line
+        if self.log:
+            site = (chunk.loop_of or chunk.name, chunk.filename, line, reason or "deoptimized")
+            self.deopt_sites[site] = self.deopt_sites.get(site, 0) + 1
         if n == 1 or n == MAX_DEOPTS:
-            line = chunk.code[ip].line if 0 <= ip < len(chunk.code) else chunk.line
             self.say(f"deoptimized {chunk.loop_of or chunk.name} at {chunk.filename}:{line}"
+                     + (f": {reason}" if reason else "")
                      + (f" ({n} times: left to the baseline)" if n == MAX_DEOPTS else ""))
         if n != MAX_DEOPTS:
             return
@@ -234,6 +279,8 @@ class JIT:
     def refuse(self, chunk: Any, reason: str) -> None:
         self.refused.add(id(chunk))
         self.say(f"not compiled {chunk.name}: {reason}")
+        if self.log:
+            self.refusals.append(f"{chunk.name}: {reason}")
         if chunk.tier_state is None:  # nothing native at all: the function stops profiling for good
             self.vm.profile_less(chunk, calls=False, native=False)
 
@@ -275,9 +322,13 @@ class JIT:
                 self.vm.profile_less(chunk, quiet_loop=back_edge)  # and stop counting its back-edges
                 line = chunk.code[back_edge].line
                 self.say(f"not compiled loop at {chunk.filename}:{line} in {chunk.name}: {e}")
+                if self.log:
+                    self.refusals.append(f"loop at {chunk.filename}:{line} in {chunk.name}: {e}")
                 self.compile_next_call(chunk)
                 return False
             self.loops[key] = self.loops[(id(chunk), hot_edge)] = plan
+            if self.log:
+                self.compiled.append(plan)
             ms = (time.perf_counter() - t0) * 1000
             sig = ", ".join(f"{v.name}: {k}" for v, k in zip(plan.variables, kinds) if v.kind in ("local", "global"))
             where = f"loop at {chunk.filename}:{chunk.code[plan.header].line} in {chunk.name} ({sig})"
@@ -318,11 +369,11 @@ class JIT:
         reason = native_candidate(fn.chunk, fn.module)
         if reason is not None:
             raise Refusal(reason)
-        from ruff import jit_cache
+        from ruff import jit_cache, jit_dump
 
         type_names = tuple(types)
         key = jit_cache.cache_key(fn.chunk, fn.module, type_names, host_id() + "|" + pipeline())
-        cached = jit_cache.load(key)
+        cached = jit_cache.load(key) if jit_dump.dump_dir() is None else None  # dumping: compile everything
         if cached is not None:
             try:
                 if cached.shared_library is not None:
@@ -376,7 +427,10 @@ class JIT:
         from ruff.dialects.lift import LiftRefused, lift_chunk
         from ruff.passes.specialize_types import NATIVE_BUILTINS
         from ruff.passes import run_pipeline
+        from ruff.jit_dump import for_compilation
 
+        dump = for_compilation(fn.chunk.name, tuple(types))
+        after_pass = dump.after_pass if dump is not None else None
         funcs, deps = [], set()
         chunks = function_chunks(fn)
         root_symbol = chunks[0][1]
@@ -395,14 +449,15 @@ class JIT:
         # Names the program defines: those are not the builtins native code may do itself.
         ir.attributes["ruff.global_names"] = ArrayAttr([StringAttr(n) for n in sorted(fn.module.globals)
                                                         if isinstance(n, str) and not n.startswith("__")])
-        from ruff.passes.specialize_types import SpecializeFailed
-
+        if dump is not None:
+            dump.module("lifted", ir)
         try:
-            run_pipeline(ir, pipeline())
-        except SpecializeFailed as e:  # the root (this function, here) cannot be specialized: say why
-            raise Refusal(e.reasons[0].split(": ", 1)[-1]) from None
+            run_pipeline(ir, pipeline(), callback=after_pass)
         except Exception as e:  # a pass failing on odd input must not take the program down
             raise Refusal(f"pipeline failed: {e}") from None
+        failures = ir.attributes.get("specialize_failures")
+        if failures is not None:
+            raise Refusal(failures.data[0].data.split(": ", 1)[-1])
         twins = [f for f in ir.ops if isinstance(f, R.FuncOp) and "specialized_for" in f.attributes]
         unprofitable = runtime_bound(twins)
         if unprofitable is not None:
@@ -414,8 +469,10 @@ class JIT:
         root_twin = next(f for f in twins if f.sym_name.data == root_name)
         root, ret = root_twin.sym_name.data, root_twin.attributes["returns"].data
         try:
-            run_pipeline(native_ir, ",".join(NATIVE_PIPELINE))
+            run_pipeline(native_ir, ",".join(NATIVE_PIPELINE), callback=after_pass)
             native = compile_module(native_ir)
+            if dump is not None:
+                dump.write("llvm", "ll", native.ir_text)
             obj, signatures = native.object_code, native.signatures
         except Exception as e:
             if os.environ.get("RUFF_DEBUG"):
@@ -537,8 +594,16 @@ def host_id() -> str:
 LOOP_FACTOR = 10
 
 
+def _times(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
+
+
 def attach_jit(vm: Any, options: Any) -> JIT:
     jit = JIT(vm, threshold=options.jit_threshold, log=options.jit_log)
+    if jit.log:
+        import atexit
+
+        atexit.register(jit.print_summary)
     vm.jit = jit
     vm.hot_at = max(options.jit_threshold, 1)  # threshold 0: compile on the first call
     vm.osr_at = max(options.jit_threshold * LOOP_FACTOR, 1)

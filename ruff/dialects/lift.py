@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from xdsl.dialects import cf
-from xdsl.dialects.builtin import FunctionType, IntegerAttr, ModuleOp, i64
+from xdsl.dialects.builtin import FileLineColLoc, FunctionType, IntAttr, IntegerAttr, ModuleOp, StringAttr, i64
 from xdsl.ir import Block, Region, SSAValue
 
 from ruff.dialects import ruff as R
@@ -26,6 +26,11 @@ from ruff.dialects.lift_refusals import REFUSED  # what the lifter refuses: one 
 from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
 from ruff.frontend.cfg import BadBytecode, ControlFlow, Liveness
 from ruff.frontend.compiler import CompiledProgram
+
+
+# Instructions that end a block: the block's terminator comes from them (and takes their location).
+BLOCK_ENDS = frozenset({Op.Jump, Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.JumpIfNotNull, Op.IteratorNext,
+                        Op.Return, Op.Throw})
 
 
 class LiftRefused(Exception):
@@ -451,11 +456,15 @@ class Lifter:
             xb = xblocks[b.id]
             for instr in b.instrs:
                 op = instr.make([value(v) for v in instr.operands])
-                if instr.ip is not None and not isinstance(op, R.FrameStateOp):
+                if isinstance(op, R.FrameStateOp):  # where the baseline resumes: the instruction it precedes
+                    op.location = self.location(op.ip.value.data)
+                elif instr.ip is not None:
+                    op.location = self.location(instr.ip)
                     op.attributes["ip"] = IntegerAttr(instr.ip, i64)
                 xb.add_op(op)
                 for k, r in enumerate(instr.results):
                     ssa[r] = op.results[k]
+            first_term = len(xb.ops)
             term = b.term
             kind = term[0]
             if kind == "br":
@@ -469,10 +478,23 @@ class Lifter:
                 xb.add_op(R.ReturnOp(value(term[1])))
             elif kind == "throw":
                 xb.add_op(R.ThrowOp(value(term[1]), term[2]))
+            if b.end > b.start and self.code[b.end - 1].op in BLOCK_ENDS:  # not a fall-through into a leader
+                for op in list(xb.ops)[first_term:]:
+                    op.location = self.location(b.end - 1)
         if not undef_op.result.uses:
             entry.erase_op(undef_op)
         region = Region([entry] + [xblocks[b.id] for b in order])
-        return R.FuncOp(self.symbol, ftype, region, lifted_from=self.chunk.name, param_names=list(self.chunk.params))
+        func = R.FuncOp(self.symbol, ftype, region, lifted_from=self.chunk.name, param_names=list(self.chunk.params))
+        # Where the function is defined (the chunk records no column), for it and its parameters.
+        func.location = FileLineColLoc(StringAttr(self.chunk.filename), IntAttr(self.chunk.line), IntAttr(0))
+        for arg in entry.args:
+            arg.location = func.location
+        return func
+
+    def location(self, ip: int) -> FileLineColLoc:
+        """The source position of bytecode instruction `ip`, as an MLIR location (`loc("f.ruff":3:9)`)."""
+        ins = self.code[ip]
+        return FileLineColLoc(StringAttr(self.chunk.filename), IntAttr(ins.line), IntAttr(ins.col))
 
 
 # ----------------------------------------------------------------------------- whole programs

@@ -61,12 +61,13 @@ def get_pass(name: str) -> type[ModulePass]:
     return get_all_passes()[name]()
 
 
-def run_pipeline(module, spec: str, ctx=None) -> None:
-    """Apply a pass pipeline such as "canonicalize,lower-to-llvm" (or "p1{opt=v},p2") to a module in place."""
+def run_pipeline(module, spec: str, ctx=None, callback=None) -> None:
+    """Apply a pass pipeline such as "canonicalize,lower-to-llvm" (or "p1{opt=v},p2") to a module in place;
+    `callback(pass_that_ran, module, next_pass)` runs around every pass (xDSL's PassPipeline callback)."""
     from xdsl.passes import PassPipeline
 
     if ctx is None:
         from ruff.dialects.context import make_context
 
         ctx = make_context()
-    PassPipeline.parse_spec(get_all_passes(), spec).apply(ctx, module)
+    PassPipeline.parse_spec(get_all_passes(), spec, callback).apply(ctx, module)

@@ -67,6 +67,22 @@ class ObjectTable:
         return ArrayAttr([StringAttr(k) for k in self.keys])
 
 
+_FAILS_WITH = {"ruff.iadd": "integer overflow", "ruff.isub": "integer overflow", "ruff.imul": "integer overflow",
+               "ruff.ineg": "integer overflow", "ruff.idiv": "division by zero or overflow",
+               "ruff.imod": "modulo by zero or overflow", "ruff.fdiv": "division by zero",
+               "ruff.fmod": "modulo by zero", "ruff.list_get": "index out of range",
+               "ruff.list_set": "index out of range"}
+
+
+def deopt_reason(op: Operation) -> str:
+    """What made native code leave at `op`, in words for `--jit-log`."""
+    if isinstance(op, ruff.GuardTypeOp):
+        return f"type guard failed: a value is not {op.type_name.data}"
+    if isinstance(op, ruff.CallDirectOp):
+        return f"the call of {op.callee.root_reference.data} met an error"
+    return _FAILS_WITH.get(op.name, f"{op.name} failed")
+
+
 def source_symbol(func: ruff.FuncOp) -> str:
     """The lifted function a twin came from: the symbol its chunk is known by in object keys."""
     origin = func.attributes.get(ruff.SPECIALIZED_FROM)
@@ -190,7 +206,7 @@ class ObjectLowering:
         fs = state.owner
         assert isinstance(fs, ruff.FrameStateOp)
         site = ["deopt", source_symbol(self.func), fs.ip.value.data, list(fs.slots.get_values()),
-                len(fs.values) - len(fs.slots.get_values())]
+                len(fs.values) - len(fs.slots.get_values()), deopt_reason(at)]
         temps: list[SSAValue] = []
         args = [self.table_object(site)]
         depth = self.depth_object()

@@ -82,6 +82,10 @@ def inline_call(call: R.CallDirectOp, callee: R.FuncOp) -> None:
     for b in copies:
         ret = b.last_op
         if isinstance(ret, R.ReturnOp):
-            Rewriter.replace_op(ret, cf.BranchOp(cont, *ret.arguments))
-    Rewriter.insert_op(cf.BranchOp(copies[0], *call.args), InsertPoint.after(call))
+            jump = cf.BranchOp(cont, *ret.arguments)
+            jump.location = ret.location
+            Rewriter.replace_op(ret, jump)
+    enter = cf.BranchOp(copies[0], *call.args)
+    enter.location = call.location
+    Rewriter.insert_op(enter, InsertPoint.after(call))
     Rewriter.erase_op(call)

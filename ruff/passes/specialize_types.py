@@ -24,10 +24,6 @@ site when g is a function of the module; `len`, `sqrt` and `push` become native 
 the builtins (the module attribute `ruff.global_names`, set by the JIT, lists the names a program defines:
 those are not builtins). The twin returns a boxed value here; `unbox-returns` makes it return the raw value
 when it has no deoptimization exits.
-
-A root that cannot be specialized is left alone and the pass fails (SpecializeFailed, xDSL's
-PassFailedException) once every other root is done, naming each one and why: the JIT refuses the
-function with that reason, ruff-opt reports it.
 """
 
 from __future__ import annotations
@@ -38,10 +34,10 @@ from typing import Any, Optional
 
 from xdsl.context import Context
 from xdsl.dialects import arith, cf, math
-from xdsl.dialects.builtin import ArrayAttr, FloatAttr, FunctionType, ModuleOp, StringAttr, UnitAttr, f64, i1, i64
+from xdsl.dialects.builtin import (UNKNOWN_LOC, ArrayAttr, FloatAttr, FunctionType, ModuleOp, StringAttr, UnitAttr, f64,
+                                   i1, i64)
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.utils.exceptions import PassFailedException
 
 from ruff.dialects import ruff as R
 
@@ -65,18 +61,19 @@ GLOBAL_NAMES = "ruff.global_names"
 DEOPT_ONLY = "ruff.deopt_only"
 
 
+# The kinds an argument can be specialized for (an array's may name its elements': "array:int").
+KINDS = (INT, FLOAT, BOOL, "string", "dict", "none", "array", VALUE_KIND)
+
+
+def valid_kind(kind: str) -> bool:
+    head, colon, rest = kind.partition(":")
+    if colon:
+        return head == "array" and rest in SCALARS
+    return kind in KINDS
+
+
 class NotSpecializable(Exception):
     """One root function (and what it calls) cannot be specialized; the message says why."""
-
-
-class SpecializeFailed(PassFailedException):
-    """specialize-types left root functions alone. The pass still specializes every root it can (the module
-    stays valid), then raises this: `reasons` holds one message per root left alone, "<func>: <why>"."""
-
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__("specialize-types: " + "; ".join(reasons))
-        self.reasons = reasons
-
 
 def mlir_type(kind: str):
     return MLIR_TYPE.get(kind, R.VALUE)
@@ -372,16 +369,22 @@ class Specializer:
         entry.args[-1].name_hint = "depth"
         frame_name = src.lifted_from.data if src.lifted_from else src.sym_name.data
         enter = R.EnterFrameOp(entry.args[-1], frame_name)
+        enter.location = src.location
+        for arg in entry.args:
+            arg.location = src.location
         self.frame_depth = enter.result
         entry.add_ops([enter, cf.BranchOp(blocks[first], *entry.args[:-1])])
         for block in src.body.blocks:
             nb = blocks[block]
             for op in block.ops:
                 for new_op in self.rewrite(op, types, values, blocks, spec):
+                    if new_op.location == UNKNOWN_LOC:  # what an op becomes keeps its source position
+                        new_op.location = op.location
                     nb.add_op(new_op)
         twin = R.FuncOp(spec.name, ftype, Region([entry, *(blocks[b] for b in src.body.blocks)]),
                         lifted_from=src.lifted_from.data if src.lifted_from else None,
                         param_names=[*(p.data for p in src.param_names.data), "depth"] if src.param_names else None)
+        twin.location = src.location
         twin.attributes[R.DEPTH_ARG] = UnitAttr()
         twin.attributes["specialized_for"] = ArrayAttr([StringAttr(x) for x in spec.types])
         twin.attributes[R.SPECIALIZED_FROM] = StringAttr(src.sym_name.data)
@@ -769,13 +772,65 @@ def float_equality(x: SSAValue, y: SSAValue, negate: bool) -> list[Operation]:
     return ops
 
 
+@dataclass(frozen=True)
 class SpecializeTypesPass(ModulePass):
-    """Specialize every `ruff.func` that has an `arg_types` attribute."""
+    """Specialize every `ruff.func` that has argument kinds: its `arg_types` attribute, or the `arg-types`
+    option, which wins over the attribute and reproduces what the JIT ran where no literal call site tells
+    ruff-opt the types. Each entry is either a kind, together one signature for every lifted function with
+    that many parameters (`specialize-types{arg-types=int,float}`), or, quoted, one function's signature
+    (`specialize-types{arg-types="sq(int)","norm(array:float)"}`); kinds as the JIT names them (KINDS)."""
 
     name = "specialize-types"
 
+    arg_types: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.signatures()  # a malformed option is an error in the pipeline, before any pass runs
+
+    def signatures(self) -> tuple[Optional[tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """(the signature for any function of its arity or None, {function name: its signature})."""
+        generic: list[str] = []
+        named: dict[str, tuple[str, ...]] = {}
+        for entry in self.arg_types:
+            entry = entry.strip()
+            if "(" in entry:
+                name, _, rest = entry.partition("(")
+                if not rest.endswith(")") or not name.strip():
+                    raise ValueError(f"arg-types: '{entry}' is not a signature like \"f(int,float)\"")
+                kinds = tuple(k.strip() for k in rest[:-1].split(",") if k.strip())
+                named[name.strip()] = kinds
+            else:
+                kinds = (entry,)
+                generic.append(entry)
+            for kind in kinds:
+                if not valid_kind(kind):
+                    raise ValueError(f"arg-types: unknown kind '{kind}' (kinds: {', '.join(KINDS)}, "
+                                     f"array:<int|float|bool>)")
+        return (tuple(generic) if generic else None), named
+
+    def types_for(self, func: R.FuncOp) -> Optional[tuple[str, ...]]:
+        """The argument kinds `func` is specialized for: from the option, else its `arg_types`; twins have none."""
+        if "specialized_for" in func.attributes or func.is_declaration:
+            return None
+        generic, named = self.signatures()
+        names = [func.sym_name.data] + ([func.lifted_from.data] if func.lifted_from is not None else [])
+        for name in names:
+            if name in named:
+                return named[name]
+        if generic is not None and len(generic) == len(func.args):
+            return generic
+        return arg_types_of(func)
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        roots = [(f, arg_types_of(f)) for f in op.ops if isinstance(f, R.FuncOp) and arg_types_of(f) is not None]
+        roots = []
+        for f in op.ops:
+            types = self.types_for(f) if isinstance(f, R.FuncOp) else None
+            if types is not None:
+                if types != arg_types_of(f):
+                    f.attributes["arg_types"] = ArrayAttr([StringAttr(k) for k in types])
+                roots.append((f, types))
         failures = Specializer(op).run(roots)  # type: ignore[arg-type]
-        if failures:
-            raise SpecializeFailed(failures)
+        for message in failures:
+            op.attributes.setdefault("specialize_failures", ArrayAttr([]))
+            op.attributes["specialize_failures"] = ArrayAttr([*op.attributes["specialize_failures"].data,
+                                                              StringAttr(message)])

@@ -53,7 +53,9 @@ class TailCallsToJumps(RewritePattern):
         entry = rewriter.create_block(BlockInsertPoint.before(header), [a.type for a in header.args])
         rewriter.insert(cf.BranchOp(header, *entry.args))
         for call in calls:
-            rewriter.replace(call.next_op, cf.BranchOp(header, *call.args))
+            jump = cf.BranchOp(header, *call.args)
+            jump.location = call.location
+            rewriter.replace(call.next_op, jump)
             rewriter.erase(call)
 
 

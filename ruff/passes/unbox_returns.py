@@ -73,13 +73,13 @@ class ReturnRaw(RewritePattern):
         value = ret.arguments[0]
         box = value.owner
         if isinstance(box, R.BoxOp) and box.input.type == ty:
-            rewriter.replace(ret, R.ReturnOp(box.input))
+            rewriter.replace(ret, _at(R.ReturnOp(box.input), ret))
             if not box.results[0].uses:
                 rewriter.erase(box)
         else:
-            unbox = R.UnboxOp(value, ty)
+            unbox = _at(R.UnboxOp(value, ty), ret)
             rewriter.insert(unbox, InsertPoint.before(ret))
-            rewriter.replace(ret, R.ReturnOp(unbox.results[0]))
+            rewriter.replace(ret, _at(R.ReturnOp(unbox.results[0]), ret))
 
 
 @dataclass
@@ -94,7 +94,7 @@ class CallRaw(RewritePattern):
         ty = self.raw.get(call.callee.root_reference.data)
         if ty is None or call.results[0].type != R.VALUE:
             return
-        new = R.CallDirectOp(call.callee, list(call.args), [ty], call.state)
+        new = _at(R.CallDirectOp(call.callee, list(call.args), [ty], call.state), call)
         new.attributes.update(call.attributes)
         rewriter.insert(new, InsertPoint.before(call))
         old = call.results[0]
@@ -104,7 +104,7 @@ class CallRaw(RewritePattern):
                 rewriter.replace_all_uses_with(user.results[0], new.results[0])
                 rewriter.erase(user)
         if old.uses:
-            boxed = R.BoxOp(new.results[0])
+            boxed = _at(R.BoxOp(new.results[0]), call)
             rewriter.insert(boxed, InsertPoint.after(new))
             rewriter.replace_all_uses_with(old, boxed.results[0])
         rewriter.erase(call)
@@ -123,3 +123,9 @@ class UnboxReturnsPass(ModulePass):
             if isinstance(func, R.FuncOp) and func.sym_name.data in raw:
                 ftype = func.function_type
                 func.function_type = FunctionType.from_lists(list(ftype.inputs.data), [raw[func.sym_name.data]])
+
+
+def _at(new, old):
+    """`new`, at `old`'s source location (a replacement keeps the position of what it replaces)."""
+    new.location = old.location
+    return new

@@ -40,6 +40,7 @@ class DeoptSite:
     ip: int
     slots: tuple[int, ...]  # local slots of the first values; the rest is the operand stack
     stack: int
+    reason: str = ""  # what fails there, for --jit-log ("type guard failed: ...", "integer overflow")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class NativeSupport:
     def deopt(self, site: DeoptSite, depth: int, *values: Any) -> Any:
         jit = getattr(self.vm, "jit", None)
         if jit is not None:
-            jit.deoptimized(site.closure.chunk, site.ip)
+            jit.deoptimized(site.closure.chunk, site.ip, site.reason)
         n = len(site.slots)
         chunk = site.closure.chunk
         locals_: list = [None] * chunk.num_locals
@@ -141,7 +142,7 @@ class ObjectResolver:
             value = key[1]
             return float(value["float"]) if isinstance(value, dict) else value
         if kind == "deopt":
-            return DeoptSite(self.closure(key[1]), key[2], tuple(key[3]), key[4])
+            return DeoptSite(self.closure(key[1]), key[2], tuple(key[3]), key[4], key[5] if len(key) > 5 else "")
         if kind == "op":
             return OpSite(self.closure(key[1]), key[2])
         if kind == "refuse":

@@ -63,7 +63,14 @@ def describe(name: str) -> str:
 def options(cls: type) -> str:
     if not dataclasses.is_dataclass(cls):
         return ""
-    return ", ".join(f"`{f.name}={f.default}`" for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING)
+    out = []
+    for f in dataclasses.fields(cls):
+        if f.default is dataclasses.MISSING:
+            continue
+        # As written in a pipeline: `arg-types=int,float`; a list option's default is "none given".
+        value = ",".join(map(str, f.default)) or "..." if isinstance(f.default, tuple) else f.default
+        out.append(f"`{f.name.replace('_', '-')}={value}`")
+    return ", ".join(out)
 
 
 def pipeline_section() -> list[str]:
@@ -92,7 +99,9 @@ def pipeline_section() -> list[str]:
         "([environment.md](environment.md)).",
         "",
         "The same pipeline by hand, on a `.ruff` file (the lifter records each function's argument types from "
-        "calls with literal arguments, such as `fib(25)`, where the JIT would use the types it saw):",
+        "calls with literal arguments, such as `fib(25)`, where the JIT uses the types it saw; "
+        "`specialize-types{arg-types=int}` gives them where there is no such call, and "
+        "[`RUFF_JIT_DUMP`](environment.md) shows what the JIT itself ran):",
         "",
         "```",
         f"ruff-opt prog.ruff -p '{','.join(PIPELINE + NATIVE_PIPELINE)}' --emit llvm-ir",

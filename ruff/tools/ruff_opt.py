@@ -93,6 +93,23 @@ def pass_summaries() -> list[tuple[str, str]]:
     return out
 
 
+EPILOG_WIDTH = 100
+
+
+def pass_options(name: str) -> str:
+    """A Ruff pass's options as written in a pipeline, with their defaults: `budget=40 depth=1`."""
+    import dataclasses
+
+    cls = get_ruff_passes()[name]()
+    out = []
+    for f in dataclasses.fields(cls):
+        if f.default is dataclasses.MISSING:
+            continue
+        value = (",".join(map(str, f.default)) or "KIND,...") if isinstance(f.default, tuple) else f.default
+        out.append(f"{f.name.replace('_', '-')}={value}")
+    return " ".join(out)
+
+
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Wraps option help at spaces only: pass and target names are never cut at a hyphen."""
 
@@ -277,15 +294,44 @@ class RuffOptMain(xDSLOptMain):
         arg_parser.epilog = self._passes_epilog()
 
     def _passes_epilog(self) -> str:
+        from ruff.tiering import NATIVE_PIPELINE, PIPELINE
+
         ours = pass_summaries()
         width = max(len(name) for name, _ in ours)
-        lines = ["Ruff's passes:"]
-        lines += [f"  {name.ljust(width)}  {summary}" for name, summary in ours]
+        lines = ["Ruff's passes: (options go in braces: -p 'inline{depth=4 budget=60}')"]
+        for name, summary in ours:  # a summary stays on one line, so that it can be searched for
+            lines.append(f"  {name.ljust(width)}  {summary}")
+            options = pass_options(name)
+            if options:
+                lines.append(f"  {''.ljust(width)}  options: {options}")
+        lines += ["", "The JIT's pipeline (ruff/tiering.py; RUFF_JIT_DUMP=DIR writes the IR after each pass):"]
+        lines += textwrap.wrap(",".join(PIPELINE + NATIVE_PIPELINE).replace(",", ", "), EPILOG_WIDTH,
+                               initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False,
+                               break_long_words=False)
         others = sorted(name for name in self.available_passes if name not in dict(ours))
         lines += ["", "xDSL's passes:"]
-        lines += textwrap.wrap(", ".join(others), 100, initial_indent="  ", subsequent_indent="  ",
+        lines += textwrap.wrap(", ".join(others), EPILOG_WIDTH, initial_indent="  ", subsequent_indent="  ",
                                break_on_hyphens=False, break_long_words=False)
         return "\n".join(lines)
+
+    def apply_passes(self, prog: ModuleOp) -> None:
+        """Run the pipeline; say on stderr which functions specialize-types leaves boxed, and why (else a
+        pipeline ending in extract-native prints an empty module without a word)."""
+        from ruff.passes.specialize_types import SpecializeTypesPass
+
+        specialize = next((p for p in self.pipeline.passes if isinstance(p, SpecializeTypesPass)), None)
+        untyped = [] if specialize is None else _untyped_functions(prog, specialize)
+        super().apply_passes(prog)
+        for name, params in untyped:
+            sys.stdout.flush()
+            kinds = ",".join("KIND" for _ in params)
+            print(f"ruff-opt: note: {name}({', '.join(params)}) stays boxed: no call with literal arguments gives "
+                  f"its argument types (add them: specialize-types{{arg-types=\"{name}({kinds})\"}})",
+                  file=sys.stderr)
+        failures = prog.attributes.get("specialize_failures")
+        for failure in getattr(failures, "data", ()):
+            sys.stdout.flush()
+            print(f"ruff-opt: note: specialize-types leaves {failure.data}", file=sys.stderr)
 
     def output_resulting_program(self, prog: ModuleOp) -> str:
         emit = self.args.emit
@@ -301,6 +347,19 @@ class RuffOptMain(xDSLOptMain):
         else:
             text = _emitting(f"--emit {emit}", lambda: jit.emit_asm(prog, opt_level=self.args.opt_level))
         return text if text.endswith("\n") else text + "\n"
+
+
+def _untyped_functions(prog: ModuleOp, specialize: Any) -> list[tuple[str, list[str]]]:
+    """(name, parameter names) of the lifted functions `specialize` finds no argument kinds for."""
+    from ruff.dialects import ruff as R
+
+    out = []
+    for func in prog.ops:
+        if (isinstance(func, R.FuncOp) and func.lifted_from is not None and "specialized_for" not in func.attributes
+                and specialize.types_for(func) is None):
+            params = [p.data for p in func.param_names.data] if func.param_names is not None else []
+            out.append((func.lifted_from.data, params))
+    return out
 
 
 def _report(e: BaseException) -> None:

@@ -345,28 +345,3 @@ def test_light_imports():
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 
-
-def test_specialize_types_fails_as_a_pass_naming_each_root_it_left_alone():
-    """A root that cannot be specialized fails the pass (xDSL's PassFailedException, which ruff-opt reports and
-    the JIT turns into its refusal reason); every other root is still specialized, so the module stays valid."""
-    from xdsl.utils.exceptions import PassFailedException
-
-    from ruff.dialects.context import parse_module
-    from ruff.passes import run_pipeline
-    from ruff.passes.specialize_types import SpecializeFailed
-
-    module = parse_module(
-        """ruff.func @f(%a: !ruff.value) -> !ruff.value attributes {arg_types = ["int", "int"]} {
-             ruff.return %a : !ruff.value
-           }
-           ruff.func @g(%a: !ruff.value) -> !ruff.value attributes {arg_types = ["int"]} {
-             ruff.return %a : !ruff.value
-           }"""
-    )
-    with pytest.raises(SpecializeFailed) as info:
-        run_pipeline(module, "specialize-types")
-    assert isinstance(info.value, PassFailedException)
-    assert info.value.reasons == ["f: expected 1 argument types"]
-    assert str(info.value) == "specialize-types: f: expected 1 argument types"
-    assert [f.sym_name.data for f in module.ops] == ["f", "g", "g__i"]
-    module.verify()

@@ -9,7 +9,7 @@ The order (README, "How it works"), lowest first:
     dialects  ruff.dialects.*                         the `ruff` xDSL dialect, lifting bytecode into it
     passes    ruff.passes.*                           the xDSL passes and the native ABI they lower to
     backend   ruff.backend.*                          llvmlite: native code from the llvm dialect
-    tiering   ruff.tiering, ruff.osr, ruff.jit_cache  when and what to compile, and running it
+    tiering   ruff.tiering, ruff.osr, ruff.jit_cache, ruff.jit_dump  when and what to compile, and running it
     driver    ruff, ruff.runner, ruff.cli, …          the commands, the REPL, test-run, embedding, tools
 
 Every import counts, those inside functions too (they keep start-up fast, but they are still
@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("dialects", ("ruff.dialects.*",)),
     ("passes", ("ruff.passes.*",)),
     ("backend", ("ruff.backend.*",)),
-    ("tiering", ("ruff.tiering", "ruff.osr", "ruff.jit_cache")),
+    ("tiering", ("ruff.tiering", "ruff.osr", "ruff.jit_cache", "ruff.jit_dump")),
     ("driver", ("ruff", "ruff.__main__", "ruff.runner", "ruff.cli", "ruff.repl", "ruff.testing", "ruff.embed",
                 "ruff.output", "ruff.tools.*")),
 ]

@@ -226,10 +226,16 @@ class FastVM(VM):
             return
         self._native[id(chunk)] = list(entries)
         fx = body
+        counting = getattr(getattr(self, "jit", None), "log", False)  # --jit-log counts calls for its summary
         for entry in entries:
             fn = entry.function
             if getattr(fn, "py_address", 0):
-                fx = fn.python_function(fx, body)
+                if counting:
+                    fx = _counted(fn.python_function(_counted(fx, entry, "handed_back"), _counted(body, entry,
+                                                                                           "handed_back")),
+                                  entry, "calls")
+                else:
+                    fx = fn.python_function(fx, body)
         chunk.fx = fx
 
     def profile_less(self, chunk: Chunk, calls: Optional[bool] = None, native: Optional[bool] = None,
@@ -604,3 +610,12 @@ _NO_CLOSURE = Closure(Chunk("<fast>", []), [], Module("<fast>", "<fast>"))
 
 # ----------------------------------------------------------------------------- running with a deep stack
 
+
+def _counted(fn: Any, entry: Any, counter: str) -> Any:
+    """`fn`, adding one to `entry.<counter>` on each call (only with --jit-log: it costs a Python call)."""
+
+    def call(*args: Any) -> Any:
+        setattr(entry, counter, getattr(entry, counter) + 1)
+        return fn(*args)
+
+    return call
