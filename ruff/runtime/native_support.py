@@ -97,7 +97,7 @@ class NativeSupport:
         sym = _BINARY.get(op)
         if sym is not None:
             a, b = operands
-            if type(a) is StructInstance:
+            if isinstance(a, StructInstance):
                 method = a.type.methods.get(ops.OVERLOAD_METHOD[sym])
                 if method is not None:
                     return vm.call(method, [a, b])

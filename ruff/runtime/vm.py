@@ -18,7 +18,7 @@ from ruff.frontend.compiler import MatchPat
 from ruff.runtime import ops
 from ruff.runtime.values import (
     NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,
-    StructInstance, StructType, VariantConstructor, count_upto, display, set_running_runtime, truthy, type_name,
+    StructInstance, StructType, VariantConstructor, count_upto, new_struct, display, set_running_runtime, truthy, type_name,
     values_equal,
 )
 
@@ -437,7 +437,7 @@ class VM:
 
     def binary(self, sym: str, a: Any, b: Any, frame: Frame, ip: int) -> Any:
         """Binary operators off the fast path, including struct operator overloading."""
-        if type(a) is StructInstance:
+        if isinstance(a, StructInstance):
             method = a.type.methods.get(ops.OVERLOAD_METHOD[sym])
             if method is not None:
                 frame.ip = ip
@@ -497,14 +497,14 @@ class VM:
                 self.jit.global_rebound(frame.module, name)
         elif o is Op.Negate:
             a = stack[-1]
-            if type(a) is StructInstance and "op_neg" in a.type.methods:
+            if isinstance(a, StructInstance) and "op_neg" in a.type.methods:
                 pop()
                 self.invoke(a.type.methods["op_neg"], [a])
             else:
                 stack[-1] = ops.neg(a)
         elif o is Op.Not:
             a = stack[-1]
-            if type(a) is StructInstance and "op_not" in a.type.methods:
+            if isinstance(a, StructInstance) and "op_not" in a.type.methods:
                 pop()
                 self.invoke(a.type.methods["op_not"], [a])
             else:
@@ -682,10 +682,10 @@ class VM:
 
     def field_get(self, obj: Any, name: str) -> Any:
         t = type(obj)
-        if t is StructInstance:
-            fields = obj.fields
-            if name in fields:
-                return fields[name]
+        if isinstance(obj, StructInstance):
+            slot = obj.type.slots.get(name)
+            if slot is not None:
+                return getattr(obj, slot)
             method = obj.type.methods.get(name)
             if method is not None:
                 return BoundMethod(obj, method)
@@ -727,12 +727,13 @@ class VM:
 
     def resolve_method(self, obj: Any, name: str, args: list) -> tuple[Any, list]:
         t = type(obj)
-        if t is StructInstance:
+        if isinstance(obj, StructInstance):
             method = obj.type.methods.get(name)
             if method is not None:
                 return method, [obj, *args]
-            if name in obj.fields:
-                return obj.fields[name], args
+            slot = obj.type.slots.get(name)
+            if slot is not None:
+                return getattr(obj, slot), args
             raise RuffError(f"Struct {obj.type.name} has no method '{name}'")
         if t is StructType:
             method = obj.methods.get(name)
@@ -839,8 +840,8 @@ def thrown(value: Any) -> RuffError:
         return RuffError(value, ErrorObject(value))
     if type(value) is ErrorObject:
         return RuffError(value.message, value)
-    if type(value) is StructInstance and "message" in value.fields:
-        return RuffError(display(value.fields["message"]), value)
+    if isinstance(value, StructInstance) and value.has_field("message"):
+        return RuffError(display(value.get_field("message")), value)
     return RuffError(display(value), value)
 
 
@@ -942,10 +943,11 @@ def index_set(obj: Any, idx: Any, value: Any) -> None:
 
 def field_set(obj: Any, name: str, value: Any) -> None:
     t = type(obj)
-    if t is StructInstance:
-        if name not in obj.fields:
+    if isinstance(obj, StructInstance):
+        slot = obj.type.slots.get(name)
+        if slot is None:
             raise RuffError(f"Struct {obj.type.name} has no field '{name}'")
-        obj.fields[name] = value
+        setattr(obj, slot, value)
         return
     if t is dict:
         obj[name] = value
@@ -968,7 +970,7 @@ def make_struct(stype: Any, names: tuple, vals: list) -> StructInstance:
             fields[f] = None
     if given:
         raise RuffError(f"Struct {stype.name} has no field '{next(iter(given))}'")
-    return StructInstance(stype, fields)
+    return new_struct(stype, fields)
 
 
 def make_iterator(v: Any) -> Any:
@@ -983,7 +985,7 @@ def make_iterator(v: Any) -> Any:
         return iter(v)
     if hasattr(v, "__next__"):
         return v
-    if hasattr(v, "__iter__") and t is not StructInstance:
+    if hasattr(v, "__iter__") and not isinstance(v, StructInstance):
         return iter(v)
     raise RuffError(f"Cannot iterate over {type_name(v)}")
 

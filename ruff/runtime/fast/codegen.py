@@ -46,6 +46,7 @@ from typing import Any, Optional
 from ruff.frontend.bytecode import Chunk, Op, StructInfo
 from ruff.frontend.compiler import MatchPat, pattern_binding_names
 from ruff.runtime.fast.typeflow import Facts, Ty, infer
+from ruff.runtime.values import method_attr, slot_name
 
 
 def exact_float(n: int) -> bool:
@@ -1192,7 +1193,11 @@ class FunctionEmitter:
             v = c.value
             tv = type(v)
             if v is None or tv is bool:
-                return f"{x.text} {'is' if eq else 'is not'} {c.text}", f"{x.text}.__class__ is not _h_SI"
+                # Only a struct's op_eq / op_ne makes `==` with null or a bool more than identity.
+                guard = f"not _h_isinstance({x.text}, _h_SI)"
+                if v is None:
+                    guard = f"{x.text} is None or {guard}"
+                return f"{x.text} {'is' if eq else 'is not'} {c.text}", guard
             if tv is int or tv is str:
                 return f"{x.text} {'==' if eq else '!='} {c.text}", f"{x.text}.__class__ is _h_{tv.__name__}"
             return None
@@ -1336,8 +1341,8 @@ class FunctionEmitter:
             out.append(slow)
         else:
             fast = self.closure_call("_m", [o.text] + [a.text for a in args], r, i)
-            cond = (f"{o.text}.__class__ is _h_SI and (_m := {o.text}.type.methods.get({name!r})) is not None "
-                    f"and _m.__class__ is _h_Closure")
+            # Only struct classes have method attributes, and only for methods that are Closures.
+            cond = f"(_m := _h_getattr({o.text}, {method_attr(name)!r}, None)) is not None"
             out.append(If(cond, i, fast, [slow]))
         state.append(Ent(r, "t"))
 
@@ -1427,9 +1432,10 @@ class FunctionEmitter:
         elif op is Op.FieldGet:
             o = state.pop()
             r = self.temp()
-            out.append(Try([Line(f"{r} = {o.text}.fields[{arg!r}] if {o.text}.__class__ is _h_SI "
-                                 f"else _h_fget({o.text}, {arg!r})", i)],
-                           "_h_KeyError", [Line(f"{r} = _h_fget({o.text}, {arg!r})", i)], i))
+            # Only struct instances have slot attributes: anything else (a dict, a method's name, another
+            # struct type) raises AttributeError and takes the general path.
+            out.append(Try([Line(f"{r} = {o.text}.{slot_name(arg)}", i)],
+                           "_h_AttributeError", [Line(f"{r} = _h_fget({o.text}, {arg!r})", i)], i))
             state.append(Ent(r, "t"))
         elif op is Op.FieldGetOpt:
             o = state.pop()
@@ -1437,9 +1443,11 @@ class FunctionEmitter:
         elif op is Op.FieldSet:
             v = state.pop()
             o = state.pop()
-            out.append(If(f"{o.text}.__class__ is _h_SI and {arg!r} in {o.text}.fields", i,
-                          [Line(f"{o.text}.fields[{arg!r}] = {v.text}", i)],
-                          [Line(f"_h_fset({o.text}, {arg!r}, {v.text})", i)]))
+            # Guarded: an object with a __dict__ would take any attribute.
+            fset = [Line(f"_h_fset({o.text}, {arg!r}, {v.text})", i)]
+            out.append(If(f"_h_isinstance({o.text}, _h_SI)", i,
+                          [Try([Line(f"{o.text}.{slot_name(arg)} = {v.text}", i)], "_h_AttributeError", fset, i)],
+                          fset))
         elif op is Op.MakeClosure:
             sub: Chunk = self.consts[arg]
             k = sum(1 for f in sub.param_defaults if f)
@@ -1486,9 +1494,8 @@ class FunctionEmitter:
             slow = Line(f"{r} = _h_mkstruct({stype.text}, {names}, [{', '.join(e.text for e in vals)}])", i)
             if len(set(arg)) == n and not self.cold:
                 # Every field given, in declaration order: the instance make_struct would build.
-                fields = ", ".join(f"{name!r}: {v.text}" for name, v in zip(arg, vals))
                 out.append(If(f"{stype.text}.__class__ is _h_ST and {stype.text}.fields == {names}", i,
-                              [Line(f"{r} = _h_SI({stype.text}, {{{fields}}})", i)], [slow]))
+                              [Line(f"{r} = {stype.text}.cls({', '.join(e.text for e in vals)})", i)], [slow]))
             else:
                 out.append(slow)
             state.append(Ent(r, "t"))

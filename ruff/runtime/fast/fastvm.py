@@ -96,7 +96,7 @@ class _Missing:
 MISSING = _Missing()
 _PY_BUILTINS = {f"@{b.__name__}": b for b in (int, float, bool, str, list, dict, iter, KeyError, IndexError,
                                               LookupError, NameError, TypeError, RecursionError,
-                                              AttributeError)}
+                                              AttributeError, isinstance, getattr)}
 
 
 class FastVM(VM):
@@ -541,7 +541,7 @@ def build_helpers(vm: FastVM) -> dict:
         op = ops.BINARY[sym]
 
         def slow(a: Any, b: Any, d: int) -> Any:
-            if type(a) is StructInstance:
+            if isinstance(a, StructInstance):
                 m = a.type.methods.get(method)
                 if m is not None:
                     return _call(m, [a, b], d)  # VM.binary → VM.invoke
@@ -551,12 +551,12 @@ def build_helpers(vm: FastVM) -> dict:
         return slow
 
     def _neg(a: Any, d: int) -> Any:
-        if type(a) is StructInstance and "op_neg" in a.type.methods:
+        if isinstance(a, StructInstance) and "op_neg" in a.type.methods:
             return _call(a.type.methods["op_neg"], [a], d)
         return ops.neg(a)
 
     def _not(a: Any, d: int) -> Any:
-        if type(a) is StructInstance and "op_not" in a.type.methods:
+        if isinstance(a, StructInstance) and "op_not" in a.type.methods:
             return _call(a.type.methods["op_not"], [a], d)
         return not truthy(a)
 
