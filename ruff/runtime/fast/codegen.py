@@ -585,10 +585,10 @@ class Renderer:
 class Ent:
     """One operand-stack entry: a Python expression that is a name or a literal (evaluating it is free)."""
 
-    __slots__ = ("text", "kind", "slot", "isbool", "value", "builtin", "cls")
+    __slots__ = ("text", "kind", "slot", "isbool", "value", "builtin", "cls", "hint")
 
     def __init__(self, text: str, kind: str, slot: int = -1, isbool: bool = False, value: Any = None,
-                 builtin: bool = False) -> None:
+                 builtin: bool = False, hint: Optional[str] = None) -> None:
         self.text = text
         self.kind = kind  # "c" constant, "l" local slot (read lazily), "t" temporary, "cond" fused test
         self.slot = slot
@@ -596,6 +596,8 @@ class Ent:
         self.value = value
         self.builtin = builtin  # read from a global named like a builtin (probably a Builtin)
         self.cls: Optional[str] = None  # its Python class where typeflow proves one ("int", "str", ...)
+        # "int" or "float": the class the value probably has (only orders the fast paths, proves nothing)
+        self.hint = hint
 
 
 class LoopCtx:
@@ -686,6 +688,7 @@ class FunctionEmitter:
         self.has_yield = False
         self.incoming: dict[int, list[bool]] = {}  # merge block → per-slot "every arrival is a bool"
         self.frozen: set[int] = set()
+        self.slot_hint: dict[int, str] = {}  # local slot -> the hint of what was last stored there
         # Top-level code outside loops runs once: it gets one-line helper calls instead of fast paths,
         # which keeps big scripts quick to compile. Everything else is hot until proven otherwise.
         self.runs_once = chunk.name == "<script>" and not chunk.params
@@ -815,6 +818,16 @@ class FunctionEmitter:
         """is_cls as an expression: "True", "False" or the test."""
         c = self.is_cls(e, cls)
         return "True" if c is None else c
+
+    @staticmethod
+    def hint(e: Ent) -> Optional[str]:
+        """The class e probably has: "int", "float" or None."""
+        if e.kind == "c":
+            t = type(e.value)
+            return "int" if t is int else "float" if t is float else None
+        if e.cls is not None:
+            return e.cls if e.cls in ("int", "float") else None
+        return e.hint
 
     def int_checks(self, *ents: Ent) -> Optional[str]:
         parts = []
@@ -1214,7 +1227,12 @@ class FunctionEmitter:
         sym = _ARITH[op]
         r = self.temp()
         slow = self.again(r, f"_h_{HELPER_OF[sym]}", [a.text, b.text], i)
-        state.append(Ent(r, "t"))
+        ha, hb = self.hint(a), self.hint(b)
+        # Operands of unknown class are taken for floats first: ints are mostly known or hinted (loop
+        # counters, constants, what was computed from them).
+        float_first = "int" not in (ha, hb)
+        state.append(Ent(r, "t", hint="float" if "float" in (ha, hb) or (float_first and sym == "/") else
+                         "int" if "int" in (ha, hb) and sym != "/" else None))
         if (a.kind == "c" and b.kind == "c") or self.cold:
             out.append(slow)
             return
@@ -1230,6 +1248,7 @@ class FunctionEmitter:
             str_checks = self.type_checks("str", a, b)
             if str_checks is not None:
                 paths.append((str_checks, [Line(f"{r} = {a.text} + {b.text}", i)]))
+        nfixed = len(paths)
         numeric = lambda e: e.kind != "c" or type(e.value) in (int, float)
         if sym in "+-*/" and numeric(a) and numeric(b):
             # float op float, float op int, int op float: Python converts the int, as ops does
@@ -1247,7 +1266,8 @@ class FunctionEmitter:
                 else:
                     guard.append(f"{b.text} != 0")
             if guard:
-                paths.append((" and ".join(guard), [Line(f"{r} = {a.text} {sym} {b.text}", i)]))
+                path = (" and ".join(guard), [Line(f"{r} = {a.text} {sym} {b.text}", i)])
+                paths.insert(0 if float_first else nfixed, path)
         stmt: list = [slow]
         for guard, body in reversed(paths):
             stmt = [If(guard, i, body, stmt)]
@@ -1320,6 +1340,14 @@ class FunctionEmitter:
             builtin = [Line("_h_vm.cdepth = d", i), Line(f"{r} = {f.text}.fn(_h_vm, [{argtext}])", i)]
             other = [self.again(r, "_h_ocall", [f.text, f"[{argtext}]"], i)]
             is_closure, is_builtin = f"{f.text}.__class__ is _h_Closure", f"{f.text}.__class__ is _h_Builtin"
+            if f.builtin and f.value == "sqrt" and argc == 1:
+                # The builtin sqrt of a float that is not negative (nor NaN) is math.sqrt.
+                x = args[0].text
+                out.append(If(f"{f.text} is _h_B_sqrt and {x}.__class__ is _h_float and {x} >= 0.0", i,
+                              [Line(f"{r} = _h_msqrt({x})", i)],
+                              [If(is_builtin, i, builtin, [If(is_closure, i, closure, other)])]))
+                state.append(Ent(r, "t", hint="float"))
+                return
             if f.builtin:  # `len(x)`: test for a builtin first
                 out.append(If(is_builtin, i, builtin, [If(is_closure, i, closure, other)]))
             else:
@@ -1358,9 +1386,12 @@ class FunctionEmitter:
         if op is Op.LoadConst:
             state.append(self.const(self.consts[arg]))
         elif op is Op.LoadLocal:
-            state.append(Ent(f"l{arg}", "l", slot=arg))
+            state.append(Ent(f"l{arg}", "l", slot=arg, hint=self.slot_hint.get(arg)))
         elif op is Op.StoreLocal:
             v = state.pop()
+            h = self.hint(v)
+            if h is not None:
+                self.slot_hint[arg] = h
             self.spill_local(state, arg, out)
             if v.text != f"l{arg}":
                 self.line(out, f"l{arg} = {v.text}", i)
@@ -1373,7 +1404,7 @@ class FunctionEmitter:
             # Ruff globals are the function's Python globals, Ruff builtins its Python builtins.
             out.append(Try([Line(f"{r} = {self.gname(arg)}", i)], "_h_NameError",
                            [Line(f"{r} = _h_gmiss({arg!r})", i)], i))
-            state.append(Ent(r, "t", builtin=arg in self.builtin_names))
+            state.append(Ent(r, "t", builtin=arg in self.builtin_names, value=arg))
         elif op is Op.StoreGlobal:
             v = state.pop()
             self.uses.add("K")

@@ -38,6 +38,7 @@ that hands hot loops to `jit.osr()`. Without one, none of that is generated.
 from __future__ import annotations
 
 import linecache
+import math
 import os
 import sys
 import types
@@ -608,6 +609,7 @@ def build_helpers(vm: FastVM) -> dict:
         "ocall": _ocall, "call": _call, "mcall": _mcall, "neg": _neg, "not": _not, "ovf": _ovf,
         "gmiss": _gmiss, "catch": _catch, "mp": _mp, "mlit": _mlit, "slow": _slow,
         "unwrap_other": _unwrap_other, "osrframe": _osrframe, "apush": array_push,
+        "B_sqrt": vm.builtins.get("sqrt", MISSING), "msqrt": math.sqrt,
     }
     for sym, name in HELPER_OF.items():
         ns[name] = binary(sym)
