@@ -894,3 +894,35 @@ def test_run_in_big_stack_propagates_exceptions() -> None:
     with pytest.raises(ZeroDivisionError):
         run_in_big_stack(lambda: 1 / 0)
     assert run_in_big_stack(lambda: 42) == 42
+
+
+def test_sqrt_fast_path_leaves_other_arguments_to_the_builtin() -> None:
+    # The fast tier calls math.sqrt itself only for a non-negative float; a negative float, an int, a
+    # string and a rebound `sqrt` go where the interpreter sends them.
+    check("""
+        func root(x) {
+            return sqrt(x)
+        }
+        print(root(2.25), root(9))
+        try {
+            root(-1.0)
+        } except e {
+            print(e.message)
+        }
+        try {
+            root("x")
+        } except e {
+            print(e.message)
+        }
+    """, """
+        1.5 3
+        sqrt() domain error: value must be >= 0
+        sqrt() expects a number, got string
+    """)
+    check("""
+        sqrt := func(x) { return x + 1 }
+        func root(x) {
+            return sqrt(x)
+        }
+        print(root(2.25))
+    """, "3.25\n")
