@@ -926,3 +926,44 @@ def test_sqrt_fast_path_leaves_other_arguments_to_the_builtin() -> None:
         }
         print(root(2.25))
     """, "3.25\n")
+
+
+def test_appending_to_a_local_string_is_shaped_for_cpythons_in_place_append() -> None:
+    # `s := s + x` stores straight into the local (`l1 = l1 + ...`): CPython then appends in place
+    # while nothing else holds the string, so building a string is linear.
+    program = compile_source(textwrap.dedent("""
+        func build(n) {
+            s := ""
+            i := 0
+            while i < n {
+                s := s + "x"
+                i := i + 1
+            }
+            return s
+        }
+    """), "t.ruff")
+    src = codegen.generate(program.chunk.nested_chunks()[0]).source
+    assert "l1 = l1 + 'x'" in src
+    # Other holders of the string, self-appends, ints at the i64 edge, floats and errors keep their meaning.
+    check("""
+        func f(s, n, x) {
+            t := s
+            s := s + "b"
+            s := s + s
+            n := n + 1
+            x := x + 0.5
+            return [s, t, n, x]
+        }
+        print(f("a", 1, 1.0))
+        print(f(1, 2, 3))
+        try {
+            f("a", 9223372036854775807, 0.0)
+        } except e {
+            print(e.message)
+        }
+        try {
+            f("a", 1, null)
+        } except e {
+            print(e.message)
+        }
+    """)

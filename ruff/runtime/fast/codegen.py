@@ -1244,10 +1244,18 @@ class FunctionEmitter:
                 out.extend(body)
                 return
             paths.append((checks, body))
+        inplace = self.inplace_target(a, i, state) if sym == "+" else None
         if sym == "+":
             str_checks = self.type_checks("str", a, b)
+            # `s := s + x` becomes `l3 = l3 + x`: CPython appends in place to a string nothing else holds.
+            concat = Line(f"{inplace or r} = {a.text} + {b.text}", i)
+            if str_checks == "True":  # typeflow: two strings
+                out.append(concat)
+                if inplace is not None:
+                    state[-1] = Ent(inplace, "l", slot=a.slot)
+                return
             if str_checks is not None:
-                paths.append((str_checks, [Line(f"{r} = {a.text} + {b.text}", i)]))
+                paths.append((str_checks, [concat]))
         nfixed = len(paths)
         numeric = lambda e: e.kind != "c" or type(e.value) in (int, float)
         if sym in "+-*/" and numeric(a) and numeric(b):
@@ -1269,11 +1277,32 @@ class FunctionEmitter:
                 path = (" and ".join(guard), [Line(f"{r} = {a.text} {sym} {b.text}", i)])
                 paths.insert(0 if float_first else nfixed, path)
         stmt: list = [slow]
+        if inplace is not None:  # every other path stores its result into the local too
+            state[-1] = Ent(inplace, "l", slot=a.slot)
+            stmt.append(Line(f"{inplace} = {r}", i))
+            for _, body in paths:
+                if body[-1] is not concat:
+                    body.append(Line(f"{inplace} = {r}", i))
         for guard, body in reversed(paths):
             stmt = [If(guard, i, body, stmt)]
         out.extend(stmt)
 
+    def inplace_target(self, a: Ent, i: int, state: list) -> Optional[str]:
+        """The local `l<n>` when instruction i computes `a + ...` with a read of slot n and the next
+        instruction, in the same block, stores the result back into slot n, no other stack entry reading
+        that slot lazily: the result can go straight into the local."""
+        nxt = i + 1
+        if a.kind != "l" or nxt >= len(self.code) or nxt in self.an.at:
+            return None
+        ins = self.code[nxt]
+        if ins.op is not Op.StoreLocal or ins.arg != a.slot:
+            return None
+        if any(e.kind == "l" and e.slot == a.slot for e in state[:-1]):
+            return None
+        return a.text
+
     def type_checks(self, cls: str, *ents: Ent) -> Optional[str]:
+        """Python test that every entry has class cls: "True" when typeflow proves it, None when one cannot."""
         parts = []
         for e in ents:
             c = self.is_cls(e, cls)
@@ -1281,7 +1310,7 @@ class FunctionEmitter:
                 return None
             if c is not None:
                 parts.append(c)
-        return " and ".join(parts) if parts else None
+        return " and ".join(parts) if parts else "True"
 
     def int_arith(self, sym: str, a: Ent, b: Ent, r: str, checks: str, i: int) -> list:
         """Checked i64 arithmetic on two ints (the fast path of ops.add/sub/mul/div/mod)."""
