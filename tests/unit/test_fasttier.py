@@ -967,3 +967,36 @@ def test_appending_to_a_local_string_is_shaped_for_cpythons_in_place_append() ->
             print(e.message)
         }
     """)
+
+
+def test_inline_builtins_and_push_in_place_keep_their_meaning() -> None:
+    # len, substring, get_default computed inline for the plain cases; push appends in place only when
+    # the local is the array's sole holder (an alias must keep seeing the old array).
+    check("""
+        func f(s, d, n) {
+            out := []
+            alias := out
+            i := 0
+            while i < n {
+                out := push(out, substring(s, i, i + 2))
+                d[substring(s, i, i + 1)] := get_default(d, substring(s, i, i + 1), 0) + 1
+                i := i + 1
+            }
+            return [len(out), len(alias), out, d, len(s), substring(s, -1, 2), substring(s, 2, 1),
+                    substring(s, 1.5, 3), get_default(d, 1, "none"), len({"a": 1})]
+        }
+        print(f("abcab", {}, 4))
+        xs := [1]
+        func g(xs) {
+            ys := xs
+            xs := push(xs, 2)
+            xs := push(xs, 3)
+            return [xs, ys]
+        }
+        print(g(xs), xs)
+        try {
+            print(f(1, {}, 1))
+        } except e {
+            print(e.message)
+        }
+    """)

@@ -610,6 +610,18 @@ class LoopCtx:
 
 
 _ARITH = {Op.Add: "+", Op.Sub: "-", Op.Mul: "*", Op.Div: "/", Op.Mod: "%"}
+
+# Builtins whose result a call site computes inline when the global still holds the builtin (fastvm's
+# `_h_B_<name>`) and the guard holds: name -> (argument count, guard, expression, hint of the result).
+# Each is exactly what the builtin returns for such arguments.
+INLINE_BUILTINS = {
+    "sqrt": (1, "{0}.__class__ is _h_float and {0} >= 0.0", "_h_msqrt({0})", "float"),
+    "len": (1, "{0}.__class__ is _h_str or {0}.__class__ is _h_list or {0}.__class__ is _h_dict",
+            "_h_pylen({0})", "int"),
+    "substring": (3, "{0}.__class__ is _h_str and {1}.__class__ is _h_int and {2}.__class__ is _h_int "
+                     "and {1} >= 0 and {2} >= 0", "{0}[{1}:{2}]", None),
+    "get_default": (3, "{0}.__class__ is _h_dict and {1}.__class__ is _h_str", "{0}.get({1}, {2})", None),
+}
 _CMP = {Op.LessThan: "<", Op.GreaterThan: ">", Op.LessEqual: "<=", Op.GreaterEqual: ">="}
 HELPER_OF = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "<": "lt", ">": "gt",
              "<=": "le", ">=": "ge", "==": "eq", "!=": "ne"}
@@ -1244,7 +1256,7 @@ class FunctionEmitter:
                 out.extend(body)
                 return
             paths.append((checks, body))
-        inplace = self.inplace_target(a, i, state) if sym == "+" else None
+        inplace = self.inplace_target(a, i, state[:-1]) if sym == "+" else None
         if sym == "+":
             str_checks = self.type_checks("str", a, b)
             # `s := s + x` becomes `l3 = l3 + x`: CPython appends in place to a string nothing else holds.
@@ -1287,17 +1299,17 @@ class FunctionEmitter:
             stmt = [If(guard, i, body, stmt)]
         out.extend(stmt)
 
-    def inplace_target(self, a: Ent, i: int, state: list) -> Optional[str]:
-        """The local `l<n>` when instruction i computes `a + ...` with a read of slot n and the next
-        instruction, in the same block, stores the result back into slot n, no other stack entry reading
-        that slot lazily: the result can go straight into the local."""
+    def inplace_target(self, a: Ent, i: int, others: list) -> Optional[str]:
+        """The local `l<n>` when instruction i computes from `a`, a read of slot n, and the next
+        instruction, in the same block, stores the result back into slot n, none of the `others` stack
+        entries reading that slot lazily: the result can go straight into the local."""
         nxt = i + 1
         if a.kind != "l" or nxt >= len(self.code) or nxt in self.an.at:
             return None
         ins = self.code[nxt]
         if ins.op is not Op.StoreLocal or ins.arg != a.slot:
             return None
-        if any(e.kind == "l" and e.slot == a.slot for e in state[:-1]):
+        if any(e.kind == "l" and e.slot == a.slot for e in others):
             return None
         return a.text
 
@@ -1369,13 +1381,26 @@ class FunctionEmitter:
             builtin = [Line("_h_vm.cdepth = d", i), Line(f"{r} = {f.text}.fn(_h_vm, [{argtext}])", i)]
             other = [self.again(r, "_h_ocall", [f.text, f"[{argtext}]"], i)]
             is_closure, is_builtin = f"{f.text}.__class__ is _h_Closure", f"{f.text}.__class__ is _h_Builtin"
-            if f.builtin and f.value == "sqrt" and argc == 1:
-                # The builtin sqrt of a float that is not negative (nor NaN) is math.sqrt.
-                x = args[0].text
-                out.append(If(f"{f.text} is _h_B_sqrt and {x}.__class__ is _h_float and {x} >= 0.0", i,
-                              [Line(f"{r} = _h_msqrt({x})", i)],
+            inline = INLINE_BUILTINS.get(f.value) if f.builtin else None
+            if inline is not None and inline[0] == argc:
+                _, guard, expr, hint = inline
+                texts = [a.text for a in args]
+                out.append(If(f"{f.text} is _h_B_{f.value} and ({guard.format(*texts)})", i,
+                              [Line(f"{r} = {expr.format(*texts)}", i)],
                               [If(is_builtin, i, builtin, [If(is_closure, i, closure, other)])]))
-                state.append(Ent(r, "t", hint="float"))
+                state.append(Ent(r, "t", hint=hint))
+                return
+            target = self.inplace_target(args[0], i, state) if f.builtin and f.value == "push" and argc == 2 else None
+            if target is not None:
+                # `xs := push(xs, x)` appends in place when nothing but the local holds the array (the
+                # reference count of a local's object is 2 inside getrefcount): no one can see the
+                # difference from the copy push makes.
+                x = args[1].text
+                general = If(is_builtin, i, builtin, [If(is_closure, i, closure, other)])
+                out.append(If(f"{f.text} is _h_B_push and {target}.__class__ is _h_list and "
+                              f"_h_refcount({target}) == 2", i, [Line(f"{target}.append({x})", i)],
+                              [general, Line(f"{target} = {r}", i)]))
+                state.append(Ent(target, "l", slot=args[0].slot))
                 return
             if f.builtin:  # `len(x)`: test for a builtin first
                 out.append(If(is_builtin, i, builtin, [If(is_closure, i, closure, other)]))

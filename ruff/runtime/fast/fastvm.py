@@ -47,7 +47,7 @@ from typing import Any, Callable, Optional
 
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
-from ruff.runtime.fast.codegen import FULL_PROFILING, HELPER_OF, Profiling, Unsupported, generate
+from ruff.runtime.fast.codegen import FULL_PROFILING, HELPER_OF, INLINE_BUILTINS, Profiling, Unsupported, generate
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
     I64_MAX, I64_MIN, NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError,
@@ -609,8 +609,10 @@ def build_helpers(vm: FastVM) -> dict:
         "ocall": _ocall, "call": _call, "mcall": _mcall, "neg": _neg, "not": _not, "ovf": _ovf,
         "gmiss": _gmiss, "catch": _catch, "mp": _mp, "mlit": _mlit, "slow": _slow,
         "unwrap_other": _unwrap_other, "osrframe": _osrframe, "apush": array_push,
-        "B_sqrt": vm.builtins.get("sqrt", MISSING), "msqrt": math.sqrt,
+        "msqrt": math.sqrt, "pylen": len, "refcount": sys.getrefcount,
     }
+    for name in (*INLINE_BUILTINS, "push"):  # what the fast tier's inline builtin paths test against
+        ns["B_" + name] = vm.builtins.get(name, MISSING)
     for sym, name in HELPER_OF.items():
         ns[name] = binary(sym)
     out = {"@" + k: v for k, v in ns.items()}
