@@ -1219,7 +1219,8 @@ class FunctionEmitter:
             tv = type(v)
             if v is None or tv is bool:
                 # Only a struct's op_eq / op_ne makes `==` with null or a bool more than identity.
-                guard = f"not _h_isinstance({x.text}, _h_SI)"
+                method = "op_eq" if eq else "op_ne"
+                guard = f"not _h_isinstance({x.text}, _h_SI) or {method!r} not in {x.text}.type.methods"
                 if v is None:
                     guard = f"{x.text} is None or {guard}"
                 return f"{x.text} {'is' if eq else 'is not'} {c.text}", guard
