@@ -30,6 +30,7 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from ruff.backend.abi import LIST_ITEMS, OB_SIZE, SLOT_ERROR_KEY
 from ruff.dialects import ruff
+from ruff.runtime.values import slot_name
 from ruff.passes._cpython import PTR, ObjectCode
 from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
 
@@ -370,6 +371,10 @@ class ObjectLowering:
             self.current = cont
         elif isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None:
             self.compare_with_null(op, _null_compared(op))  # type: ignore[arg-type]
+        elif isinstance(op, ruff.FieldGetOp):
+            self.field_get(op)
+        elif isinstance(op, ruff.FieldSetOp) and not op.results:
+            self.field_set(op)
         elif isinstance(op, ruff.MakeArrayOp):
             self.make_array(op)
         elif isinstance(op, ruff.ArrayPushOp):
@@ -414,6 +419,63 @@ class ObjectLowering:
         self.emit(llvm.BrOp(join, self.values[op.results[0]]))  # type: ignore[attr-defined]
         self.current = join
         self.values[op.results[0]] = join.args[0]
+
+    def field_get(self, op: ruff.FieldGetOp) -> None:
+        """A struct's field is the __slots__ member slot_name(field) of its instance (see StructInstance):
+        PyObject_GetAttr finds it; on anything else (a dict, a method, no such field) the attribute is
+        missing, the error is dropped and the runtime does what the baseline does."""
+        code = self.objects()
+        obj = self.values[op.object]
+        found = code.call("PyObject_GetAttr", obj, self.table_object(["literal", slot_name(op.field.data)]))
+        assert found is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        missing = code.same(found, null)
+        self.note_c(code)
+        slow, join = self.new_block(name="field_other"), self.new_block(name="field")  # type: ignore[attr-defined]
+        join.insert_arg(PTR, 0)
+        self.emit(llvm.CondBrOp(missing, slow, [], join, [found]))  # type: ignore[attr-defined]
+        self.current = slow
+        code = self.objects()
+        code.call("PyErr_Clear")
+        self.note_c(code)
+        self.generic(op)
+        self.emit(llvm.BrOp(join, self.values[op.result]))  # type: ignore[attr-defined]
+        self.current = join
+        self.values[op.result] = join.args[0]
+
+    def field_set(self, op: ruff.FieldSetOp) -> None:
+        """On a struct instance (a StructInstance, whose class has no __dict__): PyObject_SetAttr on the
+        field's slot; anything else, or a field the struct lacks, goes to the runtime."""
+        code = self.objects()
+        obj = self.values[op.object]
+        value, fresh = self.boxed_copy(op.value)
+        code = self.objects()
+        is_struct = code.call("PyObject_IsInstance", obj, self.table_object(["class", "StructInstance"]))
+        assert is_struct is not None
+        yes = self.emit(llvm.ICmpOp(is_struct, self.const(1, i32), _pred("eq"))).results[0]  # type: ignore[attr-defined]
+        self.note_c(code)
+        fast, slow = self.new_block(name="field_set"), self.new_block(name="field_set_other")  # type: ignore[attr-defined]
+        join = self.new_block(name="field_done")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(yes, fast, [], slow, []))  # type: ignore[attr-defined]
+        self.current = fast
+        code = self.objects()
+        status = code.call("PyObject_SetAttr", obj, self.table_object(["literal", slot_name(op.field.data)]), value)
+        assert status is not None
+        failed = self.emit(llvm.ICmpOp(status, self.const(0, i32), _pred("ne"))).results[0]  # type: ignore[attr-defined]
+        self.note_c(code)
+        retry = self.new_block(name="field_missing")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(failed, retry, [], join, []))  # type: ignore[attr-defined]
+        self.current = retry
+        code = self.objects()
+        code.call("PyErr_Clear")
+        self.note_c(code)
+        self.emit(llvm.BrOp(slow))  # type: ignore[attr-defined]
+        self.current = slow
+        self.generic(op)
+        self.emit(llvm.BrOp(join))  # type: ignore[attr-defined]
+        self.current = join
+        if fresh:
+            self.decref(value)
 
     def array_push(self, op: ruff.ArrayPushOp) -> None:
         """On a list: PyList_Append in place; on anything else, the runtime's push (which says what is
@@ -620,7 +682,7 @@ def _is_generic(op: Operation) -> bool:
 # Ops on objects with a lowering of their own (everything else boxed goes through NativeSupport.op).
 _DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
               ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
-              ruff.ArrayPushOp)
+              ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp)
 
 
 def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:
@@ -630,21 +692,20 @@ def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:
     calls: list[str] = []
     in_loops: list[str] = []
     work = 0
-    looping = _blocks_in_loops(func)
+    looping = blocks_in_loops(func)
     for op in func.walk():
         if isinstance(op, ruff.FuncOp | ruff.FrameStateOp | ruff.ConstantOp | cf.BranchOp) or \
                 "ruff.deopt_only" in op.attributes:
             continue
         work += 1
-        if _is_generic(op) and not isinstance(op, _DEDICATED) and not (
-                isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None):
+        if _is_generic(op) and not isinstance(op, _DEDICATED):  # (== null on a struct asks the runtime)
             calls.append(op.name)
             if op.parent_block() in looping:
                 in_loops.append(op.name)
     return calls, work, in_loops
 
 
-def _blocks_in_loops(func: ruff.FuncOp) -> set[Block]:
+def blocks_in_loops(func: ruff.FuncOp) -> set[Block]:
     """The blocks of func that can reach themselves."""
     blocks = list(func.body.blocks)
     succs = {b: list(b.last_op.successors) if b.last_op is not None else [] for b in blocks}

@@ -332,6 +332,11 @@ class Specializer:
             if base(obj) == "array" and idx == INT and state_before(op) is not None:
                 return [(op.result, element(obj) or number_hint(op.result, t) or VALUE_KIND)]
             return [(op.result, VALUE_KIND)]
+        if isinstance(op, R.FieldGetOp):
+            if t(op.object) is None:
+                return [(op.result, None)]
+            hint = number_hint(op.result, t) if state_before(op) is not None else None
+            return [(op.result, hint or VALUE_KIND)]
         if isinstance(op, R.MakeIteratorOp):
             it = t(op.iterable)
             if it is None:
@@ -501,6 +506,12 @@ class Specializer:
             state = self.deopt_state(op, values)
             if state is not None:
                 get = R.ListGetOp(v(op.object), v(op.index), state)
+                return [get, *self.speculate(get.result, types[op.result], op.result, state, values)]
+        if isinstance(op, R.FieldGetOp) and is_scalar(types.get(op.result)):
+            state = self.deopt_state(op, values)
+            if state is not None:  # a field guessed to hold a number: read it, guard, unbox
+                get = R.FieldGetOp(v(op.object), op.field.data, line)
+                get.attributes.update(op.attributes)
                 return [get, *self.speculate(get.result, types[op.result], op.result, state, values)]
         if isinstance(op, R.IndexSetOp) and base(types.get(op.object, "")) == "array" and types.get(op.index) == INT:
             state = self.deopt_state(op, values)
