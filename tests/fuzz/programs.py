@@ -1,0 +1,567 @@
+"""Hypothesis strategies that write whole Ruff programs for the tier fuzzer: valid, deterministic, quick.
+
+A program is a few global numbers, a few functions and a list of top-level statements. What it exercises:
+
+* checked i64 and f64 arithmetic at the edges (2^53 and its neighbours, 2^54, the i64 limits, +-0.0, inf,
+  NaN) with int/float mixing, and every comparison operator on those values;
+* loops (`while`, `for i in range(..)`), nested, carrying values across outer iterations, some of them a few
+  thousand iterations long so that on-stack replacement compiles them by default;
+* plain, recursive, tail-recursive and mutually recursive functions, called hot (inside loops) first with
+  ints and then with floats; leaf functions rebound (`f := g`) after they got hot;
+* runaway recursion that hits the 50,000 call-depth limit (rarely: it is slow), sometimes caught;
+* try/except around runtime errors (overflow, division and modulo by zero), prints of intermediate values.
+
+Termination is by construction: every loop has a constant trip count (a `while` increments its own counter
+first thing, so `continue` cannot skip it), recursion counts a depth argument down to a base case, function
+rebinding only swaps leaf functions (which call nothing) of the same arity for one no more expensive, and a
+cost model (`Budget`) bounds the total loop iterations and calls so the reference interpreter stays fast.
+Nothing depends on time, randomness or dict order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Optional, TypeVar
+
+from hypothesis import strategies as st
+
+Draw = Callable[[st.SearchStrategy], object]
+T = TypeVar("T")
+
+# Literals, simplest first (hypothesis shrinks an index towards 0).
+SMALL_INTS = ["0", "1", "2", "3", "-1", "5", "7", "10", "100", "-3", "1000"]
+EDGE_INTS = ["9007199254740992", "9007199254740993", "9007199254740991", "-9007199254740993",
+             "18014398509481984", "18014398509481985", "9223372036854775807", "(-9223372036854775807 - 1)",
+             "-9223372036854775807", "4611686018427387904", "3037000499", "3037000500", "9223372036854775806"]
+SMALL_FLOATS = ["0.5", "1.5", "0.0", "-0.0", "2.0", "-2.25", "0.1", "3.0", "1e-300"]
+EDGE_FLOATS = ["9007199254740992.0", "9007199254740994.0", "-9007199254740992.0", "18014398509481984.0",
+               "9223372036854775807.0", "-9223372036854775808.0", "4611686018427387904.0", "1e308",
+               "(1e308 * 10)", "(-1e308 * 10)", "((1e308 * 10) - (1e308 * 10))", "1.7976931348623157e308"]
+ARITH = ["+", "-", "*", "/", "%"]
+COMPARE = ["<", "<=", ">", ">=", "==", "!="]
+# Loop trip counts: mostly small, some past the default OSR threshold (1,000 back-edges).
+TRIPS = [0, 1, 2, 3, 5, 10, 40, 150, 1100, 2500, 1100, 2500]
+# Recursion depths for bounded recursive calls; past the default call threshold (100) counts as hot.
+DEPTHS = [0, 1, 2, 5, 20, 120, 400, 1500]
+DEPTH_LIMIT_PROBE = 60000  # deeper than the 50,000 call-depth limit: a stack overflow, by design
+WORK_LIMIT = 40000  # loop iterations + calls one top-level statement may cost
+MAX_DEPTH_PROBES = 1  # runaway recursions per program (each costs ~0.2 s in the interpreter)
+
+
+@dataclass
+class Func:
+    """A generated function, as the call sites see it."""
+
+    name: str
+    arity: int
+    kind: str  # "plain" (loops, calls other functions), "leaf" (plain, calls nothing), "rec", "runaway"
+    cost: int  # work of one call (per level of depth for "rec")
+
+
+@dataclass
+class Budget:
+    """Work the program may still do, shared by everything generated for one program."""
+
+    probes: int = MAX_DEPTH_PROBES
+    counter: int = 0  # fresh-name counter
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+
+@dataclass
+class Scope:
+    """What a statement being generated can see and do."""
+
+    readable: list[str]  # every name an expression may read
+    assignable: list[str]  # names statements may update (not loop counters, not function names)
+    funcs: list[Func]  # functions callable from here
+    budget: Budget
+    mult: int = 1  # how many times this point runs per execution of the enclosing statement/function
+    work: list[int] = field(default_factory=lambda: [0])  # work so far of the enclosing function/statement
+    loop_depth: int = 0
+    in_function: bool = False
+    try_depth: int = 0
+
+    def child(self, mult: int = 1, loop: bool = False, try_: bool = False) -> "Scope":
+        return Scope(list(self.readable), list(self.assignable), self.funcs, self.budget, self.mult * mult,
+                     self.work, self.loop_depth + int(loop), self.in_function, self.try_depth + int(try_))
+
+    def spend(self, amount: int) -> None:
+        self.work[0] += amount
+
+    def can_spend(self, amount: int) -> bool:
+        return self.work[0] + amount <= WORK_LIMIT
+
+
+def indent(lines: list[str]) -> list[str]:
+    return ["    " + line for line in lines]
+
+
+def repeated(draw: Draw, make: Callable[[Draw], T], min_size: int, max_size: int) -> list[T]:
+    """Between min_size and max_size items from `make`, in a shape hypothesis shrinks well.
+
+    Each item, with the choice "one more?" before it, is drawn as one nested strategy, so the shrinker can
+    delete any item from the middle (the next one slides into its place) or stop the list early.
+    """
+    items: list[T] = []
+    for k in range(max_size):
+        item = draw(_one_more(make, required=k < min_size))
+        if item is None:
+            break
+        items.append(item)
+    return items
+
+
+def _one_more(make: Callable[[Draw], T], required: bool) -> st.SearchStrategy[Optional[T]]:
+    @st.composite
+    def one(draw: Draw) -> Optional[T]:
+        if not required and draw(st.integers(0, 3)) == 0:
+            return None
+        return make(draw)
+
+    return one()
+
+
+# ----------------------------------------------------------------------------------------------- expressions
+
+def literal(draw: Draw, kind: Optional[str] = None) -> str:
+    pools = {"small_int": SMALL_INTS, "small_float": SMALL_FLOATS, "edge_int": EDGE_INTS, "edge_float": EDGE_FLOATS}
+    kind = kind or draw(st.sampled_from(list(pools)))
+    return draw(st.sampled_from(pools[kind]))
+
+
+def call_expr(draw: Draw, scope: Scope, depth: int) -> Optional[str]:
+    """A call of a generated function that the remaining budget allows, or None."""
+    options = [f for f in scope.funcs if f.kind in ("plain", "leaf", "rec")]
+    if not options:
+        return None
+    f = draw(st.sampled_from(options))
+    if f.kind == "rec":
+        # The depth argument stays a small int so that recursion is bounded wherever the call sits.
+        depth_arg = draw(st.sampled_from(["0", "1", "3", "10", "25"]))
+        if scope.loop_depth and scope.readable and draw(st.booleans()):
+            counters = [n for n in scope.readable if n.startswith("i")]
+            if counters:
+                depth_arg = f"({draw(st.sampled_from(counters))} % {draw(st.sampled_from(['3', '7', '20']))})"
+        cost = 25 * max(f.cost, 1)
+        args = [depth_arg] + [expr(draw, scope, depth - 1) for _ in range(f.arity - 1)]
+    else:
+        cost = max(f.cost, 1)
+        args = [expr(draw, scope, depth - 1) for _ in range(f.arity)]
+    if not scope.can_spend(cost * scope.mult):
+        return None
+    scope.spend(cost * scope.mult)
+    return f"{f.name}({', '.join(args)})"
+
+
+def expr(draw: Draw, scope: Scope, depth: int = 2) -> str:
+    """A numeric expression (it may still fail at run time: overflow, division by zero, ...)."""
+    kinds = ["literal", "var", "binary", "binary", "neg", "call"] if depth > 0 else ["literal", "var"]
+    kind = draw(st.sampled_from(kinds))
+    if kind == "var" and scope.readable:
+        return draw(st.sampled_from(scope.readable))
+    if kind == "binary":
+        left, op, right = expr(draw, scope, depth - 1), draw(st.sampled_from(ARITH)), expr(draw, scope, depth - 1)
+        return f"({left} {op} {right})"
+    if kind == "neg":
+        operand = expr(draw, scope, depth - 1)
+        return f"(-({operand}))" if operand.startswith("-") else f"(-{operand})"
+    if kind == "call":
+        call = call_expr(draw, scope, depth)
+        if call is not None:
+            return call
+    return literal(draw)
+
+
+def compare(draw: Draw, scope: Scope) -> str:
+    left = expr(draw, scope, 1)
+    right = expr(draw, scope, 1) if draw(st.booleans()) else literal(draw)
+    return f"{left} {draw(st.sampled_from(COMPARE))} {right}"
+
+
+def condition(draw: Draw, scope: Scope) -> str:
+    kind = draw(st.sampled_from(["cmp", "cmp", "and", "or", "not"]))
+    if kind == "cmp":
+        return compare(draw, scope)
+    if kind == "not":
+        return f"!({compare(draw, scope)})"
+    return f"{compare(draw, scope)} {'&&' if kind == 'and' else '||'} {compare(draw, scope)}"
+
+
+# ------------------------------------------------------------------------------------------------ statements
+
+def statements(draw: Draw, scope: Scope, depth: int, min_size: int = 1, max_size: int = 4) -> list[list[str]]:
+    """A statement list, one list of lines per statement."""
+    return repeated(draw, lambda d: statement(d, scope, depth), min_size, max_size)
+
+
+def block(draw: Draw, scope: Scope, depth: int, min_size: int = 1, max_size: int = 4) -> list[str]:
+    return [line for stmt in statements(draw, scope, depth, min_size, max_size) for line in stmt]
+
+
+def print_stmt(draw: Draw, scope: Scope) -> list[str]:
+    items = repeated(draw, lambda d: expr(d, scope, 1) if d(st.integers(0, 3)) else f"({compare(d, scope)})", 1, 3)
+    return [f"print({', '.join(items)})"]
+
+
+def assign_stmt(draw: Draw, scope: Scope) -> list[str]:
+    if scope.assignable and draw(st.integers(0, 2)):
+        name = draw(st.sampled_from(scope.assignable))
+        op = draw(st.sampled_from([":=", "+=", "-=", ":=", "+=", "*=", "/=", "%="]))
+        return [f"{name} {op} {expr(draw, scope)}"]
+    name = scope.budget.fresh("v")
+    line = f"{name} := {expr(draw, scope)}"
+    scope.readable.append(name)
+    scope.assignable.append(name)
+    return [line]
+
+
+def loop_trips(draw: Draw, scope: Scope) -> int:
+    trips = draw(st.sampled_from(TRIPS))
+    while trips > 0 and not scope.can_spend(trips * scope.mult):
+        trips = max(t for t in TRIPS if t < trips)
+    scope.spend(trips * scope.mult)
+    return trips
+
+
+def loop_body(draw: Draw, scope: Scope, depth: int, counter: str, trips: int) -> list[str]:
+    body = statements(draw, scope, depth - 1)
+    extra = draw(st.integers(0, 4))
+    if extra in (1, 2):
+        jump = "break" if extra == 1 else "continue"
+        body.insert(draw(st.integers(0, len(body))), [f"if {condition(draw, scope)} {{ {jump} }}"])
+    elif extra == 3 and trips > 0:
+        # An intermediate value, printed a few times only, whatever the trip count.
+        every = max(1, trips // 3)
+        body.append([f"if {counter} % {every} == 0 {{ print({counter}, {expr(draw, scope, 1)}) }}"])
+    return [line for stmt in body for line in stmt]
+
+
+def for_stmt(draw: Draw, scope: Scope, depth: int) -> list[str]:
+    trips = loop_trips(draw, scope)
+    counter = scope.budget.fresh("i")
+    inner = scope.child(mult=max(trips, 1), loop=True)
+    inner.readable.append(counter)
+    start = draw(st.sampled_from(["0", "0", "1", "-5", "9007199254740990", "9223372036854770000"]))
+    rng = f"range({trips})" if start == "0" else f"range({start}, {start} + {trips})"
+    body = loop_body(draw, inner, depth, counter, trips)
+    return [f"for {counter} in {rng} {{", *indent(body), "}"]
+
+
+def while_stmt(draw: Draw, scope: Scope, depth: int) -> list[str]:
+    trips = loop_trips(draw, scope)
+    counter = scope.budget.fresh("i")
+    inner = scope.child(mult=max(trips, 1), loop=True)
+    inner.readable.append(counter)
+    guard = f"{counter} < {trips}"
+    if draw(st.integers(0, 3)) == 0:  # an extra data-dependent exit; the counter still bounds the loop
+        guard = f"{guard} && {compare(draw, inner)}"
+    body = loop_body(draw, inner, depth, counter, trips)
+    # The counter is incremented first, so a `continue` in the body cannot skip it.
+    return [f"mut {counter} := 0", f"while {guard} {{", f"    {counter} += 1", *indent(body), "}"]
+
+
+def if_stmt(draw: Draw, scope: Scope, depth: int) -> list[str]:
+    lines = [f"if {condition(draw, scope)} {{", *indent(block(draw, scope.child(), depth - 1, max_size=3))]
+    if draw(st.booleans()):
+        lines += ["} else {", *indent(block(draw, scope.child(), depth - 1, max_size=3))]
+    return lines + ["}"]
+
+
+def except_handler(draw: Draw, scope: Scope, name: str) -> list[str]:
+    how = draw(st.sampled_from(["message", "message", "labelled", "whole"]))
+    if how == "whole":
+        return [f"print({name})"]
+    if how == "labelled":
+        return [f'print("caught", {name}.message)']
+    return [f"print({name}.message)"]
+
+
+def try_stmt(draw: Draw, scope: Scope, depth: int) -> list[str]:
+    name = f"e{scope.try_depth}"
+    body = block(draw, scope.child(try_=True), depth - 1)
+    return ["try {", *indent(body), f"}} except {name} {{", *indent(except_handler(draw, scope, name)), "}"]
+
+
+def return_stmt(draw: Draw, scope: Scope) -> list[str]:
+    return [f"if {condition(draw, scope)} {{ return {expr(draw, scope)} }}"]
+
+
+def statement(draw: Draw, scope: Scope, depth: int) -> list[str]:
+    kinds = ["assign", "assign", "print"]
+    if depth > 0:
+        kinds += ["for", "while", "if", "try"]
+    if scope.in_function and scope.loop_depth:
+        kinds.append("return")
+    kind = draw(st.sampled_from(kinds))
+    if kind == "assign":
+        return assign_stmt(draw, scope)
+    if kind == "print":
+        return print_stmt(draw, scope)
+    if kind == "for":
+        return for_stmt(draw, scope, depth)
+    if kind == "while":
+        return while_stmt(draw, scope, depth)
+    if kind == "if":
+        return if_stmt(draw, scope, depth)
+    if kind == "try":
+        return try_stmt(draw, scope, depth)
+    return return_stmt(draw, scope)
+
+
+# ------------------------------------------------------------------------------------------------- functions
+
+def plain_function(draw: Draw, name: str, funcs: list[Func], globals_: list[str], budget: Budget,
+                   leaf: bool) -> tuple[Func, list[str]]:
+    arity = draw(st.integers(1, 2 if leaf else 3))  # leaves: few arities, so that they can replace each other
+    params = ["a", "b", "c"][:arity]
+    callable_ = [] if leaf else [f for f in funcs if f.kind in ("leaf", "rec")]
+    writes_globals = draw(st.integers(0, 3)) == 0
+    scope = Scope(params + globals_, params + (globals_ if writes_globals else []), callable_, budget,
+                  in_function=True)
+    body = block(draw, scope, depth=draw(st.integers(0, 2)), min_size=0, max_size=4)
+    body.append(f"return {expr(draw, scope)}")
+    return Func(name, arity, "leaf" if leaf else "plain", max(scope.work[0], 1)), \
+        [f"func {name}({', '.join(params)}) {{", *indent(body), "}"]
+
+
+def rec_step(draw: Draw, scope: Scope) -> str:
+    return expr(draw, scope, 1)
+
+
+def recursive_function(draw: Draw, name: str, budget: Budget, globals_: list[str]) -> tuple[Func, list[str]]:
+    """Self recursion on a depth argument `n` counted down to a base case; tail or not."""
+    scope = Scope(["n", "x"] + globals_, ["x"], [], budget, in_function=True)
+    base = f"if n <= 0 {{ return {expr(draw, scope, 1)} }}"
+    step = rec_step(draw, scope)
+    shape = draw(st.sampled_from(["tail", "tail", "sum", "guarded"]))
+    if shape == "tail":
+        body = [base, f"return {name}(n - 1, {step})"]
+    elif shape == "sum":
+        op = draw(st.sampled_from(["+", "-", "*"]))
+        body = [base, f"return {rec_step(draw, scope)} {op} {name}(n - 1, {step})"]
+    else:
+        body = [base, f"if {condition(draw, scope)} {{ return {name}(n - 1, {step}) }}",
+                f"return {name}(n - 2, {rec_step(draw, scope)})"]
+    return Func(name, 2, "rec", 1), [f"func {name}(n, x) {{", *indent(body), "}"]
+
+
+def mutual_functions(draw: Draw, first: str, second: str, budget: Budget,
+                     globals_: list[str]) -> tuple[list[Func], list[str]]:
+    scope = Scope(["n", "x"] + globals_, ["x"], [], budget, in_function=True)
+    tail = draw(st.booleans())
+    one = [f"if n <= 0 {{ return {expr(draw, scope, 1)} }}",
+           f"return {second}(n - 1, {rec_step(draw, scope)})" if tail else
+           f"return {rec_step(draw, scope)} + {second}(n - 1, {rec_step(draw, scope)})"]
+    two = [f"if n <= 0 {{ return {expr(draw, scope, 1)} }}", f"return {first}(n - 1, {rec_step(draw, scope)})"]
+    lines = [f"func {first}(n, x) {{", *indent(one), "}", f"func {second}(n, x) {{", *indent(two), "}"]
+    return [Func(first, 2, "rec", 1), Func(second, 2, "rec", 1)], lines
+
+
+def runaway_function(draw: Draw, name: str) -> tuple[Func, list[str]]:
+    """Recursion with no base case that a depth argument reaches: it always hits the call-depth limit."""
+    shape = draw(st.sampled_from(["sum", "tail_int", "tail_float"]))
+    if shape == "sum":
+        body = [f"return 1 + {name}(n + 1, x)"]
+    else:
+        step = "x + 1" if shape == "tail_int" else "x + 0.5"
+        body = ["if n < 0 { return x }", f"return {name}(n + 1, {step})"]
+    return Func(name, 2, "runaway", 0), [f"func {name}(n, x) {{", *indent(body), "}"]
+
+
+# ------------------------------------------------------------------------------------------ top-level pieces
+
+def hot_call_stmt(draw: Draw, scope: Scope) -> list[str]:
+    """Call one function in a loop (hot), first with int arguments, then (maybe) with floats."""
+    options = [f for f in scope.funcs if f.kind in ("plain", "leaf", "rec")]
+    if not options:
+        return print_stmt(draw, scope)
+    f = draw(st.sampled_from(options))
+    per_call = 25 * f.cost if f.kind == "rec" else f.cost
+    trips = draw(st.sampled_from([1, 3, 30, 150, 400]))
+    while trips > 1 and not scope.can_spend(2 * trips * per_call):
+        trips = max(1, trips // 3)
+    scope.spend(2 * trips * per_call)
+    acc, counter = scope.budget.fresh("s"), scope.budget.fresh("i")
+
+    def args(kind: str) -> str:
+        out = []
+        for k in range(f.arity):
+            if k == 0 and f.kind == "rec":
+                out.append(f"({counter} % {draw(st.sampled_from(['5', '20', '25']))})")
+            elif draw(st.booleans()):
+                out.append(counter if kind == "int" else f"({counter} * 0.5)")
+            else:
+                out.append(literal(draw, "small_int" if kind == "int" else "small_float")
+                           if draw(st.integers(0, 2)) else literal(draw))
+        return ", ".join(out)
+
+    lines = [f"{acc} := 0", f"for {counter} in range({trips}) {{", f"    {acc} := {acc} + {f.name}({args('int')})",
+             "}", f"print({acc})"]
+    if draw(st.booleans()):  # the same function again, now with floats
+        lines += [f"for {counter} in range({trips}) {{", f"    {acc} := {acc} + {f.name}({args('float')})", "}",
+                  f"print({acc})"]
+    scope.readable.append(acc)
+    scope.assignable.append(acc)
+    return lines
+
+
+def deep_call_stmt(draw: Draw, scope: Scope) -> list[str]:
+    """A recursive call, bounded (sometimes past the depth limit) or runaway."""
+    recs = [f for f in scope.funcs if f.kind in ("rec", "runaway")]
+    if not recs:
+        return print_stmt(draw, scope)
+    f = draw(st.sampled_from(recs))
+    if f.kind == "runaway" or draw(st.integers(0, 6)) == 0:
+        if scope.budget.probes <= 0:
+            return print_stmt(draw, scope)
+        scope.budget.probes -= 1
+        depth = "0" if f.kind == "runaway" else str(DEPTH_LIMIT_PROBE)
+    else:
+        depth = str(draw(st.sampled_from(DEPTHS)))
+    call = f"{f.name}({depth}, {literal(draw)})"
+    return [f"print({call})"]
+
+
+def rebind_stmt(draw: Draw, scope: Scope, rebound: set[str]) -> list[str]:
+    """`f := g` for a leaf f: g is another leaf of the same arity costing no more, or an anonymous function."""
+    leaves = [f for f in scope.funcs if f.kind == "leaf" and f.name not in rebound]
+    if not leaves:
+        return print_stmt(draw, scope)
+    f = draw(st.sampled_from(leaves))
+    targets = [g for g in scope.funcs if g.kind == "leaf" and g.arity == f.arity and g.cost <= f.cost
+               and g.name != f.name and g.name not in rebound]
+    if targets and draw(st.integers(0, 3)):
+        return [f"{f.name} := {draw(st.sampled_from(targets)).name}"]
+    params = ["a", "b", "c"][:f.arity]
+    anon_scope = Scope(list(params), [], [], scope.budget, in_function=True)
+    rebound.add(f.name)  # its new body is not in the table of leaves; never a target again
+    return [f"{f.name} := func({', '.join(params)}) {{ return {expr(draw, anon_scope, 1)} }}"]
+
+
+def top_statement(draw: Draw, scope: Scope, rebound: set[str]) -> list[str]:
+    scope.work = [0]  # each top-level statement has its own work budget
+    kind = draw(st.sampled_from(["stmt", "stmt", "hot_call", "hot_call", "deep_call", "rebind", "block"]))
+    if kind == "rebind":
+        return rebind_stmt(draw, scope, rebound)
+    # Most top-level statements sit in a try, so that one runtime error does not end the whole program.
+    wrapped = kind == "block" or draw(st.integers(0, 3)) > 0
+    inner = scope.child(try_=True) if wrapped else scope  # names made inside a try stay inside
+    if kind == "hot_call":
+        lines = hot_call_stmt(draw, inner)
+    elif kind == "deep_call":
+        lines = deep_call_stmt(draw, inner)
+    elif kind == "block":
+        lines = block(draw, inner, depth=2, max_size=3)
+        if draw(st.booleans()):
+            lines += hot_call_stmt(draw, inner)
+    else:
+        lines = statement(draw, inner, depth=draw(st.integers(0, 3)))
+    if not wrapped:
+        return lines
+    return ["try {", *indent(lines), "} except e0 {", *indent(except_handler(draw, scope, "e0")), "}"]
+
+
+@st.composite
+def programs(draw: Draw) -> str:
+    """One whole program (source text)."""
+    budget = Budget()
+    globals_: list[str] = []
+    lines: list[str] = []
+    for value in repeated(draw, literal, 0, 3):
+        name = budget.fresh("g")
+        lines.append(f"{name} := {value}")
+        globals_.append(name)
+    funcs: list[Func] = []
+
+    def function(draw: Draw) -> list[str]:
+        kind = draw(st.sampled_from(["leaf", "plain", "rec", "leaf", "mutual", "plain", "rec", "runaway"]))
+        name = budget.fresh("f")
+        if kind in ("leaf", "plain"):
+            f, text = plain_function(draw, name, funcs, globals_, budget, leaf=kind == "leaf")
+            new = [f]
+        elif kind == "rec":
+            f, text = recursive_function(draw, name, budget, globals_)
+            new = [f]
+        elif kind == "mutual":
+            new, text = mutual_functions(draw, name, budget.fresh("f"), budget, globals_)
+        else:
+            f, text = runaway_function(draw, name)
+            new = [f]
+        funcs.extend(new)
+        return text
+
+    for text in repeated(draw, function, 0, 4):
+        lines += text
+    scope = Scope(list(globals_), list(globals_), funcs, budget)
+    rebound: set[str] = set()
+    for stmt in repeated(draw, lambda d: top_statement(d, scope, rebound), 1, 8):
+        lines += stmt
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------------- coverage
+
+FEATURE_PATTERNS = {
+    "int 2^53+1": r"9007199254740993\b",
+    "int 2^54": r"18014398509481984\b",
+    "i64 max": r"9223372036854775807\b",
+    "i64 min": r"\(-9223372036854775807 - 1\)",
+    "float 2^53": r"9007199254740992\.0",
+    "float 2^63": r"9223372036854775807\.0|9223372036854775808\.0",
+    "-0.0": r"-0\.0",
+    "inf": r"\(1e308 \* 10\)",
+    "NaN": r"\(\(1e308 \* 10\) - \(1e308 \* 10\)\)",
+    "division": r" / ",
+    "modulo": r" % [^=]",
+    "compare <": r" < ",
+    "compare <=": r" <= ",
+    "compare >": r" > ",
+    "compare >=": r" >= ",
+    "compare ==": r" == ",
+    "compare !=": r" != ",
+    "for range": r"\bfor i\d+ in range\(",
+    "while": r"\bwhile i\d+ < ",
+    "while with a data exit": r"\bwhile i\d+ < \d+ && ",
+    "hot loop": r"range\((\S+ \+ )?(1100|2500)\)|while i\d+ < (1100|2500)\b",
+    "break": r"\{ break \}",
+    "continue": r"\{ continue \}",
+    "try/except": r"\} except e\d \{",
+    "whole error printed": r"print\(e\d\)",
+    "hot call": r"for i\d+ in range\((150|400)\) \{\n\s+s\d+ := s\d+ \+ f\d+\(",
+    "float arguments after int ones": r"\(i\d+ \* 0\.5\)",
+    "runaway recursion": r"\(n \+ 1, ",
+    "call past the depth limit": rf"\({DEPTH_LIMIT_PROBE}, ",
+    "rebind to a function": r"^f\d+ := f\d+$",
+    "rebind to an anonymous function": r"^f\d+ := func\(",
+    "intermediate print in a loop": r"if i\d+ % \d+ == 0 \{ print\(",
+}
+
+
+def features(source: str) -> set[str]:
+    """Which of FEATURE_PATTERNS (and the structural features below) a generated program contains."""
+    found = {name for name, pattern in FEATURE_PATTERNS.items() if re.search(pattern, source, re.MULTILINE)}
+    open_blocks: list[bool] = []  # per open `{` line: is it a loop?
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("}"):
+            if open_blocks:
+                open_blocks.pop()
+        is_loop = stripped.startswith(("for ", "while "))
+        if is_loop and any(open_blocks):
+            found.add("nested loop")
+        if stripped.endswith("{"):
+            open_blocks.append(is_loop)
+    for match in re.finditer(r"^func (f\d+)\(n, x\) \{\n((?:    .*\n)*)\}", source, re.MULTILINE):
+        callees = set(re.findall(r"\b(f\d+)\(n - \d", match.group(2)))
+        if match.group(1) in callees:
+            found.add("self recursion")
+        if callees - {match.group(1)}:
+            found.add("mutual recursion")
+    return found
+
+
+ALL_FEATURES = set(FEATURE_PATTERNS) | {"nested loop", "self recursion", "mutual recursion"}
