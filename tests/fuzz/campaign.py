@@ -25,7 +25,7 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Optional
@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from .programs import programs
 from .reduce import reduce_program
-from .runner import CONFIGS, REFERENCE, differing, fingerprint, report, run_all
+from .runner import CONFIGS, REFERENCE, problems, report, run_all
 
 
 # Hypothesis may shrink for five minutes, four process launches a step; past this many seconds every
@@ -54,6 +54,13 @@ class Stats:
     minimized: int = 0
     reference_timeouts: int = 0
     seconds: float = 0.0
+    job: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+    def save(self, findings: Path) -> None:
+        self.seconds = time.perf_counter() - self.started
+        counts = {k: v for k, v in asdict(self).items() if k != "started"}
+        (findings / f"stats-{self.job}.json").write_text(json.dumps(counts), encoding="utf-8")
 
 
 @dataclass
@@ -85,18 +92,19 @@ class Hunt:
             return False  # hypothesis sometimes writes the same program twice
         self.seen.add(digest)
         self.stats.generated += 1
+        if self.stats.generated % 10 == 0:
+            self.stats.save(self.findings)
         outcomes = run_all(source)
         if outcomes[REFERENCE].code is None:
             self.stats.reference_timeouts += 1
             return False
-        configs = differing(outcomes)
-        if not configs:
+        found = problems(outcomes)
+        if not found:
             return False
         self.stats.differences += 1
-        config = configs[0]
-        print_ = fingerprint(config, outcomes[REFERENCE], outcomes[config])
+        config, print_ = found[0]
         with open(self.findings / "log.jsonl", "a", encoding="utf-8") as log:
-            log.write(json.dumps({"fingerprint": print_, "configs": configs, "source": source}) + "\n")
+            log.write(json.dumps({"fingerprint": print_, "all": [p for _, p in found], "source": source}) + "\n")
         if not self.claim(print_):
             return False
         self.target, self.original, self.best = (config, print_), source, source
@@ -135,9 +143,9 @@ class Hunt:
         config, print_ = self.target
         self.stats.shrink_runs += 1
         outcomes = run_all(source, configs=[config])
-        if outcomes[REFERENCE].code is None or outcomes[config] == outcomes[REFERENCE]:
+        if outcomes[REFERENCE].code is None:
             return False
-        return fingerprint(config, outcomes[REFERENCE], outcomes[config]) == print_
+        return (config, print_) in problems(outcomes)
 
     def save(self) -> None:
         assert self.target is not None and self.best is not None and self.original is not None
@@ -175,9 +183,8 @@ def hunt_once(findings: Path, per_fingerprint: int, stats: Stats, budget: int, r
 
 
 def worker(job: int, programs_: int, findings: str, per_fingerprint: int, base_seed: int) -> dict:
-    stats = Stats()
+    stats = Stats(job=job)
     seen: set[bytes] = set()
-    start = time.perf_counter()
     run = 0
     while stats.generated < programs_:
         before = stats.generated
@@ -185,11 +192,9 @@ def worker(job: int, programs_: int, findings: str, per_fingerprint: int, base_s
         run += 1
         if stats.generated == before:
             break  # hypothesis found nothing new to generate
-        stats.seconds = time.perf_counter() - start
-        (Path(findings) / f"stats-{job}.json").write_text(json.dumps(asdict(stats)), encoding="utf-8")
-    stats.seconds = time.perf_counter() - start
-    (Path(findings) / f"stats-{job}.json").write_text(json.dumps(asdict(stats)), encoding="utf-8")
-    return asdict(stats)
+        stats.save(Path(findings))
+    stats.save(Path(findings))
+    return {k: v for k, v in asdict(stats).items() if k not in ("started", "job")}
 
 
 def main(argv: Optional[list[str]] = None) -> int:

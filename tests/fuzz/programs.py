@@ -38,6 +38,10 @@ SMALL_FLOATS = ["0.5", "1.5", "0.0", "-0.0", "2.0", "-2.25", "0.1", "3.0", "1e-3
 EDGE_FLOATS = ["9007199254740992.0", "9007199254740994.0", "-9007199254740992.0", "18014398509481984.0",
                "9223372036854775807.0", "-9223372036854775808.0", "4611686018427387904.0", "1e308",
                "(1e308 * 10)", "(-1e308 * 10)", "((1e308 * 10) - (1e308 * 10))", "1.7976931348623157e308"]
+POOLS = {"small_int": SMALL_INTS, "small_float": SMALL_FLOATS, "edge_int": EDGE_INTS, "edge_float": EDGE_FLOATS}
+# Which literals a function writes: all kinds, or one number type so that its results keep one type
+# (the native tier refuses a function that returns both ints and floats).
+FLAVOURS = [tuple(POOLS), ("small_int", "edge_int"), ("small_float", "edge_float")]
 ARITH = ["+", "-", "*", "/", "%"]
 COMPARE = ["<", "<=", ">", ">=", "==", "!="]
 # Loop trip counts: mostly small, some past the default OSR threshold (1,000 back-edges).
@@ -57,6 +61,7 @@ class Func:
     arity: int
     kind: str  # "plain" (loops, calls other functions), "leaf" (plain, calls nothing), "rec", "runaway"
     cost: int  # work of one call (per level of depth for "rec")
+    pure: bool = True  # numbers only: no print, no try, no globals; what the native tier compiles
 
 
 @dataclass
@@ -84,10 +89,16 @@ class Scope:
     loop_depth: int = 0
     in_function: bool = False
     try_depth: int = 0
+    pure: bool = False  # no print, no try, only pure functions: code the native tier can compile
+    pools: tuple[str, ...] = tuple(POOLS)  # the kinds of literal written here
 
-    def child(self, mult: int = 1, loop: bool = False, try_: bool = False) -> "Scope":
+    def child(self, mult: int = 1, loop: bool = False, try_: bool = False, pure: bool = False) -> "Scope":
         return Scope(list(self.readable), list(self.assignable), self.funcs, self.budget, self.mult * mult,
-                     self.work, self.loop_depth + int(loop), self.in_function, self.try_depth + int(try_))
+                     self.work, self.loop_depth + int(loop), self.in_function, self.try_depth + int(try_),
+                     self.pure or pure, self.pools)
+
+    def callable(self, kinds: tuple[str, ...]) -> list[Func]:
+        return [f for f in self.funcs if f.kind in kinds and (f.pure or not self.pure)]
 
     def spend(self, amount: int) -> None:
         self.work[0] += amount
@@ -127,15 +138,14 @@ def _one_more(make: Callable[[Draw], T], required: bool) -> st.SearchStrategy[Op
 
 # ----------------------------------------------------------------------------------------------- expressions
 
-def literal(draw: Draw, kind: Optional[str] = None) -> str:
-    pools = {"small_int": SMALL_INTS, "small_float": SMALL_FLOATS, "edge_int": EDGE_INTS, "edge_float": EDGE_FLOATS}
-    kind = kind or draw(st.sampled_from(list(pools)))
-    return draw(st.sampled_from(pools[kind]))
+def literal(draw: Draw, kind: Optional[str] = None, pools: tuple[str, ...] = tuple(POOLS)) -> str:
+    kind = kind or draw(st.sampled_from(pools))
+    return draw(st.sampled_from(POOLS[kind]))
 
 
 def call_expr(draw: Draw, scope: Scope, depth: int) -> Optional[str]:
     """A call of a generated function that the remaining budget allows, or None."""
-    options = [f for f in scope.funcs if f.kind in ("plain", "leaf", "rec")]
+    options = scope.callable(("plain", "leaf", "rec"))
     if not options:
         return None
     f = draw(st.sampled_from(options))
@@ -173,12 +183,12 @@ def expr(draw: Draw, scope: Scope, depth: int = 2) -> str:
         call = call_expr(draw, scope, depth)
         if call is not None:
             return call
-    return literal(draw)
+    return literal(draw, pools=scope.pools)
 
 
 def compare(draw: Draw, scope: Scope) -> str:
     left = expr(draw, scope, 1)
-    right = expr(draw, scope, 1) if draw(st.booleans()) else literal(draw)
+    right = expr(draw, scope, 1) if draw(st.booleans()) else literal(draw, pools=scope.pools)
     return f"{left} {draw(st.sampled_from(COMPARE))} {right}"
 
 
@@ -233,7 +243,7 @@ def loop_body(draw: Draw, scope: Scope, depth: int, counter: str, trips: int) ->
     if extra in (1, 2):
         jump = "break" if extra == 1 else "continue"
         body.insert(draw(st.integers(0, len(body))), [f"if {condition(draw, scope)} {{ {jump} }}"])
-    elif extra == 3 and trips > 0:
+    elif extra == 3 and trips > 0 and not scope.pure:
         # An intermediate value, printed a few times only, whatever the trip count.
         every = max(1, trips // 3)
         body.append([f"if {counter} % {every} == 0 {{ print({counter}, {expr(draw, scope, 1)}) }}"])
@@ -291,9 +301,9 @@ def return_stmt(draw: Draw, scope: Scope) -> list[str]:
 
 
 def statement(draw: Draw, scope: Scope, depth: int) -> list[str]:
-    kinds = ["assign", "assign", "print"]
+    kinds = ["assign", "assign"] + ([] if scope.pure else ["print"])
     if depth > 0:
-        kinds += ["for", "while", "if", "try"]
+        kinds += ["for", "while", "if"] + ([] if scope.pure else ["try"])
     if scope.in_function and scope.loop_depth:
         kinds.append("return")
     kind = draw(st.sampled_from(kinds))
@@ -318,13 +328,18 @@ def plain_function(draw: Draw, name: str, funcs: list[Func], globals_: list[str]
                    leaf: bool) -> tuple[Func, list[str]]:
     arity = draw(st.integers(1, 2 if leaf else 3))  # leaves: few arities, so that they can replace each other
     params = ["a", "b", "c"][:arity]
-    callable_ = [] if leaf else [f for f in funcs if f.kind in ("leaf", "rec")]
-    writes_globals = draw(st.integers(0, 3)) == 0
-    scope = Scope(params + globals_, params + (globals_ if writes_globals else []), callable_, budget,
-                  in_function=True)
+    pure = draw(st.integers(0, 3)) > 0
+    callable_ = [] if leaf else [f for f in funcs if f.kind in ("leaf", "rec") and (f.pure or not pure)]
+    if pure:
+        scope = Scope(list(params), list(params), callable_, budget, in_function=True, pure=True,
+                      pools=draw(st.sampled_from(FLAVOURS)))
+    else:
+        writes_globals = draw(st.booleans())
+        scope = Scope(params + globals_, params + (globals_ if writes_globals else []), callable_, budget,
+                      in_function=True)
     body = block(draw, scope, depth=draw(st.integers(0, 2)), min_size=0, max_size=4)
     body.append(f"return {expr(draw, scope)}")
-    return Func(name, arity, "leaf" if leaf else "plain", max(scope.work[0], 1)), \
+    return Func(name, arity, "leaf" if leaf else "plain", max(scope.work[0], 1), pure), \
         [f"func {name}({', '.join(params)}) {{", *indent(body), "}"]
 
 
@@ -332,9 +347,16 @@ def rec_step(draw: Draw, scope: Scope) -> str:
     return expr(draw, scope, 1)
 
 
+def recursion_scope(draw: Draw, budget: Budget, globals_: list[str]) -> Scope:
+    """Recursive functions are mostly pure; the others also read the globals."""
+    pure = draw(st.integers(0, 3)) > 0
+    return Scope(["n", "x"] + ([] if pure else globals_), ["x"], [], budget, in_function=True, pure=pure,
+                 pools=draw(st.sampled_from(FLAVOURS)))
+
+
 def recursive_function(draw: Draw, name: str, budget: Budget, globals_: list[str]) -> tuple[Func, list[str]]:
     """Self recursion on a depth argument `n` counted down to a base case; tail or not."""
-    scope = Scope(["n", "x"] + globals_, ["x"], [], budget, in_function=True)
+    scope = recursion_scope(draw, budget, globals_)
     base = f"if n <= 0 {{ return {expr(draw, scope, 1)} }}"
     step = rec_step(draw, scope)
     shape = draw(st.sampled_from(["tail", "tail", "sum", "guarded"]))
@@ -346,19 +368,19 @@ def recursive_function(draw: Draw, name: str, budget: Budget, globals_: list[str
     else:
         body = [base, f"if {condition(draw, scope)} {{ return {name}(n - 1, {step}) }}",
                 f"return {name}(n - 2, {rec_step(draw, scope)})"]
-    return Func(name, 2, "rec", 1), [f"func {name}(n, x) {{", *indent(body), "}"]
+    return Func(name, 2, "rec", 1, scope.pure), [f"func {name}(n, x) {{", *indent(body), "}"]
 
 
 def mutual_functions(draw: Draw, first: str, second: str, budget: Budget,
                      globals_: list[str]) -> tuple[list[Func], list[str]]:
-    scope = Scope(["n", "x"] + globals_, ["x"], [], budget, in_function=True)
+    scope = recursion_scope(draw, budget, globals_)
     tail = draw(st.booleans())
     one = [f"if n <= 0 {{ return {expr(draw, scope, 1)} }}",
            f"return {second}(n - 1, {rec_step(draw, scope)})" if tail else
            f"return {rec_step(draw, scope)} + {second}(n - 1, {rec_step(draw, scope)})"]
     two = [f"if n <= 0 {{ return {expr(draw, scope, 1)} }}", f"return {first}(n - 1, {rec_step(draw, scope)})"]
     lines = [f"func {first}(n, x) {{", *indent(one), "}", f"func {second}(n, x) {{", *indent(two), "}"]
-    return [Func(first, 2, "rec", 1), Func(second, 2, "rec", 1)], lines
+    return [Func(first, 2, "rec", 1, scope.pure), Func(second, 2, "rec", 1, scope.pure)], lines
 
 
 def runaway_function(draw: Draw, name: str) -> tuple[Func, list[str]]:
@@ -376,7 +398,7 @@ def runaway_function(draw: Draw, name: str) -> tuple[Func, list[str]]:
 
 def hot_call_stmt(draw: Draw, scope: Scope) -> list[str]:
     """Call one function in a loop (hot), first with int arguments, then (maybe) with floats."""
-    options = [f for f in scope.funcs if f.kind in ("plain", "leaf", "rec")]
+    options = scope.callable(("plain", "leaf", "rec"))
     if not options:
         return print_stmt(draw, scope)
     f = draw(st.sampled_from(options))
@@ -415,7 +437,7 @@ def deep_call_stmt(draw: Draw, scope: Scope) -> list[str]:
     if not recs:
         return print_stmt(draw, scope)
     f = draw(st.sampled_from(recs))
-    if f.kind == "runaway" or draw(st.integers(0, 6)) == 0:
+    if f.kind == "runaway" or draw(st.integers(0, 3)) == 0:
         if scope.budget.probes <= 0:
             return print_stmt(draw, scope)
         scope.budget.probes -= 1
@@ -458,8 +480,16 @@ def top_statement(draw: Draw, scope: Scope, rebound: set[str]) -> list[str]:
         lines = block(draw, inner, depth=2, max_size=3)
         if draw(st.booleans()):
             lines += hot_call_stmt(draw, inner)
-    else:
+    elif draw(st.booleans()):
         lines = statement(draw, inner, depth=draw(st.integers(0, 3)))
+    else:
+        # Numbers only (what on-stack replacement compiles), then a look at some of the variables.
+        pure = inner.child(pure=True)
+        lines = statement(draw, pure, depth=draw(st.integers(1, 3)))
+        inner.readable[:] = pure.readable  # names the statement made at this level stay visible
+        inner.assignable[:] = pure.assignable
+        if inner.readable:
+            lines.append(f"print({', '.join(repeated(draw, lambda d: d(st.sampled_from(inner.readable)), 1, 3))})")
     if not wrapped:
         return lines
     return ["try {", *indent(lines), "} except e0 {", *indent(except_handler(draw, scope, "e0")), "}"]

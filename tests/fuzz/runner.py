@@ -86,6 +86,14 @@ def run_all(source: str, configs: Optional[list[str]] = None, stop_early: bool =
     return outcomes
 
 
+INTERNAL_ERROR = 6  # the CLI's exit code for a bug in the implementation
+
+
+def internal_error(outcome: Outcome) -> bool:
+    """The implementation crashed: never acceptable, whatever the program (README: exit 6 is a bug)."""
+    return outcome.code == INTERNAL_ERROR or "Traceback (most recent call last)" in outcome.stderr
+
+
 def differing(outcomes: dict[str, Outcome]) -> list[str]:
     """The configurations whose outcome differs from the reference's."""
     ref = outcomes[REFERENCE]
@@ -121,6 +129,16 @@ def first_difference(ref: str, other: str) -> tuple[str, str]:
         if a != b:
             return _shape(a), _shape(b)
     return "", ""
+
+
+def problems(outcomes: dict[str, Outcome]) -> list[tuple[str, str]]:
+    """(configuration, fingerprint) for each thing wrong with a run: the reference crashing, then differences."""
+    ref = outcomes[REFERENCE]
+    found = []
+    if internal_error(ref):
+        found.append((REFERENCE, f"{REFERENCE}: internal error {_shape((ref.stderr.splitlines() or [''])[0])!r}"))
+    found += [(name, fingerprint(name, ref, outcomes[name])) for name in differing(outcomes)]
+    return found
 
 
 def fingerprint(config: str, ref: Outcome, other: Outcome) -> str:

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from ruff.frontend.compiler import compile_source
 
 from .programs import ALL_FEATURES, features, programs
-from .runner import REFERENCE, differing, report, run_all
+from .runner import REFERENCE, differing, internal_error, report, run_all
 
 DEFAULT_EXAMPLES = 30
 DEFAULT_SEED = 4
@@ -62,6 +62,7 @@ def default_budget_programs() -> list[str]:
 def test_every_tier_agrees_with_the_interpreter(source: str) -> None:
     outcomes = run_all(source, stop_early=True)  # a shrink step stops at the first difference
     assert outcomes[REFERENCE].code is not None, f"the reference timed out: the generator must bound work\n{source}"
+    assert not internal_error(outcomes[REFERENCE]), "internal error (exit 6)\n" + report(source, outcomes)
     assert not differing(outcomes), report(source, outcomes)
 
 
