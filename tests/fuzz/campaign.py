@@ -102,12 +102,13 @@ class Hunt:
         if not found:
             return False
         self.stats.differences += 1
-        config, print_ = found[0]
         with open(self.findings / "log.jsonl", "a", encoding="utf-8") as log:
-            log.write(json.dumps({"fingerprint": print_, "all": [p for _, p in found], "source": source}) + "\n")
-        if not self.claim(print_):
+            log.write(json.dumps({"fingerprints": [p for _, p in found], "source": source}) + "\n")
+        # Minimize the first problem whose fingerprint has a slot left (a program often shows several).
+        claimed = next(((config, print_) for config, print_ in found if self.claim(print_)), None)
+        if claimed is None:
             return False
-        self.target, self.original, self.best = (config, print_), source, source
+        self.target, self.original, self.best = claimed, source, source
         self.shrink_deadline = time.perf_counter() + HYPOTHESIS_SHRINK_SECONDS
         return True
 
@@ -130,7 +131,7 @@ class Hunt:
 
     def shrink_step(self, source: str) -> bool:
         if time.perf_counter() > self.shrink_deadline:
-            return False
+            return source == self.best  # stop here; hypothesis still replays its best program once
         if not self.reproduces(source):
             return False
         if self.best is None or (source.count("\n"), len(source)) < (self.best.count("\n"), len(self.best)):
