@@ -40,6 +40,7 @@ from .runner import CONFIGS, REFERENCE, problems, report, run_all
 # Hypothesis may shrink for five minutes, four process launches a step; past this many seconds every
 # further candidate is rejected without running it, and the text reducer (reduce.py) takes over.
 HYPOTHESIS_SHRINK_SECONDS = 120.0
+SHRINK_MIN_TIMEOUT = 3.0
 
 
 class Reproduced(Exception):
@@ -143,7 +144,8 @@ class Hunt:
         assert self.target is not None
         config, print_ = self.target
         self.stats.shrink_runs += 1
-        outcomes = run_all(source, configs=[config])
+        # A hang was seen once already; while minimizing, a few seconds (or 10x the reference) show it again.
+        outcomes = run_all(source, configs=[config], min_timeout=SHRINK_MIN_TIMEOUT)
         if outcomes[REFERENCE].code is None:
             return False
         return (config, print_) in problems(outcomes)

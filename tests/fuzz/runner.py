@@ -66,10 +66,12 @@ def run_config(directory: Path, flags: list[str], timeout: float) -> Outcome:
     return Outcome(proc.stdout, proc.stderr, proc.returncode)
 
 
-def run_all(source: str, configs: Optional[list[str]] = None, stop_early: bool = False) -> dict[str, Outcome]:
+def run_all(source: str, configs: Optional[list[str]] = None, stop_early: bool = False,
+            min_timeout: float = MIN_TIMEOUT) -> dict[str, Outcome]:
     """Run `source` under the reference and then each other configuration (all of them by default).
 
-    With `stop_early`, stop at the first configuration that differs from the reference (to shrink faster).
+    With `stop_early`, stop at the first configuration that differs from the reference (to shrink faster);
+    a smaller `min_timeout` makes re-checking a known hang cheaper.
     """
     names = [REFERENCE] + [n for n in (configs or list(CONFIGS)) if n != REFERENCE]
     outcomes: dict[str, Outcome] = {}
@@ -78,7 +80,7 @@ def run_all(source: str, configs: Optional[list[str]] = None, stop_early: bool =
         (directory / PROGRAM_NAME).write_text(source, encoding="utf-8")
         start = time.perf_counter()
         outcomes[REFERENCE] = run_config(directory, CONFIGS[REFERENCE], REFERENCE_TIMEOUT)
-        timeout = max(MIN_TIMEOUT, TIMEOUT_FACTOR * (time.perf_counter() - start))
+        timeout = max(min_timeout, TIMEOUT_FACTOR * (time.perf_counter() - start))
         for name in names[1:]:
             outcomes[name] = run_config(directory, CONFIGS[name], timeout)
             if stop_early and outcomes[name] != outcomes[REFERENCE]:
