@@ -585,6 +585,12 @@ def features(source: str) -> set[str]:
             found.add("nested loop")
         if stripped.endswith("{"):
             open_blocks.append(is_loop)
+    for match in re.finditer(r"^func f\d+\([^)]*\) \{\n((?:    .*\n)*)\}", source, re.MULTILINE):
+        if not re.search(r"print\(|\btry\b|\bg\d+\b", match.group(1)):
+            found.add("numbers-only function")
+    for match in re.finditer(r"^(for|while) .*\{\n((?:    .*\n)*)\}", source, re.MULTILINE):
+        if not re.search(r"print\(|\btry\b", match.group(2)):
+            found.add("numbers-only top-level loop")
     for match in re.finditer(r"^func (f\d+)\(n, x\) \{\n((?:    .*\n)*)\}", source, re.MULTILINE):
         callees = set(re.findall(r"\b(f\d+)\(n - \d", match.group(2)))
         if match.group(1) in callees:
@@ -594,4 +600,5 @@ def features(source: str) -> set[str]:
     return found
 
 
-ALL_FEATURES = set(FEATURE_PATTERNS) | {"nested loop", "self recursion", "mutual recursion"}
+ALL_FEATURES = set(FEATURE_PATTERNS) | {"nested loop", "self recursion", "mutual recursion", "numbers-only function",
+                                        "numbers-only top-level loop"}

@@ -30,7 +30,7 @@ from .programs import ALL_FEATURES, features, programs
 from .runner import REFERENCE, differing, internal_error, report, run_all
 
 DEFAULT_EXAMPLES = 30
-DEFAULT_SEED = 4
+DEFAULT_SEED = 10
 EXAMPLES = int(os.environ.get("RUFF_FUZZ_EXAMPLES", DEFAULT_EXAMPLES))
 SEED = int(os.environ.get("RUFF_FUZZ_SEED", DEFAULT_SEED))
 
