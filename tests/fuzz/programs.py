@@ -48,7 +48,8 @@ COMPARE = ["<", "<=", ">", ">=", "==", "!="]
 TRIPS = [0, 1, 2, 3, 5, 10, 40, 150, 1100, 2500, 1100, 2500]
 # Recursion depths for bounded recursive calls; past the default call threshold (100) counts as hot.
 DEPTHS = [0, 1, 2, 5, 20, 120, 400, 1500]
-DEPTH_LIMIT_PROBE = 60000  # deeper than the 50,000 call-depth limit: a stack overflow, by design
+# Recursion depths around and past the 50,000 call-depth limit: where each tier draws the line matters.
+DEPTH_LIMIT_PROBES = [60000, 49998, 49999, 50000, 50001, 50003]
 WORK_LIMIT = 40000  # loop iterations + calls one top-level statement may cost
 MAX_DEPTH_PROBES = 1  # runaway recursions per program (each costs ~0.2 s in the interpreter)
 
@@ -385,9 +386,11 @@ def mutual_functions(draw: Draw, first: str, second: str, budget: Budget,
 
 def runaway_function(draw: Draw, name: str) -> tuple[Func, list[str]]:
     """Recursion with no base case that a depth argument reaches: it always hits the call-depth limit."""
-    shape = draw(st.sampled_from(["sum", "tail_int", "tail_float"]))
+    shape = draw(st.sampled_from(["sum", "tail_int", "tail_float", "loop"]))
     if shape == "sum":
         body = [f"return 1 + {name}(n + 1, x)"]
+    elif shape == "loop":  # a loop in each frame: hot enough for on-stack replacement deep in the recursion
+        body = ["mut s := 0", "for i in range(2) { s += i }", f"return s + {name}(n + 1, x)"]
     else:
         step = "x + 1" if shape == "tail_int" else "x + 0.5"
         body = ["if n < 0 { return x }", f"return {name}(n + 1, {step})"]
@@ -441,7 +444,7 @@ def deep_call_stmt(draw: Draw, scope: Scope) -> list[str]:
         if scope.budget.probes <= 0:
             return print_stmt(draw, scope)
         scope.budget.probes -= 1
-        depth = "0" if f.kind == "runaway" else str(DEPTH_LIMIT_PROBE)
+        depth = "0" if f.kind == "runaway" else str(draw(st.sampled_from(DEPTH_LIMIT_PROBES)))
     else:
         depth = str(draw(st.sampled_from(DEPTHS)))
     call = f"{f.name}({depth}, {literal(draw)})"
@@ -564,7 +567,7 @@ FEATURE_PATTERNS = {
     "hot call": r"for i\d+ in range\((150|400)\) \{\n\s+s\d+ := s\d+ \+ f\d+\(",
     "float arguments after int ones": r"\(i\d+ \* 0\.5\)",
     "runaway recursion": r"\(n \+ 1, ",
-    "call past the depth limit": rf"\({DEPTH_LIMIT_PROBE}, ",
+    "call at or past the depth limit": r"\((60000|500\d\d|4999\d), ",
     "rebind to a function": r"^f\d+ := f\d+$",
     "rebind to an anonymous function": r"^f\d+ := func\(",
     "intermediate print in a loop": r"if i\d+ % \d+ == 0 \{ print\(",
