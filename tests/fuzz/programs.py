@@ -22,12 +22,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Optional, TypeVar
+from functools import lru_cache
+from typing import Callable, Optional, Sequence, TypeVar
 
 from hypothesis import strategies as st
 
 Draw = Callable[[st.SearchStrategy], object]
 T = TypeVar("T")
+BOOLEANS = st.booleans()
+
+
+# Strategies are cached: building a fresh one for each of a program's thousands of choices doubles the
+# generation time.
+@lru_cache(maxsize=1024)
+def integers(low: int, high: int) -> st.SearchStrategy[int]:
+    return st.integers(low, high)
+
+
+def pick(draw: Draw, options: Sequence[T]) -> T:
+    """One of `options`, shrinking towards the first."""
+    return options[draw(integers(0, len(options) - 1))]
 
 # Literals, simplest first (hypothesis shrinks an index towards 0).
 SMALL_INTS = ["0", "1", "2", "3", "-1", "5", "7", "10", "100", "-3", "1000"]
@@ -127,21 +141,18 @@ def repeated(draw: Draw, make: Callable[[Draw], T], min_size: int, max_size: int
     return items
 
 
-def _one_more(make: Callable[[Draw], T], required: bool) -> st.SearchStrategy[Optional[T]]:
-    @st.composite
-    def one(draw: Draw) -> Optional[T]:
-        if not required and draw(st.integers(0, 3)) == 0:
-            return None
-        return make(draw)
-
-    return one()
+@st.composite
+def _one_more(draw: Draw, make: Callable[[Draw], T], required: bool) -> Optional[T]:
+    if not required and draw(integers(0, 3)) == 0:
+        return None
+    return make(draw)
 
 
 # ----------------------------------------------------------------------------------------------- expressions
 
 def literal(draw: Draw, kind: Optional[str] = None, pools: tuple[str, ...] = tuple(POOLS)) -> str:
-    kind = kind or draw(st.sampled_from(pools))
-    return draw(st.sampled_from(POOLS[kind]))
+    kind = kind or pick(draw, pools)
+    return pick(draw, POOLS[kind])
 
 
 def call_expr(draw: Draw, scope: Scope, depth: int) -> Optional[str]:
@@ -149,14 +160,14 @@ def call_expr(draw: Draw, scope: Scope, depth: int) -> Optional[str]:
     options = scope.callable(("plain", "leaf", "rec"))
     if not options:
         return None
-    f = draw(st.sampled_from(options))
+    f = pick(draw, options)
     if f.kind == "rec":
         # The depth argument stays a small int so that recursion is bounded wherever the call sits.
-        depth_arg = draw(st.sampled_from(["0", "1", "3", "10", "25"]))
-        if scope.loop_depth and scope.readable and draw(st.booleans()):
+        depth_arg = pick(draw, ["0", "1", "3", "10", "25"])
+        if scope.loop_depth and scope.readable and draw(BOOLEANS):
             counters = [n for n in scope.readable if n.startswith("i")]
             if counters:
-                depth_arg = f"({draw(st.sampled_from(counters))} % {draw(st.sampled_from(['3', '7', '20']))})"
+                depth_arg = f"({pick(draw, counters)} % {pick(draw, ['3', '7', '20'])})"
         cost = 25 * max(f.cost, 1)
         args = [depth_arg] + [expr(draw, scope, depth - 1) for _ in range(f.arity - 1)]
     else:
@@ -171,11 +182,11 @@ def call_expr(draw: Draw, scope: Scope, depth: int) -> Optional[str]:
 def expr(draw: Draw, scope: Scope, depth: int = 2) -> str:
     """A numeric expression (it may still fail at run time: overflow, division by zero, ...)."""
     kinds = ["literal", "var", "binary", "binary", "neg", "call"] if depth > 0 else ["literal", "var"]
-    kind = draw(st.sampled_from(kinds))
+    kind = pick(draw, kinds)
     if kind == "var" and scope.readable:
-        return draw(st.sampled_from(scope.readable))
+        return pick(draw, scope.readable)
     if kind == "binary":
-        left, op, right = expr(draw, scope, depth - 1), draw(st.sampled_from(ARITH)), expr(draw, scope, depth - 1)
+        left, op, right = expr(draw, scope, depth - 1), pick(draw, ARITH), expr(draw, scope, depth - 1)
         return f"({left} {op} {right})"
     if kind == "neg":
         operand = expr(draw, scope, depth - 1)
@@ -189,12 +200,12 @@ def expr(draw: Draw, scope: Scope, depth: int = 2) -> str:
 
 def compare(draw: Draw, scope: Scope) -> str:
     left = expr(draw, scope, 1)
-    right = expr(draw, scope, 1) if draw(st.booleans()) else literal(draw, pools=scope.pools)
-    return f"{left} {draw(st.sampled_from(COMPARE))} {right}"
+    right = expr(draw, scope, 1) if draw(BOOLEANS) else literal(draw, pools=scope.pools)
+    return f"{left} {pick(draw, COMPARE)} {right}"
 
 
 def condition(draw: Draw, scope: Scope) -> str:
-    kind = draw(st.sampled_from(["cmp", "cmp", "and", "or", "not"]))
+    kind = pick(draw, ["cmp", "cmp", "and", "or", "not"])
     if kind == "cmp":
         return compare(draw, scope)
     if kind == "not":
@@ -214,14 +225,14 @@ def block(draw: Draw, scope: Scope, depth: int, min_size: int = 1, max_size: int
 
 
 def print_stmt(draw: Draw, scope: Scope) -> list[str]:
-    items = repeated(draw, lambda d: expr(d, scope, 1) if d(st.integers(0, 3)) else f"({compare(d, scope)})", 1, 3)
+    items = repeated(draw, lambda d: expr(d, scope, 1) if d(integers(0, 3)) else f"({compare(d, scope)})", 1, 3)
     return [f"print({', '.join(items)})"]
 
 
 def assign_stmt(draw: Draw, scope: Scope) -> list[str]:
-    if scope.assignable and draw(st.integers(0, 2)):
-        name = draw(st.sampled_from(scope.assignable))
-        op = draw(st.sampled_from([":=", "+=", "-=", ":=", "+=", "*=", "/=", "%="]))
+    if scope.assignable and draw(integers(0, 2)):
+        name = pick(draw, scope.assignable)
+        op = pick(draw, [":=", "+=", "-=", ":=", "+=", "*=", "/=", "%="])
         return [f"{name} {op} {expr(draw, scope)}"]
     name = scope.budget.fresh("v")
     line = f"{name} := {expr(draw, scope)}"
@@ -231,7 +242,7 @@ def assign_stmt(draw: Draw, scope: Scope) -> list[str]:
 
 
 def loop_trips(draw: Draw, scope: Scope) -> int:
-    trips = draw(st.sampled_from(TRIPS))
+    trips = pick(draw, TRIPS)
     while trips > 0 and not scope.can_spend(trips * scope.mult):
         trips = max(t for t in TRIPS if t < trips)
     scope.spend(trips * scope.mult)
@@ -240,10 +251,10 @@ def loop_trips(draw: Draw, scope: Scope) -> int:
 
 def loop_body(draw: Draw, scope: Scope, depth: int, counter: str, trips: int) -> list[str]:
     body = statements(draw, scope, depth - 1)
-    extra = draw(st.integers(0, 4))
+    extra = draw(integers(0, 4))
     if extra in (1, 2):
         jump = "break" if extra == 1 else "continue"
-        body.insert(draw(st.integers(0, len(body))), [f"if {condition(draw, scope)} {{ {jump} }}"])
+        body.insert(draw(integers(0, len(body))), [f"if {condition(draw, scope)} {{ {jump} }}"])
     elif extra == 3 and trips > 0 and not scope.pure:
         # An intermediate value, printed a few times only, whatever the trip count.
         every = max(1, trips // 3)
@@ -256,7 +267,7 @@ def for_stmt(draw: Draw, scope: Scope, depth: int) -> list[str]:
     counter = scope.budget.fresh("i")
     inner = scope.child(mult=max(trips, 1), loop=True)
     inner.readable.append(counter)
-    start = draw(st.sampled_from(["0", "0", "1", "-5", "9007199254740990", "9223372036854770000"]))
+    start = pick(draw, ["0", "0", "1", "-5", "9007199254740990", "9223372036854770000"])
     rng = f"range({trips})" if start == "0" else f"range({start}, {start} + {trips})"
     body = loop_body(draw, inner, depth, counter, trips)
     return [f"for {counter} in {rng} {{", *indent(body), "}"]
@@ -268,7 +279,7 @@ def while_stmt(draw: Draw, scope: Scope, depth: int) -> list[str]:
     inner = scope.child(mult=max(trips, 1), loop=True)
     inner.readable.append(counter)
     guard = f"{counter} < {trips}"
-    if draw(st.integers(0, 3)) == 0:  # an extra data-dependent exit; the counter still bounds the loop
+    if draw(integers(0, 3)) == 0:  # an extra data-dependent exit; the counter still bounds the loop
         guard = f"{guard} && {compare(draw, inner)}"
     body = loop_body(draw, inner, depth, counter, trips)
     # The counter is incremented first, so a `continue` in the body cannot skip it.
@@ -277,13 +288,13 @@ def while_stmt(draw: Draw, scope: Scope, depth: int) -> list[str]:
 
 def if_stmt(draw: Draw, scope: Scope, depth: int) -> list[str]:
     lines = [f"if {condition(draw, scope)} {{", *indent(block(draw, scope.child(), depth - 1, max_size=3))]
-    if draw(st.booleans()):
+    if draw(BOOLEANS):
         lines += ["} else {", *indent(block(draw, scope.child(), depth - 1, max_size=3))]
     return lines + ["}"]
 
 
 def except_handler(draw: Draw, scope: Scope, name: str) -> list[str]:
-    how = draw(st.sampled_from(["message", "message", "labelled", "whole"]))
+    how = pick(draw, ["message", "message", "labelled", "whole"])
     if how == "whole":
         return [f"print({name})"]
     if how == "labelled":
@@ -307,7 +318,7 @@ def statement(draw: Draw, scope: Scope, depth: int) -> list[str]:
         kinds += ["for", "while", "if"] + ([] if scope.pure else ["try"])
     if scope.in_function and scope.loop_depth:
         kinds.append("return")
-    kind = draw(st.sampled_from(kinds))
+    kind = pick(draw, kinds)
     if kind == "assign":
         return assign_stmt(draw, scope)
     if kind == "print":
@@ -327,18 +338,18 @@ def statement(draw: Draw, scope: Scope, depth: int) -> list[str]:
 
 def plain_function(draw: Draw, name: str, funcs: list[Func], globals_: list[str], budget: Budget,
                    leaf: bool) -> tuple[Func, list[str]]:
-    arity = draw(st.integers(1, 2 if leaf else 3))  # leaves: few arities, so that they can replace each other
+    arity = draw(integers(1, 2 if leaf else 3))  # leaves: few arities, so that they can replace each other
     params = ["a", "b", "c"][:arity]
-    pure = draw(st.integers(0, 3)) > 0
+    pure = draw(integers(0, 3)) > 0
     callable_ = [] if leaf else [f for f in funcs if f.kind in ("leaf", "rec") and (f.pure or not pure)]
     if pure:
         scope = Scope(list(params), list(params), callable_, budget, in_function=True, pure=True,
-                      pools=draw(st.sampled_from(FLAVOURS)))
+                      pools=pick(draw, FLAVOURS))
     else:
-        writes_globals = draw(st.booleans())
+        writes_globals = draw(BOOLEANS)
         scope = Scope(params + globals_, params + (globals_ if writes_globals else []), callable_, budget,
                       in_function=True)
-    body = block(draw, scope, depth=draw(st.integers(0, 2)), min_size=0, max_size=4)
+    body = block(draw, scope, depth=draw(integers(0, 2)), min_size=0, max_size=4)
     body.append(f"return {expr(draw, scope)}")
     return Func(name, arity, "leaf" if leaf else "plain", max(scope.work[0], 1), pure), \
         [f"func {name}({', '.join(params)}) {{", *indent(body), "}"]
@@ -350,9 +361,9 @@ def rec_step(draw: Draw, scope: Scope) -> str:
 
 def recursion_scope(draw: Draw, budget: Budget, globals_: list[str]) -> Scope:
     """Recursive functions are mostly pure; the others also read the globals."""
-    pure = draw(st.integers(0, 3)) > 0
+    pure = draw(integers(0, 3)) > 0
     return Scope(["n", "x"] + ([] if pure else globals_), ["x"], [], budget, in_function=True, pure=pure,
-                 pools=draw(st.sampled_from(FLAVOURS)))
+                 pools=pick(draw, FLAVOURS))
 
 
 def recursive_function(draw: Draw, name: str, budget: Budget, globals_: list[str]) -> tuple[Func, list[str]]:
@@ -360,11 +371,11 @@ def recursive_function(draw: Draw, name: str, budget: Budget, globals_: list[str
     scope = recursion_scope(draw, budget, globals_)
     base = f"if n <= 0 {{ return {expr(draw, scope, 1)} }}"
     step = rec_step(draw, scope)
-    shape = draw(st.sampled_from(["tail", "tail", "sum", "guarded"]))
+    shape = pick(draw, ["tail", "tail", "sum", "guarded"])
     if shape == "tail":
         body = [base, f"return {name}(n - 1, {step})"]
     elif shape == "sum":
-        op = draw(st.sampled_from(["+", "-", "*"]))
+        op = pick(draw, ["+", "-", "*"])
         body = [base, f"return {rec_step(draw, scope)} {op} {name}(n - 1, {step})"]
     else:
         body = [base, f"if {condition(draw, scope)} {{ return {name}(n - 1, {step}) }}",
@@ -375,7 +386,7 @@ def recursive_function(draw: Draw, name: str, budget: Budget, globals_: list[str
 def mutual_functions(draw: Draw, first: str, second: str, budget: Budget,
                      globals_: list[str]) -> tuple[list[Func], list[str]]:
     scope = recursion_scope(draw, budget, globals_)
-    tail = draw(st.booleans())
+    tail = draw(BOOLEANS)
     one = [f"if n <= 0 {{ return {expr(draw, scope, 1)} }}",
            f"return {second}(n - 1, {rec_step(draw, scope)})" if tail else
            f"return {rec_step(draw, scope)} + {second}(n - 1, {rec_step(draw, scope)})"]
@@ -386,7 +397,7 @@ def mutual_functions(draw: Draw, first: str, second: str, budget: Budget,
 
 def runaway_function(draw: Draw, name: str) -> tuple[Func, list[str]]:
     """Recursion with no base case that a depth argument reaches: it always hits the call-depth limit."""
-    shape = draw(st.sampled_from(["sum", "tail_int", "tail_float", "loop"]))
+    shape = pick(draw, ["sum", "tail_int", "tail_float", "loop"])
     if shape == "sum":
         body = [f"return 1 + {name}(n + 1, x)"]
     elif shape == "loop":  # a loop in each frame: hot enough for on-stack replacement deep in the recursion
@@ -404,9 +415,9 @@ def hot_call_stmt(draw: Draw, scope: Scope) -> list[str]:
     options = scope.callable(("plain", "leaf", "rec"))
     if not options:
         return print_stmt(draw, scope)
-    f = draw(st.sampled_from(options))
+    f = pick(draw, options)
     per_call = 25 * f.cost if f.kind == "rec" else f.cost
-    trips = draw(st.sampled_from([1, 3, 30, 150, 400]))
+    trips = pick(draw, [1, 3, 30, 150, 400])
     while trips > 1 and not scope.can_spend(2 * trips * per_call):
         trips = max(1, trips // 3)
     scope.spend(2 * trips * per_call)
@@ -416,17 +427,17 @@ def hot_call_stmt(draw: Draw, scope: Scope) -> list[str]:
         out = []
         for k in range(f.arity):
             if k == 0 and f.kind == "rec":
-                out.append(f"({counter} % {draw(st.sampled_from(['5', '20', '25']))})")
-            elif draw(st.booleans()):
+                out.append(f"({counter} % {pick(draw, ['5', '20', '25'])})")
+            elif draw(BOOLEANS):
                 out.append(counter if kind == "int" else f"({counter} * 0.5)")
             else:
                 out.append(literal(draw, "small_int" if kind == "int" else "small_float")
-                           if draw(st.integers(0, 2)) else literal(draw))
+                           if draw(integers(0, 2)) else literal(draw))
         return ", ".join(out)
 
     lines = [f"{acc} := 0", f"for {counter} in range({trips}) {{", f"    {acc} := {acc} + {f.name}({args('int')})",
              "}", f"print({acc})"]
-    if draw(st.booleans()):  # the same function again, now with floats
+    if draw(BOOLEANS):  # the same function again, now with floats
         lines += [f"for {counter} in range({trips}) {{", f"    {acc} := {acc} + {f.name}({args('float')})", "}",
                   f"print({acc})"]
     scope.readable.append(acc)
@@ -439,14 +450,14 @@ def deep_call_stmt(draw: Draw, scope: Scope) -> list[str]:
     recs = [f for f in scope.funcs if f.kind in ("rec", "runaway")]
     if not recs:
         return print_stmt(draw, scope)
-    f = draw(st.sampled_from(recs))
-    if f.kind == "runaway" or draw(st.integers(0, 3)) == 0:
+    f = pick(draw, recs)
+    if f.kind == "runaway" or draw(integers(0, 3)) == 0:
         if scope.budget.probes <= 0:
             return print_stmt(draw, scope)
         scope.budget.probes -= 1
-        depth = "0" if f.kind == "runaway" else str(draw(st.sampled_from(DEPTH_LIMIT_PROBES)))
+        depth = "0" if f.kind == "runaway" else str(pick(draw, DEPTH_LIMIT_PROBES))
     else:
-        depth = str(draw(st.sampled_from(DEPTHS)))
+        depth = str(pick(draw, DEPTHS))
     call = f"{f.name}({depth}, {literal(draw)})"
     return [f"print({call})"]
 
@@ -456,11 +467,11 @@ def rebind_stmt(draw: Draw, scope: Scope, rebound: set[str]) -> list[str]:
     leaves = [f for f in scope.funcs if f.kind == "leaf" and f.name not in rebound]
     if not leaves:
         return print_stmt(draw, scope)
-    f = draw(st.sampled_from(leaves))
+    f = pick(draw, leaves)
     targets = [g for g in scope.funcs if g.kind == "leaf" and g.arity == f.arity and g.cost <= f.cost
                and g.name != f.name and g.name not in rebound]
-    if targets and draw(st.integers(0, 3)):
-        return [f"{f.name} := {draw(st.sampled_from(targets)).name}"]
+    if targets and draw(integers(0, 3)):
+        return [f"{f.name} := {pick(draw, targets).name}"]
     params = ["a", "b", "c"][:f.arity]
     anon_scope = Scope(list(params), [], [], scope.budget, in_function=True)
     rebound.add(f.name)  # its new body is not in the table of leaves; never a target again
@@ -469,11 +480,11 @@ def rebind_stmt(draw: Draw, scope: Scope, rebound: set[str]) -> list[str]:
 
 def top_statement(draw: Draw, scope: Scope, rebound: set[str]) -> list[str]:
     scope.work = [0]  # each top-level statement has its own work budget
-    kind = draw(st.sampled_from(["stmt", "stmt", "hot_call", "hot_call", "deep_call", "rebind", "block"]))
+    kind = pick(draw, ["stmt", "stmt", "hot_call", "hot_call", "deep_call", "rebind", "block"])
     if kind == "rebind":
         return rebind_stmt(draw, scope, rebound)
     # Most top-level statements sit in a try, so that one runtime error does not end the whole program.
-    wrapped = kind == "block" or draw(st.integers(0, 3)) > 0
+    wrapped = kind == "block" or draw(integers(0, 3)) > 0
     inner = scope.child(try_=True) if wrapped else scope  # names made inside a try stay inside
     if kind == "hot_call":
         lines = hot_call_stmt(draw, inner)
@@ -481,18 +492,18 @@ def top_statement(draw: Draw, scope: Scope, rebound: set[str]) -> list[str]:
         lines = deep_call_stmt(draw, inner)
     elif kind == "block":
         lines = block(draw, inner, depth=2, max_size=3)
-        if draw(st.booleans()):
+        if draw(BOOLEANS):
             lines += hot_call_stmt(draw, inner)
-    elif draw(st.booleans()):
-        lines = statement(draw, inner, depth=draw(st.integers(0, 3)))
+    elif draw(BOOLEANS):
+        lines = statement(draw, inner, depth=draw(integers(0, 3)))
     else:
         # Numbers only (what on-stack replacement compiles), then a look at some of the variables.
         pure = inner.child(pure=True)
-        lines = statement(draw, pure, depth=draw(st.integers(1, 3)))
+        lines = statement(draw, pure, depth=draw(integers(1, 3)))
         inner.readable[:] = pure.readable  # names the statement made at this level stay visible
         inner.assignable[:] = pure.assignable
         if inner.readable:
-            lines.append(f"print({', '.join(repeated(draw, lambda d: d(st.sampled_from(inner.readable)), 1, 3))})")
+            lines.append(f"print({', '.join(repeated(draw, lambda d: pick(d, inner.readable), 1, 3))})")
     if not wrapped:
         return lines
     return ["try {", *indent(lines), "} except e0 {", *indent(except_handler(draw, scope, "e0")), "}"]
@@ -511,7 +522,7 @@ def programs(draw: Draw) -> str:
     funcs: list[Func] = []
 
     def function(draw: Draw) -> list[str]:
-        kind = draw(st.sampled_from(["leaf", "plain", "rec", "leaf", "mutual", "plain", "rec", "runaway"]))
+        kind = pick(draw, ["leaf", "plain", "rec", "leaf", "mutual", "plain", "rec", "runaway"])
         name = budget.fresh("f")
         if kind in ("leaf", "plain"):
             f, text = plain_function(draw, name, funcs, globals_, budget, leaf=kind == "leaf")
