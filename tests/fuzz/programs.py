@@ -395,6 +395,40 @@ def mutual_functions(draw: Draw, first: str, second: str, budget: Budget,
     return [Func(first, 2, "rec", 1, scope.pure), Func(second, 2, "rec", 1, scope.pure)], lines
 
 
+def compare_function(draw: Draw, name: str) -> tuple[Func, list[str]]:
+    """Every comparison operator on the two arguments, as one number: meant to be called hot with an int and
+    a float that are (nearly) the same double, where exact and converting comparisons disagree."""
+    body = ["mut r := 0"]
+    for k, op in enumerate(COMPARE):
+        body.append(f"if a {op} b {{ r += {2 ** k} }}")
+    return Func(name, 2, "leaf", 1), [f"func {name}(a, b) {{", *indent(body + ["return r"]), "}"]
+
+
+def nest_function(draw: Draw, name: str, budget: Budget) -> tuple[Func, list[str]]:
+    """Two nested loops, the inner one hot, with values carried across the outer iterations; some of them
+    only ever read inside the inner loop."""
+    scope = Scope(["a", "b"], ["a", "b"], [], budget, in_function=True, pure=True,
+                  pools=pick(draw, FLAVOURS))
+    outer, inner = pick(draw, [2, 3, 5]), pick(draw, [1100, 2500, 40])
+    carried = [budget.fresh("v") for _ in range(draw(integers(1, 3)))]
+    body = [f"mut {v} := {expr(draw, scope, 1)}" for v in carried]
+    loop_scope = scope.child(mult=outer * inner, loop=True)
+    loop_scope.readable += carried
+    loop_scope.assignable += carried
+    step = [f"{v} := ({v} {pick(draw, ARITH[:3])} {expr(draw, loop_scope, 1)})" for v in carried]
+    step += [line for stmt in statements(draw, loop_scope, 0, 0, 2) for line in stmt]
+    i, j = budget.fresh("i"), budget.fresh("i")
+    if draw(BOOLEANS):
+        loops = [f"for {i} in range({outer}) {{", f"    for {j} in range({inner}) {{", *indent(indent(step)),
+                 "    }", "}"]
+    else:
+        loops = [f"mut {i} := 0", f"while {i} < {outer} {{", f"    {i} += 1", f"    mut {j} := 0",
+                 f"    while {j} < {inner} {{", f"        {j} += 1", *indent(indent(step)), "    }", "}"]
+    result = pick(draw, carried)
+    return Func(name, 2, "leaf", outer * inner), \
+        [f"func {name}(a, b) {{", *indent(body + loops + [f"return {result}"]), "}"]
+
+
 def runaway_function(draw: Draw, name: str) -> tuple[Func, list[str]]:
     """Recursion with no base case that a depth argument reaches: it always hits the call-depth limit."""
     shape = pick(draw, ["sum", "tail_int", "tail_float", "loop"])
@@ -430,9 +464,10 @@ def hot_call_stmt(draw: Draw, scope: Scope) -> list[str]:
                 out.append(f"({counter} % {pick(draw, ['5', '20', '25'])})")
             elif draw(BOOLEANS):
                 out.append(counter if kind == "int" else f"({counter} * 0.5)")
-            else:
-                out.append(literal(draw, "small_int" if kind == "int" else "small_float")
-                           if draw(integers(0, 2)) else literal(draw))
+            elif draw(integers(0, 2)):
+                out.append(literal(draw, "small_int" if kind == "int" else "small_float"))
+            else:  # an edge value of either type: ints and floats that round to the same double meet
+                out.append(literal(draw, pick(draw, ["edge_int", "edge_float"])))
         return ", ".join(out)
 
     lines = [f"{acc} := 0", f"for {counter} in range({trips}) {{", f"    {acc} := {acc} + {f.name}({args('int')})",
@@ -522,9 +557,15 @@ def programs(draw: Draw) -> str:
     funcs: list[Func] = []
 
     def function(draw: Draw) -> list[str]:
-        kind = pick(draw, ["leaf", "plain", "rec", "leaf", "mutual", "plain", "rec", "runaway"])
+        kind = pick(draw, ["leaf", "plain", "rec", "leaf", "mutual", "plain", "rec", "runaway", "compare", "nest"])
         name = budget.fresh("f")
-        if kind in ("leaf", "plain"):
+        if kind == "compare":
+            f, text = compare_function(draw, name)
+            new = [f]
+        elif kind == "nest":
+            f, text = nest_function(draw, name, budget)
+            new = [f]
+        elif kind in ("leaf", "plain"):
             f, text = plain_function(draw, name, funcs, globals_, budget, leaf=kind == "leaf")
             new = [f]
         elif kind == "rec":

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from ruff.frontend.compiler import compile_source
 
 from .programs import ALL_FEATURES, features, programs
-from .runner import REFERENCE, differing, internal_error, report, run_all
+from .runner import MIN_TIMEOUT, REFERENCE, differing, internal_error, report, run_all
 
 DEFAULT_EXAMPLES = 30
 DEFAULT_SEED = 28
@@ -40,6 +40,10 @@ FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                          phases=[Phase.explicit, Phase.generate, Phase.shrink],
                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                 HealthCheck.large_base_example])
+
+
+SHRINK_MIN_TIMEOUT = 3.0
+FAILURES: list[str] = []  # failing programs seen by this process
 
 
 def default_budget_programs() -> list[str]:
@@ -60,10 +64,17 @@ def default_budget_programs() -> list[str]:
 @FUZZ_SETTINGS
 @given(programs())
 def test_every_tier_agrees_with_the_interpreter(source: str) -> None:
-    outcomes = run_all(source, stop_early=True)  # a shrink step stops at the first difference
-    assert outcomes[REFERENCE].code is not None, f"the reference timed out: the generator must bound work\n{source}"
-    assert not internal_error(outcomes[REFERENCE]), "internal error (exit 6)\n" + report(source, outcomes)
-    assert not differing(outcomes), report(source, outcomes)
+    # Once a failure is found, hypothesis is shrinking it: stop each run at the first difference, and
+    # give a configuration that hangs seconds rather than the full timeout.
+    shrinking = bool(FAILURES)
+    outcomes = run_all(source, stop_early=True, min_timeout=SHRINK_MIN_TIMEOUT if shrinking else MIN_TIMEOUT)
+    try:
+        assert outcomes[REFERENCE].code is not None, f"the reference timed out: the generator must bound work\n{source}"
+        assert not internal_error(outcomes[REFERENCE]), "internal error (exit 6)\n" + report(source, outcomes)
+        assert not differing(outcomes), report(source, outcomes)
+    except AssertionError:
+        FAILURES.append(source)
+        raise
 
 
 @settings(max_examples=100, deadline=None, database=None, derandomize=True,
