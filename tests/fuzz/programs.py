@@ -623,6 +623,8 @@ FEATURE_PATTERNS = {
     "rebind to a function": r"^f\d+ := f\d+$",
     "rebind to an anonymous function": r"^f\d+ := func\(",
     "intermediate print in a loop": r"if i\d+ % \d+ == 0 \{ print\(",
+    "all comparisons of two arguments": r"if a != b \{ r \+= 32 \}",
+    "values carried across nested loops": r"^    mut v\d+ := .*\n(    mut v\d+ := .*\n)*    (for|mut) i\d+",
 }
 
 
