@@ -34,13 +34,12 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from .programs import programs
 from .reduce import reduce_program
-from .runner import CONFIGS, REFERENCE, problems, report, run_all
+from .runner import CONFIGS, REFERENCE, SHRINK_MIN_TIMEOUT, problems, report, run_all
 
 
 # Hypothesis may shrink for five minutes, four process launches a step; past this many seconds every
 # further candidate is rejected without running it, and the text reducer (reduce.py) takes over.
 HYPOTHESIS_SHRINK_SECONDS = 120.0
-SHRINK_MIN_TIMEOUT = 3.0
 
 
 class Reproduced(Exception):

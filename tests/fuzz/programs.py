@@ -106,11 +106,12 @@ class Scope:
     try_depth: int = 0
     pure: bool = False  # no print, no try, only pure functions: code the native tier can compile
     pools: tuple[str, ...] = tuple(POOLS)  # the kinds of literal written here
+    bools: list[str] = field(default_factory=list)  # variables holding a boolean (kept out of arithmetic)
 
     def child(self, mult: int = 1, loop: bool = False, try_: bool = False, pure: bool = False) -> "Scope":
         return Scope(list(self.readable), list(self.assignable), self.funcs, self.budget, self.mult * mult,
                      self.work, self.loop_depth + int(loop), self.in_function, self.try_depth + int(try_),
-                     self.pure or pure, self.pools)
+                     self.pure or pure, self.pools, list(self.bools))
 
     def callable(self, kinds: tuple[str, ...]) -> list[Func]:
         return [f for f in self.funcs if f.kind in kinds and (f.pure or not self.pure)]
@@ -184,6 +185,8 @@ def expr(draw: Draw, scope: Scope, depth: int = 2) -> str:
     kinds = ["literal", "var", "binary", "binary", "neg", "call"] if depth > 0 else ["literal", "var"]
     kind = pick(draw, kinds)
     if kind == "var" and scope.readable:
+        if scope.bools and draw(integers(0, 30)) == 0:
+            return pick(draw, scope.bools)  # arithmetic on a boolean: the `Invalid binary operation` error
         return pick(draw, scope.readable)
     if kind == "binary":
         left, op, right = expr(draw, scope, depth - 1), pick(draw, ARITH), expr(draw, scope, depth - 1)
@@ -205,9 +208,13 @@ def compare(draw: Draw, scope: Scope) -> str:
 
 
 def condition(draw: Draw, scope: Scope) -> str:
-    kind = pick(draw, ["cmp", "cmp", "and", "or", "not"])
+    kind = pick(draw, ["cmp", "cmp", "and", "or", "not", "bool"])
     if kind == "cmp":
         return compare(draw, scope)
+    if kind == "bool" and scope.bools:
+        name = pick(draw, scope.bools)
+        return pick(draw, [name, f"!{name}", f"{name} == true", f"{name} != ({compare(draw, scope)})",
+                           f"{name} && {compare(draw, scope)}", f"{name} || {compare(draw, scope)}"])
     if kind == "not":
         return f"!({compare(draw, scope)})"
     return f"{compare(draw, scope)} {'&&' if kind == 'and' else '||'} {compare(draw, scope)}"
@@ -224,12 +231,27 @@ def block(draw: Draw, scope: Scope, depth: int, min_size: int = 1, max_size: int
     return [line for stmt in statements(draw, scope, depth, min_size, max_size) for line in stmt]
 
 
+def print_item(draw: Draw, scope: Scope) -> str:
+    kind = draw(integers(0, 4))
+    if kind == 0:
+        return f"({compare(draw, scope)})"
+    if kind == 1 and scope.bools:
+        return pick(draw, scope.bools)
+    return expr(draw, scope, 1)
+
+
 def print_stmt(draw: Draw, scope: Scope) -> list[str]:
-    items = repeated(draw, lambda d: expr(d, scope, 1) if d(integers(0, 3)) else f"({compare(d, scope)})", 1, 3)
-    return [f"print({', '.join(items)})"]
+    return [f"print({', '.join(repeated(draw, lambda d: print_item(d, scope), 1, 3))})"]
 
 
 def assign_stmt(draw: Draw, scope: Scope) -> list[str]:
+    if draw(integers(0, 5)) == 0:  # a boolean variable, new or updated
+        if scope.bools and draw(BOOLEANS):
+            return [f"{pick(draw, scope.bools)} := {condition(draw, scope)}"]
+        name = scope.budget.fresh("q")
+        line = f"{name} := {condition(draw, scope)}"
+        scope.bools.append(name)
+        return [line]
     if scope.assignable and draw(integers(0, 2)):
         name = pick(draw, scope.assignable)
         op = pick(draw, [":=", "+=", "-=", ":=", "+=", "*=", "/=", "%="])
@@ -537,6 +559,7 @@ def top_statement(draw: Draw, scope: Scope, rebound: set[str]) -> list[str]:
         lines = statement(draw, pure, depth=draw(integers(1, 3)))
         inner.readable[:] = pure.readable  # names the statement made at this level stay visible
         inner.assignable[:] = pure.assignable
+        inner.bools[:] = pure.bools
         if inner.readable:
             lines.append(f"print({', '.join(repeated(draw, lambda d: pick(d, inner.readable), 1, 3))})")
     if not wrapped:
@@ -624,6 +647,7 @@ FEATURE_PATTERNS = {
     "rebind to an anonymous function": r"^f\d+ := func\(",
     "intermediate print in a loop": r"if i\d+ % \d+ == 0 \{ print\(",
     "all comparisons of two arguments": r"if a != b \{ r \+= 32 \}",
+    "boolean variables": r"\bq\d+ := .*\n(.*\n)*.*(if|while) .*\bq\d+\b",
     "values carried across nested loops": r"^    mut v\d+ := .*\n(    mut v\d+ := .*\n)*    (for|mut) i\d+",
 }
 

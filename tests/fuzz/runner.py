@@ -27,10 +27,15 @@ CONFIGS: dict[str, list[str]] = {
 }
 PROGRAM_NAME = "prog.ruff"
 REFERENCE_TIMEOUT = 60.0  # seconds; generated programs take well under 2 s in the reference
-# The other configurations get this many times the reference's time (at least MIN_TIMEOUT): native code
-# that hangs (recursion that should hit the depth limit, compiled into a loop) is then caught quickly.
+# The other configurations get this many times the reference's time, and at least MIN_TIMEOUT: native code
+# that hangs (recursion that should hit the depth limit, compiled into a loop) is caught without waiting
+# long. The floor is generous because --jit-threshold 0 compiles every function and loop (0.2-1 s each on a
+# busy machine; some programs need 15 of them), whatever the reference took.
 TIMEOUT_FACTOR = 10
-MIN_TIMEOUT = 10.0
+MIN_TIMEOUT = 30.0
+# While a failure is being minimized, a configuration already seen to hang gets less (every shrink step
+# that still hangs costs this much).
+SHRINK_MIN_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)

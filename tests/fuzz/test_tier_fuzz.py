@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from ruff.frontend.compiler import compile_source
 
 from .programs import ALL_FEATURES, features, programs
-from .runner import MIN_TIMEOUT, REFERENCE, differing, internal_error, report, run_all
+from .runner import MIN_TIMEOUT, REFERENCE, SHRINK_MIN_TIMEOUT, differing, internal_error, report, run_all
 
 DEFAULT_EXAMPLES = 30
 DEFAULT_SEED = 8
@@ -42,7 +42,6 @@ FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                                                 HealthCheck.large_base_example])
 
 
-SHRINK_MIN_TIMEOUT = 3.0
 FAILURES: list[str] = []  # failing programs seen by this process
 
 
