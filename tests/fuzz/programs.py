@@ -27,6 +27,8 @@ from typing import Callable, Optional, Sequence, TypeVar
 
 from hypothesis import strategies as st
 
+from . import objects
+
 Draw = Callable[[st.SearchStrategy], object]
 T = TypeVar("T")
 BOOLEANS = st.booleans()
@@ -535,11 +537,21 @@ def rebind_stmt(draw: Draw, scope: Scope, rebound: set[str]) -> list[str]:
     return [f"{f.name} := func({', '.join(params)}) {{ return {expr(draw, anon_scope, 1)} }}"]
 
 
-def top_statement(draw: Draw, scope: Scope, rebound: set[str]) -> list[str]:
+def top_statement(draw: Draw, scope: Scope, rebound: set[str], kernels: list[objects.Kernel],
+                  state: objects.ObjectState) -> list[str]:
     scope.work = [0]  # each top-level statement has its own work budget
-    kind = pick(draw, ["stmt", "stmt", "hot_call", "hot_call", "deep_call", "rebind", "block"])
+    kind = pick(draw, ["stmt", "stmt", "hot_call", "hot_call", "deep_call", "rebind", "block"]
+                + ["object_site"] * (4 if kernels else 0) + ["object_loop"])
     if kind == "rebind":
         return rebind_stmt(draw, scope, rebound)
+    if kind in ("object_site", "object_loop"):
+        if kind == "object_loop":
+            lines = objects.top_level_loop(draw, state)
+        else:
+            lines, _ = objects.hot_site(draw, pick(draw, kernels), WORK_LIMIT)
+        if draw(integers(0, 3)) == 0:
+            return lines  # uncaught: the error and its stack trace end the program
+        return ["try {", *indent(lines), "} except e0 {", *indent(objects.except_handler(draw)), "}"]
     # Most top-level statements sit in a try, so that one runtime error does not end the whole program.
     wrapped = kind == "block" or draw(integers(0, 3)) > 0
     inner = scope.child(try_=True) if wrapped else scope  # names made inside a try stay inside
@@ -578,10 +590,17 @@ def programs(draw: Draw) -> str:
         lines.append(f"{name} := {value}")
         globals_.append(name)
     funcs: list[Func] = []
+    kernels: list[objects.Kernel] = []
+    state = objects.ObjectState()
 
     def function(draw: Draw) -> list[str]:
-        kind = pick(draw, ["leaf", "plain", "rec", "leaf", "mutual", "plain", "rec", "runaway", "compare", "nest"])
+        kind = pick(draw, ["leaf", "plain", "rec", "leaf", "mutual", "plain", "rec", "runaway", "compare", "nest",
+                           "object", "object", "object", "object", "object", "object", "object"])
         name = budget.fresh("f")
+        if kind == "object":
+            kernel, text = objects.kernel(draw, name, state)
+            kernels.append(kernel)
+            return text
         if kind == "compare":
             f, text = compare_function(draw, name)
             new = [f]
@@ -602,12 +621,16 @@ def programs(draw: Draw) -> str:
         funcs.extend(new)
         return text
 
-    for text in repeated(draw, function, 0, 4):
+    for text in repeated(draw, function, 0, 5):
         lines += text
     scope = Scope(list(globals_), list(globals_), funcs, budget)
     rebound: set[str] = set()
-    for stmt in repeated(draw, lambda d: top_statement(d, scope, rebound), 1, 8):
+    for stmt in repeated(draw, lambda d: top_statement(d, scope, rebound, kernels, state), 1, 8):
         lines += stmt
+    if state.counter_used:
+        lines = [f"{state.counter} := 0"] + lines + [f"print({state.counter})"]
+    if state.struct_needed:
+        lines = objects.STRUCT_DEF + lines
     return "\n".join(lines) + "\n"
 
 
@@ -649,6 +672,26 @@ FEATURE_PATTERNS = {
     "all comparisons of two arguments": r"if a != b \{ r \+= 32 \}",
     "boolean variables": r"\bq\d+ := .*\n(.*\n)*.*(if|while) .*\bq\d+\b",
     "values carried across nested loops": r"^    mut v\d+ := .*\n(    mut v\d+ := .*\n)*    (for|mut) i\d+",
+    "function on an array": r"^func f\d+\(xs, k\) \{\n    mut s := .*\n    mut r := \[\]",
+    "function on a string": r"^func f\d+\(xs, k\) \{\n    mut r := \"\"",
+    "function on a dict": r"for key in keys\(xs\)",
+    "function on structs": r"mut acc := P \{",
+    "recursion on an array": r"^func f\d+\(xs, k, n\)",
+    "hot call on objects": r"for t in range\((120|150)\) \{\n\s+if t == \d+ \{ data",
+    "data changing type under hot code": r"if t == \d+ \{ data(\[[^]]*\])? := (push\(data, )?(\"|\[|true|null|\{)",
+    "float element in an int array": r"if t == \d+ \{ data(\[[^]]*\])? := (push\(data, )?-?\d+\.\d",
+    "element write": r"xs\[(i|\(i - 1\))\] := ",
+    "push": r"r := push\(r, ",
+    "index past the end": r"s \+= xs\[(i|\(i - 1\)) \+ 1\]",
+    "undefined variable in native code": r"undefined_\d",
+    "global written by a function on objects": r"^    +gc := gc \+ 1",
+    "print before a deoptimization": r"print\(\"at\", ",
+    "uncaught error in a function on objects": r"^data := ",
+    "error stack printed": r"\.stack\)",
+    "operator overload": r"acc := acc \+ ",
+    "method call": r"\.m\(k\)",
+    "top-level loop on an array": r"^xs := data\n",
+    "long array (OSR)": r"range\((1100|1500)\) \{ data := push",
 }
 
 
