@@ -140,6 +140,20 @@ def state_after(op: Operation) -> Optional[SSAValue]:
     return None
 
 
+def speculates(kinds: tuple[str, ...]) -> bool:
+    """Does a twin for these argument kinds speculate on elements (and may deoptimize and go on)?"""
+    return any(element(k) is not None for k in kinds)
+
+
+def call_result_kind(sub: "Specialization") -> Optional[str]:
+    """The kind a direct call of `sub` gives its caller. A twin that speculates on its arguments' elements
+    may deoptimize, and the interpreter that finishes the call can return anything (an int array that holds
+    a float gives a float sum): its result stays a boxed value."""
+    if sub.ret is not None and speculates(sub.types):
+        return VALUE_KIND
+    return sub.ret
+
+
 @dataclass
 class Specialization:
     source: R.FuncOp
@@ -316,7 +330,7 @@ class Specializer:
                     if any(x is None for x in arg_types):
                         return [(op.results[0], None)]
                     sub = self.request(target, arg_types)  # type: ignore[arg-type]
-                    return [(op.results[0], sub.ret)]
+                    return [(op.results[0], call_result_kind(sub))]
                 builtin = self.builtin(name)
                 if builtin is not None:
                     if any(x is None for x in arg_types):
@@ -570,7 +584,7 @@ class Specializer:
             if "ip" in op.attributes:  # where an error leaving the callee finds this frame's line
                 call.attributes["ip"] = op.attributes["ip"]
             out.append(call)
-            if sub.ret is not None and is_scalar(sub.ret):
+            if is_scalar(call_result_kind(sub)):
                 unbox = R.UnboxOp(call.results[0], MLIR_TYPE[sub.ret])
                 out.append(unbox)
                 values[op.results[0]] = unbox.results[0]

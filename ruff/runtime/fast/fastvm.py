@@ -374,10 +374,13 @@ class FastVM(VM):
         info = err.__dict__
         last = info.get("_fast_seen")
         names = []
+        natives = info.get("native_frames") or ()
         t = tb.tb_next if tb is not None else None
         while t is not None and t is not last:
             ci = code_info(t.tb_frame.f_code)
-            if ci is not None:
+            # A frame whose prologue entered native code at its own depth: the native frame the error left
+            # is already in `unwound` (place_native_frame), as in trace()'s `entered`.
+            if ci is not None and not (natives and t.tb_frame.f_locals.get("d") in natives):
                 names.append(ci.name)
             t = t.tb_next
         if info.get("refused_frame") and not info.get("_fast_dropped") and names:
