@@ -295,7 +295,8 @@ class FastVM(VM):
             if DUMP:
                 print(gen.source, file=sys.stderr)
             code = next(c for c in module_code.co_consts if isinstance(c, types.CodeType))
-            info = CodeInfo(chunk.name, chunk.filename, chunk.line, gen.linemap)
+            info = CodeInfo(chunk.loop_of or chunk.name, chunk.filename, chunk.line, gen.linemap)
+            info.loop = chunk.loop_of is not None  # an outlined loop (ruff.osr) stands for its function
             code = code.replace(co_names=tuple(_resolve_name(n, gen) for n in code.co_names),
                                 co_consts=code.co_consts + (info,))
             if DUMP:  # Python tracebacks through generated code then show its source
@@ -411,7 +412,8 @@ class FastVM(VM):
                 if lineno is not None and 0 < lineno < len(info.linemap):
                     line, col = info.linemap[lineno]
                 d = frame.f_locals.get("d")
-                items.append(("fast", ((info.name, info.filename, line, col), d if type(d) is int else None)))
+                items.append(("fast", ((info.name, info.filename, line, col), d if type(d) is int else None,
+                                       info.loop)))
             elif code is _EXECUTE_CODE:
                 base = frame.f_locals.get("base")
                 if isinstance(base, int):
@@ -426,11 +428,11 @@ class FastVM(VM):
         last_interp = max((k for k, (kind, _) in enumerate(items) if kind == "interp"), default=-1)
         for k, (kind, data) in enumerate(items):
             if kind == "fast":
-                entry, d = data
+                entry, d, loop = data
                 entries.append(entry)
                 depths.append(d if d is not None else (depths[-1] + 1 if depths else 1))
                 fast_depths.append(depths[-1])
-                loops.append(False)
+                loops.append(loop)
                 continue
             end = len(frames)
             for kind2, data2 in items[k + 1:]:
