@@ -1000,3 +1000,25 @@ def test_inline_builtins_and_push_in_place_keep_their_meaning() -> None:
             print(e.message)
         }
     """)
+
+
+def test_a_chunk_too_large_for_the_analysis_runs_in_the_interpreter() -> None:
+    """A 20,000-element literal keeps 20,000 values on the stack: the type-flow analysis would cost
+    20,000^2 (#19: minutes and gigabytes); the chunk falls back to the interpreter, in linear time."""
+    import time
+
+    from ruff.frontend.compiler import compile_program
+    from ruff.frontend.parser import parse
+    from ruff.runtime.bigstack import run_in_big_stack
+    from ruff.runtime.fast.fastvm import FastVM
+    from ruff.runtime.values import Module
+
+    src = "xs := [" + ", ".join(str(i) for i in range(20_000)) + "]\nprint(len(xs), xs[19999])\n"
+    chunk = compile_program(parse(src, "big.ruff"), "big.ruff").chunk
+    out: list[str] = []
+    vm = FastVM(write=out.append)
+    t0 = time.perf_counter()
+    run_in_big_stack(lambda: vm.run_chunk(chunk, Module("__main__", "big.ruff", src)))
+    assert "".join(out) == "20000 19999\n"
+    assert any("too large for the fast tier's analysis" in reason for reason in vm.fallbacks.values())
+    assert time.perf_counter() - t0 < 30

@@ -46,6 +46,7 @@ import warnings
 from typing import Any, Callable, Optional
 
 from ruff.frontend.bytecode import Chunk, Op
+from ruff.frontend.cfg import stack_effect
 from ruff.runtime import ops
 from ruff.runtime.fast.codegen import FULL_PROFILING, HELPER_OF, INLINE_BUILTINS, Profiling, Unsupported, generate
 from ruff.runtime.fast.frames import CodeInfo, code_info
@@ -282,6 +283,7 @@ class FastVM(VM):
         filename = f"<ruff-fast {chunk.filename}:{chunk.name}:{chunk.line}>"
         result = None
         try:
+            check_analysis_size(chunk)
             gen = generate(chunk, jit=self.jit is not None, builtin_names=self._builtin_names(), profiling=profiling)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # e.g. SyntaxWarning for `1 is None` in dead code
@@ -465,6 +467,29 @@ class FastVM(VM):
         if self._helpers is None:
             self._helpers = build_helpers(self)
         return self._helpers
+
+
+# The type-flow analysis behind the generated code keeps the operand stack and the locals at each
+# instruction: its cost grows with instructions x (stack depth + locals). A chunk past this budget (a
+# 10,000-element literal pushes 10,000 values: 10^8) stays in the interpreter, which runs it in linear time.
+# Past this many instructions Python's own compile of the generated function costs more than it saves
+# (a 100,000-line script: 28 s and 2.7 GB, against 8 s in the interpreter).
+ANALYSIS_BUDGET = 4_000_000
+MAX_FAST_INSTRUCTIONS = 100_000
+
+
+def check_analysis_size(chunk: Chunk) -> None:
+    if len(chunk.code) > MAX_FAST_INSTRUCTIONS:
+        raise Unsupported(f"too large for the fast tier ({len(chunk.code)} instructions)")
+    depth = deepest = 0
+    for ins in chunk.code:
+        pops, pushes = stack_effect(ins, chunk.constants)
+        depth = max(depth - pops, 0) + pushes
+        deepest = max(deepest, depth)
+    cost = len(chunk.code) * (deepest + chunk.num_locals)
+    if cost > ANALYSIS_BUDGET:
+        raise Unsupported(f"too large for the fast tier's analysis ({len(chunk.code)} instructions, stack "
+                          f"{deepest} deep, {chunk.num_locals} locals)")
 
 
 def _resolve_name(name: str, gen: Any) -> str:
