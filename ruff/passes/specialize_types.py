@@ -349,8 +349,7 @@ class Specializer:
         if isinstance(op, R.FieldGetOp):
             if t(op.object) is None:
                 return [(op.result, None)]
-            hint = number_hint(op.result, t) if state_before(op) is not None else None
-            return [(op.result, hint or VALUE_KIND)]
+            return [(op.result, VALUE_KIND)]
         if isinstance(op, R.MakeIteratorOp):
             it = t(op.iterable)
             if it is None:

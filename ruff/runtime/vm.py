@@ -764,6 +764,8 @@ class VM:
                 from ruff.runtime.native_support import with_native_frames
 
                 entries = with_native_frames(err, entries, depths)
+            else:  # native frames the error leaves later are placed by these depths
+                err.__dict__["stack_depths"] = list(reversed(depths))
             _name, err.filename, err.line, err.col = entries[-1]
             err.stack = [f"{n} ({fn}:{ln})" for n, fn, ln, _ in reversed(entries)]
             err.stack_names = [n for n, _, _, _ in reversed(entries)]
@@ -776,7 +778,8 @@ class VM:
                 frame.ip = handler_ip
                 return True
             frames.pop()
-            err.unwound.append(frame.chunk.name)
+            if frame.chunk.loop_of is None:  # an outlined loop's frame: its function's is left next
+                err.unwound.append(frame.chunk.name)
             if frame.generator is not None:
                 frame.generator.frame = None
         return False

@@ -383,7 +383,7 @@ class FastVM(VM):
             ci = code_info(t.tb_frame.f_code)
             # A frame whose prologue entered native code at its own depth: the native frame the error left
             # is already in `unwound` (place_native_frame), as in trace()'s `entered`.
-            if ci is not None and not (natives and t.tb_frame.f_locals.get("d") in natives):
+            if ci is not None and not ci.loop and not (natives and t.tb_frame.f_locals.get("d") in natives):
                 names.append(ci.name)
             t = t.tb_next
         if info.get("refused_frame") and not info.get("_fast_dropped") and names:
@@ -454,6 +454,8 @@ class FastVM(VM):
 
             entered = frozenset(fast_depths)
             entries = with_native_frames(err, entries, depths, entered)
+        else:  # native frames the error leaves later are placed by these depths
+            err.__dict__["stack_depths"] = list(reversed(depths))
         err.traced = True
         if entries:
             name, filename, line, col = entries[-1]
