@@ -1009,6 +1009,9 @@ class FunctionEmitter:
                            If(f"_h_vm.jit.osr(_fr, {edge}, d)", edge,
                               ([Line(f"{', '.join(every)}{',' if len(every) == 1 else ''} = _fr.locals", edge)]
                                if every else []) + [Line("break", edge, term=True)], []),
+                           # Let go of the snapshot: a local it holds (a string being built) must have one
+                           # owner again for CPython to append to it in place.
+                           Line("_fr = None", edge),
                            Line(f"{n} = _h_CH.loop_counts.get({ctx.last_edge}, {n})", edge)]
                     ctx.stmt.has_break = True
                     self.line(out, f"{n} += 1", edge)
