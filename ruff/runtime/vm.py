@@ -339,12 +339,7 @@ class VM:
                     ip = arg
                 elif op == LOAD_GLOBAL:
                     g = frame.module.globals
-                    if arg in g:
-                        push(g[arg])
-                    elif arg in self.builtins:
-                        push(self.builtins[arg])
-                    else:
-                        raise RuffError(f"Undefined variable: {arg}")
+                    push(g[arg] if arg in g else self.global_value(frame.module, arg))
                 elif op == CALL or op == CALL_METHOD or op == CALL_SPREAD:
                     if op == CALL:
                         argc = arg
@@ -463,6 +458,15 @@ class VM:
 
     # ------------------------------------------------------------------ less frequent opcodes
 
+    def global_value(self, module: Module, name: str) -> Any:
+        """A global, else a builtin, else the Ruff error for an undefined name."""
+        g = module.globals
+        if name in g:
+            return g[name]
+        if name in self.builtins:
+            return self.builtins[name]
+        raise RuffError(f"Undefined variable: {name}")
+
     def slow_op(self, frame: Frame, op: int, arg: Any) -> None:
         stack = frame.stack
         pop, push = stack.pop, stack.append
@@ -473,14 +477,8 @@ class VM:
             stack[-1], stack[-2] = stack[-2], stack[-1]
         elif o is Op.MakeCell:
             frame.locals[arg] = Cell(None)
-        elif o is Op.LoadGlobal:  # the loop above has its own copy; native code's runtime calls come here
-            g = frame.module.globals
-            if arg in g:
-                push(g[arg])
-            elif arg in self.builtins:
-                push(self.builtins[arg])
-            else:
-                raise RuffError(f"Undefined variable: {arg}")
+        elif o is Op.LoadGlobal:  # native code's runtime calls come here; the loop above inlines the hit
+            push(self.global_value(frame.module, arg))
         elif o is Op.StoreGlobal:
             module = frame.module
             if module.kinds.get(arg) in ("let", "const"):
