@@ -196,8 +196,9 @@ def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], out
     slot_of: dict[tuple[str, Any], int] = {(v.kind, v.key): i for i, v in enumerate(variables)}
     names = [v.name for v in variables]
     line = chunk.code[header].line
-    new = Chunk(name=f"{chunk.name}:loop@{line}", params=list(names), filename=chunk.filename, line=line,
-                loop_of=chunk.name)
+    owner = chunk.loop_of or chunk.name  # a loop inside an outlined loop belongs to the same function
+    new = Chunk(name=f"{owner}:loop@{line}", params=list(names), filename=chunk.filename, line=line,
+                loop_of=owner)
     new.constants = list(chunk.constants)  # same indices, plus the range step below
     code: list[Instr] = []
     body_start = header

@@ -111,7 +111,7 @@ def collect(vm: Any, entries: list, prefix: str = "", setups: Optional[list] = N
 def copy_data(v: Any, memo: dict) -> Any:
     """A deep copy of Ruff data (arrays, dicts, struct instances); functions and handles are shared."""
     t = type(v)
-    if t is not list and t is not dict and t is not StructInstance:
+    if t is not list and t is not dict and not isinstance(v, StructInstance):
         return v
     if id(v) in memo:
         return memo[id(v)]
@@ -125,9 +125,10 @@ def copy_data(v: Any, memo: dict) -> Any:
         memo[id(v)] = out_dict
         out_dict.update((k, copy_data(x, memo)) for k, x in v.items())
         return out_dict
-    out_struct = StructInstance(v.type, {})
+    out_struct = object.__new__(t)  # fields set below, once the copy is in memo for cycles back to it
     memo[id(v)] = out_struct
-    out_struct.fields.update((k, copy_data(x, memo)) for k, x in v.fields.items())
+    for slot in v.type.slots.values():
+        setattr(out_struct, slot, copy_data(getattr(v, slot), memo))
     return out_struct
 
 

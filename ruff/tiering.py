@@ -497,14 +497,26 @@ def runtime_bound(twins: list) -> Optional[str]:
     """Why the typed twins would not pay as native code, or None."""
     from ruff.passes._object_lowering import runtime_calls
 
+    from ruff.dialects import ruff as R
+    from ruff.passes._object_lowering import blocks_in_loops
+
     calls: list[str] = []
     in_loops: list[str] = []
     work = 0
+    # A twin that recurses, or that a loop calls, runs all its operations again and again too.
+    repeated: set[str] = set()
+    for twin in twins:
+        looping = blocks_in_loops(twin)
+        for op in twin.walk():
+            if isinstance(op, R.CallDirectOp):
+                callee = op.callee.root_reference.data
+                if callee == twin.sym_name.data or op.parent_block() in looping:
+                    repeated.add(callee)
     for twin in twins:
         c, w, lc = runtime_calls(twin)
         calls += c
         work += w
-        in_loops += lc
+        in_loops += c if twin.sym_name.data in repeated else lc
     if in_loops:
         names = ", ".join(sorted({c.removeprefix("ruff.") for c in in_loops}))
         return f"its loops would run {len(in_loops)} operations through the runtime on every iteration ({names})"

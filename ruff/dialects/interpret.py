@@ -192,7 +192,7 @@ class RuffFunctions(InterpreterFunctions):
 
     def binary(self, sym: str, a: Any, b: Any) -> Any:
         # As VM.binary: a struct left operand with an op_* method overloads the operator.
-        if type(a) is StructInstance:
+        if isinstance(a, StructInstance):
             method = a.type.methods.get(ops.OVERLOAD_METHOD[sym])
             if method is not None:
                 return self.vm.call(method, [a, b])
@@ -251,14 +251,14 @@ class RuffFunctions(InterpreterFunctions):
     @impl(R.NegOp)
     def run_neg(self, interpreter: Interpreter, op: R.NegOp, args: PythonValues):
         a = args[0]
-        if type(a) is StructInstance and "op_neg" in a.type.methods:
+        if isinstance(a, StructInstance) and "op_neg" in a.type.methods:
             return (self.vm.call(a.type.methods["op_neg"], [a]),)
         return (ops.neg(a),)
 
     @impl(R.NotOp)
     def run_not(self, interpreter: Interpreter, op: R.NotOp, args: PythonValues):
         a = args[0]
-        if type(a) is StructInstance and "op_not" in a.type.methods:
+        if isinstance(a, StructInstance) and "op_not" in a.type.methods:
             return (self.vm.call(a.type.methods["op_not"], [a]),)
         return (not truthy(a),)
 

@@ -41,6 +41,9 @@ C_API: dict[str, tuple[tuple[Attribute, ...], Attribute | None]] = {
     "PyErr_Occurred": ((), PTR),
     "PyIter_Next": ((PTR,), PTR),
     "PyList_New": ((i64,), PTR),
+    "PyObject_GetAttr": ((PTR, PTR), PTR),
+    "PyObject_SetAttr": ((PTR, PTR, PTR), i32),
+    "PyObject_IsInstance": ((PTR, PTR), i32),
     "_Py_Dealloc": ((PTR,), None),
 }
 # Data symbols: type objects and singletons (only their addresses are used).

@@ -22,7 +22,7 @@ process-specific address. References are counted exactly (see _ownership.py).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from xdsl.dialects import cf, llvm
 from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, f64, i1, i32, i64
@@ -30,6 +30,7 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from ruff.passes.abi import LIST_ITEMS, OB_SIZE, SLOT_ERROR_KEY
 from ruff.dialects import ruff
+from ruff.runtime.values import slot_name
 from ruff.passes._cpython import PTR, ObjectCode
 from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
 
@@ -359,17 +360,13 @@ class ObjectLowering:
             status = code.call("PyList_Append", self.values[op.array], self.values[op.value])
             assert status is not None
             self.note_c(code)
-            failed = self.emit(llvm.ICmpOp(status, self.const(0, i32), _pred("ne"))).results[0]  # type: ignore[attr-defined]
-            err = self.new_block(name="error")  # type: ignore[attr-defined]
-            cont = self.new_block(after=self.current)  # type: ignore[attr-defined]
-            self.emit(llvm.CondBrOp(failed, err, [], cont, []))  # type: ignore[attr-defined]
-            self.current = err
-            assert self.own is not None
-            self.release(sorted(self.own.alive_before(op.parent_block(), op), key=self.own.order.__getitem__))
-            self.return_null()
-            self.current = cont
+            self.fail_on_status(status, op)
         elif isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None:
             self.compare_with_null(op, _null_compared(op))  # type: ignore[arg-type]
+        elif isinstance(op, ruff.FieldGetOp):
+            self.field_get(op)
+        elif isinstance(op, ruff.FieldSetOp) and not op.results:
+            self.field_set(op)
         elif isinstance(op, ruff.MakeArrayOp):
             self.make_array(op)
         elif isinstance(op, ruff.ArrayPushOp):
@@ -390,30 +387,70 @@ class ObjectLowering:
         answered in place; anything else (a struct may overload ==) asks the runtime."""
         code = self.objects()
         obj = self.values[other]
-        none = code.symbol("_Py_NoneStruct")
-        is_none = code.same(obj, none)
+        is_none = code.same(obj, code.symbol("_Py_NoneStruct"))
         known = is_none
         for t in ("PyLong_Type", "PyFloat_Type", "PyBool_Type", "PyUnicode_Type", "PyList_Type", "PyDict_Type"):
             known = self.emit(llvm.OrOp(known, code.is_exactly(obj, t))).results[0]  # type: ignore[attr-defined]
         self.note_c(code)
-        fast, slow = self.new_block(name="null_cmp"), self.new_block(name="null_cmp_other")  # type: ignore[attr-defined]
-        join = self.new_block(name="null_cmp_done")  # type: ignore[attr-defined]
-        join.insert_arg(PTR, 0)
-        self.emit(llvm.CondBrOp(known, fast, [], slow, []))  # type: ignore[attr-defined]
+
+        def answer() -> SSAValue:
+            code = self.objects()
+            yes, no = code.symbol("_Py_TrueStruct"), code.symbol("_Py_FalseStruct")
+            if isinstance(op, ruff.NeOp):
+                yes, no = no, yes
+            out = self.emit(llvm.SelectOp(is_none, yes, no)).results[0]  # type: ignore[attr-defined]
+            code.incref(out)
+            self.note_c(code)
+            return out
+
+        self.or_runtime(op, known, answer)
+
+    def field_get(self, op: ruff.FieldGetOp) -> None:
+        """A struct's field is the __slots__ member slot_name(field) of its instance (see StructInstance):
+        PyObject_GetAttr finds it; on anything else (a dict, a method, no such field) the attribute is
+        missing, the error is dropped and the runtime does what the baseline does."""
+        code = self.objects()
+        found = code.call("PyObject_GetAttr", self.values[op.object],
+                          self.table_object(["literal", slot_name(op.field.data)]))
+        assert found is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        present = self.emit(llvm.XOrOp(code.same(found, null), self.const(1, i1))).results[0]  # type: ignore[attr-defined]
+        self.note_c(code)
+        self.or_runtime(op, present, lambda: found, clear_error=True)
+
+    def field_set(self, op: ruff.FieldSetOp) -> None:
+        """On a struct instance (a StructInstance, whose class has no __dict__): PyObject_SetAttr on the
+        field's slot; anything else, or a field the struct lacks, goes to the runtime."""
+        code = self.objects()
+        obj = self.values[op.object]
+        value, fresh = self.boxed_copy(op.value)
+        code = self.objects()
+        is_struct = code.call("PyObject_IsInstance", obj, self.table_object(["class", "StructInstance"]))
+        assert is_struct is not None
+        yes = self.emit(llvm.ICmpOp(is_struct, self.const(1, i32), _pred("eq"))).results[0]  # type: ignore[attr-defined]
+        self.note_c(code)
+        fast, slow = self.new_block(name="field_set"), self.new_block(name="field_set_other")  # type: ignore[attr-defined]
+        join = self.new_block(name="field_done")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(yes, fast, [], slow, []))  # type: ignore[attr-defined]
         self.current = fast
         code = self.objects()
-        yes, no = code.symbol("_Py_TrueStruct"), code.symbol("_Py_FalseStruct")
-        if isinstance(op, ruff.NeOp):
-            yes, no = no, yes
-        answer = self.emit(llvm.SelectOp(is_none, yes, no)).results[0]  # type: ignore[attr-defined]
-        code.incref(answer)
+        status = code.call("PyObject_SetAttr", obj, self.table_object(["literal", slot_name(op.field.data)]), value)
+        assert status is not None
+        failed = self.emit(llvm.ICmpOp(status, self.const(0, i32), _pred("ne"))).results[0]  # type: ignore[attr-defined]
         self.note_c(code)
-        self.emit(llvm.BrOp(join, answer))  # type: ignore[attr-defined]
+        retry = self.new_block(name="field_missing")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(failed, retry, [], join, []))  # type: ignore[attr-defined]
+        self.current = retry
+        code = self.objects()
+        code.call("PyErr_Clear")
+        self.note_c(code)
+        self.emit(llvm.BrOp(slow))  # type: ignore[attr-defined]
         self.current = slow
         self.generic(op)
-        self.emit(llvm.BrOp(join, self.values[op.results[0]]))  # type: ignore[attr-defined]
+        self.emit(llvm.BrOp(join))  # type: ignore[attr-defined]
         self.current = join
-        self.values[op.results[0]] = join.args[0]
+        if fresh:
+            self.decref(value)
 
     def array_push(self, op: ruff.ArrayPushOp) -> None:
         """On a list: PyList_Append in place; on anything else, the runtime's push (which says what is
@@ -422,28 +459,18 @@ class ObjectLowering:
         arr = self.values[op.array]
         is_list = code.is_exactly(arr, "PyList_Type")
         self.note_c(code)
-        fast, slow = self.new_block(name="push_list"), self.new_block(name="push_other")  # type: ignore[attr-defined]
-        join = self.new_block(name="pushed")  # type: ignore[attr-defined]
-        self.emit(llvm.CondBrOp(is_list, fast, [], slow, []))  # type: ignore[attr-defined]
-        self.current = fast
-        item, fresh = self.boxed_copy(op.value)
-        code = self.objects()
-        status = code.call("PyList_Append", arr, item)
-        assert status is not None
-        self.note_c(code)
-        if fresh:
-            self.decref(item)
-        failed = self.emit(llvm.ICmpOp(status, self.const(0, i32), _pred("ne"))).results[0]  # type: ignore[attr-defined]
-        err = self.new_block(name="error")  # type: ignore[attr-defined]
-        self.emit(llvm.CondBrOp(failed, err, [], join, []))  # type: ignore[attr-defined]
-        self.current = err
-        assert self.own is not None
-        self.release(sorted(self.own.alive_before(op.parent_block(), op), key=self.own.order.__getitem__))
-        self.return_null()
-        self.current = slow
-        self.generic(op)
-        self.emit(llvm.BrOp(join))  # type: ignore[attr-defined]
-        self.current = join
+
+        def append() -> None:
+            item, fresh = self.boxed_copy(op.value)
+            code = self.objects()
+            status = code.call("PyList_Append", arr, item)
+            assert status is not None
+            self.note_c(code)
+            if fresh:
+                self.decref(item)
+            self.fail_on_status(status, op)
+
+        self.or_runtime(op, is_list, append)
 
     def make_array(self, op: ruff.MakeArrayOp) -> None:
         """PyList_New(n), each element stored in place (the list takes a reference of its own)."""
@@ -497,19 +524,52 @@ class ObjectLowering:
         obj = self.values[op.operand]
         is_bool = code.is_exactly(obj, "PyBool_Type")
         self.note_c(code)
-        fast, slow = self.new_block(name="truthy_bool"), self.new_block(name="truthy_other")  # type: ignore[attr-defined]
-        join = self.new_block(name="truthy")  # type: ignore[attr-defined]
-        join.insert_arg(i1, 0)
-        self.emit(llvm.CondBrOp(is_bool, fast, [], slow, []))  # type: ignore[attr-defined]
-        self.current = fast
-        code = self.objects()
-        self.emit(llvm.BrOp(join, code.bool_value(obj)))  # type: ignore[attr-defined]
-        self.note_c(code)
-        self.current = slow
+
+        def read() -> SSAValue:
+            code = self.objects()
+            out = code.bool_value(obj)
+            self.note_c(code)
+            return out
+
+        self.or_runtime(op, is_bool, read)
+
+    def fail_on_status(self, status: SSAValue, op: Operation) -> None:
+        """A C API call's int status: non-zero is an error in flight — free what the function owns, return
+        NULL; continue in a new block otherwise."""
+        failed = self.emit(llvm.ICmpOp(status, self.const(0, i32), _pred("ne"))).results[0]  # type: ignore[attr-defined]
+        err = self.new_block(name="error")  # type: ignore[attr-defined]
+        cont = self.new_block(after=self.current)  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(failed, err, [], cont, []))  # type: ignore[attr-defined]
+        self.current = err
+        assert self.own is not None
+        self.release(sorted(self.own.alive_before(op.parent_block(), op), key=self.own.order.__getitem__))
+        self.return_null()
+        self.current = cont
+
+    def or_runtime(self, op: Operation, fast_when: SSAValue, fast: Callable[[], SSAValue | None],
+                   clear_error: bool = False) -> None:
+        """op's own lowering `fast()` (emitting its code, giving op's result, if any) where `fast_when`
+        holds; elsewhere the runtime runs op (after dropping the Python error the fast attempt left, when
+        clear_error). Both meet in a block that continues with op's result."""
+        fast_b, slow_b = self.new_block(name="fast"), self.new_block(name="runtime")  # type: ignore[attr-defined]
+        join = self.new_block(name="joined")  # type: ignore[attr-defined]
+        result = op.results[0] if op.results else None
+        if result is not None:
+            join.insert_arg(PTR if result.type == ruff.VALUE else result.type, 0)
+        self.emit(llvm.CondBrOp(fast_when, fast_b, [], slow_b, []))  # type: ignore[attr-defined]
+        self.current = fast_b
+        value = fast()
+        self.emit(llvm.BrOp(join, *([value] if result is not None else [])))  # type: ignore[attr-defined]
+        self.current = slow_b
+        if clear_error:
+            code = self.objects()
+            code.call("PyErr_Clear")
+            self.note_c(code)
         self.generic(op)
-        self.emit(llvm.BrOp(join, self.values[op.result]))  # type: ignore[attr-defined]
+        self.emit(llvm.BrOp(join, *([self.values[result]] if result is not None else [])))  # type: ignore[attr-defined]
         self.current = join
-        self.values[op.result] = join.args[0]
+        if result is not None:
+            self.values[result] = join.args[0]
 
     def generic(self, op: Operation) -> None:
         """A boxed op with no native lowering: the runtime runs its bytecode instruction on the operands."""
@@ -620,7 +680,7 @@ def _is_generic(op: Operation) -> bool:
 # Ops on objects with a lowering of their own (everything else boxed goes through NativeSupport.op).
 _DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
               ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
-              ruff.ArrayPushOp)
+              ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp)
 
 
 def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:
@@ -630,21 +690,20 @@ def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:
     calls: list[str] = []
     in_loops: list[str] = []
     work = 0
-    looping = _blocks_in_loops(func)
+    looping = blocks_in_loops(func)
     for op in func.walk():
         if isinstance(op, ruff.FuncOp | ruff.FrameStateOp | ruff.ConstantOp | cf.BranchOp) or \
                 "ruff.deopt_only" in op.attributes:
             continue
         work += 1
-        if _is_generic(op) and not isinstance(op, _DEDICATED) and not (
-                isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None):
+        if _is_generic(op) and not isinstance(op, _DEDICATED):  # (== null on a struct asks the runtime)
             calls.append(op.name)
             if op.parent_block() in looping:
                 in_loops.append(op.name)
     return calls, work, in_loops
 
 
-def _blocks_in_loops(func: ruff.FuncOp) -> set[Block]:
+def blocks_in_loops(func: ruff.FuncOp) -> set[Block]:
     """The blocks of func that can reach themselves."""
     blocks = list(func.body.blocks)
     succs = {b: list(b.last_op.successors) if b.last_op is not None else [] for b in blocks}

@@ -139,6 +139,20 @@ def state_after(op: Operation) -> Optional[SSAValue]:
     return None
 
 
+def speculates(kinds: tuple[str, ...]) -> bool:
+    """Does a twin for these argument kinds speculate on elements (and may deoptimize and go on)?"""
+    return any(element(k) is not None for k in kinds)
+
+
+def call_result_kind(sub: "Specialization") -> Optional[str]:
+    """The kind a direct call of `sub` gives its caller. A twin that speculates on its arguments' elements
+    may deoptimize, and the interpreter that finishes the call can return anything (an int array that holds
+    a float gives a float sum): its result stays a boxed value."""
+    if sub.ret is not None and speculates(sub.types):
+        return VALUE_KIND
+    return sub.ret
+
+
 @dataclass
 class Specialization:
     source: R.FuncOp
@@ -315,7 +329,7 @@ class Specializer:
                     if any(x is None for x in arg_types):
                         return [(op.results[0], None)]
                     sub = self.request(target, arg_types)  # type: ignore[arg-type]
-                    return [(op.results[0], sub.ret)]
+                    return [(op.results[0], call_result_kind(sub))]
                 builtin = self.builtin(name)
                 if builtin is not None:
                     if any(x is None for x in arg_types):
@@ -330,6 +344,10 @@ class Specializer:
                 return [(op.result, None)]
             if base(obj) == "array" and idx == INT and state_before(op) is not None:
                 return [(op.result, element(obj) or number_hint(op.result, t) or VALUE_KIND)]
+            return [(op.result, VALUE_KIND)]
+        if isinstance(op, R.FieldGetOp):
+            if t(op.object) is None:
+                return [(op.result, None)]
             return [(op.result, VALUE_KIND)]
         if isinstance(op, R.MakeIteratorOp):
             it = t(op.iterable)
@@ -501,6 +519,12 @@ class Specializer:
             if state is not None:
                 get = R.ListGetOp(v(op.object), v(op.index), state)
                 return [get, *self.speculate(get.result, types[op.result], op.result, state, values)]
+        if isinstance(op, R.FieldGetOp) and is_scalar(types.get(op.result)):
+            state = self.deopt_state(op, values)
+            if state is not None:  # a field guessed to hold a number: read it, guard, unbox
+                get = R.FieldGetOp(v(op.object), op.field.data, line)
+                get.attributes.update(op.attributes)
+                return [get, *self.speculate(get.result, types[op.result], op.result, state, values)]
         if isinstance(op, R.IndexSetOp) and base(types.get(op.object, "")) == "array" and types.get(op.index) == INT:
             state = self.deopt_state(op, values)
             if state is not None:
@@ -558,7 +582,7 @@ class Specializer:
             if "ip" in op.attributes:  # where an error leaving the callee finds this frame's line
                 call.attributes["ip"] = op.attributes["ip"]
             out.append(call)
-            if sub.ret is not None and is_scalar(sub.ret):
+            if is_scalar(call_result_kind(sub)):
                 unbox = R.UnboxOp(call.results[0], MLIR_TYPE[sub.ret])
                 out.append(unbox)
                 values[op.results[0]] = unbox.results[0]

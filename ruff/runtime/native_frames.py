@@ -9,6 +9,9 @@ the error left, whichever tier ran it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from operator import neg as _negated
+
 from ruff.runtime.values import RuffError
 
 
@@ -46,10 +49,9 @@ def place_native_frame(err: RuffError, depth: int, name: str, filename: str, lin
     depths = err.__dict__.get("stack_depths")
     if depths is None:
         return
-    # err.stack is innermost first; its depths decrease along it.
-    k = 0
-    while k < len(depths) and depths[k] > depth:
-        k += 1
+    # err.stack is innermost first; its depths decrease along it. A binary search: an error leaving
+    # 50,000 native frames (runaway recursion) passes here once per frame.
+    k = bisect_left(depths, -depth, key=_negated)
     if k < len(depths) and depths[k] == depth:
         if in_frame:  # a loop of that frame, which was traced at the loop's back-edge
             err.stack[k] = f"{name} ({filename}:{line})"

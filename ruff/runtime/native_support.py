@@ -99,7 +99,7 @@ class NativeSupport:
         sym = _BINARY.get(op)
         if sym is not None:
             a, b = operands
-            if type(a) is StructInstance:
+            if isinstance(a, StructInstance):
                 method = a.type.methods.get(ops.OVERLOAD_METHOD[sym])
                 if method is not None:
                     return vm.call(method, [a, b])
@@ -145,6 +145,8 @@ class ObjectResolver:
             return DeoptSite(self.closure(key[1]), key[2], tuple(key[3]), key[4], key[5] if len(key) > 5 else "")
         if kind == "op":
             return OpSite(self.closure(key[1]), key[2])
+        if kind == "class":  # a runtime class native code checks instances against
+            return {"StructInstance": StructInstance}[key[1]]
         if kind == "refuse":
             return partial(_refuse, self.chunks[key[1]].name)
         if kind == "frame":

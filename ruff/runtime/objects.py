@@ -11,7 +11,8 @@ from typing import Any
 from ruff.frontend.bytecode import MatchPat
 from ruff.limits import MAX_FRAMES
 from ruff.runtime.values import (
-    EnumValue, ErrorObject, RuffError, StructInstance, StructType, count_upto, display, type_name, values_equal,
+    EnumValue, ErrorObject, RuffError, StructInstance, StructType, count_upto, display, new_struct, type_name,
+    values_equal,
 )
 
 
@@ -40,8 +41,8 @@ def thrown(value: Any) -> RuffError:
         return RuffError(value, ErrorObject(value))
     if type(value) is ErrorObject:
         return RuffError(value.message, value)
-    if type(value) is StructInstance and "message" in value.fields:
-        return RuffError(display(value.fields["message"]), value)
+    if isinstance(value, StructInstance) and value.has_field("message"):
+        return RuffError(display(value.get_field("message")), value)
     return RuffError(display(value), value)
 
 
@@ -146,10 +147,11 @@ def index_set(obj: Any, idx: Any, value: Any) -> None:
 
 def field_set(obj: Any, name: str, value: Any) -> None:
     t = type(obj)
-    if t is StructInstance:
-        if name not in obj.fields:
+    if isinstance(obj, StructInstance):
+        slot = obj.type.slots.get(name)
+        if slot is None:
             raise RuffError(f"Struct {obj.type.name} has no field '{name}'")
-        obj.fields[name] = value
+        setattr(obj, slot, value)
         return
     if t is dict:
         obj[name] = value
@@ -172,7 +174,7 @@ def make_struct(stype: Any, names: tuple, vals: list) -> StructInstance:
             fields[f] = None
     if given:
         raise RuffError(f"Struct {stype.name} has no field '{next(iter(given))}'")
-    return StructInstance(stype, fields)
+    return new_struct(stype, fields)
 
 
 def make_iterator(v: Any) -> Any:
@@ -187,7 +189,7 @@ def make_iterator(v: Any) -> Any:
         return iter(v)
     if hasattr(v, "__next__"):
         return v
-    if hasattr(v, "__iter__") and t is not StructInstance:
+    if hasattr(v, "__iter__") and not isinstance(v, StructInstance):
         return iter(v)
     raise RuffError(f"Cannot iterate over {type_name(v)}")
 

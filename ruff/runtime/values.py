@@ -78,21 +78,90 @@ class BoundMethod:
 
 
 class StructType:
-    __slots__ = ("name", "fields", "defaults", "methods")
+    """A struct declaration: its fields in declaration order, default values and methods.
+
+    Each StructType makes its own Python class for its instances (`cls`, a subclass of StructInstance):
+    see StructInstance for the layout.
+    """
+
+    __slots__ = ("name", "fields", "defaults", "methods", "slots", "cls")
 
     def __init__(self, name: str, fields: tuple[str, ...], defaults: dict[str, Any], methods: dict[str, Any]) -> None:
         self.name = name
         self.fields = fields
         self.defaults = defaults
         self.methods = methods
+        # field name -> attribute on an instance, in declaration order (a name declared twice has one slot)
+        self.slots = {f: slot_name(f) for f in fields}
+        self.cls = _instance_class(self)
+
+    def field_offset(self, name: str) -> int:
+        """Byte offset of a field's PyObject* inside an instance (see StructInstance)."""
+        order = sorted(self.slots.values())  # CPython lays __slots__ out sorted by name
+        return StructInstance.__basicsize__ + 8 * order.index(self.slots[name])
+
+
+def slot_name(field: str) -> str:
+    """The attribute (a __slots__ member) holding a struct field. The prefix keeps field names apart from
+    Python's own attributes; only struct instances have attributes starting with it, so generated code
+    may read `obj._f_x` and take an AttributeError to mean "not a struct with field x"."""
+    return "_f_" + field
+
+
+def method_attr(method: str) -> str:
+    """The class attribute holding a struct's Ruff-closure method (fast-tier method calls)."""
+    return "_m_" + method
 
 
 class StructInstance:
-    __slots__ = ("type", "fields")
+    """Base class of every struct instance; `type(v)` is the instance's own class, so ask
+    `isinstance(v, StructInstance)`.
 
-    def __init__(self, type_: StructType, fields: dict[str, Any]) -> None:
-        self.type = type_
-        self.fields = fields
+    Layout: the class of a struct type has one __slots__ member per field, named by slot_name, and no
+    __dict__ or __weakref__. CPython places slots after the object header in the order of their sorted
+    names, so the field whose slot name ranks k-th is the PyObject* at byte offset `16 + 8 * k` of the
+    instance on a 64-bit CPython: StructType.field_offset is the one home of that rule (a unit test reads
+    the fields back through it), and native code can load and store a field there. `type` (the StructType)
+    and the methods that are Ruff closures (method_attr) are class attributes. Every field is always set
+    (make_struct fills defaults and null), and the class constructor takes them in declaration order.
+    """
+
+    __slots__ = ()
+    type: StructType
+
+    def field_items(self) -> list[tuple[str, Any]]:
+        """(name, value) for each field, in declaration order."""
+        return [(f, getattr(self, s)) for f, s in self.type.slots.items()]
+
+    def field_values(self) -> list[Any]:
+        return [getattr(self, s) for s in self.type.slots.values()]
+
+    def get_field(self, name: str, default: Any = None) -> Any:
+        slot = self.type.slots.get(name)
+        return default if slot is None else getattr(self, slot)
+
+    def has_field(self, name: str) -> bool:
+        return name in self.type.slots
+
+
+def _instance_class(stype: StructType) -> type:
+    """The class of stype's instances; its constructor takes the fields in declaration order."""
+    slots = tuple(stype.slots.values())
+    ns: dict[str, Any] = {"__slots__": slots}
+    params = "".join(f", v{i}" for i in range(len(slots)))
+    body = "; ".join(f"self.{s} = v{i}" for i, s in enumerate(slots)) or "pass"
+    exec(f"def __init__(self{params}): {body}", ns)  # slots are identifiers: Ruff names with a prefix
+    cls = type(stype.name, (StructInstance,), ns)
+    cls.type = stype
+    for name, fn in stype.methods.items():
+        if type(fn) is Closure:
+            setattr(cls, method_attr(name), fn)
+    return cls
+
+
+def new_struct(stype: StructType, fields: dict[str, Any]) -> StructInstance:
+    """An instance of stype with these fields (every declared field, none other)."""
+    return stype.cls(*[fields[f] for f in stype.slots])
 
 
 class EnumType:
@@ -195,8 +264,6 @@ def type_name(v: Any) -> str:
         return "dict"
     if t is bytes:
         return "bytes"
-    if t is StructInstance:
-        return "struct"
     if t is Builtin:
         return "native_function"
     if t in (Closure, BoundMethod, VariantConstructor):
@@ -205,7 +272,7 @@ def type_name(v: Any) -> str:
         return v.enum
     if t is ErrorObject:
         return "error"
-    if t is StructType:
+    if t is StructType or isinstance(v, StructInstance):
         return "struct"
     if t is EnumType:
         return "enum"
@@ -230,7 +297,12 @@ def count_upto(n: Any) -> int:
 # (display, ==, debug, set elements) counts the containers it is inside, and a container this deep is
 # checked once for a cycle; shallower values pay nothing for it.
 CYCLE_CHECK_DEPTH = 100
-_CONTAINERS = frozenset((list, dict, StructInstance, EnumValue))
+_CONTAINERS = frozenset((list, dict, EnumValue))
+
+
+def is_container(v: Any) -> bool:
+    """An array, dict, struct instance or tagged value: what can hold a value again."""
+    return type(v) in _CONTAINERS or isinstance(v, StructInstance)
 
 
 def _children(v: Any) -> Any:
@@ -239,10 +311,10 @@ def _children(v: Any) -> Any:
         return v
     if t is dict:
         return v.values()
-    if t is StructInstance:
-        return v.fields.values()
     if t is EnumValue:
         return v.values
+    if isinstance(v, StructInstance):
+        return v.field_values()
     return ()
 
 
@@ -255,7 +327,7 @@ def has_cycle(root: Any) -> bool:
     while stack:
         node, children = stack[-1]
         for child in children:
-            if type(child) not in _CONTAINERS:
+            if not is_container(child):
                 continue
             key = id(child)
             if key in on_path:
@@ -324,7 +396,7 @@ def values_equal(a: Any, b: Any, depth: int = 0) -> bool:
         return a == b
     if a is None:
         return True
-    if ta in _CONTAINERS:
+    if ta in _CONTAINERS or isinstance(a, StructInstance):
         if depth == CYCLE_CHECK_DEPTH and (has_cycle(a) or has_cycle(b)):
             return _equal_cyclic(a, b, set())
         depth += 1
@@ -332,8 +404,8 @@ def values_equal(a: Any, b: Any, depth: int = 0) -> bool:
         return len(a) == len(b) and all(values_equal(x, y, depth) for x, y in zip(a, b))
     if ta is dict:
         return a.keys() == b.keys() and all(values_equal(v, b[k], depth) for k, v in a.items())
-    if ta is StructInstance:
-        return a.type is b.type and values_equal(a.fields, b.fields, depth)
+    if isinstance(a, StructInstance):  # ta is tb: the same struct type
+        return all(values_equal(x, y, depth) for x, y in zip(a.field_values(), b.field_values()))
     if ta is EnumValue:
         return a.enum == b.enum and a.variant == b.variant and values_equal(list(a.values), list(b.values), depth)
     if ta is ErrorObject:
@@ -350,7 +422,7 @@ def _equal_cyclic(a: Any, b: Any, assumed: set[tuple[int, int]]) -> bool:
     """`==` on values that contain themselves: two containers are equal unless some finite path tells them
     apart, so a pair met again on the way is taken as equal (`xs[0] = xs` equals `ys[0] = ys`)."""
     ta = type(a)
-    if ta not in _CONTAINERS or type(b) is not ta:
+    if not is_container(a) or type(b) is not ta:
         return values_equal(a, b)
     pair = (id(a), id(b))
     if pair in assumed:
@@ -360,9 +432,8 @@ def _equal_cyclic(a: Any, b: Any, assumed: set[tuple[int, int]]) -> bool:
         return len(a) == len(b) and all(_equal_cyclic(x, y, assumed) for x, y in zip(a, b))
     if ta is dict:
         return a.keys() == b.keys() and all(_equal_cyclic(v, b[k], assumed) for k, v in a.items())
-    if ta is StructInstance:
-        return a.type is b.type and a.fields.keys() == b.fields.keys() and all(
-            _equal_cyclic(v, b.fields[k], assumed) for k, v in a.fields.items())
+    if isinstance(a, StructInstance):  # ta is tb: the same struct type
+        return all(_equal_cyclic(x, y, assumed) for x, y in zip(a.field_values(), b.field_values()))
     return a.enum == b.enum and a.variant == b.variant and len(a.values) == len(b.values) and all(
         _equal_cyclic(x, y, assumed) for x, y in zip(a.values, b.values))
 
@@ -471,7 +542,7 @@ def _write_items(items: Any, out: list, depth: int, active: Optional[set[int]]) 
             append(str(x))
         elif t is float:
             append(format_float(x))
-        elif t in _CONTAINERS:
+        elif t in _CONTAINERS or isinstance(x, StructInstance):
             _write_container(x, out, depth, active)
         else:
             append(_display_other(x, True))
@@ -484,7 +555,7 @@ def _write_container(v: Any, out: list, depth: int, active: Optional[set[int]]) 
     else:
         key = id(v)
         if key in active:
-            out.append(_CYCLE_MARKS[type(v)](v))
+            out.append(_cycle_mark(v))
             return
         active.add(key)
     t = type(v)
@@ -504,15 +575,15 @@ def _write_container(v: Any, out: list, depth: int, active: Optional[set[int]]) 
             out.append(f'"{k}": ')
             _write_items((x,), out, depth, active)
         out.append("}")
-    elif t is StructInstance:
+    elif isinstance(v, StructInstance):
         method = v.type.methods.get("to_string")
         rt = getattr(_running, "rt", None)
         if method is not None and rt is not None:
             out.append(display(rt.call(method, [v])))
-        elif v.fields:
+        elif v.type.fields:
             out.append(f"{v.type.name} {{ ")
             first = True
-            for k, x in sorted(v.fields.items()):
+            for k, x in sorted(v.field_items()):
                 if first:
                     first = False
                 else:
@@ -533,10 +604,16 @@ def _write_container(v: Any, out: list, depth: int, active: Optional[set[int]]) 
         active.discard(id(v))
 
 
-_CYCLE_MARKS: dict[type, Callable[[Any], str]] = {
-    list: lambda v: "[...]", dict: lambda v: "{...}", StructInstance: lambda v: f"{v.type.name} {{...}}",
-    EnumValue: lambda v: f"{v.variant}(...)",
-}
+def _cycle_mark(v: Any) -> str:
+    """How a way back into a container being shown is written."""
+    t = type(v)
+    if t is list:
+        return "[...]"
+    if t is dict:
+        return "{...}"
+    if t is EnumValue:
+        return f"{v.variant}(...)"
+    return f"{v.type.name} {{...}}"
 
 
 def _display_other(v: Any, nested: bool) -> str:
@@ -545,7 +622,7 @@ def _display_other(v: Any, nested: bool) -> str:
         return "true" if v else "false"
     if v is None:
         return "null"
-    if t in _CONTAINERS:
+    if t in _CONTAINERS or isinstance(v, StructInstance):
         out: list[str] = []
         try:
             _write_container(v, out, 0, None)

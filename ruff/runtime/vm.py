@@ -365,12 +365,7 @@ class VM:
                     ip = arg
                 elif op == LOAD_GLOBAL:
                     g = frame.module.globals
-                    if arg in g:
-                        push(g[arg])
-                    elif arg in self.builtins:
-                        push(self.builtins[arg])
-                    else:
-                        raise RuffError(f"Undefined variable: {arg}")
+                    push(g[arg] if arg in g else self.global_value(frame.module, arg))
                 elif op == CALL or op == CALL_METHOD or op == CALL_SPREAD:
                     if op == CALL:
                         argc = arg
@@ -463,7 +458,7 @@ class VM:
 
     def binary(self, sym: str, a: Any, b: Any, frame: Frame, ip: int) -> Any:
         """Binary operators off the fast path, including struct operator overloading."""
-        if type(a) is StructInstance:
+        if isinstance(a, StructInstance):
             method = a.type.methods.get(ops.OVERLOAD_METHOD[sym])
             if method is not None:
                 frame.ip = ip
@@ -489,6 +484,15 @@ class VM:
 
     # ------------------------------------------------------------------ less frequent opcodes
 
+    def global_value(self, module: Module, name: str) -> Any:
+        """A global, else a builtin, else the Ruff error for an undefined name."""
+        g = module.globals
+        if name in g:
+            return g[name]
+        if name in self.builtins:
+            return self.builtins[name]
+        raise RuffError(f"Undefined variable: {name}")
+
     def slow_op(self, frame: Frame, op: int, arg: Any) -> None:
         stack = frame.stack
         pop, push = stack.pop, stack.append
@@ -499,14 +503,8 @@ class VM:
             stack[-1], stack[-2] = stack[-2], stack[-1]
         elif o is Op.MakeCell:
             frame.locals[arg] = Cell(None)
-        elif o is Op.LoadGlobal:  # the loop above has its own copy; native code's runtime calls come here
-            g = frame.module.globals
-            if arg in g:
-                push(g[arg])
-            elif arg in self.builtins:
-                push(self.builtins[arg])
-            else:
-                raise RuffError(f"Undefined variable: {arg}")
+        elif o is Op.LoadGlobal:  # native code's runtime calls come here; the loop above inlines the hit
+            push(self.global_value(frame.module, arg))
         elif o is Op.StoreGlobal:
             module = frame.module
             if module.kinds.get(arg) in ("let", "const"):
@@ -523,14 +521,14 @@ class VM:
                 self.jit.global_rebound(frame.module, name)
         elif o is Op.Negate:
             a = stack[-1]
-            if type(a) is StructInstance and "op_neg" in a.type.methods:
+            if isinstance(a, StructInstance) and "op_neg" in a.type.methods:
                 pop()
                 self.invoke(a.type.methods["op_neg"], [a])
             else:
                 stack[-1] = ops.neg(a)
         elif o is Op.Not:
             a = stack[-1]
-            if type(a) is StructInstance and "op_not" in a.type.methods:
+            if isinstance(a, StructInstance) and "op_not" in a.type.methods:
                 pop()
                 self.invoke(a.type.methods["op_not"], [a])
             else:
@@ -708,10 +706,10 @@ class VM:
 
     def field_get(self, obj: Any, name: str) -> Any:
         t = type(obj)
-        if t is StructInstance:
-            fields = obj.fields
-            if name in fields:
-                return fields[name]
+        if isinstance(obj, StructInstance):
+            slot = obj.type.slots.get(name)
+            if slot is not None:
+                return getattr(obj, slot)
             method = obj.type.methods.get(name)
             if method is not None:
                 return BoundMethod(obj, method)
@@ -753,12 +751,13 @@ class VM:
 
     def resolve_method(self, obj: Any, name: str, args: list) -> tuple[Any, list]:
         t = type(obj)
-        if t is StructInstance:
+        if isinstance(obj, StructInstance):
             method = obj.type.methods.get(name)
             if method is not None:
                 return method, [obj, *args]
-            if name in obj.fields:
-                return obj.fields[name], args
+            slot = obj.type.slots.get(name)
+            if slot is not None:
+                return getattr(obj, slot), args
             raise RuffError(f"Struct {obj.type.name} has no method '{name}'")
         if t is StructType:
             method = obj.methods.get(name)
@@ -787,6 +786,8 @@ class VM:
             fold_outlined_loops(entries, depths, [f.chunk.loop_of is not None for f in frames])
             if "native_frames" in err.__dict__:
                 entries = with_native_frames(err, entries, depths)
+            else:  # native frames the error leaves later are placed by these depths
+                err.__dict__["stack_depths"] = list(reversed(depths))
             _name, err.filename, err.line, err.col = entries[-1]
             err.stack = [f"{n} ({fn}:{ln})" for n, fn, ln, _ in reversed(entries)]
             err.stack_names = [n for n, _, _, _ in reversed(entries)]
@@ -799,7 +800,8 @@ class VM:
                 frame.ip = handler_ip
                 return True
             frames.pop()
-            err.unwound.append(frame.chunk.name)
+            if frame.chunk.loop_of is None:  # an outlined loop's frame: its function's is left next
+                err.unwound.append(frame.chunk.name)
             if frame.generator is not None:
                 frame.generator.frame = None
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import signal
 import subprocess
 import tempfile
@@ -21,8 +22,12 @@ _SKIP = shutil.ignore_patterns(".git", "target")
 
 
 def private_tmp_available() -> bool:
-    """Whether `unshare` can give a run its own /tmp (root, or a user namespace that allows mounts)."""
+    """Whether `unshare` can give a run its own /tmp (root, or a user namespace that allows mounts), and doing
+    so hides neither this checkout nor its Python (a clone under /tmp would vanish behind the mount)."""
     if shutil.which("unshare") is None:
+        return False
+    tmp_root = Path("/tmp").resolve()
+    if any(Path(p).resolve().is_relative_to(tmp_root) for p in (sys.prefix, sys.executable, __file__)):
         return False
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.run(["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",

@@ -3,7 +3,7 @@
 import pytest
 
 from ruff.runtime.builtins import RuffRange, json
-from ruff.runtime.values import EnumValue, StructInstance, StructType, display
+from ruff.runtime.values import EnumValue, StructType, display, new_struct
 from kit import call, raises
 
 
@@ -58,7 +58,7 @@ def test_to_json(value, text):
 
 
 def test_to_json_struct_and_errors():
-    st = StructInstance(StructType("P", ("x", "y"), {}, {}), {"y": 2, "x": 1})
+    st = new_struct(StructType("P", ("x", "y"), {}, {}), {"y": 2, "x": 1})
     assert call("to_json", st) == '{"x":1,"y":2}'
     raises("to_json", float("inf"), match="Cannot convert non-finite float inf to JSON")
     raises("to_json", float("nan"), match="non-finite float NaN")

@@ -5,7 +5,7 @@ import pytest
 from ruff.runtime.builtins import (
     BUILTINS, METHOD_TABLES, RuffIterator, RuffQueue, RuffRange, RuffSet, RuffStack, iterators, lookup_method,
 )
-from ruff.runtime.values import Builtin, EnumValue, RuffError, StructInstance, StructType, display
+from ruff.runtime.values import Builtin, EnumValue, RuffError, StructType, display, new_struct
 from kit import FakeRuntime
 
 
@@ -186,7 +186,7 @@ def test_iter_builtin_makes_arrays_lazy():
 
 def test_enum_and_struct_receivers():
     assert m(EnumValue("Result", "Ok", (1,)), "is_ok") is True
-    st = StructInstance(StructType("P", ("x",), {}, {}), {"x": 1})
+    st = new_struct(StructType("P", ("x",), {}, {}), {"x": 1})
     assert lookup_method(st, "len") is None
 
 

@@ -895,3 +895,109 @@ def test_run_in_big_stack_propagates_exceptions() -> None:
     with pytest.raises(ZeroDivisionError):
         run_in_big_stack(lambda: 1 / 0)
     assert run_in_big_stack(lambda: 42) == 42
+
+
+def test_sqrt_fast_path_leaves_other_arguments_to_the_builtin() -> None:
+    # The fast tier calls math.sqrt itself only for a non-negative float; a negative float, an int, a
+    # string and a rebound `sqrt` go where the interpreter sends them.
+    check("""
+        func root(x) {
+            return sqrt(x)
+        }
+        print(root(2.25), root(9))
+        try {
+            root(-1.0)
+        } except e {
+            print(e.message)
+        }
+        try {
+            root("x")
+        } except e {
+            print(e.message)
+        }
+    """, """
+        1.5 3
+        sqrt() domain error: value must be >= 0
+        sqrt() expects a number, got string
+    """)
+    check("""
+        sqrt := func(x) { return x + 1 }
+        func root(x) {
+            return sqrt(x)
+        }
+        print(root(2.25))
+    """, "3.25\n")
+
+
+def test_appending_to_a_local_string_is_shaped_for_cpythons_in_place_append() -> None:
+    # `s := s + x` stores straight into the local (`l1 = l1 + ...`): CPython then appends in place
+    # while nothing else holds the string, so building a string is linear.
+    program = compile_source(textwrap.dedent("""
+        func build(n) {
+            s := ""
+            i := 0
+            while i < n {
+                s := s + "x"
+                i := i + 1
+            }
+            return s
+        }
+    """), "t.ruff")
+    src = codegen.generate(program.chunk.nested_chunks()[0]).source
+    assert "l1 = l1 + 'x'" in src
+    # Other holders of the string, self-appends, ints at the i64 edge, floats and errors keep their meaning.
+    check("""
+        func f(s, n, x) {
+            t := s
+            s := s + "b"
+            s := s + s
+            n := n + 1
+            x := x + 0.5
+            return [s, t, n, x]
+        }
+        print(f("a", 1, 1.0))
+        print(f(1, 2, 3))
+        try {
+            f("a", 9223372036854775807, 0.0)
+        } except e {
+            print(e.message)
+        }
+        try {
+            f("a", 1, null)
+        } except e {
+            print(e.message)
+        }
+    """)
+
+
+def test_inline_builtins_and_push_in_place_keep_their_meaning() -> None:
+    # len, substring, get_default computed inline for the plain cases; push appends in place only when
+    # the local is the array's sole holder (an alias must keep seeing the old array).
+    check("""
+        func f(s, d, n) {
+            out := []
+            alias := out
+            i := 0
+            while i < n {
+                out := push(out, substring(s, i, i + 2))
+                d[substring(s, i, i + 1)] := get_default(d, substring(s, i, i + 1), 0) + 1
+                i := i + 1
+            }
+            return [len(out), len(alias), out, d, len(s), substring(s, -1, 2), substring(s, 2, 1),
+                    substring(s, 1.5, 3), get_default(d, 1, "none"), len({"a": 1})]
+        }
+        print(f("abcab", {}, 4))
+        xs := [1]
+        func g(xs) {
+            ys := xs
+            xs := push(xs, 2)
+            xs := push(xs, 3)
+            return [xs, ys]
+        }
+        print(g(xs), xs)
+        try {
+            print(f(1, {}, 1))
+        } except e {
+            print(e.message)
+        }
+    """)

@@ -336,10 +336,11 @@ def rcopy(v: Any, memo: Optional[dict] = None) -> Any:
         for k, x in v.items():
             out[k] = rcopy(x, memo)
         return out
-    if t is StructInstance:
-        out = StructInstance(v.type, {})
+    if isinstance(v, StructInstance):
+        out = object.__new__(t)
         memo[key] = out
-        out.fields.update({k: rcopy(x, memo) for k, x in v.fields.items()})
+        for slot in v.type.slots.values():
+            setattr(out, slot, rcopy(getattr(v, slot), memo))
         return out
     if t is EnumValue:
         out = EnumValue(v.enum, v.variant, tuple(rcopy(x, memo) for x in v.values))
@@ -354,14 +355,14 @@ def equivalent(a: Any, b: Any) -> bool:
     if values_equal(a, b):
         return True
     ta, tb = type(a), type(b)
+    if isinstance(a, StructInstance) and isinstance(b, StructInstance):  # each struct type has its class
+        return equivalent(a.type, b.type) and equivalent(dict(a.field_items()), dict(b.field_items()))
     if ta is not tb:
         return False
     if ta is list:
         return len(a) == len(b) and all(equivalent(x, y) for x, y in zip(a, b))
     if ta is dict:
         return a.keys() == b.keys() and all(equivalent(x, b[k]) for k, x in a.items())
-    if ta is StructInstance:
-        return equivalent(a.type, b.type) and equivalent(a.fields, b.fields)
     if ta is StructType:
         return (a.name, a.fields, list(a.methods)) == (b.name, b.fields, list(b.methods))
     if ta is EnumType:

@@ -249,7 +249,7 @@ def as_list(name: str, v: Any, what: str = "an array") -> list:
     if to_list is not None:
         return to_list()
     t = type(v)
-    if t is not str and t is not dict and t is not bytes and t is not StructInstance and hasattr(v, "__iter__"):
+    if t is not str and t is not dict and t is not bytes and not isinstance(v, StructInstance) and hasattr(v, "__iter__"):
         return list(v)
     raise type_error(name, what, v)
 
@@ -288,8 +288,8 @@ def hash_key(v: Any, depth: int = 0) -> Any:
         return ("d", tuple(sorted((k, hash_key(x, depth)) for k, x in v.items())))
     if t is EnumValue:
         return ("e", v.enum, v.variant, tuple(hash_key(x, depth) for x in v.values))
-    if t is StructInstance:
-        return ("s", id(v.type), tuple((k, hash_key(x, depth)) for k, x in v.fields.items()))
+    if isinstance(v, StructInstance):
+        return ("s", id(v.type), tuple((k, hash_key(x, depth)) for k, x in v.field_items()))
     to_list = getattr(v, "ruff_to_list", None)
     if to_list is not None and getattr(v, "ruff_type_name", "") == "array":
         return ("a", tuple(hash_key(x) for x in to_list()))
@@ -374,8 +374,8 @@ def value_debug(v: Any) -> str:
             return f"{v.variant}(" + ", ".join(value_debug(x) for x in v.values) + ")"
         inner = ", ".join(value_debug(x) for x in v.values)
         return f"{v.enum}::{v.variant}" + (f"({inner})" if v.values else "")
-    if t is StructInstance:
-        fields = ", ".join(f"{rust_str_debug(k)}: {value_debug(x)}" for k, x in sorted(v.fields.items()))
+    if isinstance(v, StructInstance):
+        fields = ", ".join(f"{rust_str_debug(k)}: {value_debug(x)}" for k, x in sorted(v.field_items()))
         return f'Struct {{ name: {rust_str_debug(v.type.name)}, fields: {{{fields}}} }}'
     if t is ErrorObject:
         return f"ErrorObject {{ message: {rust_str_debug(v.message)}, line: {v.line} }}"
@@ -478,7 +478,7 @@ def _debug_scalar(v: Any) -> str:
         return "Null"
     if t is bytes:
         return bytes_debug(v)
-    if t is StructInstance:
+    if isinstance(v, StructInstance):
         return f"Struct({v.type.name})"
     if t is StructType:
         return f"StructDef({v.name})"

@@ -21,7 +21,7 @@ import re
 from typing import Any, Optional
 
 from ruff.limits import I64_MAX, I64_MIN
-from ruff.runtime.values import Builtin, RuffError, StructInstance, StructType
+from ruff.runtime.values import Builtin, RuffError, StructInstance, StructType, new_struct
 from ruff.runtime.builtins._util import Registry, guard
 
 reg = Registry()
@@ -43,11 +43,11 @@ def _parser_type() -> StructType:
 def arg_parser(rt: Any, args: list) -> StructInstance:
     if args:
         raise RuffError(f"arg_parser() expects 0 arguments, got {len(args)}")
-    return StructInstance(ARG_PARSER, {"_args": [], "_app_name": "", "_description": ""})
+    return new_struct(ARG_PARSER, {"_args": [], "_app_name": "", "_description": ""})
 
 
 def _parser(args: list) -> StructInstance:
-    if not args or type(args[0]) is not StructInstance or args[0].type.name != "ArgParser":
+    if not args or not isinstance(args[0], StructInstance) or args[0].type.name != "ArgParser":
         raise RuffError("Expected ArgParser for arg_parser method call")
     return args[0]
 
@@ -69,10 +69,10 @@ def add_argument(rt: Any, args: list) -> StructInstance:
         elif key == "required" and type(value) is bool:
             spec["required"] = value
         i += 2
-    fields = dict(parser.fields)
+    fields = dict(parser.field_items())
     old = fields.get("_args")
     fields["_args"] = (list(old) if type(old) is list else []) + [spec]
-    return StructInstance(parser.type, fields)
+    return new_struct(parser.type, fields)
 
 
 class _Option:
@@ -93,7 +93,7 @@ class _Option:
 
 
 def _options(parser: StructInstance) -> list[_Option]:
-    entries = parser.fields.get("_args")
+    entries = parser.get_field("_args")
     if type(entries) is not list:
         return []
     return [_Option(e) for e in entries if type(e) is dict and type(e.get("long")) is str]
@@ -164,8 +164,8 @@ def parse(rt: Any, args: list) -> dict:
 
 def help_(rt: Any, args: list) -> str:
     parser = _parser(args)
-    app = parser.fields.get("_app_name")
-    description = parser.fields.get("_description")
+    app = parser.get_field("_app_name")
+    description = parser.get_field("_description")
     lines = [f"{app if type(app) is str else 'program'}\n\n{description if type(description) is str else ''}\n\n"
              "Options:\n"]
     for opt in _options(parser):

@@ -171,8 +171,8 @@ def to_json_text(v: Any, indent: int = 0, depth: int = 0, level: int = 0) -> str
         entries = sorted(v.items())
         pairs = [(k, x) for k, x in entries]
         return _container("{", "}", [(_json_string(k), x) for k, x in pairs], indent, depth, level)
-    if t is StructInstance:
-        return _container("{", "}", [(_json_string(k), x) for k, x in sorted(v.fields.items())],
+    if isinstance(v, StructInstance):
+        return _container("{", "}", [(_json_string(k), x) for k, x in sorted(v.field_items())],
                           indent, depth, level)
     if t is list:
         return _container("[", "]", [(None, x) for x in v], indent, depth, level)

@@ -146,6 +146,7 @@ class FunctionEmitter(InstructionEmitter):
         self.has_yield = False
         self.incoming: dict[int, list[bool]] = {}  # merge block → per-slot "every arrival is a bool"
         self.frozen: set[int] = set()
+        self.slot_hint: dict[int, str] = {}  # local slot -> the hint of what was last stored there
         # Top-level code outside loops runs once: it gets one-line helper calls instead of fast paths,
         # which keeps big scripts quick to compile. Everything else is hot until proven otherwise.
         self.runs_once = chunk.name == "<script>" and not chunk.params
@@ -357,6 +358,9 @@ class FunctionEmitter(InstructionEmitter):
                            If(f"_h_vm.jit.osr(_fr, {edge}, d)", edge,
                               ([Line(f"{', '.join(every)}{',' if len(every) == 1 else ''} = _fr.locals", edge)]
                                if every else []) + [Line("break", edge, term=True)], []),
+                           # Let go of the snapshot: a local it holds (a string being built) must have one
+                           # owner again for CPython to append to it in place.
+                           Line("_fr = None", edge),
                            Line(f"{n} = _h_CH.loop_counts.get({ctx.last_edge}, {n})", edge)]
                     ctx.stmt.has_break = True
                     self.line(out, f"{n} += 1", edge)

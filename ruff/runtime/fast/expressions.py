@@ -26,10 +26,10 @@ def exact_float(n: int) -> bool:
 class StackEntry:
     """One operand-stack entry: a Python expression that is a name or a literal (evaluating it is free)."""
 
-    __slots__ = ("text", "kind", "slot", "isbool", "value", "builtin", "cls")
+    __slots__ = ("text", "kind", "slot", "isbool", "value", "builtin", "cls", "hint")
 
     def __init__(self, text: str, kind: str, slot: int = -1, isbool: bool = False, value: Any = None,
-                 builtin: bool = False) -> None:
+                 builtin: bool = False, hint: Optional[str] = None) -> None:
         self.text = text
         self.kind = kind  # "c" constant, "l" local slot (read lazily), "t" temporary, "cond" fused test
         self.slot = slot
@@ -37,6 +37,8 @@ class StackEntry:
         self.value = value
         self.builtin = builtin  # read from a global named like a builtin (probably a Builtin)
         self.cls: Optional[str] = None  # its Python class where typeflow proves one ("int", "str", ...)
+        # "int" or "float": the class the value probably has (only orders the fast paths, proves nothing)
+        self.hint = hint
 
 
 _ARITH = {Op.Add: "+", Op.Sub: "-", Op.Mul: "*", Op.Div: "/", Op.Mod: "%"}
@@ -56,6 +58,8 @@ class ExpressionEmitter:
 
     facts: Optional[Facts]
     cold: bool
+    code: list
+    placement: Any  # FunctionEmitter's Placement: `at` maps a block's first instruction to its block
 
     def init_expressions(self) -> None:
         self.ntemp = 0
@@ -133,6 +137,16 @@ class ExpressionEmitter:
         c = self.is_cls(e, cls)
         return "True" if c is None else c
 
+    @staticmethod
+    def hint(e: StackEntry) -> Optional[str]:
+        """The class e probably has: "int", "float" or None."""
+        if e.kind == "c":
+            t = type(e.value)
+            return "int" if t is int else "float" if t is float else None
+        if e.cls is not None:
+            return e.cls if e.cls in ("int", "float") else None
+        return e.hint
+
     def int_checks(self, *ents: StackEntry) -> Optional[str]:
         parts = []
         for e in ents:
@@ -144,6 +158,7 @@ class ExpressionEmitter:
         return " and ".join(parts) if parts else "True"
 
     def type_checks(self, cls: str, *ents: StackEntry) -> Optional[str]:
+        """Python test that every entry has class cls: "True" when typeflow proves it, None when one cannot."""
         parts = []
         for e in ents:
             c = self.is_cls(e, cls)
@@ -151,7 +166,7 @@ class ExpressionEmitter:
                 return None
             if c is not None:
                 parts.append(c)
-        return " and ".join(parts) if parts else None
+        return " and ".join(parts) if parts else "True"
 
     def truth(self, e: StackEntry) -> str:
         """Python condition for Ruff truthiness of e."""
@@ -219,7 +234,12 @@ class ExpressionEmitter:
             v = c.value
             tv = type(v)
             if v is None or tv is bool:
-                return f"{x.text} {'is' if eq else 'is not'} {c.text}", f"{x.text}.__class__ is not _h_SI"
+                # Only a struct's op_eq / op_ne makes `==` with null or a bool more than identity.
+                method = "op_eq" if eq else "op_ne"
+                guard = f"not _h_isinstance({x.text}, _h_SI) or {method!r} not in {x.text}.type.methods"
+                if v is None:
+                    guard = f"{x.text} is None or {guard}"
+                return f"{x.text} {'is' if eq else 'is not'} {c.text}", guard
             if tv is int or tv is str:
                 return f"{x.text} {'==' if eq else '!='} {c.text}", f"{x.text}.__class__ is _h_{tv.__name__}"
             return None
@@ -234,7 +254,12 @@ class ExpressionEmitter:
         sym = _ARITH[op]
         r = self.temp()
         slow = self.again(r, f"_h_{HELPER_OF[sym]}", [a.text, b.text], i)
-        state.append(StackEntry(r, "t"))
+        ha, hb = self.hint(a), self.hint(b)
+        # Operands of unknown class are taken for floats first: ints are mostly known or hinted (loop
+        # counters, constants, what was computed from them).
+        float_first = "int" not in (ha, hb)
+        state.append(StackEntry(r, "t", hint="float" if "float" in (ha, hb) or (float_first and sym == "/") else
+                                "int" if "int" in (ha, hb) and sym != "/" else None))
         if (a.kind == "c" and b.kind == "c") or self.cold:
             out.append(slow)
             return
@@ -246,10 +271,19 @@ class ExpressionEmitter:
                 out.extend(body)
                 return
             paths.append((checks, body))
+        inplace = self.inplace_target(a, i, state[:-1]) if sym == "+" else None
         if sym == "+":
             str_checks = self.type_checks("str", a, b)
+            # `s := s + x` becomes `l3 = l3 + x`: CPython appends in place to a string nothing else holds.
+            concat = Line(f"{inplace or r} = {a.text} + {b.text}", i)
+            if str_checks == "True":  # typeflow: two strings
+                out.append(concat)
+                if inplace is not None:
+                    state[-1] = StackEntry(inplace, "l", slot=a.slot)
+                return
             if str_checks is not None:
-                paths.append((str_checks, [Line(f"{r} = {a.text} + {b.text}", i)]))
+                paths.append((str_checks, [concat]))
+        nfixed = len(paths)
         numeric = lambda e: e.kind != "c" or type(e.value) in (int, float)
         if sym in "+-*/" and numeric(a) and numeric(b):
             # float op float, float op int, int op float: Python converts the int, as ops does
@@ -267,11 +301,32 @@ class ExpressionEmitter:
                 else:
                     guard.append(f"{b.text} != 0")
             if guard:
-                paths.append((" and ".join(guard), [Line(f"{r} = {a.text} {sym} {b.text}", i)]))
+                path = (" and ".join(guard), [Line(f"{r} = {a.text} {sym} {b.text}", i)])
+                paths.insert(0 if float_first else nfixed, path)
         stmt: list = [slow]
+        if inplace is not None:  # every other path stores its result into the local too
+            state[-1] = StackEntry(inplace, "l", slot=a.slot)
+            stmt.append(Line(f"{inplace} = {r}", i))
+            for _, body in paths:
+                if body[-1] is not concat:
+                    body.append(Line(f"{inplace} = {r}", i))
         for guard, body in reversed(paths):
             stmt = [If(guard, i, body, stmt)]
         out.extend(stmt)
+
+    def inplace_target(self, a: StackEntry, i: int, others: list) -> Optional[str]:
+        """The local `l<n>` when instruction i computes from `a`, a read of slot n, and the next
+        instruction, in the same block, stores the result back into slot n, none of the `others` stack
+        entries reading that slot lazily: the result can go straight into the local."""
+        nxt = i + 1
+        if a.kind != "l" or nxt >= len(self.code) or nxt in self.placement.at:
+            return None
+        ins = self.code[nxt]
+        if ins.op is not Op.StoreLocal or ins.arg != a.slot:
+            return None
+        if any(e.kind == "l" and e.slot == a.slot for e in others):
+            return None
+        return a.text
 
     def int_arith(self, sym: str, a: StackEntry, b: StackEntry, r: str, checks: str, i: int) -> list:
         """Checked i64 arithmetic on two ints (the fast path of ops.add/sub/mul/div/mod)."""

@@ -12,11 +12,12 @@ from typing import Any, Optional
 class CodeInfo:
     """Appended to a generated function's co_consts: which Ruff function it is, and its line table."""
 
-    __slots__ = ("name", "filename", "line", "linemap")
+    __slots__ = ("name", "filename", "line", "linemap", "loop")
 
     def __init__(self, name: str, filename: str, line: int, linemap: list) -> None:
         self.name, self.filename, self.line = name, filename, line
         self.linemap = linemap  # python line → (ruff line, ruff col)
+        self.loop = False  # a loop outlined by ruff.osr, named for the function it is part of
 
 
 def code_info(code: Any) -> Optional[CodeInfo]:

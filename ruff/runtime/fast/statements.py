@@ -12,6 +12,7 @@ from ruff.frontend.cfg import stack_effect
 from ruff.runtime.fast.expressions import _ARITH, I64_MIN_TEXT, ExpressionEmitter, StackEntry
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.placement import Unsupported
+from ruff.runtime.values import method_attr, slot_name
 
 
 # Operations the generated code hands to the interpreter's own slow_op (rare, or big: one definition).
@@ -26,13 +27,25 @@ STATEMENTS = frozenset(_ARITH) | frozenset(_VIA_SLOW_OP) | {
     Op.MakeSome, Op.MakeNone, Op.TryUnwrap, Op.MakeIterator, Op.BuildString, Op.Yield, Op.Await, Op.Dup, Op.Swap,
     Op.EndTry, Op.Nop}
 
+# Builtins whose result a call site computes inline when the global still holds the builtin (fastvm's
+# `_h_B_<name>`) and the guard holds: name -> (argument count, guard, expression, hint of the result).
+# Each is exactly what the builtin returns for such arguments.
+INLINE_BUILTINS = {
+    "sqrt": (1, "{0}.__class__ is _h_float and {0} >= 0.0", "_h_msqrt({0})", "float"),
+    "len": (1, "{0}.__class__ is _h_str or {0}.__class__ is _h_list or {0}.__class__ is _h_dict",
+            "_h_pylen({0})", "int"),
+    "substring": (3, "{0}.__class__ is _h_str and {1}.__class__ is _h_int and {2}.__class__ is _h_int "
+                     "and {1} >= 0 and {2} >= 0", "{0}[{1}:{2}]", None),
+    "get_default": (3, "{0}.__class__ is _h_dict and {1}.__class__ is _h_str", "{0}.get({1}, {2})", None),
+}
+
 
 class InstructionEmitter(ExpressionEmitter):
     """One instruction at a time (a part of FunctionEmitter): `instr` emits the statements of any
     instruction that neither branches nor is a comparison fused into a branch.
 
     Needs from the emitter, besides ExpressionEmitter's: `gname`, `spill_local`, `jit`, `builtin_names`,
-    and the sets it records what the prologue must set up in (`uses`, `upvals`, `stored_globals`,
+    `slot_hint` (what each local slot probably holds), and the sets it records what the prologue must set up in (`uses`, `upvals`, `stored_globals`,
     `has_yield`).
     """
 
@@ -60,6 +73,27 @@ class InstructionEmitter(ExpressionEmitter):
             builtin = [Line("_h_vm.cdepth = d", i), Line(f"{r} = {f.text}.fn(_h_vm, [{argtext}])", i)]
             other = [self.again(r, "_h_ocall", [f.text, f"[{argtext}]"], i)]
             is_closure, is_builtin = f"{f.text}.__class__ is _h_Closure", f"{f.text}.__class__ is _h_Builtin"
+            inline = INLINE_BUILTINS.get(f.value) if f.builtin else None
+            if inline is not None and inline[0] == argc:
+                _, guard, expr, hint = inline
+                texts = [a.text for a in args]
+                out.append(If(f"{f.text} is _h_B_{f.value} and ({guard.format(*texts)})", i,
+                              [Line(f"{r} = {expr.format(*texts)}", i)],
+                              [If(is_builtin, i, builtin, [If(is_closure, i, closure, other)])]))
+                state.append(StackEntry(r, "t", hint=hint))
+                return
+            target = self.inplace_target(args[0], i, state) if f.builtin and f.value == "push" and argc == 2 else None
+            if target is not None:
+                # `xs := push(xs, x)` appends in place when nothing but the local holds the array (the
+                # reference count of a local's object is 2 inside getrefcount): no one can see the
+                # difference from the copy push makes.
+                x = args[1].text
+                general = If(is_builtin, i, builtin, [If(is_closure, i, closure, other)])
+                out.append(If(f"{f.text} is _h_B_push and {target}.__class__ is _h_list and "
+                              f"_h_refcount({target}) == 2", i, [Line(f"{target}.append({x})", i)],
+                              [general, Line(f"{target} = {r}", i)]))
+                state.append(StackEntry(target, "l", slot=args[0].slot))
+                return
             if f.builtin:  # `len(x)`: test for a builtin first
                 out.append(If(is_builtin, i, builtin, [If(is_closure, i, closure, other)]))
             else:
@@ -81,8 +115,8 @@ class InstructionEmitter(ExpressionEmitter):
             out.append(slow)
         else:
             fast = self.closure_call("_m", [o.text] + [a.text for a in args], r, i)
-            cond = (f"{o.text}.__class__ is _h_SI and (_m := {o.text}.type.methods.get({name!r})) is not None "
-                    f"and _m.__class__ is _h_Closure")
+            # Only struct classes have method attributes, and only for methods that are Closures.
+            cond = f"(_m := _h_getattr({o.text}, {method_attr(name)!r}, None)) is not None"
             out.append(If(cond, i, fast, [slow]))
         state.append(StackEntry(r, "t"))
 
@@ -91,9 +125,12 @@ class InstructionEmitter(ExpressionEmitter):
         if op is Op.LoadConst:
             state.append(self.const(self.consts[arg]))
         elif op is Op.LoadLocal:
-            state.append(StackEntry(f"l{arg}", "l", slot=arg))
+            state.append(StackEntry(f"l{arg}", "l", slot=arg, hint=self.slot_hint.get(arg)))
         elif op is Op.StoreLocal:
             v = state.pop()
+            h = self.hint(v)
+            if h is not None:
+                self.slot_hint[arg] = h
             self.spill_local(state, arg, out)
             if v.text != f"l{arg}":
                 self.line(out, f"l{arg} = {v.text}", i)
@@ -106,7 +143,7 @@ class InstructionEmitter(ExpressionEmitter):
             # Ruff globals are the function's Python globals, Ruff builtins its Python builtins.
             out.append(Try([Line(f"{r} = {self.gname(arg)}", i)], "_h_NameError",
                            [Line(f"{r} = _h_gmiss({arg!r})", i)], i))
-            state.append(StackEntry(r, "t", builtin=arg in self.builtin_names))
+            state.append(StackEntry(r, "t", builtin=arg in self.builtin_names, value=arg))
         elif op is Op.StoreGlobal:
             v = state.pop()
             self.uses.add("K")
@@ -165,9 +202,10 @@ class InstructionEmitter(ExpressionEmitter):
         elif op is Op.FieldGet:
             o = state.pop()
             r = self.temp()
-            out.append(Try([Line(f"{r} = {o.text}.fields[{arg!r}] if {o.text}.__class__ is _h_SI "
-                                 f"else _h_fget({o.text}, {arg!r})", i)],
-                           "_h_KeyError", [Line(f"{r} = _h_fget({o.text}, {arg!r})", i)], i))
+            # Only struct instances have slot attributes: anything else (a dict, a method's name, another
+            # struct type) raises AttributeError and takes the general path.
+            out.append(Try([Line(f"{r} = {o.text}.{slot_name(arg)}", i)],
+                           "_h_AttributeError", [Line(f"{r} = _h_fget({o.text}, {arg!r})", i)], i))
             state.append(StackEntry(r, "t"))
         elif op is Op.FieldGetOpt:
             o = state.pop()
@@ -175,9 +213,11 @@ class InstructionEmitter(ExpressionEmitter):
         elif op is Op.FieldSet:
             v = state.pop()
             o = state.pop()
-            out.append(If(f"{o.text}.__class__ is _h_SI and {arg!r} in {o.text}.fields", i,
-                          [Line(f"{o.text}.fields[{arg!r}] = {v.text}", i)],
-                          [Line(f"_h_fset({o.text}, {arg!r}, {v.text})", i)]))
+            # Guarded: an object with a __dict__ would take any attribute.
+            fset = [Line(f"_h_fset({o.text}, {arg!r}, {v.text})", i)]
+            out.append(If(f"_h_isinstance({o.text}, _h_SI)", i,
+                          [Try([Line(f"{o.text}.{slot_name(arg)} = {v.text}", i)], "_h_AttributeError", fset, i)],
+                          fset))
         elif op is Op.MakeClosure:
             sub: Chunk = self.consts[arg]
             k = sum(1 for f in sub.param_defaults if f)
@@ -224,9 +264,8 @@ class InstructionEmitter(ExpressionEmitter):
             slow = Line(f"{r} = _h_mkstruct({stype.text}, {names}, [{', '.join(e.text for e in vals)}])", i)
             if len(set(arg)) == n and not self.cold:
                 # Every field given, in declaration order: the instance make_struct would build.
-                fields = ", ".join(f"{name!r}: {v.text}" for name, v in zip(arg, vals))
                 out.append(If(f"{stype.text}.__class__ is _h_ST and {stype.text}.fields == {names}", i,
-                              [Line(f"{r} = _h_SI({stype.text}, {{{fields}}})", i)], [slow]))
+                              [Line(f"{r} = {stype.text}.cls({', '.join(e.text for e in vals)})", i)], [slow]))
             else:
                 out.append(slow)
             state.append(StackEntry(r, "t"))

@@ -1,0 +1,7 @@
+"""`python -m tests.fuzz`: a fuzzing campaign (see campaign.py)."""
+
+import sys
+
+from .campaign import main
+
+sys.exit(main())
