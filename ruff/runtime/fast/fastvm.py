@@ -275,7 +275,6 @@ class FastVM(VM):
         filename = f"<ruff-fast {chunk.filename}:{chunk.name}:{chunk.line}>"
         result = None
         try:
-            check_analysis_size(chunk)
             gen = generate(chunk, jit=self.jit is not None, builtin_names=self._builtin_names(), profiling=profiling)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # e.g. SyntaxWarning for `1 is None` in dead code
@@ -459,17 +458,6 @@ class FastVM(VM):
         if self._helpers is None:
             self._helpers = build_helpers(self)
         return self._helpers
-
-
-# Past this many instructions Python's own compile of the generated function costs more than it saves
-# (a 100,000-line script: 28 s and 2.7 GB in the fast tier, 7 s and 233 MB in the interpreter). Below it,
-# the analysis and the code generator grow linearly with the chunk (tests/unit/test_scaling.py).
-MAX_FAST_INSTRUCTIONS = 250_000
-
-
-def check_analysis_size(chunk: Chunk) -> None:
-    if len(chunk.code) > MAX_FAST_INSTRUCTIONS:
-        raise Unsupported(f"too large for the fast tier ({len(chunk.code)} instructions)")
 
 
 def _resolve_name(name: str, gen: Any) -> str:
