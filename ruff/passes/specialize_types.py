@@ -760,7 +760,7 @@ def number_hint(value: SSAValue, t: Any) -> Optional[str]:
         cur = todo.pop()
         for use in cur.uses:
             user = use.operation
-            if isinstance(user, R._BoxedBinary):
+            if isinstance(user, R.BoxedBinary):
                 other = user.operands[1 - use.index]
                 owner = other.owner
                 if isinstance(owner, R.ConstantOp) and type(owner.py_value) in (int, float):
