@@ -13,7 +13,6 @@ variables, imports, ...) raises LiftRefused with a one-line reason; it then stay
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -23,6 +22,7 @@ from xdsl.ir import Block, Region, SSAValue
 
 from ruff.dialects import ruff as R
 from ruff.dialects.lift_refusals import REFUSED  # what the lifter refuses: one home, outside the lifter
+from ruff.dialects.symbols import symbol_for
 from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
 from ruff.frontend.cfg import BadBytecode, ControlFlow, Liveness
 from ruff.frontend.compiler import CompiledProgram
@@ -499,16 +499,6 @@ class Lifter:
 
 
 # ----------------------------------------------------------------------------- whole programs
-
-
-def symbol_for(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9_.]", "_", name).strip("_") or "fn"
-    sym, n = base, 1
-    while sym in taken:
-        n += 1
-        sym = f"{base}_{n}"
-    taken.add(sym)
-    return sym
 
 
 @dataclass

@@ -509,7 +509,8 @@ class Report:
 
 def check_program(name: str, source: str, filename: str, cwd: Optional[Path] = None) -> Report:
     from ruff.dialects.interpret import run_lifted
-    from ruff.dialects.lift import LiftRefused, Lifter, symbol_for
+    from ruff.dialects.lift import LiftRefused, Lifter
+    from ruff.dialects.symbols import symbol_for
 
     report = Report(name)
     try:
