@@ -100,6 +100,10 @@ MAX_DEOPTS = 20  # deoptimizations after which a function's native code is throw
 # A native loop that averages fewer iterations than this per entry over its first runs goes back to the
 # baseline (entering it, ~3 µs, is more than a few iterations cost there).
 OSR_TRIAL_RUNS, OSR_MIN_ITERATIONS = 100, 40
+# Where the back-edge count of a loop left to the baseline restarts: so far below the OSR threshold that
+# the loop practically never asks again (and `osr` answers at once if it does), yet a one-digit int, which
+# CPython adds to as cheaply as any loop counter (-(1 << 62) cost more on every back-edge).
+QUIET_COUNT = -(1 << 29)
 
 
 @dataclass
@@ -110,6 +114,11 @@ class JIT:
     entries: dict[tuple, NativeEntry] = field(default_factory=dict)  # (id(chunk), argument types) → entry
     refused: set[int] = field(default_factory=set)
     loops: dict = field(default_factory=dict)  # (id(chunk), back-edge ip) → LoopPlan
+    refused_loops: set[tuple] = field(default_factory=set)  # (id(chunk), back-edge ip) of loops refused
+    # Functions that reached the threshold only through compile_next_call (a loop of theirs was hot, the
+    # function itself may run a handful of times): compiling or refusing them does not regenerate their
+    # Python code, which would cost more than the profiling hooks it drops.
+    nudged: set[int] = field(default_factory=set)
     # Every global some native code depends on (a superset once code is invalidated): a store to any other
     # global, which the baseline reports on every store, needs no scan.
     watched: set[str] = field(default_factory=set)
@@ -154,7 +163,11 @@ class JIT:
 
     def hot(self, fn: Closure, args: list) -> None:
         """`fn` just reached the threshold; compile it for these argument types (or remember why not)."""
-        if id(fn.chunk) in self.refused:
+        chunk = fn.chunk
+        if id(chunk) in self.refused:
+            if chunk.tier_state is None and id(chunk) not in self.nudged:
+                # Refused with its loop (`osr`) and called often after all: now drop its profiling hooks.
+                self.vm.profile_less(chunk, calls=False, native=False)
             return
         if len(args) != len(fn.chunk.params):
             self.refuse(fn.chunk, "called with a different number of arguments than it declares")
@@ -186,7 +199,8 @@ class JIT:
         self.vm.install_native(chunk, list(state.entries.values()))
         # Compiled: calls need no counting any more; calls with other argument types still reach try_call,
         # which counts them towards a specialization of their own (up to MAX_SPECIALIZATIONS).
-        self.vm.profile_less(chunk, calls=False, native=len(state.entries) < MAX_SPECIALIZATIONS)
+        if id(chunk) not in self.nudged or len(state.entries) >= MAX_SPECIALIZATIONS:
+            self.vm.profile_less(chunk, calls=False, native=len(state.entries) < MAX_SPECIALIZATIONS)
         if self.log:
             self.compiled.append(entry)
         if entry.from_cache:
@@ -229,6 +243,7 @@ class JIT:
         if chunk.name != "<script>" and chunk.tier_state is None and id(chunk) not in self.refused \
                 and chunk.calls < self.threshold:
             chunk.calls = self.threshold - 1
+            self.nudged.add(id(chunk))
 
     def deoptimized(self, chunk: Any, ip: int, reason: str = "") -> None:
         """Native code for `chunk` handed a call to the baseline at `ip` (`reason`: the guard or check that
@@ -257,7 +272,7 @@ class JIT:
             if native is not None and (plan.outlined is chunk or name in native.deps):
                 plan.native = None
                 self.loops[key] = plan  # kept: its loop is never offered again
-                plan.chunk.loop_counts[plan.exit - 1] = -(1 << 62)
+                plan.chunk.loop_counts[plan.exit - 1] = QUIET_COUNT
                 self.vm.profile_less(plan.chunk, quiet_loop=plan.exit - 1)
                 self.say(f"left loop at {plan.chunk.filename}:{plan.chunk.code[plan.header].line} to the baseline")
 
@@ -276,12 +291,15 @@ class JIT:
 
     # ------------------------------------------------------------------ compiling
 
-    def refuse(self, chunk: Any, reason: str) -> None:
+    def refuse(self, chunk: Any, reason: str, regenerate: bool = True) -> None:
+        """`chunk` is not compiled again. With nothing native at all it stops profiling for good: its
+        Python code is generated again without the hooks, unless `regenerate` is False or only
+        compile_next_call made it hot (see `nudged`)."""
         self.refused.add(id(chunk))
         self.say(f"not compiled {chunk.name}: {reason}")
         if self.log:
             self.refusals.append(f"{chunk.name}: {reason}")
-        if chunk.tier_state is None:  # nothing native at all: the function stops profiling for good
+        if chunk.tier_state is None and regenerate and id(chunk) not in self.nudged:
             self.vm.profile_less(chunk, calls=False, native=False)
 
     def invalidate(self, entry: NativeEntry, reason: str) -> None:
@@ -304,6 +322,9 @@ class JIT:
 
         chunk, module = frame.chunk, frame.module
         plan = self.loops.get((id(chunk), back_edge))  # the fast path: an inner loop entered again and again
+        if plan is None and (id(chunk), back_edge) in self.refused_loops:
+            chunk.loop_counts[back_edge] = QUIET_COUNT  # counted up from QUIET_COUNT all the way: not again
+            return False
         if plan is None:
             hot_edge, back_edge = back_edge, loop_end(chunk, back_edge)  # one plan per loop, any edge
             key = (id(chunk), back_edge)
@@ -318,13 +339,22 @@ class JIT:
                 kinds = kinds_of(args)
                 plan.native = self.compile(Closure(plan.outlined, [], module), kinds)
             except (OSRRefused, Refusal) as e:
-                chunk.loop_counts[back_edge] = chunk.loop_counts[hot_edge] = -(1 << 62)  # never ask again
+                chunk.loop_counts[back_edge] = chunk.loop_counts[hot_edge] = QUIET_COUNT  # never ask again
+                self.refused_loops.update(((id(chunk), back_edge), (id(chunk), hot_edge)))
                 self.vm.profile_less(chunk, quiet_loop=back_edge)  # and stop counting its back-edges
                 line = chunk.code[back_edge].line
                 self.say(f"not compiled loop at {chunk.filename}:{line} in {chunk.name}: {e}")
                 if self.log:
                     self.refusals.append(f"loop at {chunk.filename}:{line} in {chunk.name}: {e}")
-                self.compile_next_call(chunk)
+                if isinstance(e, OSRRefused):
+                    # Only the loop's shape kept it out (it is not a loop OSR can enter): the whole function,
+                    # compiled at its next call, may still go native.
+                    self.compile_next_call(chunk)
+                elif chunk.name != "<script>" and chunk.tier_state is None and id(chunk) not in self.refused:
+                    # What kept the loop out (its operations, the lifter, the specializer) keeps the function
+                    # that contains it out too: compiling it at its next call would only be refused again.
+                    # Its hooks cost little and stay (no regeneration here) till it gets hot by its calls.
+                    self.refuse(chunk, f"its loop at {chunk.filename}:{line} was not compiled", regenerate=False)
                 return False
             self.loops[key] = self.loops[(id(chunk), hot_edge)] = plan
             if self.log:
@@ -350,7 +380,7 @@ class JIT:
         if plan.runs == OSR_TRIAL_RUNS and plan.iterations < OSR_MIN_ITERATIONS * plan.runs:
             # Entered again and again for a few iterations: entering costs more than it saves.
             plan.native = None
-            chunk.loop_counts[plan.exit - 1] = -(1 << 62)
+            chunk.loop_counts[plan.exit - 1] = QUIET_COUNT
             self.vm.profile_less(chunk, quiet_loop=plan.exit - 1)
             self.say(f"left loop at {chunk.filename}:{chunk.code[plan.header].line} in {chunk.name} to the "
                      f"baseline: {plan.iterations // plan.runs} iterations per entry")
@@ -535,7 +565,7 @@ def function_chunks(fn: Closure) -> list[tuple[Any, str]]:
     native code for fn is made of. Callees are lifted under their global names, which is how the
     specializer finds them; the root gets its own name unless that global no longer denotes it (called
     through another binding)."""
-    from ruff.dialects.lift import symbol_for
+    from ruff.dialects.symbols import symbol_for
     from ruff.frontend.bytecode import Op
 
     module = fn.module
@@ -585,8 +615,19 @@ def native_candidate(chunk: Any, module: Module) -> Optional[str]:
     return None
 
 
+_host_id: Optional[str] = None
+
+
 def host_id() -> str:
-    """The machine the code is for, without importing llvmlite: the CPU model and flags the kernel reports."""
+    """The machine the code is for, without importing llvmlite: the CPU model and flags the kernel reports
+    (read once per process)."""
+    global _host_id
+    if _host_id is None:
+        _host_id = _read_host_id()
+    return _host_id
+
+
+def _read_host_id() -> str:
     cpu = ""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+
+import pytest
 from kit import run_cli, write_program
 
 PROGRAM = """
@@ -15,26 +17,48 @@ print(fib(24))
 """
 
 
-def run_cached(tmp: Path, cache: Path, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+# Native code over objects (a list's items, a deoptimization exit): loading it binds its object table.
+OBJECTS = """
+func total(xs) {
+    mut s := 0
+    mut i := 0
+    while i < len(xs) {
+        s := s + xs[i]
+        i := i + 1
+    }
+    return s
+}
+mut t := 0
+for k in range(30) { t += total([1, 2, k]) }
+print(t)
+"""
+
+
+def run_cached(tmp: Path, cache: Path, extra_env: dict | None = None,
+               program: str = PROGRAM) -> subprocess.CompletedProcess:
     """PROGRAM run with the JIT on and its native-code cache in `cache`."""
-    src = write_program(tmp / "prog.ruff", PROGRAM)
+    src = write_program(tmp / "prog.ruff", program)
     return run_cli("run", "--jit-threshold", "10", "--jit-log", str(src), timeout=120,
                    env={"RUFF_CACHE_DIR": str(cache), **(extra_env or {})})
 
 
-def test_second_run_hits_the_cache_without_importing_xdsl(tmp_path: Path) -> None:
+@pytest.mark.parametrize("program, output, compiled", [(PROGRAM, "46368\n", "fib(int)"),
+                                                       (OBJECTS, "525\n", "total(array:int)")],
+                         ids=["numeric", "objects"])
+def test_second_run_hits_the_cache_without_importing_xdsl(tmp_path: Path, program: str, output: str,
+                                                          compiled: str) -> None:
     cache = tmp_path / "cache"
-    first = run_cached(tmp_path, cache)
-    assert first.returncode == 0 and first.stdout == "46368\n", first.stderr
-    assert "[jit] compiled fib(int)" in first.stderr
+    first = run_cached(tmp_path, cache, program=program)
+    assert first.returncode == 0 and first.stdout == output, first.stderr
+    assert f"[jit] compiled {compiled}" in first.stderr
     assert len(list(cache.glob("*.o"))) == 1 and len(list(cache.glob("*.json"))) == 1
     # A fake `xdsl` package first on the path: importing it would fail the run.
     fake = tmp_path / "fake"
     (fake / "xdsl").mkdir(parents=True)
     (fake / "xdsl" / "__init__.py").write_text("raise ImportError('xdsl must not be imported on a cache hit')\n")
-    second = run_cached(tmp_path, cache, {"PYTHONPATH": str(fake)})
-    assert second.returncode == 0 and second.stdout == "46368\n", second.stderr
-    assert "[jit] cache hit fib(int)" in second.stderr
+    second = run_cached(tmp_path, cache, {"PYTHONPATH": str(fake)}, program=program)
+    assert second.returncode == 0 and second.stdout == output, second.stderr
+    assert f"[jit] cache hit {compiled}" in second.stderr
 
 
 def test_corrupt_entry_is_discarded_and_recompiled(tmp_path: Path) -> None:
