@@ -79,11 +79,25 @@ def _chunk_text(chunk: Chunk) -> str:
     return repr((chunk.name, chunk.params, chunk.num_locals, code, consts))
 
 
+# id(chunk) → (chunk, digest of _chunk_text): a chunk's bytecode never changes, and the JIT asks for the key
+# of the same chunks at every attempt (each specialization, each loop, each refusal).
+_digests: dict[int, tuple[Chunk, bytes]] = {}
+
+
+def _chunk_digest(chunk: Chunk) -> bytes:
+    hit = _digests.get(id(chunk))
+    if hit is not None and hit[0] is chunk:
+        return hit[1]
+    digest = hashlib.sha256(_chunk_text(chunk).encode()).digest()
+    _digests[id(chunk)] = (chunk, digest)
+    return digest
+
+
 def cache_key(root: Chunk, module: Module, types: tuple[str, ...], host: str) -> str:
     h = hashlib.sha256()
     h.update(f"{compiler_fingerprint()}|{host}|{types}".encode())
     for name, chunk in dependency_chunks(root, module):
-        h.update(name.encode() + b"\0" + _chunk_text(chunk).encode())
+        h.update(name.encode() + b"\0" + _chunk_digest(chunk))
     return h.hexdigest()
 
 
