@@ -41,7 +41,7 @@ def binary_trees(max_depth):
 
 
 # Warm-up, untimed: lets a JIT compile the work before the timed run (same call, small input).
-bench_warm = binary_trees(6)
+bench_warm = binary_trees(10)
 bench_t0 = time.perf_counter()
 bench_out = binary_trees(14)
 bench_t1 = time.perf_counter()

@@ -14,7 +14,7 @@ def build(n):
 
 
 # Warm-up, untimed: lets a JIT compile the work before the timed run (same call, small input).
-bench_warm = build(500)
+bench_warm = build(2000)
 bench_t0 = time.perf_counter()
 bench_s = build(10000)
 bench_t1 = time.perf_counter()

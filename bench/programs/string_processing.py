@@ -26,7 +26,7 @@ def process(rounds):
 
 
 # Warm-up, untimed: lets a JIT compile the work before the timed run (same call, small input).
-bench_warm = process(500)
+bench_warm = process(1500)
 bench_t0 = time.perf_counter()
 bench_out = process(20000)
 bench_t1 = time.perf_counter()

@@ -60,7 +60,7 @@ def simulate(count, steps):
 
 
 # Warm-up, untimed: lets a JIT compile the work before the timed run (same call, small input).
-bench_warm = simulate(20, 10)
+bench_warm = simulate(1000, 2)
 bench_t0 = time.perf_counter()
 bench_out = simulate(1000, 200)
 bench_t1 = time.perf_counter()
