@@ -653,3 +653,19 @@ def test_missing_matplotlib_never_deletes_the_chart(tmp_path, monkeypatch):
     md = (tmp_path / "latest.md").read_text()
     assert "not generated: matplotlib is not installed; latest.png next to this report is from an " \
            "earlier run" in md
+
+
+def test_the_ruff_package_is_byte_compiled_before_timing(tmp_path: Path) -> None:
+    # With PYTHONDONTWRITEBYTECODE set, stale caches stay stale: the suite compiles them once itself.
+    from bench.contenders import byte_compile_ruff
+    import ruff.tiering
+
+    script = tmp_path / "ruff"
+    script.write_text(f"#!{sys.executable}\nimport sys\n")
+    cached = Path(ruff.tiering.__file__).parent / "__pycache__" / f"tiering.{sys.implementation.cache_tag}.pyc"
+    cached.unlink(missing_ok=True)
+    assert byte_compile_ruff(str(script)) == ""
+    assert cached.exists()
+    (tmp_path / "tool").write_text("#!/bin/sh\n")
+    assert "not a Python script" in byte_compile_ruff(str(tmp_path / "tool"))
+    assert byte_compile_ruff(None) == "no ruff executable"
