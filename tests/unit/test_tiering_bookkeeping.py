@@ -169,3 +169,26 @@ def test_the_cache_key_follows_a_rebound_callee() -> None:
     assert jit_cache.cache_key(fns["f"], module, ("int",), "host") == first
     module.globals["g"] = module.globals["h"]
     assert jit_cache.cache_key(fns["f"], module, ("int",), "host") != first
+
+
+def test_a_function_generated_again_reuses_its_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Dropping hooks (profile_less) generates the function again: its placement and type facts, which do
+    # not depend on the hooks, are not computed again, and the code is what a fresh analysis gives.
+    from ruff.frontend.compiler import compile_source
+    from ruff.runtime.fast import codegen
+    from ruff.runtime.fast.codegen import FULL_PROFILING, Profiling, generate
+
+    src = "func f(n) {\n    mut t := 0\n    for i in range(n) { t := t + i * 2 }\n    return t\n}\nprint(f(10))\n"
+    f = next(c for c in compile_source(src, "a.ruff").chunk.all_chunks() if c.name == "f")
+    vm = FastVM()
+    attach_jit(vm, RunOptions(jit=True))
+    placements = []
+    real = codegen.Placement
+    monkeypatch.setattr(codegen, "Placement", lambda chunk: placements.append(chunk) or real(chunk))
+    first = vm.compile_chunk(f, FULL_PROFILING)
+    back_edge = max(i for i, ins in enumerate(f.code) if ins.op.name == "JumpBack")
+    quieter = Profiling(calls=False, native=False, quiet_loops=frozenset({back_edge}))
+    again = vm.compile_chunk(f, quieter)
+    assert first is not None and again is not None and first[0].source != again[0].source
+    assert placements == [f]
+    assert again[0].source == generate(f, jit=True, builtin_names=vm._builtin_names(), profiling=quieter).source

@@ -48,7 +48,7 @@ from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
 from ruff.runtime.fast.statements import STATEMENTS, InstructionEmitter
 from ruff.runtime.fast.typeflow import Facts, Ty, infer
 
-__all__ = ["FULL_PROFILING", "Generated", "Profiling", "Unsupported", "generate"]
+__all__ = ["FULL_PROFILING", "Analysis", "Generated", "Profiling", "Unsupported", "generate"]
 
 # What FunctionEmitter translates itself: branches (emit_node, match, emit_for) and comparisons (fused
 # into the branch that tests them where they can be). With STATEMENTS: every opcode.
@@ -112,6 +112,26 @@ class Profiling:
 FULL_PROFILING = Profiling()
 
 
+class Analysis:
+    """What the code generator knows of a chunk whatever hooks it emits: the placement of its blocks and
+    typeflow's facts (generic, or with some parameters known to be ints). The JIT has a function generated
+    again as it drops hooks (`Profiling`); fastvm keeps a chunk's Analysis for that, so that only the
+    emitting is done again. Raises Unsupported (from Placement) like `generate`."""
+
+    def __init__(self, chunk: Chunk) -> None:
+        self.chunk = chunk
+        self.placement = Placement(chunk)
+        self._facts: dict[Optional[tuple], Optional[Facts]] = {}
+
+    def facts(self, param_types: Optional[tuple[Ty, ...]] = None) -> Optional[Facts]:
+        if param_types not in self._facts:
+            try:
+                self._facts[param_types] = infer(self.chunk, param_types, flow=self.placement.flow)
+            except BadBytecode:
+                self._facts[param_types] = None
+        return self._facts[param_types]
+
+
 class FunctionEmitter(InstructionEmitter):
     """Generates the Python function for one chunk: the placement of its blocks (placement.py) walked as
     a tree, each block's instructions (statements.py, expressions.py) with the operand stack as Python
@@ -123,7 +143,7 @@ class FunctionEmitter(InstructionEmitter):
     """
 
     def __init__(self, chunk: Chunk, jit: bool, builtin_names: frozenset = frozenset(),
-                 profiling: Profiling = FULL_PROFILING) -> None:
+                 profiling: Profiling = FULL_PROFILING, analysis: Optional[Analysis] = None) -> None:
         self.chunk = chunk
         self.builtin_names = builtin_names
         self.code = chunk.code
@@ -133,11 +153,9 @@ class FunctionEmitter(InstructionEmitter):
         # Generators and async functions are entered through fastvm's entries, which do the per-call
         # work (call counting, the native tier, argument fitting); plain functions do it themselves.
         self.plain = not (chunk.is_generator or chunk.is_async)
-        self.placement = Placement(chunk)
-        try:
-            self.facts: Optional[Facts] = infer(chunk, flow=self.placement.flow)
-        except BadBytecode:
-            self.facts = None
+        self.analysis = analysis if analysis is not None else Analysis(chunk)
+        self.placement = self.analysis.placement
+        self.facts: Optional[Facts] = self.analysis.facts()
         self.init_expressions()
         self.global_names: dict[str, str] = {}
         self.stored_globals: set[str] = set()
@@ -218,8 +236,8 @@ class FunctionEmitter(InstructionEmitter):
             # Parameters that feed arithmetic: a second copy of the body for when they are ints, where
             # typeflow drops their class checks and the overflow checks their ranges rule out.
             generic = self.facts
-            self.facts = infer(chunk, tuple(Ty.INT if k in ints else Ty.UNKNOWN for k in range(len(chunk.params))),
-                               flow=self.placement.flow)
+            self.facts = self.analysis.facts(tuple(Ty.INT if k in ints else Ty.UNKNOWN
+                                                   for k in range(len(chunk.params))))
             special: list = []
             try:
                 self.emit_tree(entry, [], None, [], special)
@@ -524,13 +542,14 @@ MAX_INSTRUCTIONS = 150_000
 
 
 def generate(chunk: Chunk, jit: bool = False, builtin_names: frozenset = frozenset(),
-             profiling: Profiling = FULL_PROFILING) -> Generated:
+             profiling: Profiling = FULL_PROFILING, analysis: Optional[Analysis] = None) -> Generated:
     """Python source for one chunk; raises Unsupported when it must stay in the interpreter.
 
     jit: emit the native tier's hooks (call counting, hot/try_call, global rebinding, loop OSR), as far as
     `profiling` still asks for them.
     builtin_names: the executor's builtins (only used to order type tests at call sites).
+    analysis: the chunk's Analysis from an earlier generation, if kept.
     """
     if len(chunk.code) > MAX_INSTRUCTIONS:
         raise Unsupported(f"{len(chunk.code)} instructions: too big to be worth translating")
-    return FunctionEmitter(chunk, jit, builtin_names, profiling).generate()
+    return FunctionEmitter(chunk, jit, builtin_names, profiling, analysis).generate()

@@ -50,7 +50,7 @@ from ruff.frontend.bytecode import Chunk, Op
 from ruff.limits import I64_MAX, I64_MIN, MAX_FRAMES
 from ruff.runtime import ops
 from ruff.runtime.native_frames import with_native_frames
-from ruff.runtime.fast.codegen import FULL_PROFILING, Profiling, Unsupported, generate
+from ruff.runtime.fast.codegen import FULL_PROFILING, Analysis, Profiling, Unsupported, generate
 from ruff.runtime.fast.expressions import HELPER_OF
 from ruff.runtime.fast.statements import INLINE_BUILTINS
 from ruff.runtime.fast.frames import CodeInfo, code_info
@@ -108,6 +108,7 @@ class FastVM(VM):
         self._helpers: Optional[dict] = None
         self._compiled: dict[tuple, Any] = {}  # (id(chunk), Profiling) → (chunk, (Generated, code) | None)
         self._profiling: dict[int, Profiling] = {}  # id(chunk) → the hooks its generated code still has
+        self._analysis: dict[int, tuple] = {}  # id(chunk) → (chunk, codegen.Analysis), with a JIT (see compile_chunk)
         self._modules: dict[int, Module] = {}  # id(chunk) → the module it was installed for
         self._native: dict[int, list] = {}  # id(chunk) → the JIT's native entries installed in chunk.fx
         self.fallbacks: dict[str, str] = {}  # "file:function" → why it runs in the interpreter
@@ -275,7 +276,8 @@ class FastVM(VM):
         filename = f"<ruff-fast {chunk.filename}:{chunk.name}:{chunk.line}>"
         result = None
         try:
-            gen = generate(chunk, jit=self.jit is not None, builtin_names=self._builtin_names(), profiling=profiling)
+            gen = generate(chunk, jit=self.jit is not None, builtin_names=self._builtin_names(), profiling=profiling,
+                           analysis=self._analysis_of(chunk))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # e.g. SyntaxWarning for `1 is None` in dead code
                 module_code = compile(gen.source, filename, "exec")
@@ -297,6 +299,18 @@ class FastVM(VM):
             result = (gen, code)
         self._compiled[key] = (chunk, result)
         return result
+
+    def _analysis_of(self, chunk: Chunk) -> Optional[Analysis]:
+        """The chunk's placement and type facts, kept from its first generation when a JIT may have it
+        generated again (profile_less); not for chunks too big to be worth keeping them for."""
+        if self.jit is None or len(chunk.code) > MAX_KEPT_ANALYSIS:
+            return None
+        hit = self._analysis.get(id(chunk))
+        if hit is not None and hit[0] is chunk:
+            return hit[1]
+        analysis = Analysis(chunk)
+        self._analysis[id(chunk)] = (chunk, analysis)
+        return analysis
 
     def _builtin_names(self) -> frozenset:
         names = self.__dict__.get("_builtin_name_set")
@@ -458,6 +472,11 @@ class FastVM(VM):
         if self._helpers is None:
             self._helpers = build_helpers(self)
         return self._helpers
+
+
+# Instructions beyond which a chunk's analysis is not kept for its regenerations (its facts take memory
+# in proportion; such chunks are mostly top-level code that runs once).
+MAX_KEPT_ANALYSIS = 5_000
 
 
 def _resolve_name(name: str, gen: Any) -> str:
