@@ -323,7 +323,9 @@ class JIT:
         chunk, module = frame.chunk, frame.module
         plan = self.loops.get((id(chunk), back_edge))  # the fast path: an inner loop entered again and again
         if plan is None and (id(chunk), back_edge) in self.refused_loops:
-            chunk.loop_counts[back_edge] = QUIET_COUNT  # counted up from QUIET_COUNT all the way: not again
+            # Counted up from QUIET_COUNT all the way (a frame that was running it when it was refused):
+            # not again for as long. Generated code reloads the count of the loop's final back-edge.
+            chunk.loop_counts[back_edge] = chunk.loop_counts[loop_end(chunk, back_edge)] = QUIET_COUNT
             return False
         if plan is None:
             hot_edge, back_edge = back_edge, loop_end(chunk, back_edge)  # one plan per loop, any edge
@@ -367,6 +369,9 @@ class JIT:
             else:
                 self.say(f"compiled {where} in {ms:.1f} ms")
         else:
+            if plan.native is None:  # left to the baseline (see below, and deoptimized): likewise
+                chunk.loop_counts[back_edge] = chunk.loop_counts[plan.exit - 1] = QUIET_COUNT
+                return False
             args = loop_arguments(plan, frame.locals, module.globals, frame.stack)
             if args is None:
                 return False

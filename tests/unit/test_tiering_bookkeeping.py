@@ -192,3 +192,27 @@ def test_a_function_generated_again_reuses_its_analysis(monkeypatch: pytest.Monk
     assert first is not None and again is not None and first[0].source != again[0].source
     assert placements == [f]
     assert again[0].source == generate(f, jit=True, builtin_names=vm._builtin_names(), profiling=quieter).source
+
+
+def test_a_native_loop_left_for_short_trips_counts_from_a_small_int(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # The inner loop goes native, then runs 2 iterations per entry: after its trial runs it is left to the
+    # baseline, and asking again (a frame counted all the way up) is answered at once.
+    items = ", ".join("1" for _ in range(300))
+    src = (f"func f(xs) {{\n    mut t := 0\n    for x in xs {{\n        mut i := 0\n        while i < 2 {{\n"
+           f"            t := t + i\n            i := i + 1\n        }}\n    }}\n    return t\n}}\nprint(f([{items}]))\n")
+    run = Run(src, tmp_path / "cache", monkeypatch)
+    assert run.output == "300\n"
+    (plan,) = {id(p): p for p in run.jit.loops.values()}.values()
+    assert plan.native is None and plan.runs == tiering.OSR_TRIAL_RUNS
+    chunk = run.chunks["f"]
+    assert all(QUIET_COUNT <= n < 0 for n in chunk.loop_counts.values())
+    edge = plan.exit - 1
+    chunk.loop_counts[edge] = 10 ** 6
+
+    class Frame:
+        pass
+
+    frame = Frame()
+    frame.chunk, frame.module = chunk, None
+    assert run.jit.osr(frame, edge, 1) is False and chunk.loop_counts[edge] == QUIET_COUNT
