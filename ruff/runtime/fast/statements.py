@@ -213,11 +213,10 @@ class InstructionEmitter(ExpressionEmitter):
         elif op is Op.FieldSet:
             v = state.pop()
             o = state.pop()
-            # Guarded: an object with a __dict__ would take any attribute.
-            fset = [Line(f"_h_fset({o.text}, {arg!r}, {v.text})", i)]
-            out.append(If(f"_h_isinstance({o.text}, _h_SI)", i,
-                          [Try([Line(f"{o.text}.{slot_name(arg)} = {v.text}", i)], "_h_AttributeError", fset, i)],
-                          fset))
+            # Only struct instances take a slot attribute: no value a program can hold has a __dict__
+            # (tests/unit/test_value_layout.py), so anything else raises AttributeError.
+            out.append(Try([Line(f"{o.text}.{slot_name(arg)} = {v.text}", i)], "_h_AttributeError",
+                           [Line(f"_h_fset({o.text}, {arg!r}, {v.text})", i)], i))
         elif op is Op.MakeClosure:
             sub: Chunk = self.consts[arg]
             k = sum(1 for f in sub.param_defaults if f)
