@@ -88,7 +88,7 @@ class StructType:
 
     def __init__(self, name: str, fields: tuple[str, ...], defaults: dict[str, Any], methods: dict[str, Any]) -> None:
         self.name = name
-        self.fields = fields
+        self.fields = field_names(fields)
         self.defaults = defaults
         self.methods = methods
         # field name -> attribute on an instance, in declaration order (a name declared twice has one slot)
@@ -99,6 +99,17 @@ class StructType:
         """Byte offset of a field's PyObject* inside an instance (see StructInstance)."""
         order = sorted(self.slots.values())  # CPython lays __slots__ out sorted by name
         return StructInstance.__basicsize__ + 8 * order.index(self.slots[name])
+
+
+# Every tuple of field names StructType and the fast tier's struct literals use, one object per value.
+_FIELD_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def field_names(names: Any) -> tuple[str, ...]:
+    """The one tuple object holding these field names: a struct literal naming a type's fields in
+    declaration order holds the type's own `fields`, so generated code tests that with `is`."""
+    t = tuple(names)
+    return _FIELD_NAMES.setdefault(t, t)
 
 
 def slot_name(field: str) -> str:

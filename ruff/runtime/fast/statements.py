@@ -12,7 +12,7 @@ from ruff.frontend.cfg import stack_effect
 from ruff.runtime.fast.expressions import _ARITH, I64_MIN_TEXT, ExpressionEmitter, StackEntry
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.placement import Unsupported
-from ruff.runtime.values import method_attr, slot_name
+from ruff.runtime.values import field_names, method_attr, slot_name
 
 
 # Operations the generated code hands to the interpreter's own slow_op (rare, or big: one definition).
@@ -259,11 +259,12 @@ class InstructionEmitter(ExpressionEmitter):
             vals = [state.pop() for _ in range(n)][::-1]
             stype = state.pop()
             r = self.temp()
-            names = self.const_name(arg)
+            names = self.const_name(field_names(arg))
             slow = Line(f"{r} = _h_mkstruct({stype.text}, {names}, [{', '.join(e.text for e in vals)}])", i)
             if len(set(arg)) == n and not self.cold:
-                # Every field given, in declaration order: the instance make_struct would build.
-                out.append(If(f"{stype.text}.__class__ is _h_ST and {stype.text}.fields == {names}", i,
+                # Every field given, in declaration order (the type's own interned tuple): the instance
+                # make_struct would build.
+                out.append(If(f"{stype.text}.__class__ is _h_ST and {stype.text}.fields is {names}", i,
                               [Line(f"{r} = {stype.text}.cls({', '.join(e.text for e in vals)})", i)], [slow]))
             else:
                 out.append(slow)
