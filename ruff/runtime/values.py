@@ -124,6 +124,12 @@ def method_attr(method: str) -> str:
     return "_m_" + method
 
 
+def overload_attr(method: str) -> str:
+    """The class attribute (True) marking a struct type that defines the operator method `method` (op_eq,
+    op_ne, ...): generated code asks `hasattr(v, overload_attr("op_eq"))` of a value of any kind."""
+    return "_o_" + method
+
+
 class StructInstance:
     """Base class of every struct instance; `type(v)` is the instance's own class, so ask
     `isinstance(v, StructInstance)`.
@@ -167,6 +173,8 @@ def _instance_class(stype: StructType) -> type:
     for name, fn in stype.methods.items():
         if type(fn) is Closure:
             setattr(cls, method_attr(name), fn)
+        if name.startswith("op_"):
+            setattr(cls, overload_attr(name), True)
     return cls
 
 
