@@ -140,7 +140,8 @@ class StructInstance:
     instance on a 64-bit CPython: StructType.field_offset is the one home of that rule (a unit test reads
     the fields back through it), and native code can load and store a field there. `type` (the StructType)
     and the methods that are Ruff closures (method_attr) are class attributes. Every field is always set
-    (make_struct fills defaults and null), and the class constructor takes them in declaration order.
+    (make_struct fills defaults and null), and the class constructor takes them in declaration order and
+    does nothing else (the fast tier builds an instance as `object.__new__(cls)` and sets its slots itself).
     """
 
     __slots__ = ()

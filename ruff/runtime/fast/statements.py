@@ -298,9 +298,10 @@ class InstructionEmitter(ExpressionEmitter):
             slow = Line(f"{r} = _h_mkstruct({stype.text}, {names}, [{', '.join(e.text for e in vals)}])", i)
             if len(set(arg)) == n and not self.cold:
                 # Every field given, in declaration order (the type's own interned tuple): the instance
-                # make_struct would build.
+                # make_struct would build, its slots set one by one (a third cheaper than its __init__).
+                sets = "".join(f"; {r}.{slot_name(f)} = {e.text}" for f, e in zip(arg, vals))
                 out.append(If(f"{stype.text}.__class__ is _h_ST and {stype.text}.fields is {names}", i,
-                              [Line(f"{r} = {stype.text}.cls({', '.join(e.text for e in vals)})", i)], [slow]))
+                              [Line(f"{r} = _h_new({stype.text}.cls){sets}", i)], [slow]))
             else:
                 out.append(slow)
             state.append(StackEntry(r, "t"))
