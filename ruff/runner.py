@@ -6,6 +6,7 @@ ruff.runtime.report's; the exit codes are ruff.exit_codes'.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from dataclasses import dataclass, field
@@ -160,6 +161,11 @@ def run_file(path: str, options: RunOptions) -> int:
         print(e.text, file=sys.stderr)
         return e.code
     vm, program, module, source = loaded.vm, loaded.program, loaded.module, loaded.source
+    # What exists now (the modules, the compiled program: nearly no garbage) lives to the end: the
+    # collector's full passes need not walk it again and again (binary_trees: -12%; freeze is O(1)).
+    # Once per process: a process running several programs (tests) would freeze the garbage of the last.
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
     try:
         run_in_big_stack(lambda: vm.run_chunk(program.chunk, module))
     except ExitProgram as e:

@@ -204,6 +204,7 @@ def clone_error(err: RuffError) -> RuffError:
 class Promise:
     """The eventual result of a task. `await` blocks until it is settled."""
 
+    __slots__ = ("done", "cancelled", "value", "error", "crash")
     ruff_type_name = "promise"
 
     def __init__(self) -> None:
@@ -397,6 +398,7 @@ def sleep_promise(vm: Any, ms: float) -> Promise:
 class Channel:
     """An unbounded multi-producer multi-consumer FIFO queue shared between tasks."""
 
+    __slots__ = ("items",)
     ruff_type_name = "channel"
 
     def __init__(self) -> None:

@@ -88,7 +88,7 @@ class StructType:
 
     def __init__(self, name: str, fields: tuple[str, ...], defaults: dict[str, Any], methods: dict[str, Any]) -> None:
         self.name = name
-        self.fields = fields
+        self.fields = field_names(fields)
         self.defaults = defaults
         self.methods = methods
         # field name -> attribute on an instance, in declaration order (a name declared twice has one slot)
@@ -99,6 +99,17 @@ class StructType:
         """Byte offset of a field's PyObject* inside an instance (see StructInstance)."""
         order = sorted(self.slots.values())  # CPython lays __slots__ out sorted by name
         return StructInstance.__basicsize__ + 8 * order.index(self.slots[name])
+
+
+# Every tuple of field names StructType and the fast tier's struct literals use, one object per value.
+_FIELD_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def field_names(names: Any) -> tuple[str, ...]:
+    """The one tuple object holding these field names: a struct literal naming a type's fields in
+    declaration order holds the type's own `fields`, so generated code tests that with `is`."""
+    t = tuple(names)
+    return _FIELD_NAMES.setdefault(t, t)
 
 
 def slot_name(field: str) -> str:
@@ -113,6 +124,12 @@ def method_attr(method: str) -> str:
     return "_m_" + method
 
 
+def overload_attr(method: str) -> str:
+    """The class attribute (True) marking a struct type that defines the operator method `method` (op_eq,
+    op_ne, ...): generated code asks `hasattr(v, overload_attr("op_eq"))` of a value of any kind."""
+    return "_o_" + method
+
+
 class StructInstance:
     """Base class of every struct instance; `type(v)` is the instance's own class, so ask
     `isinstance(v, StructInstance)`.
@@ -123,7 +140,8 @@ class StructInstance:
     instance on a 64-bit CPython: StructType.field_offset is the one home of that rule (a unit test reads
     the fields back through it), and native code can load and store a field there. `type` (the StructType)
     and the methods that are Ruff closures (method_attr) are class attributes. Every field is always set
-    (make_struct fills defaults and null), and the class constructor takes them in declaration order.
+    (make_struct fills defaults and null), and the class constructor takes them in declaration order and
+    does nothing else (the fast tier builds an instance as `object.__new__(cls)` and sets its slots itself).
     """
 
     __slots__ = ()
@@ -156,6 +174,8 @@ def _instance_class(stype: StructType) -> type:
     for name, fn in stype.methods.items():
         if type(fn) is Closure:
             setattr(cls, method_attr(name), fn)
+        if name.startswith("op_"):
+            setattr(cls, overload_attr(name), True)
     return cls
 
 

@@ -79,6 +79,7 @@ def decode(chunk: Chunk) -> list:
 class Generator:
     """A suspended generator frame; a Python iterator, so `for` and builtins can drive it."""
 
+    __slots__ = ("vm", "frame")
     ruff_type_name = "generator"
 
     def __init__(self, vm: "VM", frame: Frame) -> None:
@@ -105,6 +106,7 @@ class Generator:
 class RuffModuleValue:
     """An imported module bound by `import name`: its exported globals are its fields."""
 
+    __slots__ = ("module",)
     ruff_type_name = "module"
 
     def __init__(self, module: Module) -> None:

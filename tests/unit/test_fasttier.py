@@ -1001,3 +1001,29 @@ def test_inline_builtins_and_push_in_place_keep_their_meaning() -> None:
             print(e.message)
         }
     """)
+
+
+def test_inline_builtins_test_only_what_type_flow_leaves_open() -> None:
+    # count_kmers of fasta_knucleotide: `counts` is a dict and `i` an int >= 0 by type flow, so the call
+    # sites test only the string, the end index and the key (tests/programs/fast_inline_builtin_kinds).
+    program = compile_source(textwrap.dedent("""
+        func count(seq, k) {
+            counts := {}
+            i := 0
+            while i <= len(seq) - k {
+                key := substring(seq, i, i + k)
+                counts[key] := get_default(counts, key, 0) + 1
+                i := i + 1
+            }
+            return counts
+        }
+    """), "t.ruff")
+    names = frozenset(("len", "substring", "get_default"))
+    src = codegen.generate(program.chunk.nested_chunks()[0], builtin_names=names).source
+    subs = [ln.strip() for ln in src.splitlines() if "_h_B_substring and" in ln]
+    gets = [ln.strip() for ln in src.splitlines() if "_h_B_get_default and" in ln]
+    assert subs and gets
+    for line in subs:
+        assert "l0.__class__ is _h_str" in line and "l3.__class__" not in line and "l3 >= 0" not in line
+    for line in gets:
+        assert "l2.__class__" not in line and "l4.__class__ is _h_str" in line

@@ -58,3 +58,14 @@ def test_only_closure_methods_become_class_attributes():
     t = StructType("S", ("w",), {}, {"area": m, "native": Builtin("native", lambda rt, a: None)})
     assert getattr(t.cls, method_attr("area")) is m
     assert not hasattr(t.cls, method_attr("native"))
+
+
+def test_operator_methods_of_any_kind_mark_the_class():
+    from ruff.runtime.values import Builtin, overload_attr
+
+    op = Builtin("op_eq", lambda rt, args: True)
+    t = StructType("E", ("x",), {}, {"op_eq": op, "show": op})
+    v = new_struct(t, {"x": 1})
+    assert hasattr(v, overload_attr("op_eq")) and not hasattr(v, overload_attr("op_ne"))
+    assert not hasattr(v, overload_attr("show")) and not hasattr(v, method_attr("op_eq"))  # not a Closure
+    assert not hasattr(new_struct(_point(), {"x": 1, "y": 2, "label": ""}), overload_attr("op_eq"))

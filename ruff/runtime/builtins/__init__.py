@@ -116,6 +116,7 @@ class PromiseNamespace:
     """The global `Promise`, so that the documented `Promise.all(promises [, limit])` calls the builtin
     named "Promise.all" (the receiver is dropped)."""
 
+    __slots__ = ()
     ruff_type_name = "namespace"
 
     def ruff_display(self) -> str:

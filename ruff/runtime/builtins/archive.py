@@ -33,6 +33,7 @@ _UNIX_SYSTEM = 3  # ZipInfo.create_system of an archive made on Unix
 class ZipArchive:
     """An archive being written (zip_create's result). `writer` is None once it is closed."""
 
+    __slots__ = ("path", "tmp", "writer", "names", "_finalizer", "__weakref__")
     ruff_type_name = "ziparchive"
 
     def __init__(self, path: str, tmp: str, writer: Any) -> None:

@@ -36,6 +36,7 @@ POOL_WAIT_SECONDS = 0.1
 class Database:
     """One connection (db_connect's or db_pool_acquire's result). `conn` is None once it is closed."""
 
+    __slots__ = ("conn", "db_type", "connection_string", "in_transaction", "lock")
     ruff_type_name = "database"
 
     def __init__(self, conn: Any, connection_string: str) -> None:
@@ -274,6 +275,7 @@ class DatabasePool:
     """Connections to one database, made on demand up to max_connections and handed out again after
     db_pool_release; db_pool_acquire waits up to connection_timeout seconds for one to come back."""
 
+    __slots__ = ("db_type", "connection_string", "max_connections", "timeout", "available", "in_use", "total", "cond")
     ruff_type_name = "databasepool"
 
     def __init__(self, db_type: str, connection_string: str, max_connections: int, timeout: int) -> None:

@@ -31,7 +31,7 @@ from ruff.runtime.builtins._util import Registry, rust_error_text
 reg = Registry()
 
 
-@dataclass
+@dataclass(slots=True)
 class HttpReply:
     """A received response: status, headers (lowercase names; the last of repeated ones) and raw body."""
 

@@ -247,7 +247,7 @@ MAX_MAX_OUTPUT_BYTES = 16 * 1024 * 1024
 _OPTION_NAMES = "timeout_ms, max_output_bytes, inherit_env, env_allow, env_deny, env"
 
 
-@dataclass
+@dataclass(slots=True)
 class ProcessOptions:
     """The reference's process options: a time limit, an output cap per stream, the child's environment."""
 
@@ -319,7 +319,7 @@ def _options(name: str, args: list) -> ProcessOptions:
     return opts
 
 
-@dataclass
+@dataclass(slots=True)
 class Completed:
     """One finished (or timed-out) process, its output cut at max_output_bytes."""
 

@@ -16,6 +16,7 @@ from ruff.frontend.bytecode import Op
 from ruff.limits import I64_MAX, I64_MIN
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.typeflow import Facts, Ty
+from ruff.runtime.values import overload_attr
 
 
 def exact_float(n: int) -> bool:
@@ -235,8 +236,8 @@ class ExpressionEmitter:
             tv = type(v)
             if v is None or tv is bool:
                 # Only a struct's op_eq / op_ne makes `==` with null or a bool more than identity.
-                method = "op_eq" if eq else "op_ne"
-                guard = f"not _h_isinstance({x.text}, _h_SI) or {method!r} not in {x.text}.type.methods"
+                marker = overload_attr("op_eq" if eq else "op_ne")
+                guard = f"not _h_hasattr({x.text}, {marker!r})"
                 if v is None:
                     guard = f"{x.text} is None or {guard}"
                 return f"{x.text} {'is' if eq else 'is not'} {c.text}", guard

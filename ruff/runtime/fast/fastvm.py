@@ -84,7 +84,7 @@ class _Missing:
 MISSING = _Missing()
 _PY_BUILTINS = {f"@{b.__name__}": b for b in (int, float, bool, str, list, dict, iter, KeyError, IndexError,
                                               LookupError, NameError, TypeError, RecursionError,
-                                              AttributeError, isinstance, getattr)}
+                                              AttributeError, isinstance, getattr, hasattr)}
 
 
 class FastVM(VM):

@@ -5,14 +5,15 @@ interpreter's own `slow_op` (struct and enum definitions, spreads, imports, test
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Optional
 
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.frontend.cfg import stack_effect
 from ruff.runtime.fast.expressions import _ARITH, I64_MIN_TEXT, ExpressionEmitter, StackEntry
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.placement import Unsupported
-from ruff.runtime.values import method_attr, slot_name
+from ruff.runtime.values import field_names, method_attr, slot_name
 
 
 # Operations the generated code hands to the interpreter's own slow_op (rare, or big: one definition).
@@ -27,16 +28,25 @@ STATEMENTS = frozenset(_ARITH) | frozenset(_VIA_SLOW_OP) | {
     Op.MakeSome, Op.MakeNone, Op.TryUnwrap, Op.MakeIterator, Op.BuildString, Op.Yield, Op.Await, Op.Dup, Op.Swap,
     Op.EndTry, Op.Nop}
 
-# Builtins whose result a call site computes inline when the global still holds the builtin (fastvm's
-# `_h_B_<name>`) and the guard holds: name -> (argument count, guard, expression, hint of the result).
-# Each is exactly what the builtin returns for such arguments.
+@dataclass(frozen=True)
+class InlineBuiltin:
+    """A builtin whose result a call site computes inline when the global still holds the builtin
+    (fastvm's `_h_B_<name>`) and the arguments have the kinds below; `expr` is then exactly what the
+    builtin returns."""
+
+    argc: int
+    classes: tuple[Optional[tuple[str, ...]], ...]  # per argument: the Python classes allowed (None: any)
+    expr: str  # the result, from the argument texts {0}, {1}, ..
+    hint: Optional[str] = None  # the result's class
+    nonneg: tuple[int, ...] = ()  # arguments that must be ints >= 0
+    extra: str = ""  # a further condition, from the argument texts
+
+
 INLINE_BUILTINS = {
-    "sqrt": (1, "{0}.__class__ is _h_float and {0} >= 0.0", "_h_msqrt({0})", "float"),
-    "len": (1, "{0}.__class__ is _h_str or {0}.__class__ is _h_list or {0}.__class__ is _h_dict",
-            "_h_pylen({0})", "int"),
-    "substring": (3, "{0}.__class__ is _h_str and {1}.__class__ is _h_int and {2}.__class__ is _h_int "
-                     "and {1} >= 0 and {2} >= 0", "{0}[{1}:{2}]", None),
-    "get_default": (3, "{0}.__class__ is _h_dict and {1}.__class__ is _h_str", "{0}.get({1}, {2})", None),
+    "sqrt": InlineBuiltin(1, (("float",),), "_h_msqrt({0})", "float", extra="{0} >= 0.0"),
+    "len": InlineBuiltin(1, (("str", "list", "dict"),), "_h_pylen({0})", "int"),
+    "substring": InlineBuiltin(3, (("str",), ("int",), ("int",)), "{0}[{1}:{2}]", "str", nonneg=(1, 2)),
+    "get_default": InlineBuiltin(3, (("dict",), ("str",), None), "{0}.get({1}, {2})"),
 }
 
 
@@ -60,6 +70,31 @@ class InstructionEmitter(ExpressionEmitter):
         return [Try([Line(f"{r} = {fobj}.chunk.fx({fobj}, d + 1{', ' if args else ''}{argtext})", i)],
                     "_h_TypeError as _te", [Line(f"{r} = _h_arity(_te, {fobj}, [{argtext}], d)", i)], i)]
 
+    def inline_guard(self, spec: InlineBuiltin, args: list, i: int) -> Optional[str]:
+        """What the call at i must test, besides the callee, to compute spec inline: "" when typeflow
+        proves every argument's kind, " and <test> and .." otherwise; None when an argument can never fit."""
+        parts = []
+        for e, classes in zip(args, spec.classes):
+            if classes is None:
+                continue
+            tests = [self.is_cls(e, c) for c in classes]
+            if None in tests:
+                continue  # proven
+            tests = [t for t in tests if t != "False"]
+            if not tests:
+                return None
+            parts.append(tests[0] if len(tests) == 1 else f"({' or '.join(tests)})")
+        for k in spec.nonneg:
+            e = args[k]
+            if e.kind == "c":
+                if e.value < 0:
+                    return None
+            elif not self.nonnegative(i, len(args) - k):
+                parts.append(f"{e.text} >= 0")
+        if spec.extra:
+            parts.append(spec.extra.format(*(a.text for a in args)))
+        return "".join(f" and {p}" for p in parts)
+
     def call(self, ins: Any, i: int, state: list, out: list) -> None:
         argc = ins.arg
         args = [state.pop() for _ in range(argc)][::-1]
@@ -74,13 +109,13 @@ class InstructionEmitter(ExpressionEmitter):
             other = [self.again(r, "_h_ocall", [f.text, f"[{argtext}]"], i)]
             is_closure, is_builtin = f"{f.text}.__class__ is _h_Closure", f"{f.text}.__class__ is _h_Builtin"
             inline = INLINE_BUILTINS.get(f.value) if f.builtin else None
-            if inline is not None and inline[0] == argc:
-                _, guard, expr, hint = inline
+            guard = self.inline_guard(inline, args, i) if inline is not None and inline.argc == argc else None
+            if guard is not None:
                 texts = [a.text for a in args]
-                out.append(If(f"{f.text} is _h_B_{f.value} and ({guard.format(*texts)})", i,
-                              [Line(f"{r} = {expr.format(*texts)}", i)],
+                out.append(If(f"{f.text} is _h_B_{f.value}{guard}", i,
+                              [Line(f"{r} = {inline.expr.format(*texts)}", i)],
                               [If(is_builtin, i, builtin, [If(is_closure, i, closure, other)])]))
-                state.append(StackEntry(r, "t", hint=hint))
+                state.append(StackEntry(r, "t", hint=inline.hint if inline.hint in ("int", "float") else None))
                 return
             target = self.inplace_target(args[0], i, state) if f.builtin and f.value == "push" and argc == 2 else None
             if target is not None:
@@ -213,11 +248,10 @@ class InstructionEmitter(ExpressionEmitter):
         elif op is Op.FieldSet:
             v = state.pop()
             o = state.pop()
-            # Guarded: an object with a __dict__ would take any attribute.
-            fset = [Line(f"_h_fset({o.text}, {arg!r}, {v.text})", i)]
-            out.append(If(f"_h_isinstance({o.text}, _h_SI)", i,
-                          [Try([Line(f"{o.text}.{slot_name(arg)} = {v.text}", i)], "_h_AttributeError", fset, i)],
-                          fset))
+            # Only struct instances take a slot attribute: no value a program can hold has a __dict__
+            # (tests/unit/test_value_layout.py), so anything else raises AttributeError.
+            out.append(Try([Line(f"{o.text}.{slot_name(arg)} = {v.text}", i)], "_h_AttributeError",
+                           [Line(f"_h_fset({o.text}, {arg!r}, {v.text})", i)], i))
         elif op is Op.MakeClosure:
             sub: Chunk = self.consts[arg]
             k = sum(1 for f in sub.param_defaults if f)
@@ -260,12 +294,14 @@ class InstructionEmitter(ExpressionEmitter):
             vals = [state.pop() for _ in range(n)][::-1]
             stype = state.pop()
             r = self.temp()
-            names = self.const_name(arg)
+            names = self.const_name(field_names(arg))
             slow = Line(f"{r} = _h_mkstruct({stype.text}, {names}, [{', '.join(e.text for e in vals)}])", i)
             if len(set(arg)) == n and not self.cold:
-                # Every field given, in declaration order: the instance make_struct would build.
-                out.append(If(f"{stype.text}.__class__ is _h_ST and {stype.text}.fields == {names}", i,
-                              [Line(f"{r} = {stype.text}.cls({', '.join(e.text for e in vals)})", i)], [slow]))
+                # Every field given, in declaration order (the type's own interned tuple): the instance
+                # make_struct would build, its slots set one by one (a third cheaper than its __init__).
+                sets = "".join(f"; {r}.{slot_name(f)} = {e.text}" for f, e in zip(arg, vals))
+                out.append(If(f"{stype.text}.__class__ is _h_ST and {stype.text}.fields is {names}", i,
+                              [Line(f"{r} = _h_new({stype.text}.cls){sets}", i)], [slow]))
             else:
                 out.append(slow)
             state.append(StackEntry(r, "t"))
