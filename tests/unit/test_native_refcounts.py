@@ -30,6 +30,18 @@ func copy_into(xs, ys) {
     }
     return len(ys)
 }
+func reverse(xs) {
+    mut i := 0
+    mut j := len(xs) - 1
+    while i < j {
+        t := xs[i]
+        xs[i] = xs[j]
+        xs[j] = t
+        i += 1
+        j -= 1
+    }
+    return len(xs)
+}
 """
 
 N = 1_000_000
@@ -84,12 +96,22 @@ def test_stores_release_the_old_elements_and_own_the_new(program) -> None:
     call = native(program, "copy_into", [xs, ys])
     assert call(xs, ys) == N
     assert ys == xs
-    # The old elements lost the array's reference; the new ones (floats boxed again after native code read
-    # them raw) are held by the array alone; the elements read were left as they were.
+    # The old elements lost the array's reference; the new ones are the very objects read from xs (native
+    # code stores the element it unboxed, not an equal one boxed again), each one reference more.
     assert [sys.getrefcount(y) for y in olds] == [n - 1 for n in old_counts]
-    sample = ys[::997]
-    assert all(sys.getrefcount(sample[k]) == 3 for k in range(len(sample)))  # the array, the sample, the call
-    assert [sys.getrefcount(x) for x in xs[::997]] == before
+    assert all(y is x for y, x in zip(ys[::997], xs[::997]))
+    assert [sys.getrefcount(x) for x in xs[::997]] == [n + 1 for n in before]
+
+
+def test_a_swap_of_int_elements_moves_the_objects_it_read(program) -> None:
+    xs = [10**12 + k for k in range(N)]  # distinct ints (none from the small-int cache)
+    originals = xs[::997]
+    before = [sys.getrefcount(x) for x in originals]
+    call = native(program, "reverse", [xs])
+    assert call(xs) == N
+    assert xs == [10**12 + k for k in reversed(range(N))]
+    assert all(any(x is o for o in originals) for x in xs[-1::-997])
+    assert [sys.getrefcount(x) for x in originals] == before
 
 
 def test_repeated_native_calls_leave_no_memory_behind(program) -> None:

@@ -16,7 +16,11 @@ from ruff.dialects.ruff.types import MayRaise, NativeType, StateType, TYPE_NAMES
 
 @irdl_op_definition
 class BoxOp(IRDLOperation, HasFolderInterface):
-    """`%v = ruff.box %x : i64` — a raw i64/f64/i1 as a boxed Ruff int/float/bool."""
+    """`%v = ruff.box %x : i64` — a raw i64/f64/i1 as a boxed Ruff int/float/bool.
+
+    `ruff.box (ruff.unbox %v : T)` folds to `%v`: the unbox succeeded, so %v already is that int/float/bool
+    (immutable; native code then stores the object it read instead of allocating an equal one).
+    """
 
     name = "ruff.box"
     input = operand_def(NativeType)
@@ -28,6 +32,9 @@ class BoxOp(IRDLOperation, HasFolderInterface):
         super().__init__(operands=[value], result_types=[VALUE])
 
     def fold(self):
+        owner = self.input.owner
+        if isinstance(owner, UnboxOp) and owner.result.type == self.input.type:
+            return (owner.input,)
         attr = ConstantLike.get_constant_value(self.input)
         return None if attr is None else (attr,)
 
