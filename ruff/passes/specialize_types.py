@@ -343,7 +343,8 @@ class Specializer:
             if obj is None or idx is None:
                 return [(op.result, None)]
             if base(obj) == "array" and idx == INT and state_before(op) is not None:
-                return [(op.result, element(obj) or number_hint(op.result, t) or VALUE_KIND)]
+                hint = element(obj) or number_hint(op.result, t)
+                return [(op.result, None if hint == NOT_YET else hint or VALUE_KIND)]
             return [(op.result, VALUE_KIND)]
         if isinstance(op, R.FieldGetOp):
             if t(op.object) is None:
@@ -752,10 +753,53 @@ def _builtin_result(name: str, args: tuple[str, ...]) -> Optional[str]:
     return None
 
 
+NOT_YET = "not yet"  # number_hint: the answer waits for kinds the inference has not reached
+
+
 def number_hint(value: SSAValue, t: Any) -> Optional[str]:
     """An element of an array of unknown element kind, used in arithmetic or a comparison with an int (a
-    float): speculate that it is one too (guarded: a wrong guess deoptimizes)."""
+    float): speculate that it is one too (guarded: a wrong guess deoptimizes). Compared with another element
+    of the same array (`a[i - 1] > a[i]`), it takes the kind another read of that array is speculated to
+    have (arrays are mostly of one kind) — NOT_YET while that read's operands are still untyped."""
+    hint, _ = _own_number_hint(value, t)
+    return hint if hint is not None else _sibling_number_hint(value, t)
+
+
+def _sibling_number_hint(value: SSAValue, t: Any) -> Optional[str]:
+    get = value.owner
+    if not isinstance(get, R.IndexGetOp):
+        return None
+    ordered = False
+    for u in value.uses:
+        other = u.operation.operands[1 - u.index] if isinstance(u.operation, R.BoxedBinary) else None
+        if other is not None and isinstance(other.owner, R.IndexGetOp) and other.owner.object is get.object:
+            ordered = ordered or isinstance(u.operation, _ORDERING)
+            break
+    else:
+        return None
+    waiting = False
+    for use in get.object.uses:
+        other = use.operation
+        if isinstance(other, R.IndexGetOp) and other is not get and use.index == 0:
+            hint, unknown = _own_number_hint(other.result, t, among=get.object)
+            if hint is not None:
+                return hint
+            waiting = waiting or unknown
+    if waiting:
+        return NOT_YET
+    # Nothing else says: elements of one array put in order (a sort) are most often ints. A wrong guess
+    # deoptimizes, and native code that deoptimizes too often is thrown away (tiering.MAX_DEOPTS).
+    return INT if ordered else None
+
+
+_ORDERING = (R.LtOp, R.LeOp, R.GtOp, R.GeOp)
+
+
+def _own_number_hint(value: SSAValue, t: Any, among: Optional[SSAValue] = None) -> tuple[Optional[str], bool]:
+    """The kind value's own uses suggest, and whether an operand it met is still untyped (leaving out
+    operations with another element of array `among`, which wait on the same question)."""
     todo, seen = [value], {value}
+    unknown = False
     while todo:
         cur = todo.pop()
         for use in cur.uses:
@@ -763,18 +807,21 @@ def number_hint(value: SSAValue, t: Any) -> Optional[str]:
             if isinstance(user, R.BoxedBinary):
                 other = user.operands[1 - use.index]
                 owner = other.owner
+                if among is not None and isinstance(owner, R.IndexGetOp) and owner.object is among:
+                    continue
                 if isinstance(owner, R.ConstantOp) and type(owner.py_value) in (int, float):
-                    return INT if type(owner.py_value) is int else FLOAT  # known before any inference
+                    return INT if type(owner.py_value) is int else FLOAT, False  # known before any inference
                 kind = t(other)
                 if kind in (INT, FLOAT):
-                    return kind
+                    return kind, False
+                unknown = unknown or kind is None
             elif isinstance(user, cf.BranchOp | cf.ConditionalBranchOp):  # on into the block argument
                 for k, succ in enumerate(user.successors):
                     for pos, a in enumerate(successor_operands(user, k)):
                         if a is cur and succ.args[pos] not in seen:
                             seen.add(succ.args[pos])
                             todo.append(succ.args[pos])
-    return None
+    return None, unknown
 
 
 def float_equality(x: SSAValue, y: SSAValue, negate: bool) -> list[Operation]:
