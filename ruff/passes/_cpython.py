@@ -44,6 +44,8 @@ C_API: dict[str, tuple[tuple[Attribute, ...], Attribute | None]] = {
     "PyObject_GetAttr": ((PTR, PTR), PTR),
     "PyObject_SetAttr": ((PTR, PTR, PTR), i32),
     "PyObject_IsInstance": ((PTR, PTR), i32),
+    "PyType_IsSubtype": ((PTR, PTR), i32),
+    "_PyType_Lookup": ((PTR, PTR), PTR),
     "_Py_Dealloc": ((PTR,), None),
 }
 # Data symbols: type objects and singletons (only their addresses are used).

@@ -30,7 +30,7 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from ruff.passes.abi import LIST_ITEMS, OB_SIZE, SLOT_ERROR_KEY
 from ruff.dialects import ruff
-from ruff.runtime.values import slot_name
+from ruff.runtime.values import method_attr, slot_name
 from ruff.passes._cpython import PTR, ObjectCode
 from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
 
@@ -383,14 +383,25 @@ class ObjectLowering:
         return True
 
     def compare_with_null(self, op: Operation, other: SSAValue) -> None:
-        """`x == null` / `x != null`: null itself, or a value of a built-in type (never equal to null), is
-        answered in place; anything else (a struct may overload ==) asks the runtime."""
+        """`x == null` / `x != null`: null itself, a value of a built-in type (never equal to null), or a
+        struct instance whose struct has no op_eq / op_ne (its Ruff methods are class attributes, see
+        StructInstance) is answered in place; anything else (an overloaded operator) asks the runtime."""
         code = self.objects()
         obj = self.values[other]
         is_none = code.same(obj, code.symbol("_Py_NoneStruct"))
         known = is_none
         for t in ("PyLong_Type", "PyFloat_Type", "PyBool_Type", "PyUnicode_Type", "PyList_Type", "PyDict_Type"):
             known = self.emit(llvm.OrOp(known, code.is_exactly(obj, t))).results[0]  # type: ignore[attr-defined]
+        cls = code.type_of(obj)
+        is_struct = code.call("PyType_IsSubtype", cls, self.table_object(["class", "StructInstance"]))
+        overload = method_attr("op_eq" if isinstance(op, ruff.EqOp) else "op_ne")
+        method = code.call("_PyType_Lookup", cls, self.table_object(["literal", overload]))  # borrowed or NULL
+        assert is_struct is not None and method is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        plain = self.emit(llvm.AndOp(  # type: ignore[attr-defined]
+            self.emit(llvm.ICmpOp(is_struct, self.const(0, i32), _pred("ne"))).results[0],  # type: ignore[attr-defined]
+            code.same(method, null))).results[0]
+        known = self.emit(llvm.OrOp(known, plain)).results[0]  # type: ignore[attr-defined]
         self.note_c(code)
 
         def answer() -> SSAValue:
@@ -696,7 +707,8 @@ def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:
                 "ruff.deopt_only" in op.attributes:
             continue
         work += 1
-        if _is_generic(op) and not isinstance(op, _DEDICATED):  # (== null on a struct asks the runtime)
+        dedicated = isinstance(op, _DEDICATED) or (isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None)
+        if _is_generic(op) and not dedicated:  # (== null asks the runtime only on an overloading struct)
             calls.append(op.name)
             if op.parent_block() in looping:
                 in_loops.append(op.name)

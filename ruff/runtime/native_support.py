@@ -20,6 +20,7 @@ objects when the code is loaded; see ObjectResolver).
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable
@@ -140,6 +141,8 @@ class ObjectResolver:
             return getattr(self.support, key[1])
         if kind == "literal":
             value = key[1]
+            if isinstance(value, str):
+                return sys.intern(value)  # an attribute name: CPython's type attribute cache takes only interned ones
             return float(value["float"]) if isinstance(value, dict) else value
         if kind == "deopt":
             return DeoptSite(self.closure(key[1]), key[2], tuple(key[3]), key[4], key[5] if len(key) > 5 else "")
