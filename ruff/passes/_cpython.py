@@ -29,6 +29,7 @@ C_API: dict[str, tuple[tuple[Attribute, ...], Attribute | None]] = {
     "PyLong_FromLongLong": ((i64,), PTR),
     "PyFloat_FromDouble": ((f64,), PTR),
     "PyLong_AsLongLongAndOverflow": ((PTR, PTR), i64),
+    "PyLong_AsLongLong": ((PTR,), i64),
     "PyObject_Vectorcall": ((PTR, PTR, i64, PTR), PTR),
     "PyErr_SetNone": ((PTR,), None),
     "PyEval_SaveThread": ((), PTR),
@@ -40,10 +41,8 @@ C_API: dict[str, tuple[tuple[Attribute, ...], Attribute | None]] = {
     "PyErr_Clear": ((), None),
     "PyErr_Occurred": ((), PTR),
     "PyIter_Next": ((PTR,), PTR),
+    "PyObject_GetIter": ((PTR,), PTR),
     "PyList_New": ((i64,), PTR),
-    "PyObject_GetAttr": ((PTR, PTR), PTR),
-    "PyObject_SetAttr": ((PTR, PTR, PTR), i32),
-    "PyObject_IsInstance": ((PTR, PTR), i32),
     "_Py_Dealloc": ((PTR,), None),
 }
 # Data symbols: type objects and singletons (only their addresses are used).

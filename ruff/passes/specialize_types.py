@@ -178,6 +178,7 @@ class Specializer:
         self.pending: list[Specialization] = []
         self.frame_depth: Optional[SSAValue] = None  # the depth of the twin being built (its enter_frame)
         self.spec: Optional[Specialization] = None  # the twin being built
+        self.field_hints: dict[SSAValue, str] = {}  # field reads of the function being inferred: their guess
 
     def callee_func(self, name: str) -> Optional[R.FuncOp]:
         return self.funcs.get(name) or self.by_lifted.get(name)
@@ -210,6 +211,7 @@ class Specializer:
             raise NotSpecializable(f"{func.sym_name.data}: expected {len(func.args)} argument types")
         for arg, t in zip(func.args, spec.types):
             types[arg] = t
+        self.field_hints = arithmetic_hints(func, spec.types, self.builtin)
 
         def put(v: SSAValue, t: str) -> bool:
             old = types.get(v)
@@ -348,7 +350,10 @@ class Specializer:
         if isinstance(op, R.FieldGetOp):
             if t(op.object) is None:
                 return [(op.result, None)]
-            return [(op.result, VALUE_KIND)]
+            if state_before(op) is None:
+                return [(op.result, VALUE_KIND)]
+            hint = number_hint(op.result, t) or self.field_hints.get(op.result)
+            return [(op.result, hint or VALUE_KIND)]
         if isinstance(op, R.MakeIteratorOp):
             it = t(op.iterable)
             if it is None:
@@ -775,6 +780,68 @@ def number_hint(value: SSAValue, t: Any) -> Optional[str]:
                             seen.add(succ.args[pos])
                             todo.append(succ.args[pos])
     return None
+
+
+ARITHMETIC = (R.AddOp, R.SubOp, R.MulOp, R.DivOp, R.ModOp, R.NegOp)
+
+
+def arithmetic_hints(func: R.FuncOp, arg_kinds: tuple[str, ...], builtin: Any) -> dict[SSAValue, str]:
+    """The kind each struct field read of `func` is guessed to hold, from the arithmetic it takes part in.
+
+    `bi.x - bj.x` has no number on either side, but its result goes on into `dt / (d2 * sqrt(d2))`: values
+    joined by arithmetic, comparisons, `sqrt` and block arguments form one cluster, and a field read in a
+    cluster whose known values (constants, the arguments' kinds, sqrt's result) are numbers is guessed to
+    be one: a float if any of them is, else an int. A string or other kind taking part: no guess. The
+    guess is guarded where the field is read; a wrong one deoptimizes.
+    """
+    parent: dict[SSAValue, SSAValue] = {}
+
+    def find(v: SSAValue) -> SSAValue:
+        root = v
+        while parent.get(root, root) is not root:
+            root = parent[root]
+        while v is not root:  # path compression
+            parent[v], v = root, parent.get(v, v)
+        return root
+
+    def union(a: SSAValue, b: SSAValue) -> None:
+        ra, rb = find(a), find(b)
+        if ra is not rb:
+            parent[ra] = rb
+
+    seeds: list[tuple[SSAValue, str]] = [(a, k) for a, k in zip(func.args, arg_kinds)]
+    reads: list[SSAValue] = []
+    for op in func.walk():
+        if isinstance(op, R.FieldGetOp):
+            reads.append(op.result)
+        elif isinstance(op, R.ConstantOp):
+            v = op.py_value
+            seeds.append((op.result, INT if type(v) is int else FLOAT if type(v) is float else
+                          "string" if type(v) is str else VALUE_KIND))
+        elif isinstance(op, ARITHMETIC):
+            for o in op.operands:
+                union(o, op.results[0])
+        elif isinstance(op, R.BoxedBinary):  # comparisons: both sides are numbers, or neither
+            union(op.lhs, op.rhs)
+        elif isinstance(op, R.CallOp) and isinstance(op.callee.owner, R.LoadGlobalOp) and len(op.args) == 1 \
+                and builtin(op.callee.owner.properties["name"].data) == "sqrt":
+            union(op.args[0], op.results[0])
+            seeds.append((op.results[0], FLOAT))
+        elif isinstance(op, cf.BranchOp | cf.ConditionalBranchOp):
+            for k, succ in enumerate(op.successors):
+                for a, param in zip(successor_operands(op, k), succ.args):
+                    union(a, param)
+    if not reads:
+        return {}
+    kinds: dict[SSAValue, set[str]] = {}
+    for v, kind in seeds:
+        kinds.setdefault(find(v), set()).add(kind)
+    hints: dict[SSAValue, str] = {}
+    for r in reads:
+        seen = kinds.get(find(r), set())
+        if seen and seen <= {INT, FLOAT}:
+            hints[r] = FLOAT if FLOAT in seen else INT
+    return hints
 
 
 def float_equality(x: SSAValue, y: SSAValue, negate: bool) -> list[Operation]:
