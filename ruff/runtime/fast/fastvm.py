@@ -255,7 +255,7 @@ class FastVM(VM):
             return
         self._profiling[id(chunk)] = new
         module = self._modules.get(id(chunk))
-        if not chunk.finstalled or chunk.fbody is None or module is None or getattr(chunk, "fvm", None) is not self:
+        if not getattr(chunk, "finstalled", False) or chunk.fbody is None or module is None or getattr(chunk, "fvm", None) is not self:
             return
         self.install(chunk, module)
         self.install_native(chunk, self._native.get(id(chunk), []))
