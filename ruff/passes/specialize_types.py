@@ -20,9 +20,9 @@ deoptimizes at its frame state, so side effects already made are never made agai
 it, the function is not specialized.
 
 A call `load_global "g"` + `ruff.call` becomes a direct call of g's twin for the argument kinds at the call
-site when g is a function of the module; `len`, `sqrt` and `push` become native operations when they are
-the builtins (the module attribute `ruff.global_names`, set by the JIT, lists the names a program defines:
-those are not builtins). The twin returns a boxed value here; `unbox-returns` makes it return the raw value
+site when g is a function of the module; `len`, `sqrt`, `floor`, `ceil`, `abs` and `push` become native
+operations when they are the builtins (the module attribute `ruff.global_names`, set by the JIT, lists the
+names a program defines: those are not builtins). The twin returns a boxed value here; `unbox-returns` makes it return the raw value
 when it has no deoptimization exits.
 """
 
@@ -55,7 +55,10 @@ TYPE_NAME = {INT: "int", FLOAT: "float", BOOL: "bool", "string": "string", "dict
              "array": "array"}
 # Builtins native code does itself when the name is not one the program defines.
 # (`push(a, v)` makes a new array; `a = push(a, v)` is ruff.array_push, which appends in place.)
-NATIVE_BUILTINS = ("len", "sqrt")
+NATIVE_BUILTINS = ("len", "sqrt", "floor", "ceil", "abs")
+# Pure float builtins native code does as one instruction (floor and ceil of an int are that int as a float;
+# abs of an int, which can overflow, stays with the runtime).
+FLOAT_BUILTINS = {"floor": math.FloorOp, "ceil": math.CeilOp, "abs": math.AbsFOp}
 GLOBAL_NAMES = "ruff.global_names"
 # On an op whose result only frame states read: native code makes it only when it deoptimizes there.
 DEOPT_ONLY = "ruff.deopt_only"
@@ -602,6 +605,16 @@ class Specializer:
             n = R.ListLenOp(values[op.args[0]])
             values[op.results[0]] = n.result
             return [n]
+        if builtin in FLOAT_BUILTINS:
+            x = self.as_f64(op.args[0], op, types, values, out)
+            new: Operation = FLOAT_BUILTINS[builtin](x)
+            out.append(new)
+            if builtin != "abs":  # the builtin rounds through a Python int: ceil(-0.5) is 0.0, never -0.0
+                zero = arith.ConstantOp(FloatAttr(0.0, f64))
+                new = arith.AddfOp(new.results[0], zero.result)
+                out += [zero, new]
+            values[op.results[0]] = new.results[0]
+            return out
         if builtin == "sqrt":
             state = self.deopt_state(op, values)
             if state is None:
@@ -754,6 +767,10 @@ def _builtin_result(name: str, args: tuple[str, ...]) -> Optional[str]:
         return INT
     if name == "sqrt" and len(args) == 1 and args[0] in (INT, FLOAT):
         return FLOAT
+    if name in ("floor", "ceil") and len(args) == 1 and args[0] in (INT, FLOAT):
+        return FLOAT
+    if name == "abs" and len(args) == 1 and args[0] == FLOAT:
+        return FLOAT
     return None
 
 
@@ -790,8 +807,8 @@ def arithmetic_hints(func: R.FuncOp, arg_kinds: tuple[str, ...], builtin: Any) -
 
     `bi.x - bj.x` has no number on either side, but its result goes on into `dt / (d2 * sqrt(d2))`: values
     joined by arithmetic, comparisons, `sqrt` and block arguments form one cluster, and a field read in a
-    cluster whose known values (constants, the arguments' kinds, sqrt's result) are numbers is guessed to
-    be one: a float if any of them is, else an int. A string or other kind taking part: no guess. The
+    cluster whose known values (constants, the arguments' kinds, sqrt's or floor's result) are numbers is
+    guessed to be one: a float if any of them is, else an int. A string or other kind taking part: no guess. The
     guess is guarded where the field is read; a wrong one deoptimizes.
     """
     parent: dict[SSAValue, SSAValue] = {}
@@ -824,9 +841,10 @@ def arithmetic_hints(func: R.FuncOp, arg_kinds: tuple[str, ...], builtin: Any) -
         elif isinstance(op, R.BoxedBinary):  # comparisons: both sides are numbers, or neither
             union(op.lhs, op.rhs)
         elif isinstance(op, R.CallOp) and isinstance(op.callee.owner, R.LoadGlobalOp) and len(op.args) == 1 \
-                and builtin(op.callee.owner.properties["name"].data) == "sqrt":
-            union(op.args[0], op.results[0])
-            seeds.append((op.results[0], FLOAT))
+                and builtin(op.callee.owner.properties["name"].data) in ("sqrt", "floor", "ceil", "abs"):
+            union(op.args[0], op.results[0])  # a number in, a number out
+            if builtin(op.callee.owner.properties["name"].data) != "abs":
+                seeds.append((op.results[0], FLOAT))
         elif isinstance(op, cf.BranchOp | cf.ConditionalBranchOp):
             for k, succ in enumerate(op.successors):
                 for a, param in zip(successor_operands(op, k), succ.args):
