@@ -34,9 +34,10 @@ _OP_OF = {int(o): o for o in Op}  # slow_op gets the int; Op(int) is an enum cal
 
 class Frame:
     # depth: the frame's Ruff depth, set when it is pushed (frames below native code that runs Ruff code
-    # through the runtime keep theirs while _offset counts from the native frame: see unwind).
+    # through the runtime keep theirs while _offset counts from the native frame: see unwind). resumed: set
+    # (True) only on a frame native code deoptimized into (resume_at).
     __slots__ = ("closure", "chunk", "code", "consts", "ip", "locals", "stack", "handlers", "module", "generator",
-                 "depth")
+                 "depth", "resumed")
 
     def __init__(self, closure: Closure, args: list) -> None:
         chunk = closure.chunk
@@ -203,7 +204,7 @@ class VM:
         self._offset = depth - 1 - len(self.frames)
         try:
             base = len(self.frames)
-            frame.depth = depth
+            frame.depth, frame.resumed = depth, True
             self.frames.append(frame)  # the frame native code already entered (within the limit)
             return self.execute(base)
         finally:
@@ -809,9 +810,10 @@ class VM:
             frames.pop()
             if frame.chunk.loop_of is None:  # an outlined loop's frame: its function's is left next
                 err.unwound.append(frame.chunk.name)
-                # The fast tier's frame at this depth, if any, entered native code that deoptimized into
-                # this one: the same Ruff frame (FastVM.observe leaves it out).
-                err.__dict__.setdefault("interp_depths", set()).add(frame.depth)
+                if getattr(frame, "resumed", False):
+                    # The fast tier's frame at this depth, if any, entered the native code that deoptimized
+                    # into this one: the same Ruff frame (FastVM.observe leaves it out).
+                    err.__dict__.setdefault("resumed_depths", set()).add(frame.depth)
             if frame.generator is not None:
                 frame.generator.frame = None
         return False

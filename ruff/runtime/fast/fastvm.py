@@ -384,7 +384,7 @@ class FastVM(VM):
         last = info.get("_fast_seen")
         names = []
         natives = info.get("native_frames") or ()
-        resumed = info.get("interp_depths") or ()
+        resumed = info.get("resumed_depths") or ()
         t = tb.tb_next if tb is not None else None
         while t is not None and t is not last:
             ci = code_info(t.tb_frame.f_code)
