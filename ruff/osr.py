@@ -27,8 +27,7 @@ from ruff.runtime.values import Closure
 # Inside a loop these leave the loop's frame or need the executor: such loops stay in the baseline.
 UNSUPPORTED = frozenset({
     Op.Return, Op.Yield, Op.BeginTry, Op.EndTry, Op.Throw, Op.DefineGlobal, Op.MakeCell, Op.LoadDeref,
-    Op.StoreDeref, Op.StoreUpvalue, Op.Import, Op.ImportFrom, Op.RegisterTest, Op.MakeIterator, Op.IteratorNext,
-    Op.Spawn, Op.Await, Op.TryUnwrap})
+    Op.StoreDeref, Op.StoreUpvalue, Op.Import, Op.ImportFrom, Op.RegisterTest, Op.Spawn, Op.Await, Op.TryUnwrap})
 # What `outline` does with the other opcodes: frame variables become the outlined function's parameters,
 # jumps are retargeted, everything else is copied as it is (the lifter then decides what it can compile).
 VARIABLES = frozenset({Op.LoadLocal, Op.StoreLocal, Op.LoadGlobal, Op.StoreGlobal})
@@ -39,9 +38,13 @@ COPIED = frozenset({
     Op.Call, Op.CallMethod, Op.CallSpread, Op.MakeClosure, Op.MakeArray, Op.MakeDict, Op.SpreadArray,
     Op.ArrayPush, Op.SpreadDict, Op.DictInsert, Op.IndexGet, Op.IndexSet, Op.FieldGet, Op.FieldGetOpt,
     Op.FieldSet, Op.MakeStructDef, Op.MakeStruct, Op.MakeEnumDef, Op.MakeOk, Op.MakeErr, Op.MakeSome,
-    Op.MakeNone, Op.MatchPattern, Op.BuildString, Op.Nop})
+    Op.MakeNone, Op.MatchPattern, Op.BuildString, Op.Nop, Op.MakeIterator})
 # `for x in range(...)`: the loop's own iterator becomes two integer variables, the next value and the end.
 CUR, STOP = "$cur", "$stop"
+# `for x in array`: the loop's own list iterator is a variable of the outlined loop, which pushes it where
+# the loop header expects it (the IteratorNext stays: native code calls PyIter_Next).
+ITER = "$iter"
+REFUSED_ITERATION = "the loop iterates over something other than a range or an array"
 # The outlined loop also counts its iterations (returned last), so the JIT sees a loop entered again and
 # again for a few iterations each, which costs more to enter natively than to run in the baseline.
 COUNT = "$iterations"
@@ -68,6 +71,7 @@ class LoopPlan:
     outlined: Optional[Chunk] = None
     native: Any = None  # its NativeEntry, filled by the JIT
     range_step: Optional[int] = None  # for a `for` over a range: its step (the iterator is on the stack)
+    over_array: bool = False  # a `for` over an array: its list iterator (on the stack) is a variable
     runs: int = 0  # times the native loop ran, and its iterations in all
     iterations: int = 0
 
@@ -86,23 +90,36 @@ def range_state(it: Any) -> Optional[tuple[int, int, int]]:
     return rng.start + index * rng.step, rng.stop, rng.step
 
 
+def is_list_iterator(it: Any) -> bool:
+    return type(it) is _LIST_ITERATOR
+
+
+_LIST_ITERATOR = type(iter([]))
+
+
 def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, frame_stack: list) -> LoopPlan:
     """Outline the loop closed by the JumpBack at `back_edge`; raises OSRRefused with a reason."""
     code = chunk.code
     header = code[back_edge].arg
     exit_ = loop_end(chunk, back_edge) + 1
     step = None
+    over_array = False
     if code[header].op is Op.IteratorNext:
         state = range_state(frame_stack[-1]) if frame_stack else None
-        if state is None:
-            raise OSRRefused("the loop iterates over something other than a range")
-        step = state[2]
+        if state is not None:
+            step = state[2]
+        elif frame_stack and is_list_iterator(frame_stack[-1]):
+            over_array = True
+        else:
+            raise OSRRefused(REFUSED_ITERATION)
     region = code[header + 1 if step is not None else header:exit_]
     used: dict[tuple[str, Any], LoopVar] = {}
     used[("count", COUNT)] = LoopVar("count", COUNT, COUNT)
     if step is not None:
         used[("iter", CUR)] = LoopVar("iter", CUR, CUR)
         used[("iter", STOP)] = LoopVar("iter", STOP, STOP)
+    if over_array:
+        used[("iter", ITER)] = LoopVar("iter", ITER, ITER)
     written: set[tuple[str, Any]] = set()
     callees: set[str] = set()
     for ins in region:
@@ -145,8 +162,8 @@ def plan_loop(chunk: Chunk, back_edge: int, frame_locals: list, globals_: dict, 
     # "not read outside the loop": an outer loop may come back into this one and read it there.
     live_out = loop_exit_live(chunk, header, exit_)
     outputs = [v for v in variables if (v.kind, v.key) in written and (v.kind != "local" or v.key in live_out)]
-    plan = LoopPlan(chunk, header, exit_, variables, outputs, range_step=step)
-    plan.outlined = outline(chunk, header, exit_, variables, outputs, step)
+    plan = LoopPlan(chunk, header, exit_, variables, outputs, range_step=step, over_array=over_array)
+    plan.outlined = outline(chunk, header, exit_, variables, outputs, step, over_array)
     return plan
 
 
@@ -177,7 +194,8 @@ def globals_touched_by_calls(region: list, callees: set[str], globals_: dict) ->
     return touched
 
 
-def current_value(var: LoopVar, frame_locals: list, globals_: dict, range_now: Optional[tuple]) -> Any:
+def current_value(var: LoopVar, frame_locals: list, globals_: dict, range_now: Optional[tuple],
+                  frame_stack: list) -> Any:
     """A loop variable's value now; `range_now` is the loop's range iterator state (for `for` loops)."""
     if var.kind == "local":
         return frame_locals[var.key]
@@ -185,13 +203,15 @@ def current_value(var: LoopVar, frame_locals: list, globals_: dict, range_now: O
         return globals_.get(var.key)
     if var.kind == "count":
         return 0
+    if var.key == ITER:
+        return frame_stack[-1]
     if range_now is None:
         return None
     return range_now[0] if var.key == CUR else range_now[1]
 
 
 def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], outputs: list[LoopVar],
-            step: Optional[int]) -> Chunk:
+            step: Optional[int], over_array: bool = False) -> Chunk:
     """A chunk taking `variables`, running the loop, and returning the outputs' final values in an array."""
     slot_of: dict[tuple[str, Any], int] = {(v.kind, v.key): i for i, v in enumerate(variables)}
     names = [v.name for v in variables]
@@ -215,6 +235,10 @@ def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], out
     count, one = slot_of[("count", COUNT)], new.add_constant(1)
     code = [Instr(Op.LoadLocal, count, line), Instr(Op.LoadConst, one, line), Instr(Op.Add, None, line),
             Instr(Op.StoreLocal, count, line)] + code
+    top = 0  # where the loop's back-edges go
+    if over_array:  # the iterator, where the loop's IteratorNext finds it (and pops it at the exit)
+        code = [Instr(Op.LoadLocal, slot_of[("iter", ITER)], line)] + code
+        top = 1
     shift = len(code) - (body_start - header)
     region = chunk.code[body_start:exit_]
     for k, ins in enumerate(region):
@@ -225,7 +249,7 @@ def outline(chunk: Chunk, header: int, exit_: int, variables: list[LoopVar], out
             op = Op.LoadLocal if op is Op.LoadGlobal else Op.StoreLocal
             arg = slot_of[("global", ins.arg)]
         elif op in RETARGETED:
-            arg = "exit" if arg == exit_ else (0 if arg == header else arg - header + shift)
+            arg = "exit" if arg == exit_ else (top if arg == header else arg - header + shift)
         elif op is Op.Pop and step is not None and k + 1 < len(region) and region[k + 1].op is Op.Jump \
                 and region[k + 1].arg == exit_:
             op = Op.Nop  # `break` pops the range iterator, which the outlined loop does not have
@@ -255,7 +279,9 @@ def loop_arguments(plan: LoopPlan, frame_locals: list, globals_: dict, frame_sta
         range_now = range_state(frame_stack[-1]) if frame_stack else None
         if range_now is None or range_now[2] != plan.range_step:
             return None
-    return [current_value(var, frame_locals, globals_, range_now) for var in plan.variables]
+    if plan.over_array and not (frame_stack and is_list_iterator(frame_stack[-1])):
+        return None
+    return [current_value(var, frame_locals, globals_, range_now, frame_stack) for var in plan.variables]
 
 
 def run_plan(plan: LoopPlan, args: list, depth: int, fallbacks: tuple) -> Any:

@@ -318,7 +318,7 @@ class JIT:
 
         True: the loop has run to its exit and `frame.ip` points after it. False: keep interpreting.
         """
-        from ruff.osr import MISSED, OSRRefused, loop_arguments, loop_end, plan_loop, run_plan
+        from ruff.osr import MISSED, REFUSED_ITERATION, OSRRefused, loop_arguments, loop_end, plan_loop, run_plan
 
         chunk, module = frame.chunk, frame.module
         plan = self.loops.get((id(chunk), back_edge))  # the fast path: an inner loop entered again and again
@@ -337,7 +337,7 @@ class JIT:
                 plan = plan_loop(chunk, back_edge, frame.locals, module.globals, frame.stack)
                 args = loop_arguments(plan, frame.locals, module.globals, frame.stack)
                 if args is None:
-                    raise OSRRefused("the loop iterates over something other than a range")
+                    raise OSRRefused(REFUSED_ITERATION)
                 kinds = kinds_of(args)
                 plan.native = self.compile(Closure(plan.outlined, [], module), kinds)
             except (OSRRefused, Refusal) as e:
@@ -380,8 +380,8 @@ class JIT:
         results = run_plan(plan, args, depth, (MISS, FAILED))
         if results is MISSED:
             return False
-        if plan.range_step is not None:
-            frame.stack.pop()  # the exhausted range iterator, as the loop's exit would pop it
+        if plan.range_step is not None or plan.over_array:
+            frame.stack.pop()  # the loop's iterator, as the loop's exit would pop it
         if plan.runs == OSR_TRIAL_RUNS and plan.iterations < OSR_MIN_ITERATIONS * plan.runs:
             # Entered again and again for a few iterations: entering costs more than it saves.
             plan.native = None

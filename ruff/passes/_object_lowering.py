@@ -30,11 +30,14 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from ruff.passes.abi import LIST_ITEMS, OB_SIZE, SLOT_ERROR_KEY
 from ruff.dialects import ruff
-from ruff.runtime.values import method_attr, slot_name
+from ruff.runtime.values import method_attr
 from ruff.passes._cpython import PTR, ObjectCode
 from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
 
 OBJECT_GLOBAL = "__ruff_obj_{}"
+# A field access's inline cache: the struct class last seen there and the field's byte offset in it
+# (process-specific, so filled at run time, never stored in the cache of native code).
+CACHE_CLASS, CACHE_OFFSET = "__ruff_ic_class_{}", "__ruff_ic_offset_{}"
 OBJECTS_ATTR = "ruff.objects"  # the module's object table keys, in slot order (an ArrayAttr of strings)
 
 
@@ -49,6 +52,12 @@ class ObjectTable:
     def __init__(self) -> None:
         self.keys: list[str] = []
         self._slot: dict[str, int] = {}
+        self.caches = 0  # field inline caches: two zero-initialized words each (see field_address)
+
+    def cache(self) -> int:
+        """A new field inline cache: its globals hold a struct class and the field's offset in it."""
+        self.caches += 1
+        return self.caches - 1
 
     def slot(self, key: list) -> int:
         import json
@@ -62,7 +71,9 @@ class ObjectTable:
 
     def globals(self) -> list[llvm.GlobalOp]:
         return [llvm.GlobalOp(i64, OBJECT_GLOBAL.format(k), "external", value=IntegerAttr(0, i64), alignment=8)
-                for k in range(len(self.keys))]
+                for k in range(len(self.keys))] + \
+            [llvm.GlobalOp(i64, name.format(k), "internal", value=IntegerAttr(0, i64), alignment=8)
+             for k in range(self.caches) for name in (CACHE_CLASS, CACHE_OFFSET)]
 
     def attribute(self) -> ArrayAttr:
         return ArrayAttr([StringAttr(k) for k in self.keys])
@@ -371,6 +382,8 @@ class ObjectLowering:
             self.make_array(op)
         elif isinstance(op, ruff.ArrayPushOp):
             self.array_push(op)
+        elif isinstance(op, ruff.MakeIteratorOp):
+            self.make_iterator(op)
         elif isinstance(op, ruff.IteratorNextOp):
             self.iterator_next(op)
         elif isinstance(op, ruff.TruthyOp) and is_boxed(op.operand):
@@ -416,52 +429,91 @@ class ObjectLowering:
 
         self.or_runtime(op, known, answer)
 
-    def field_get(self, op: ruff.FieldGetOp) -> None:
-        """A struct's field is the __slots__ member slot_name(field) of its instance (see StructInstance):
-        PyObject_GetAttr finds it; on anything else (a dict, a method, no such field) the attribute is
-        missing, the error is dropped and the runtime does what the baseline does."""
+    def field_address(self, obj: SSAValue, field: str) -> tuple[SSAValue, SSAValue]:
+        """(i1 found, the address of the field's PyObject* in obj): a struct instance keeps a field at a
+        fixed offset of its class (StructType.field_offset). Each access site caches the last class it met
+        and that offset; on another class NativeSupport.field_offset answers (-1: not a struct with that
+        field) and a struct's class is cached. Not found: the address is meaningless."""
+        k = self.table.cache()
         code = self.objects()
-        found = code.call("PyObject_GetAttr", self.values[op.object],
-                          self.table_object(["literal", slot_name(op.field.data)]))
-        assert found is not None
+        cls = self.emit(llvm.PtrToIntOp(code.type_of(obj), i64)).results[0]  # type: ignore[attr-defined]
+        class_slot = self.emit(llvm.AddressOfOp(CACHE_CLASS.format(k), PTR)).results[0]  # type: ignore[attr-defined]
+        offset_slot = self.emit(llvm.AddressOfOp(CACHE_OFFSET.format(k), PTR)).results[0]  # type: ignore[attr-defined]
+        cached = self.emit(llvm.LoadOp(class_slot, i64)).results[0]  # type: ignore[attr-defined]
+        hit = self.emit(llvm.ICmpOp(cls, cached, _pred("eq"))).results[0]  # type: ignore[attr-defined]
+        self.note_c(code)
+        hit_b, miss_b = self.new_block(name="field_cached"), self.new_block(name="field_lookup")  # type: ignore[attr-defined]
+        join = self.new_block(name="field_offset")  # type: ignore[attr-defined]
+        join.insert_arg(i64, 0)
+        self.emit(llvm.CondBrOp(hit, hit_b, [], miss_b, []))  # type: ignore[attr-defined]
+        self.current = hit_b
+        self.emit(llvm.BrOp(join, self.emit(llvm.LoadOp(offset_slot, i64)).results[0]))  # type: ignore[attr-defined]
+        self.current = miss_b
+        answer = self.call_object(["support", "field_offset"], [obj, self.table_object(["literal", field])])
+        code = self.objects()
         null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
-        present = self.emit(llvm.XOrOp(code.same(found, null), self.const(1, i1))).results[0]  # type: ignore[attr-defined]
+        failed = code.same(answer, null)
         self.note_c(code)
-        self.or_runtime(op, present, lambda: found, clear_error=True)
-
-    def field_set(self, op: ruff.FieldSetOp) -> None:
-        """On a struct instance (a StructInstance, whose class has no __dict__): PyObject_SetAttr on the
-        field's slot; anything else, or a field the struct lacks, goes to the runtime."""
-        code = self.objects()
-        obj = self.values[op.object]
-        value, fresh = self.boxed_copy(op.value)
-        code = self.objects()
-        is_struct = code.call("PyObject_IsInstance", obj, self.table_object(["class", "StructInstance"]))
-        assert is_struct is not None
-        yes = self.emit(llvm.ICmpOp(is_struct, self.const(1, i32), _pred("eq"))).results[0]  # type: ignore[attr-defined]
-        self.note_c(code)
-        fast, slow = self.new_block(name="field_set"), self.new_block(name="field_set_other")  # type: ignore[attr-defined]
-        join = self.new_block(name="field_done")  # type: ignore[attr-defined]
-        self.emit(llvm.CondBrOp(yes, fast, [], slow, []))  # type: ignore[attr-defined]
-        self.current = fast
-        code = self.objects()
-        status = code.call("PyObject_SetAttr", obj, self.table_object(["literal", slot_name(op.field.data)]), value)
-        assert status is not None
-        failed = self.emit(llvm.ICmpOp(status, self.const(0, i32), _pred("ne"))).results[0]  # type: ignore[attr-defined]
-        self.note_c(code)
-        retry = self.new_block(name="field_missing")  # type: ignore[attr-defined]
-        self.emit(llvm.CondBrOp(failed, retry, [], join, []))  # type: ignore[attr-defined]
-        self.current = retry
+        got, lost = self.new_block(name="field_answer"), self.new_block(name="field_no_answer")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(failed, lost, [], got, []))  # type: ignore[attr-defined]
+        self.current = lost  # (it does not raise; if it ever did, the runtime's path says what is wrong)
         code = self.objects()
         code.call("PyErr_Clear")
         self.note_c(code)
-        self.emit(llvm.BrOp(slow))  # type: ignore[attr-defined]
+        self.emit(llvm.BrOp(join, self.const(-1)))  # type: ignore[attr-defined]
+        self.current = got
+        code = self.objects()
+        offset = code.call("PyLong_AsLongLong", answer)
+        assert offset is not None
+        self.note_c(code)
+        self.decref(answer)
+        is_struct = self.emit(llvm.ICmpOp(offset, self.const(0), _pred("sge"))).results[0]  # type: ignore[attr-defined]
+        fill, done = self.new_block(name="field_cache_fill"), self.new_block(name="field_cache_done")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(is_struct, fill, [], done, []))  # type: ignore[attr-defined]
+        self.current = fill
+        self.emit(llvm.StoreOp(offset, offset_slot))  # type: ignore[attr-defined]
+        self.emit(llvm.StoreOp(cls, class_slot))  # type: ignore[attr-defined]
+        self.emit(llvm.BrOp(done))  # type: ignore[attr-defined]
+        self.current = done
+        self.emit(llvm.BrOp(join, offset))  # type: ignore[attr-defined]
+        self.current = join
+        off = join.args[0]
+        found = self.emit(llvm.ICmpOp(off, self.const(0), _pred("sge"))).results[0]  # type: ignore[attr-defined]
+        address = self.emit(llvm.GEPOp(obj, [llvm.GEP_USE_SSA_VAL], _i8(), ssa_indices=[off])).results[0]  # type: ignore[attr-defined]
+        return found, address
+
+    def field_get(self, op: ruff.FieldGetOp) -> None:
+        """A struct's field: its PyObject* read at the field's offset (field_address); on anything else (a
+        dict, a method, no such field) the runtime does what the baseline does."""
+        found, address = self.field_address(self.values[op.object], op.field.data)
+
+        def read() -> SSAValue:
+            item = self.emit(llvm.LoadOp(address, PTR)).results[0]  # type: ignore[attr-defined]
+            self.incref(item)  # every field of a struct is always set
+            return item
+
+        self.or_runtime(op, found, read)
+
+    def field_set(self, op: ruff.FieldSetOp) -> None:
+        """A struct's field: the new value (a float computed natively is boxed once, by the ruff.box before
+        this op) stored at the field's offset (field_address), the old one let go. Anything else goes to
+        the runtime."""
+        found, address = self.field_address(self.values[op.object], op.field.data)
+        fast, slow = self.new_block(name="field_set"), self.new_block(name="field_set_other")  # type: ignore[attr-defined]
+        join = self.new_block(name="field_done")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(found, fast, [], slow, []))  # type: ignore[attr-defined]
+        self.current = fast
+        old = self.emit(llvm.LoadOp(address, PTR)).results[0]  # type: ignore[attr-defined]
+        value, fresh = self.boxed_copy(op.value)
+        if not fresh:
+            self.incref(value)  # the struct's own reference
+        self.emit(llvm.StoreOp(value, address))  # type: ignore[attr-defined]
+        self.decref(old)
+        self.emit(llvm.BrOp(join))  # type: ignore[attr-defined]
         self.current = slow
         self.generic(op)
         self.emit(llvm.BrOp(join))  # type: ignore[attr-defined]
         self.current = join
-        if fresh:
-            self.decref(value)
 
     def array_push(self, op: ruff.ArrayPushOp) -> None:
         """On a list: PyList_Append in place; on anything else, the runtime's push (which says what is
@@ -499,6 +551,24 @@ class ObjectLowering:
             self.emit(llvm.StoreOp(obj, self.emit(llvm.GEPOp(items, [8 * k], _i8())).results[0]))  # type: ignore[attr-defined]
         self.note_c(code)
         self.values[op.result] = lst
+
+    def make_iterator(self, op: ruff.MakeIteratorOp) -> None:
+        """An array's iterator is CPython's list iterator (as the runtime's make_iterator makes it):
+        PyObject_GetIter on an exact list; anything else asks the runtime."""
+        code = self.objects()
+        obj = self.values[op.iterable]
+        is_list = code.is_exactly(obj, "PyList_Type")
+        self.note_c(code)
+
+        def iterate() -> SSAValue:
+            code = self.objects()
+            it = code.call("PyObject_GetIter", obj)
+            assert it is not None
+            self.note_c(code)
+            self.check_null(it, op)
+            return it
+
+        self.or_runtime(op, is_list, iterate)
 
     def iterator_next(self, op: ruff.IteratorNextOp) -> None:
         """PyIter_Next: the next value (a new reference), or NULL when the iterator is done — or failed, when
@@ -691,7 +761,7 @@ def _is_generic(op: Operation) -> bool:
 # Ops on objects with a lowering of their own (everything else boxed goes through NativeSupport.op).
 _DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
               ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
-              ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp)
+              ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp, ruff.MakeIteratorOp)
 
 
 def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:

@@ -20,9 +20,9 @@ deoptimizes at its frame state, so side effects already made are never made agai
 it, the function is not specialized.
 
 A call `load_global "g"` + `ruff.call` becomes a direct call of g's twin for the argument kinds at the call
-site when g is a function of the module; `len`, `sqrt` and `push` become native operations when they are
-the builtins (the module attribute `ruff.global_names`, set by the JIT, lists the names a program defines:
-those are not builtins). The twin returns a boxed value here; `unbox-returns` makes it return the raw value
+site when g is a function of the module; `len`, `sqrt`, `floor`, `ceil`, `abs` and `push` become native
+operations when they are the builtins (the module attribute `ruff.global_names`, set by the JIT, lists the
+names a program defines: those are not builtins). The twin returns a boxed value here; `unbox-returns` makes it return the raw value
 when it has no deoptimization exits.
 """
 
@@ -55,7 +55,10 @@ TYPE_NAME = {INT: "int", FLOAT: "float", BOOL: "bool", "string": "string", "dict
              "array": "array"}
 # Builtins native code does itself when the name is not one the program defines.
 # (`push(a, v)` makes a new array; `a = push(a, v)` is ruff.array_push, which appends in place.)
-NATIVE_BUILTINS = ("len", "sqrt")
+NATIVE_BUILTINS = ("len", "sqrt", "floor", "ceil", "abs")
+# Pure float builtins native code does as one instruction (floor and ceil of an int are that int as a float;
+# abs of an int, which can overflow, stays with the runtime).
+FLOAT_BUILTINS = {"floor": math.FloorOp, "ceil": math.CeilOp, "abs": math.AbsFOp}
 GLOBAL_NAMES = "ruff.global_names"
 # On an op whose result only frame states read: native code makes it only when it deoptimizes there.
 DEOPT_ONLY = "ruff.deopt_only"
@@ -178,6 +181,7 @@ class Specializer:
         self.pending: list[Specialization] = []
         self.frame_depth: Optional[SSAValue] = None  # the depth of the twin being built (its enter_frame)
         self.spec: Optional[Specialization] = None  # the twin being built
+        self.field_hints: dict[SSAValue, str] = {}  # field reads of the function being inferred: their guess
 
     def callee_func(self, name: str) -> Optional[R.FuncOp]:
         return self.funcs.get(name) or self.by_lifted.get(name)
@@ -210,6 +214,7 @@ class Specializer:
             raise NotSpecializable(f"{func.sym_name.data}: expected {len(func.args)} argument types")
         for arg, t in zip(func.args, spec.types):
             types[arg] = t
+        self.field_hints = arithmetic_hints(func, spec.types, self.builtin)
 
         def put(v: SSAValue, t: str) -> bool:
             old = types.get(v)
@@ -349,7 +354,10 @@ class Specializer:
         if isinstance(op, R.FieldGetOp):
             if t(op.object) is None:
                 return [(op.result, None)]
-            return [(op.result, VALUE_KIND)]
+            if state_before(op) is None:
+                return [(op.result, VALUE_KIND)]
+            hint = number_hint(op.result, t) or self.field_hints.get(op.result)
+            return [(op.result, hint or VALUE_KIND)]
         if isinstance(op, R.MakeIteratorOp):
             it = t(op.iterable)
             if it is None:
@@ -598,6 +606,16 @@ class Specializer:
             n = R.ListLenOp(values[op.args[0]])
             values[op.results[0]] = n.result
             return [n]
+        if builtin in FLOAT_BUILTINS:
+            x = self.as_f64(op.args[0], op, types, values, out)
+            new: Operation = FLOAT_BUILTINS[builtin](x)
+            out.append(new)
+            if builtin != "abs":  # the builtin rounds through a Python int: ceil(-0.5) is 0.0, never -0.0
+                zero = arith.ConstantOp(FloatAttr(0.0, f64))
+                new = arith.AddfOp(new.results[0], zero.result)
+                out += [zero, new]
+            values[op.results[0]] = new.results[0]
+            return out
         if builtin == "sqrt":
             state = self.deopt_state(op, values)
             if state is None:
@@ -750,6 +768,10 @@ def _builtin_result(name: str, args: tuple[str, ...]) -> Optional[str]:
         return INT
     if name == "sqrt" and len(args) == 1 and args[0] in (INT, FLOAT):
         return FLOAT
+    if name in ("floor", "ceil") and len(args) == 1 and args[0] in (INT, FLOAT):
+        return FLOAT
+    if name == "abs" and len(args) == 1 and args[0] == FLOAT:
+        return FLOAT
     return None
 
 
@@ -822,6 +844,69 @@ def _own_number_hint(value: SSAValue, t: Any, among: Optional[SSAValue] = None) 
                             seen.add(succ.args[pos])
                             todo.append(succ.args[pos])
     return None, unknown
+
+
+ARITHMETIC = (R.AddOp, R.SubOp, R.MulOp, R.DivOp, R.ModOp, R.NegOp)
+
+
+def arithmetic_hints(func: R.FuncOp, arg_kinds: tuple[str, ...], builtin: Any) -> dict[SSAValue, str]:
+    """The kind each struct field read of `func` is guessed to hold, from the arithmetic it takes part in.
+
+    `bi.x - bj.x` has no number on either side, but its result goes on into `dt / (d2 * sqrt(d2))`: values
+    joined by arithmetic, comparisons, `sqrt` and block arguments form one cluster, and a field read in a
+    cluster whose known values (constants, the arguments' kinds, sqrt's or floor's result) are numbers is
+    guessed to be one: a float if any of them is, else an int. A string or other kind taking part: no guess. The
+    guess is guarded where the field is read; a wrong one deoptimizes.
+    """
+    parent: dict[SSAValue, SSAValue] = {}
+
+    def find(v: SSAValue) -> SSAValue:
+        root = v
+        while parent.get(root, root) is not root:
+            root = parent[root]
+        while v is not root:  # path compression
+            parent[v], v = root, parent.get(v, v)
+        return root
+
+    def union(a: SSAValue, b: SSAValue) -> None:
+        ra, rb = find(a), find(b)
+        if ra is not rb:
+            parent[ra] = rb
+
+    seeds: list[tuple[SSAValue, str]] = [(a, k) for a, k in zip(func.args, arg_kinds)]
+    reads: list[SSAValue] = []
+    for op in func.walk():
+        if isinstance(op, R.FieldGetOp):
+            reads.append(op.result)
+        elif isinstance(op, R.ConstantOp):
+            v = op.py_value
+            seeds.append((op.result, INT if type(v) is int else FLOAT if type(v) is float else
+                          "string" if type(v) is str else VALUE_KIND))
+        elif isinstance(op, ARITHMETIC):
+            for o in op.operands:
+                union(o, op.results[0])
+        elif isinstance(op, R.BoxedBinary):  # comparisons: both sides are numbers, or neither
+            union(op.lhs, op.rhs)
+        elif isinstance(op, R.CallOp) and isinstance(op.callee.owner, R.LoadGlobalOp) and len(op.args) == 1 \
+                and builtin(op.callee.owner.properties["name"].data) in ("sqrt", "floor", "ceil", "abs"):
+            union(op.args[0], op.results[0])  # a number in, a number out
+            if builtin(op.callee.owner.properties["name"].data) != "abs":
+                seeds.append((op.results[0], FLOAT))
+        elif isinstance(op, cf.BranchOp | cf.ConditionalBranchOp):
+            for k, succ in enumerate(op.successors):
+                for a, param in zip(successor_operands(op, k), succ.args):
+                    union(a, param)
+    if not reads:
+        return {}
+    kinds: dict[SSAValue, set[str]] = {}
+    for v, kind in seeds:
+        kinds.setdefault(find(v), set()).add(kind)
+    hints: dict[SSAValue, str] = {}
+    for r in reads:
+        seen = kinds.get(find(r), set())
+        if seen and seen <= {INT, FLOAT}:
+            hints[r] = FLOAT if FLOAT in seen else INT
+    return hints
 
 
 def float_equality(x: SSAValue, y: SSAValue, negate: bool) -> list[Operation]:

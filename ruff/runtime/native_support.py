@@ -72,6 +72,7 @@ class NativeSupport:
 
     def __init__(self, vm: Any) -> None:
         self.vm = vm
+        self.cached_classes: set[type] = set()  # struct classes native field accesses have cached
 
     def deopt(self, site: DeoptSite, depth: int, *values: Any) -> Any:
         jit = getattr(self.vm, "jit", None)
@@ -118,6 +119,15 @@ class NativeSupport:
         vm.slow_op(frame, int(op), arg)
         return frame.stack[-1] if frame.stack else None
 
+    def field_offset(self, obj: Any, field: str) -> int:
+        """Where native code finds `field` in obj: its byte offset when obj is a struct instance with that
+        field (the same for every instance of obj's class), else -1. Native code caches the class by its
+        address, so the class is kept alive: another class at the same address would have another layout."""
+        if isinstance(obj, StructInstance) and field in obj.type.slots:
+            self.cached_classes.add(type(obj))
+            return obj.type.field_offset(field)
+        return -1
+
     def frame(self, error: BaseException, depth: int, site: FrameSite) -> None:
         if isinstance(error, RuffError):
             place_native_frame(error, depth, site.name, site.filename, site.line, site.col, site.in_frame)
@@ -148,8 +158,6 @@ class ObjectResolver:
             return DeoptSite(self.closure(key[1]), key[2], tuple(key[3]), key[4], key[5] if len(key) > 5 else "")
         if kind == "op":
             return OpSite(self.closure(key[1]), key[2])
-        if kind == "class":  # a runtime class native code checks instances against
-            return {"StructInstance": StructInstance}[key[1]]
         if kind == "refuse":
             return partial(_refuse, self.chunks[key[1]].name)
         if kind == "frame":

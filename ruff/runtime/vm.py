@@ -33,7 +33,11 @@ from ruff.runtime.values import (
 _OP_OF = {int(o): o for o in Op}  # slow_op gets the int; Op(int) is an enum call each time
 
 class Frame:
-    __slots__ = ("closure", "chunk", "code", "consts", "ip", "locals", "stack", "handlers", "module", "generator")
+    # depth: the frame's Ruff depth, set when it is pushed (frames below native code that runs Ruff code
+    # through the runtime keep theirs while _offset counts from the native frame: see unwind). resumed: set
+    # (True) only on a frame native code deoptimized into (resume_at).
+    __slots__ = ("closure", "chunk", "code", "consts", "ip", "locals", "stack", "handlers", "module", "generator",
+                 "depth", "resumed")
 
     def __init__(self, closure: Closure, args: list) -> None:
         chunk = closure.chunk
@@ -200,6 +204,7 @@ class VM:
         self._offset = depth - 1 - len(self.frames)
         try:
             base = len(self.frames)
+            frame.depth, frame.resumed = depth, True
             self.frames.append(frame)  # the frame native code already entered (within the limit)
             return self.execute(base)
         finally:
@@ -282,6 +287,7 @@ class VM:
     def push_frame(self, frame: Frame) -> None:
         if self._offset + len(self.frames) >= MAX_FRAMES:
             raise stack_overflow(frame.chunk.name)
+        frame.depth = self._offset + len(self.frames) + 1
         self.frames.append(frame)
 
     # ------------------------------------------------------------------ the dispatch loop
@@ -784,7 +790,7 @@ class VM:
             # Where the error started, and the whole Ruff call stack at that moment.
             err.traced = True
             entries = [frame_entry(f) for f in frames]
-            depths = [self._offset + k + 1 for k in range(len(frames))]
+            depths = [f.depth for f in frames]
             fold_outlined_loops(entries, depths, [f.chunk.loop_of is not None for f in frames])
             if "native_frames" in err.__dict__:
                 entries = with_native_frames(err, entries, depths)
@@ -804,6 +810,10 @@ class VM:
             frames.pop()
             if frame.chunk.loop_of is None:  # an outlined loop's frame: its function's is left next
                 err.unwound.append(frame.chunk.name)
+                if getattr(frame, "resumed", False):
+                    # The fast tier's frame at this depth, if any, entered the native code that deoptimized
+                    # into this one: the same Ruff frame (FastVM.observe leaves it out).
+                    err.__dict__.setdefault("resumed_depths", set()).add(frame.depth)
             if frame.generator is not None:
                 frame.generator.frame = None
         return False

@@ -255,7 +255,7 @@ class FastVM(VM):
             return
         self._profiling[id(chunk)] = new
         module = self._modules.get(id(chunk))
-        if not chunk.finstalled or chunk.fbody is None or module is None or getattr(chunk, "fvm", None) is not self:
+        if not getattr(chunk, "finstalled", False) or chunk.fbody is None or module is None or getattr(chunk, "fvm", None) is not self:
             return
         self.install(chunk, module)
         self.install_native(chunk, self._native.get(id(chunk), []))
@@ -365,6 +365,7 @@ class FastVM(VM):
     def push_frame(self, frame: Frame) -> None:
         if self._offset + len(self.frames) >= MAX_FRAMES:
             raise stack_overflow(frame.chunk.name)
+        frame.depth = self._offset + len(self.frames) + 1
         self.frames.append(frame)
 
     def unwind(self, err: RuffError, base: int) -> bool:
@@ -383,12 +384,15 @@ class FastVM(VM):
         last = info.get("_fast_seen")
         names = []
         natives = info.get("native_frames") or ()
+        resumed = info.get("resumed_depths") or ()
         t = tb.tb_next if tb is not None else None
         while t is not None and t is not last:
             ci = code_info(t.tb_frame.f_code)
             # A frame whose prologue entered native code at its own depth: the native frame the error left
-            # is already in `unwound` (place_native_frame), as in trace()'s `entered`.
-            if ci is not None and not ci.loop and not (natives and t.tb_frame.f_locals.get("d") in natives):
+            # is already in `unwound` (place_native_frame), as in trace()'s `entered`; so is the
+            # interpreter's frame the native code deoptimized into (VM.unwind).
+            d = t.tb_frame.f_locals.get("d") if natives or resumed else None
+            if ci is not None and not ci.loop and not (d is not None and (d in natives or d in resumed)):
                 names.append(ci.name)
             t = t.tb_next
         if info.get("refused_frame") and not info.get("_fast_dropped") and names:
