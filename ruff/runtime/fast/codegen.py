@@ -46,7 +46,7 @@ from ruff.runtime.fast.expressions import _ARITH, _CMP, StackEntry
 from ruff.runtime.fast.placement import Placement, Unsupported
 from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
 from ruff.runtime.fast.statements import STATEMENTS, InstructionEmitter
-from ruff.runtime.fast.typeflow import Facts, Ty, infer
+from ruff.runtime.fast.typeflow import Facts, Ty, infer, int_val
 
 __all__ = ["FULL_PROFILING", "Generated", "Profiling", "Unsupported", "generate"]
 
@@ -186,6 +186,11 @@ class FunctionEmitter(InstructionEmitter):
 
     def spill_local(self, state: list, slot: int, out: list) -> None:
         """Before local `slot` is written: stack entries still reading it lazily get its current value."""
+        if any(e.kind == "f" and slot in e.reads for e in state):
+            self.flush(state, out, trees_only=True)  # in order: a tree's chain may raise
+        for k, e in enumerate(state):
+            if e.kind == "x" and slot in e.reads:
+                state[k] = self.realize(e, out)
         t = None
         for k, e in enumerate(state):
             if e.kind == "l" and e.slot == slot:
@@ -209,6 +214,18 @@ class FunctionEmitter(InstructionEmitter):
                     out.add(ins.arg)
         return out
 
+    def small_int_version(self, ints: set[int]) -> tuple[int, Optional[Facts]]:
+        """(k, typeflow's facts with the `ints` parameters in [0, 2**k - 1]) for the widest k that rules
+        out the most overflow checks (small indexes and counts are the common arguments)."""
+        best: tuple[int, Optional[Facts]] = (0, None)
+        for bits in _SMALL_INT_BITS:
+            small = int_val(0, 2**bits - 1)
+            facts = infer(self.chunk, tuple(small if k in ints else Ty.UNKNOWN for k in range(len(self.chunk.params))),
+                          flow=self.placement.flow)
+            if best[1] is None or facts.checks_saved() > best[1].checks_saved():
+                best = (bits, facts)
+        return best
+
     def generate(self) -> Generated:
         chunk = self.chunk
         body: list = []
@@ -216,18 +233,29 @@ class FunctionEmitter(InstructionEmitter):
         ints = self.int_params()
         if ints:
             # Parameters that feed arithmetic: a second copy of the body for when they are ints, where
-            # typeflow drops their class checks and the overflow checks their ranges rule out.
+            # typeflow drops their class checks and the overflow checks their ranges rule out, and a
+            # third before it for small non-negative ints when that rules out more overflow checks.
             generic = self.facts
-            self.facts = infer(chunk, tuple(Ty.INT if k in ints else Ty.UNKNOWN for k in range(len(chunk.params))),
-                               flow=self.placement.flow)
-            special: list = []
-            try:
-                self.emit_tree(entry, [], None, [], special)
-            except Unsupported:
-                special = []
-            self.facts, self.incoming, self.frozen = generic, {}, set()
-            if special and terminal(special):
-                body.append(If(" and ".join(f"l{k}.__class__ is _h_int" for k in sorted(ints)), None, special, []))
+            nparams = range(len(chunk.params))
+            as_int = infer(chunk, tuple(Ty.INT if k in ints else Ty.UNKNOWN for k in nparams),
+                           flow=self.placement.flow)
+            is_int = " and ".join(f"l{k}.__class__ is _h_int" for k in sorted(ints))
+            versions = [(as_int, is_int)]
+            bits, ranged = self.small_int_version(ints)
+            if ranged is not None and ranged.checks_saved() > as_int.checks_saved():
+                names = " | ".join(f"l{k}" for k in sorted(ints))
+                versions.insert(0, (ranged, f"{is_int} and not (({names}) >> {bits})"))
+            for facts, guard in versions:
+                self.facts = facts
+                special: list = []
+                try:
+                    self.emit_tree(entry, [], None, [], special)
+                except Unsupported:
+                    special = []
+                self.incoming, self.frozen = {}, set()
+                if special and terminal(special):
+                    body.append(If(guard, None, special, []))
+            self.facts = generic
         self.emit_tree(entry, [], None, [], body)
         if not terminal(body):
             raise Unsupported("control can fall off the end of the function")
@@ -412,12 +440,23 @@ class FunctionEmitter(InstructionEmitter):
                 break
             if op is Op.MakeCell and i + 1 < last and code[i + 1].op is Op.StoreDeref and code[i + 1].arg == ins.arg:
                 # A captured variable's first value: one new cell holding it.
+                self.flush(state, out)
                 self.spill_local(state, ins.arg, out)
                 v = state.pop()
                 self.line(out, f"l{ins.arg} = _h_Cell({v.text})", i)
                 i += 2
                 continue
             self.tag(i, state)
+            if op is Op.StoreLocal and state[-1].kind == "f":
+                # A float tree stored into a local: computed straight into it.
+                v = state.pop()
+                self.spill_local(state, ins.arg, out)
+                self.slot_hint[ins.arg] = "float"
+                self.realize(v, out, f"l{ins.arg}", stored=True)
+                i += 1
+                continue
+            if op not in _DEFERRING:
+                self.flush(state, out)
             if op in _CMP or op is Op.Equal or op is Op.NotEqual:
                 nxt = code[i + 1].op
                 if nxt is Op.Truthy and i + 1 < last:  # `a < b || ...`: only the comparison's truth is kept
@@ -432,6 +471,10 @@ class FunctionEmitter(InstructionEmitter):
             i += 1
         term = code[last]
         op = term.op
+        if op is Op.Return:
+            self.flush(state, out, trees_only=True)
+        elif op not in CONDITIONAL or not state or state[-1].kind != "cond":
+            self.flush(state, out)
         if op is Op.Jump or op is Op.JumpBack:
             self.branch(b.succ[0], state, follow, loops, out)
         elif op in CONDITIONAL:
@@ -485,6 +528,7 @@ class FunctionEmitter(InstructionEmitter):
                 self.compare(op, state, out, last, False)
             else:
                 self.instr(term, last, state, out)
+            self.flush(state, out)
             self.branch(self.placement.edge(b, FALL), state, follow, loops, out)
 
     def match(self, b: Block, i: int, state: list, follow: Optional[Block], loops: list, out: list) -> None:
@@ -516,7 +560,14 @@ class FunctionEmitter(InstructionEmitter):
         out.append(If(cond, i, ok_body, fail_body))
 
 
-_SPECIALIZE_MAX = 400  # instructions: bigger functions are compiled once, generic
+# Instructions before which folded operations and float trees may stay deferred (all others see only
+# names and literals on the stack): what reads them does so itself (arith, comparisons, StoreLocal).
+_DEFERRING = frozenset(_ARITH) | frozenset(_CMP) | {Op.Equal, Op.NotEqual, Op.LoadLocal, Op.LoadConst,
+                                                    Op.StoreLocal}
+_SPECIALIZE_MAX = 400
+# Widths tried for the small-int version of a function (widest first: it is taken unless a narrower
+# one rules out more overflow checks), e.g. 30 bits keep (i + j) * (i + j + 1) within i64.
+_SMALL_INT_BITS = (31, 30, 26, 20, 15)  # instructions: bigger functions are compiled once, generic
 # Instructions beyond which a chunk runs in the interpreter. CPython compiles the Python of a 100,000
 # instruction chunk in about 3 s and several hundred MB, and a chunk that big is nearly always straight-line
 # top-level code (data, generated statements) that runs once, which the interpreter does in a fraction of it.
