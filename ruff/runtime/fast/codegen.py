@@ -214,14 +214,27 @@ class FunctionEmitter(InstructionEmitter):
                     out.add(ins.arg)
         return out
 
-    def small_int_version(self, ints: set[int]) -> tuple[int, Optional[Facts]]:
-        """(k, typeflow's facts with the `ints` parameters in [0, 2**k - 1]) for the widest k that rules
-        out the most overflow checks (small indexes and counts are the common arguments)."""
+    def list_params(self, ints: set[int], facts: Facts) -> set[int]:
+        """Parameters, never stored, that the body indexes with an int (by `facts`): taken for lists."""
+        code = self.code
+        stored = {ins.arg for ins in code if ins.op in (Op.StoreLocal, Op.MakeCell, Op.LoadDeref, Op.StoreDeref)}
+        out = set()
+        for k in range(2, len(code)):
+            c, key = code[k - 2], code[k - 1]
+            if code[k].op is Op.IndexGet and c.op is Op.LoadLocal and c.arg < len(self.chunk.params) \
+                    and c.arg not in ints and c.arg not in stored and key.op in (Op.LoadLocal, Op.LoadConst):
+                top = facts.top(k, 1)
+                if top is not None and top[1][-1].ty is Ty.INT:
+                    out.add(c.arg)
+        return out
+
+    def small_int_version(self, types: list) -> tuple[int, Optional[Facts]]:
+        """(k, typeflow's facts with the INT parameters of `types` in [0, 2**k - 1]) for the widest k that
+        rules out the most overflow checks (small indexes and counts are the common arguments)."""
         best: tuple[int, Optional[Facts]] = (0, None)
         for bits in _SMALL_INT_BITS:
             small = int_val(0, 2**bits - 1)
-            facts = infer(self.chunk, tuple(small if k in ints else Ty.UNKNOWN for k in range(len(self.chunk.params))),
-                          flow=self.placement.flow)
+            facts = infer(self.chunk, tuple(small if t is Ty.INT else t for t in types), flow=self.placement.flow)
             if best[1] is None or facts.checks_saved() > best[1].checks_saved():
                 best = (bits, facts)
         return best
@@ -236,12 +249,17 @@ class FunctionEmitter(InstructionEmitter):
             # typeflow drops their class checks and the overflow checks their ranges rule out, and a
             # third before it for small non-negative ints when that rules out more overflow checks.
             generic = self.facts
-            nparams = range(len(chunk.params))
-            as_int = infer(chunk, tuple(Ty.INT if k in ints else Ty.UNKNOWN for k in nparams),
-                           flow=self.placement.flow)
-            is_int = " and ".join(f"l{k}.__class__ is _h_int" for k in sorted(ints))
+            types = [Ty.INT if k in ints else Ty.UNKNOWN for k in range(len(chunk.params))]
+            as_int = infer(chunk, tuple(types), flow=self.placement.flow)
+            # Lists the body indexes with those ints (quicksort's array): typed too, in both versions.
+            lists = self.list_params(ints, as_int)
+            if lists:
+                types = [Ty.LIST if k in lists else t for k, t in enumerate(types)]
+                as_int = infer(chunk, tuple(types), flow=self.placement.flow)
+            is_int = " and ".join([f"l{k}.__class__ is _h_int" for k in sorted(ints)] +
+                                  [f"l{k}.__class__ is _h_list" for k in sorted(lists)])
             versions = [(as_int, is_int)]
-            bits, ranged = self.small_int_version(ints)
+            bits, ranged = self.small_int_version(types)
             if ranged is not None and ranged.checks_saved() > as_int.checks_saved():
                 names = " | ".join(f"l{k}" for k in sorted(ints))
                 versions.insert(0, (ranged, f"{is_int} and not (({names}) >> {bits})"))

@@ -90,6 +90,24 @@ I64_MIN_TEXT, I64_MAX_TEXT = str(I64_MIN), str(I64_MAX)
 _CLASS_OF = {Ty.INT: "int", Ty.FLOAT: "float", Ty.BOOL: "bool", Ty.STR: "str", Ty.LIST: "list", Ty.DICT: "dict"}
 
 
+def _all(*tests: str) -> str:
+    """Python `and` of tests ("True"/"False" folded away)."""
+    if "False" in tests:
+        return "False"
+    rest = [t for t in tests if t != "True"]
+    return " and ".join(rest) if rest else "True"
+
+
+def _any(*tests: str) -> str:
+    """Python `or` of tests ("True"/"False" folded away; `and` parts parenthesized)."""
+    if "True" in tests:
+        return "True"
+    rest = [t for t in tests if t != "False"]
+    if len(rest) > 1:
+        rest = [f"({t})" if " and " in t else t for t in rest]
+    return " or ".join(rest) if rest else "False"
+
+
 class ExpressionEmitter:
     """Stack entries, constants, temporaries, and the operators on them (a part of FunctionEmitter).
 
@@ -306,7 +324,7 @@ class ExpressionEmitter:
                     guard = f"{x.text} is None or {guard}"
                 return f"{x.text} {'is' if eq else 'is not'} {c.text}", guard
             if tv is int or tv is str:
-                return f"{x.text} {'==' if eq else '!='} {c.text}", f"{x.text}.__class__ is _h_{tv.__name__}"
+                return f"{x.text} {'==' if eq else '!='} {c.text}", self.cls_test(x, tv.__name__)
             return None
         checks = self.int_checks(a, b)
         if checks is None:
@@ -585,12 +603,14 @@ class ExpressionEmitter:
         if self.cold:
             expr = slow
         elif k.kind == "c":
-            if type(k.value) is int:
-                expr = f"{o.text}[{k.text}] if {lst} else {o.text}[{str(k.value)!r}] if {dct} else {slow}"
-            elif type(k.value) is str:
-                expr = f"{o.text}[{k.text}] if {dct} else {slow}"
-            else:
-                expr = slow
+            expr = slow
+            arms = ((dct, f"{o.text}[{str(k.value)!r}]"), (lst, f"{o.text}[{k.text}]")) if type(k.value) is int \
+                else ((dct, f"{o.text}[{k.text}]"),) if type(k.value) is str else ()
+            for cond, get in arms:
+                if cond == "True":
+                    expr = get
+                elif cond != "False":
+                    expr = f"{get} if {cond} else {expr}"
         else:
             ki, ks = self.cls_test(k, "int"), self.cls_test(k, "str")
             if lst == "True" and ki == "True" or dct == "True" and ks == "True":
@@ -598,8 +618,13 @@ class ExpressionEmitter:
             elif dct == "True" and ki == "True":
                 expr = f"{o.text}[_h_str({k.text})]"
             else:
-                expr = (f"{o.text}[{k.text}] if ({lst} and {ki}) or ({dct} and {ks}) else "
-                        f"{o.text}[_h_str({k.text})] if {dct} and {ki} else {slow}")
+                expr = slow
+                for cond, get in ((_all(dct, ki), f"{o.text}[_h_str({k.text})]"),
+                                  (_any(_all(lst, ki), _all(dct, ks)), f"{o.text}[{k.text}]")):
+                    if cond == "True":
+                        expr = get
+                    elif cond != "False":
+                        expr = f"{get} if {cond} else {expr}"
         if expr == slow:
             self.line(out, f"{r} = {slow}", i)
         else:
