@@ -1027,3 +1027,73 @@ def test_inline_builtins_test_only_what_type_flow_leaves_open() -> None:
         assert "l0.__class__ is _h_str" in line and "l3.__class__" not in line and "l3 >= 0" not in line
     for line in gets:
         assert "l2.__class__" not in line and "l4.__class__ is _h_str" in line
+
+
+def _fn_source(src: str, k: int = 0) -> str:
+    program = compile_source(textwrap.dedent(src), "t.ruff")
+    return codegen.generate(program.chunk.nested_chunks()[k]).source
+
+
+def test_float_expression_is_one_guarded_python_expression() -> None:
+    # Unknown leaves are tested once each, then the whole tree is one expression; the chain of single
+    # operations (with the int and overflow paths) is the else branch.
+    src = _fn_source("""
+        func norm2(x, y, z) {
+            d := x * x + y * y + z * z
+            return d
+        }
+    """)
+    assert ("if l0.__class__ is _h_float and l1.__class__ is _h_float and l2.__class__ is _h_float:\n"
+            "        l3 = (((l0 * l0) + (l1 * l1)) + (l2 * l2))") in src
+    assert "_h_ovf('*'" in src  # the chain keeps Ruff's int semantics
+    # A tree that divides is computed in a try: a zero divisor takes the chain, which raises Ruff's error.
+    src = _fn_source("func f(a, b, c) { return a * b / c + 1.0 }")
+    assert "try: t" in src and "except _h_ZeroDivisionError:" in src
+    check("""
+        func f(a, b, c) { return a * b / c + 1.0 }
+        print(f(1.5, 2.0, 4.0), f(3, 4, 5), f(1, 2.5, 2))
+        try { f(1.5, 2.0, 0.0) } except e { print(e.message) }
+        try { f(1.5, 2.0, 0) } except e { print(e.message) }
+        try { f(1.5, "x", 1.0) } except e { print(e.message) }
+    """, "1.75 3 2.25\nDivision by zero\nDivision by zero\nInvalid binary operation: float * string\n")
+
+
+def test_operations_that_cannot_fail_are_folded_into_their_use() -> None:
+    # A loop counter's increment and a float product of known floats need no temporary.
+    src = _fn_source("""
+        func f(n) {
+            x := 0.5
+            i := 0
+            while i < n {
+                x := x * 0.5 + 1.0
+                i := i + 1
+            }
+            return x
+        }
+    """)
+    assert "l2 = (l2 + (1))" in src
+    assert "l1 = ((l1 * 0.5) + 1.0)" in src
+
+
+def test_small_int_version_drops_overflow_checks() -> None:
+    src = _fn_source("func tri(i, j) { return 1.0 / ((i + j) * (i + j + 1) / 2 + i + 1) }")
+    first = src.split("if l0.__class__ is _h_int and l1.__class__ is _h_int")[1]
+    assert first.startswith(" and not ((l0 | l1) >> 30):\n        return (1.0 / (")
+    assert "bit_length" not in first.split("\n    if ")[0]
+    assert "\n    if l0.__class__ is _h_int and l1.__class__ is _h_int:\n" in src  # and the any-int version
+
+
+def test_known_int_operand_is_not_tested_in_float_arithmetic() -> None:
+    # `1.0 * n / m` with n an int: only m's class is tested, and the division is a try.
+    src = _fn_source("""
+        func f(n, m) {
+            r := 0.0
+            k := 0
+            while k < n {
+                r := r + 1.0 * k / m
+                k := k + 1
+            }
+            return r
+        }
+    """)
+    assert "(1.0 * l3)" in src and "l3.__class__" not in src

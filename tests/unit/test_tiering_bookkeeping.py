@@ -17,9 +17,10 @@ from ruff import jit_cache, tiering
 from ruff.tiering import QUIET_COUNT, attach_jit
 
 # Threshold 5: a function is hot at its 5th call, a loop at its 50th back-edge. Every loop below runs 60
-# times per call, and every function is called twice.
-ARRAY = ", ".join(str(i) for i in range(60))
-WORDS = ", ".join('"ab"' for _ in range(60))
+# times or more per call, and every function is called twice. The for-in loops iterate over strings, which
+# on-stack replacement does not enter (it does arrays and ranges): a refusal for the loop's shape.
+ARRAY = "ab" * 30
+WORDS = "ab" * 60
 PROGRAM = f"""func build(n) {{
     mut s := ""
     mut i := 0
@@ -39,8 +40,8 @@ func count(xs) {{
     for x in xs {{ s := s + 2 }}
     return s
 }}
-xs := [{ARRAY}]
-ws := [{WORDS}]
+xs := "{ARRAY}"
+ws := "{WORDS}"
 print(build(60), build(60))
 print(words(ws), words(ws))
 print(count(xs), count(xs))
@@ -98,12 +99,12 @@ def test_a_loop_refused_for_what_it_does_refuses_its_function_without_a_second_a
 
 
 def test_a_loop_refused_for_its_shape_still_compiles_its_function_at_the_next_call(run: Run) -> None:
-    # A for-in over an array is no loop on-stack replacement enters; the whole function may still go native.
-    assert "loop at p.ruff:17 in count: the loop iterates over something other than a range" in run.jit.refusals
+    # A for-in over a string is no loop on-stack replacement enters; the whole function may still go native.
+    assert "loop at p.ruff:17 in count: the loop iterates over something other than a range or an array" in run.jit.refusals
     assert [e.name for e in run.jit.compiled] == ["count"]
     # Neither for-in loop is offered to the compiler (its shape is refused first); their functions are.
     assert run.compiles == ["build", "words", "count"]  # build: its loop's attempt
-    assert "loop at p.ruff:12 in words: the loop iterates over something other than a range" in run.jit.refusals
+    assert "loop at p.ruff:12 in words: the loop iterates over something other than a range or an array" in run.jit.refusals
     assert any(r.startswith("words: its loops would run") for r in run.jit.refusals)
 
 
@@ -198,9 +199,9 @@ def test_a_native_loop_left_for_short_trips_counts_from_a_small_int(tmp_path: Pa
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     # The inner loop goes native, then runs 2 iterations per entry: after its trial runs it is left to the
     # baseline, and asking again (a frame counted all the way up) is answered at once.
-    items = ", ".join("1" for _ in range(300))
+    items = "1" * 300  # a string: the outer for-in is no loop on-stack replacement enters
     src = (f"func f(xs) {{\n    mut t := 0\n    for x in xs {{\n        mut i := 0\n        while i < 2 {{\n"
-           f"            t := t + i\n            i := i + 1\n        }}\n    }}\n    return t\n}}\nprint(f([{items}]))\n")
+           f"            t := t + i\n            i := i + 1\n        }}\n    }}\n    return t\n}}\nprint(f(\"{items}\"))\n")
     run = Run(src, tmp_path / "cache", monkeypatch)
     assert run.output == "300\n"
     (plan,) = {id(p): p for p in run.jit.loops.values()}.values()

@@ -46,7 +46,7 @@ from ruff.runtime.fast.expressions import _ARITH, _CMP, StackEntry
 from ruff.runtime.fast.placement import Placement, Unsupported
 from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
 from ruff.runtime.fast.statements import STATEMENTS, InstructionEmitter
-from ruff.runtime.fast.typeflow import Facts, Ty, infer
+from ruff.runtime.fast.typeflow import Facts, Ty, infer, int_val
 
 __all__ = ["FULL_PROFILING", "Analysis", "Generated", "Profiling", "Unsupported", "generate"]
 
@@ -123,7 +123,8 @@ class Analysis:
         self.placement = Placement(chunk)
         self._facts: dict[Optional[tuple], Optional[Facts]] = {}
 
-    def facts(self, param_types: Optional[tuple[Ty, ...]] = None) -> Optional[Facts]:
+    def facts(self, param_types: Optional[tuple] = None) -> Optional[Facts]:
+        """typeflow's facts with these parameter types (Ty kinds or int ranges), computed once."""
         if param_types not in self._facts:
             try:
                 self._facts[param_types] = infer(self.chunk, param_types, flow=self.placement.flow)
@@ -204,6 +205,11 @@ class FunctionEmitter(InstructionEmitter):
 
     def spill_local(self, state: list, slot: int, out: list) -> None:
         """Before local `slot` is written: stack entries still reading it lazily get its current value."""
+        if any(e.kind == "f" and slot in e.reads for e in state):
+            self.flush(state, out, trees_only=True)  # in order: a tree's chain may raise
+        for k, e in enumerate(state):
+            if e.kind == "x" and slot in e.reads:
+                state[k] = self.realize(e, out)
         t = None
         for k, e in enumerate(state):
             if e.kind == "l" and e.slot == slot:
@@ -227,6 +233,31 @@ class FunctionEmitter(InstructionEmitter):
                     out.add(ins.arg)
         return out
 
+    def list_params(self, ints: set[int], facts: Facts) -> set[int]:
+        """Parameters, never stored, that the body indexes with an int (by `facts`): taken for lists."""
+        code = self.code
+        stored = {ins.arg for ins in code if ins.op in (Op.StoreLocal, Op.MakeCell, Op.LoadDeref, Op.StoreDeref)}
+        out = set()
+        for k in range(2, len(code)):
+            c, key = code[k - 2], code[k - 1]
+            if code[k].op is Op.IndexGet and c.op is Op.LoadLocal and c.arg < len(self.chunk.params) \
+                    and c.arg not in ints and c.arg not in stored and key.op in (Op.LoadLocal, Op.LoadConst):
+                top = facts.top(k, 1)
+                if top is not None and top[1][-1].ty is Ty.INT:
+                    out.add(c.arg)
+        return out
+
+    def small_int_version(self, types: list) -> tuple[int, Optional[Facts]]:
+        """(k, typeflow's facts with the INT parameters of `types` in [0, 2**k - 1]) for the widest k that
+        rules out the most overflow checks (small indexes and counts are the common arguments)."""
+        best: tuple[int, Optional[Facts]] = (0, None)
+        for bits in _SMALL_INT_BITS:
+            small = int_val(0, 2**bits - 1)
+            facts = self.analysis.facts(tuple(small if t is Ty.INT else t for t in types))
+            if facts is not None and (best[1] is None or facts.checks_saved() > best[1].checks_saved()):
+                best = (bits, facts)
+        return best
+
     def generate(self) -> Generated:
         chunk = self.chunk
         body: list = []
@@ -234,18 +265,34 @@ class FunctionEmitter(InstructionEmitter):
         ints = self.int_params()
         if ints:
             # Parameters that feed arithmetic: a second copy of the body for when they are ints, where
-            # typeflow drops their class checks and the overflow checks their ranges rule out.
+            # typeflow drops their class checks and the overflow checks their ranges rule out, and a
+            # third before it for small non-negative ints when that rules out more overflow checks.
             generic = self.facts
-            self.facts = self.analysis.facts(tuple(Ty.INT if k in ints else Ty.UNKNOWN
-                                                   for k in range(len(chunk.params))))
-            special: list = []
-            try:
-                self.emit_tree(entry, [], None, [], special)
-            except Unsupported:
-                special = []
-            self.facts, self.incoming, self.frozen = generic, {}, set()
-            if special and terminal(special):
-                body.append(If(" and ".join(f"l{k}.__class__ is _h_int" for k in sorted(ints)), None, special, []))
+            types = [Ty.INT if k in ints else Ty.UNKNOWN for k in range(len(chunk.params))]
+            as_int = self.analysis.facts(tuple(types))
+            # Lists the body indexes with those ints (quicksort's array): typed too, in both versions.
+            lists = self.list_params(ints, as_int) if as_int is not None else set()
+            if lists:
+                types = [Ty.LIST if k in lists else t for k, t in enumerate(types)]
+                as_int = self.analysis.facts(tuple(types))
+            is_int = " and ".join([f"l{k}.__class__ is _h_int" for k in sorted(ints)] +
+                                  [f"l{k}.__class__ is _h_list" for k in sorted(lists)])
+            versions = [(as_int, is_int)]
+            bits, ranged = self.small_int_version(types)
+            if ranged is not None and as_int is not None and ranged.checks_saved() > as_int.checks_saved():
+                names = " | ".join(f"l{k}" for k in sorted(ints))
+                versions.insert(0, (ranged, f"{is_int} and not (({names}) >> {bits})"))
+            for facts, guard in versions:
+                self.facts = facts
+                special: list = []
+                try:
+                    self.emit_tree(entry, [], None, [], special)
+                except Unsupported:
+                    special = []
+                self.incoming, self.frozen = {}, set()
+                if special and terminal(special):
+                    body.append(If(guard, None, special, []))
+            self.facts = generic
         self.emit_tree(entry, [], None, [], body)
         if not terminal(body):
             raise Unsupported("control can fall off the end of the function")
@@ -430,12 +477,23 @@ class FunctionEmitter(InstructionEmitter):
                 break
             if op is Op.MakeCell and i + 1 < last and code[i + 1].op is Op.StoreDeref and code[i + 1].arg == ins.arg:
                 # A captured variable's first value: one new cell holding it.
+                self.flush(state, out)
                 self.spill_local(state, ins.arg, out)
                 v = state.pop()
                 self.line(out, f"l{ins.arg} = _h_Cell({v.text})", i)
                 i += 2
                 continue
             self.tag(i, state)
+            if op is Op.StoreLocal and state[-1].kind == "f":
+                # A float tree stored into a local: computed straight into it.
+                v = state.pop()
+                self.spill_local(state, ins.arg, out)
+                self.slot_hint[ins.arg] = "float"
+                self.realize(v, out, f"l{ins.arg}", stored=True)
+                i += 1
+                continue
+            if op not in _DEFERRING:
+                self.flush(state, out)
             if op in _CMP or op is Op.Equal or op is Op.NotEqual:
                 nxt = code[i + 1].op
                 if nxt is Op.Truthy and i + 1 < last:  # `a < b || ...`: only the comparison's truth is kept
@@ -450,6 +508,10 @@ class FunctionEmitter(InstructionEmitter):
             i += 1
         term = code[last]
         op = term.op
+        if op is Op.Return:
+            self.flush(state, out, trees_only=True)
+        elif op not in CONDITIONAL or not state or state[-1].kind != "cond":
+            self.flush(state, out)
         if op is Op.Jump or op is Op.JumpBack:
             self.branch(b.succ[0], state, follow, loops, out)
         elif op in CONDITIONAL:
@@ -503,6 +565,7 @@ class FunctionEmitter(InstructionEmitter):
                 self.compare(op, state, out, last, False)
             else:
                 self.instr(term, last, state, out)
+            self.flush(state, out)
             self.branch(self.placement.edge(b, FALL), state, follow, loops, out)
 
     def match(self, b: Block, i: int, state: list, follow: Optional[Block], loops: list, out: list) -> None:
@@ -534,7 +597,14 @@ class FunctionEmitter(InstructionEmitter):
         out.append(If(cond, i, ok_body, fail_body))
 
 
-_SPECIALIZE_MAX = 400  # instructions: bigger functions are compiled once, generic
+# Instructions before which folded operations and float trees may stay deferred (all others see only
+# names and literals on the stack): what reads them does so itself (arith, comparisons, StoreLocal).
+_DEFERRING = frozenset(_ARITH) | frozenset(_CMP) | {Op.Equal, Op.NotEqual, Op.LoadLocal, Op.LoadConst,
+                                                    Op.StoreLocal}
+_SPECIALIZE_MAX = 400
+# Widths tried for the small-int version of a function (widest first: it is taken unless a narrower
+# one rules out more overflow checks), e.g. 30 bits keep (i + j) * (i + j + 1) within i64.
+_SMALL_INT_BITS = (31, 30, 26, 20, 15)  # instructions: bigger functions are compiled once, generic
 # Instructions beyond which a chunk runs in the interpreter. CPython compiles the Python of a 100,000
 # instruction chunk in about 3 s and several hundred MB, and a chunk that big is nearly always straight-line
 # top-level code (data, generated statements) that runs once, which the interpreter does in a fraction of it.

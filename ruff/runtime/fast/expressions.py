@@ -25,14 +25,23 @@ def exact_float(n: int) -> bool:
 
 
 class StackEntry:
-    """One operand-stack entry: a Python expression that is a name or a literal (evaluating it is free)."""
+    """One operand-stack entry: a Python expression, mostly a name or a literal (evaluating it is free).
 
-    __slots__ = ("text", "kind", "slot", "isbool", "value", "builtin", "cls", "hint")
+    Two kinds are deferred computations that read locals lazily (`reads`: the local slots they read), so
+    the emitter realizes them before a store to one of those slots and before anything but arithmetic:
+    "x", an arithmetic operation that cannot fail on operands of known classes, folded into the
+    expression that uses it (`cls` is its class); "f", a FloatTree of + - * / on values that are probably
+    floats, emitted as one expression behind one class test of its leaves when it is realized.
+    """
+
+    __slots__ = ("text", "kind", "slot", "isbool", "value", "builtin", "cls", "hint", "reads", "tree")
 
     def __init__(self, text: str, kind: str, slot: int = -1, isbool: bool = False, value: Any = None,
                  builtin: bool = False, hint: Optional[str] = None) -> None:
         self.text = text
-        self.kind = kind  # "c" constant, "l" local slot (read lazily), "t" temporary, "cond" fused test
+        # "c" constant, "l" local slot (read lazily), "t" temporary, "cond" fused test, "x" folded pure
+        # operation, "f" float tree
+        self.kind = kind
         self.slot = slot
         self.isbool = isbool
         self.value = value
@@ -40,6 +49,38 @@ class StackEntry:
         self.cls: Optional[str] = None  # its Python class where typeflow proves one ("int", "str", ...)
         # "int" or "float": the class the value probably has (only orders the fast paths, proves nothing)
         self.hint = hint
+        self.reads: frozenset = frozenset((slot,)) if kind == "l" else frozenset()
+        self.tree: Optional[FloatTree] = None
+
+
+class FloatTree:
+    """+ - * / on operands that are probably floats, kept as one Python expression until it is used.
+
+    Realized as `if <every leaf of unknown class is a float>: r = <the expression>` (in a try when it
+    divides: a zero divisor takes the chain), else the chain: each operation emitted as ExpressionEmitter
+    would have alone. Under the test every operation has a float operand, so Python's float arithmetic
+    (converting an int operand) is Ruff's; an int-only subtree is never part of a tree.
+    """
+
+    __slots__ = ("op", "a", "b", "ins", "tests", "nops", "divides", "anchored")
+
+    def __init__(self, op: Op, a: StackEntry, b: StackEntry, ins: int) -> None:
+        self.op, self.a, self.b, self.ins = op, a, b, ins
+        self.tests: list[str] = []  # leaves to test for float, in order, each once
+        self.nops = 1
+        self.divides = op is Op.Div
+        self.anchored = False  # a leaf is a float constant or a known float
+        for e in (a, b):
+            if e.kind == "f":
+                t = e.tree
+                self.tests += [x for x in t.tests if x not in self.tests]
+                self.nops += t.nops
+                self.divides = self.divides or t.divides
+                self.anchored = self.anchored or t.anchored
+            elif e.kind == "c" or e.cls is not None:
+                self.anchored = self.anchored or type(e.value) is float or e.cls == "float"
+            elif e.text not in self.tests:
+                self.tests.append(e.text)
 
 
 _ARITH = {Op.Add: "+", Op.Sub: "-", Op.Mul: "*", Op.Div: "/", Op.Mod: "%"}
@@ -48,6 +89,24 @@ HELPER_OF = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "<": "l
              "<=": "le", ">=": "ge", "==": "eq", "!=": "ne"}
 I64_MIN_TEXT, I64_MAX_TEXT = str(I64_MIN), str(I64_MAX)
 _CLASS_OF = {Ty.INT: "int", Ty.FLOAT: "float", Ty.BOOL: "bool", Ty.STR: "str", Ty.LIST: "list", Ty.DICT: "dict"}
+
+
+def _all(*tests: str) -> str:
+    """Python `and` of tests ("True"/"False" folded away)."""
+    if "False" in tests:
+        return "False"
+    rest = [t for t in tests if t != "True"]
+    return " and ".join(rest) if rest else "True"
+
+
+def _any(*tests: str) -> str:
+    """Python `or` of tests ("True"/"False" folded away; `and` parts parenthesized)."""
+    if "True" in tests:
+        return "True"
+    rest = [t for t in tests if t != "False"]
+    if len(rest) > 1:
+        rest = [f"({t})" if " and " in t else t for t in rest]
+    return " or ".join(rest) if rest else "False"
 
 
 class ExpressionEmitter:
@@ -110,16 +169,33 @@ class ExpressionEmitter:
         known = self.facts.top(i, 3) if self.facts is not None else None
         if known is None or known[0] != len(state):
             for e in state[-3:]:
-                e.cls = None
+                if e.kind != "x":
+                    e.cls = None
             return
         for e, v in zip(state[-3:], known[1]):
-            e.cls = _CLASS_OF.get(v.ty)
+            if e.kind != "x" and e.kind != "f":  # a folded operation's class is proven where it is made
+                e.cls = _CLASS_OF.get(v.ty)
 
     def nonnegative(self, i: int, k: int) -> bool:
         """typeflow: the k-th stack entry from the top before instruction i is an int >= 0."""
         known = self.facts.top(i, k) if self.facts is not None else None
         lo = known[1][0].lo if known is not None and known[0] >= k else None
         return lo is not None and lo >= 0
+
+    def positive(self, b: StackEntry, i: int) -> bool:
+        """b, the top entry before instruction i, is an int > 0 (a constant, or by typeflow)."""
+        if b.kind == "c":
+            return type(b.value) is int and b.value > 0
+        known = self.facts.top(i, 1) if self.facts is not None else None
+        return known is not None and known[0] >= 1 and known[1][0].ty is Ty.INT and known[1][0].bounds()[0] > 0
+
+    def nonzero(self, i: int, k: int) -> bool:
+        """typeflow: the k-th stack entry from the top before instruction i is an int other than 0."""
+        known = self.facts.top(i, k) if self.facts is not None else None
+        if known is None or known[0] < k or known[1][0].ty is not Ty.INT:
+            return False
+        lo, hi = known[1][0].bounds()
+        return lo > 0 or hi < 0
 
     def no_overflow(self, i: int) -> bool:
         return self.facts is not None and self.facts.no_overflow(i)
@@ -184,8 +260,11 @@ class ExpressionEmitter:
         return f"({x} is True or ({x} is not False and {x} is not None and _h_truthy({x})))"
 
     def compare(self, op: Op, state: list, out: list, i: int, fuse: bool) -> None:
+        self.flush(state, out, trees_only=True)
         b = state.pop()
         a = state.pop()
+        if (a.kind == "x" or b.kind == "x") and not (a.cls == b.cls and a.cls in ("int", "float")):
+            a, b = self.realize(a, out), self.realize(b, out)  # used by more than one test or path
         if op is Op.Equal or op is Op.NotEqual:
             sym = "==" if op is Op.Equal else "!="
             fast = self.eq_fast(a, b, op is Op.Equal)
@@ -201,7 +280,9 @@ class ExpressionEmitter:
             fast = None
         elif sym not in ("==", "!="):
             fguard = self.float_guard(a, b)
-            if fguard is not None:
+            if fguard == "":  # typeflow: two floats
+                expr = f"{a.text} {sym} {b.text}"
+            elif fguard is not None:
                 expr = f"{a.text} {sym} {b.text} if {fguard} else {expr}"
         if fast is not None:
             expr = fast[0] if fast[1] == "True" else f"({fast[0]} if {fast[1]} else {expr})"
@@ -221,7 +302,9 @@ class ExpressionEmitter:
         for e in (a, b):
             if e.kind == "c" and (type(e.value) is not float and not (type(e.value) is int and exact_float(e.value))):
                 return None
-        return " and ".join(f"{e.text}.__class__ is _h_float" for e in (a, b) if e.kind != "c")
+            if e.kind != "c" and e.cls is not None and e.cls != "float":
+                return None
+        return " and ".join(f"{e.text}.__class__ is _h_float" for e in (a, b) if e.kind != "c" and e.cls is None)
 
     def eq_fast(self, a: StackEntry, b: StackEntry, eq: bool) -> Optional[tuple[str, str]]:
         """(expression, guard) computing values_equal(a, b) without a call when the guard holds."""
@@ -242,20 +325,164 @@ class ExpressionEmitter:
                     guard = f"{x.text} is None or {guard}"
                 return f"{x.text} {'is' if eq else 'is not'} {c.text}", guard
             if tv is int or tv is str:
-                return f"{x.text} {'==' if eq else '!='} {c.text}", f"{x.text}.__class__ is _h_{tv.__name__}"
+                return f"{x.text} {'==' if eq else '!='} {c.text}", self.cls_test(x, tv.__name__)
             return None
         checks = self.int_checks(a, b)
         if checks is None:
             return None
         return f"{a.text} {'==' if eq else '!='} {b.text}", checks
 
+    # ------------------------------------------------------------------ deferred operations
+
+    def realize(self, e: StackEntry, out: list, target: Optional[str] = None, stored: bool = False) -> StackEntry:
+        """A name holding e's value (`target` when given): folded operations and float trees are
+        computed here, where they still read what they would have read where they were made.
+        `stored`: the next instruction stores the value into the local `target` (an operation on that
+        local may then update it in place)."""
+        if e.kind == "f":
+            tree = e.tree
+            if tree.nops == 1:  # one operation: exactly what arith emits for it
+                state = [tree.a, tree.b]
+                self.arith_ops(tree.op, state, out, tree.ins, inplace_ok=stored)
+                return self.realize(state[0], out, target) if target is not None and state[0].text != target \
+                    else state[0]
+            r = target or self.temp()
+            self.emit_tree_value(tree, r, out)
+            return StackEntry(r, "t", hint="float")
+        if e.kind == "x":
+            r = target or self.temp()
+            out.append(Line(f"{r} = {e.text}", None))
+            n = StackEntry(r, "t", hint=e.hint)
+            n.cls = e.cls
+            return n
+        if target is not None and e.text != target:
+            out.append(Line(f"{target} = {e.text}", None))
+            return StackEntry(target, "t", hint=e.hint)
+        return e
+
+    def flush(self, state: list, out: list, trees_only: bool = False) -> None:
+        """Realize the deferred entries of `state`, bottom first (a float tree's chain may raise, and its
+        error comes before anything the instructions after it do); `trees_only` keeps folded
+        operations, which cannot fail."""
+        for k, e in enumerate(state):
+            if e.kind == "f" or (e.kind == "x" and not trees_only):
+                state[k] = self.realize(e, out)
+
+    def emit_tree_value(self, tree: FloatTree, r: str, out: list) -> None:
+        """`r = <tree>`: the fused expression behind the class test of its leaves, else the chain."""
+        if tree.nops == 1:
+            self.emit_chain(tree, r, out)
+            return
+        fast: list = [Line(f"{r} = {self.tree_text(tree)}", tree.ins)]
+        if tree.divides:
+            fail: list = []
+            self.emit_chain(tree, r, fail)
+            fast = [Try(fast, "_h_ZeroDivisionError", fail, tree.ins)]
+        slow: list = []
+        self.emit_chain(tree, r, slow)
+        guard = " and ".join(f"{x}.__class__ is _h_float" for x in tree.tests) or "True"
+        out.extend(fast if guard == "True" else [If(guard, tree.ins, fast, slow)])
+
+    def tree_text(self, tree: FloatTree) -> str:
+        side = lambda e: self.tree_text(e.tree) if e.kind == "f" else e.text
+        return f"({side(tree.a)} {_ARITH[tree.op]} {side(tree.b)})"
+
+    def emit_chain(self, tree: FloatTree, r: str, out: list) -> None:
+        """`r = <tree>` with the tree's operations one at a time, as arith emits them when not fused."""
+        self.realize(self.chain(tree, out), out, r)
+
+    def chain(self, tree: FloatTree, out: list) -> StackEntry:
+        state = [self.chain(e.tree, out) if e.kind == "f" else e for e in (tree.a, tree.b)]
+        self.arith_ops(tree.op, state, out, tree.ins, inplace_ok=False)
+        return state[0]
+
+    def tree_operand(self, e: StackEntry) -> Optional[str]:
+        """How e may take part in a float tree: "tree", "float" (known or constant), "int" (known or
+        constant: only next to a float), "leaf" (unknown class, not hinted int); None when it may not."""
+        if e.kind == "f":
+            return "tree"
+        if e.kind == "c":
+            t = type(e.value)
+            return "float" if t is float else "int" if t is int else None
+        if e.cls is not None:
+            return e.cls if e.cls in ("int", "float") else None
+        if e.kind in ("l", "t", "x") and not e.isbool and e.hint != "int":
+            return "leaf"
+        return None
+
+    def join_tree(self, op: Op, a: StackEntry, b: StackEntry, i: int) -> Optional[StackEntry]:
+        """a op b as a float tree, when it can be one."""
+        if op is Op.Mod:
+            return None
+        ka, kb = self.tree_operand(a), self.tree_operand(b)
+        if ka is None or kb is None:
+            return None
+        if not ({ka, kb} & {"tree", "leaf"}):
+            return None  # operands of known classes: arith's own paths (folded when they cannot fail)
+        anchored = lambda e, k: k == "float" or (k == "tree" and e.tree.anchored)
+        if (ka == "int" and not anchored(b, kb)) or (kb == "int" and not anchored(a, ka)):
+            return None  # an int next to what may be an int: probably int arithmetic
+        tree = FloatTree(op, a, b, i)
+        e = StackEntry("", "f", hint="float")
+        e.tree = tree
+        e.reads = a.reads | b.reads
+        return e
+
+    def pure(self, op: Op, a: StackEntry, b: StackEntry, i: int) -> Optional[StackEntry]:
+        """a op b folded into an expression, when it is one line that cannot fail: two ints whose result
+        typeflow keeps in i64, a float and a float or int (+ - *), or a non-negative int divided by a
+        positive constant."""
+        sym = _ARITH[op]
+        num = lambda e: e.cls if e.cls in ("int", "float") else (
+            type(e.value).__name__ if e.kind == "c" and type(e.value) in (int, float) else None)
+        ca, cb = num(a), num(b)
+        if ca is None or cb is None or (a.kind == "c" and b.kind == "c"):
+            return None
+        cls = "float"
+        if ca == "int" and cb == "int":
+            cls = "int"
+            if sym in "+-*":
+                if not self.no_overflow(i):
+                    return None
+            elif not (self.positive(b, i) and a.kind != "c" and self.nonnegative(i, 2)):
+                return None
+            text = f"({a.text} {'//' if sym == '/' else sym} {b.text})"
+        elif sym in "+-*" or (sym == "/" and (b.value != 0 if b.kind == "c" else self.nonzero(i, 1))):
+            text = f"({a.text} {sym} {b.text})"
+        else:
+            return None
+        e = StackEntry(text, "x", hint=cls)
+        e.cls = cls
+        e.reads = a.reads | b.reads
+        return e
+
     def arith(self, op: Op, state: list, out: list, i: int) -> None:
+        a, b = state[-2], state[-1]
+        if not self.cold:
+            e = self.join_tree(op, a, b, i)
+            if e is None:
+                e = self.pure(op, a, b, i)
+            if e is not None:
+                state[-2:] = [e]
+                return
+        # Anything deferred below runs first: this operation may fail.
+        self.flush(state, out, trees_only=True)
+        self.arith_ops(op, state, out, i)
+
+    def arith_ops(self, op: Op, state: list, out: list, i: int, inplace_ok: bool = True) -> None:
+        """The operation's fast paths, tried in order, then the runtime helper."""
         b = state.pop()
         a = state.pop()
         sym = _ARITH[op]
+        ha, hb = self.hint(a), self.hint(b)
+        known = lambda e: e.kind == "c" or e.cls in ("int", "float")
+        floaty = lambda e: (e.kind == "c" and type(e.value) is float) or e.cls == "float"
+        if (a.kind == "x" or b.kind == "x") and not self.cold and not (
+                known(a) and known(b) and (sym in "+-*" or floaty(a) or floaty(b))):
+            # A folded operand would be evaluated by more than one test or path: compute it once.
+            a, b = self.realize(a, out), self.realize(b, out)
         r = self.temp()
         slow = self.again(r, f"_h_{HELPER_OF[sym]}", [a.text, b.text], i)
-        ha, hb = self.hint(a), self.hint(b)
         # Operands of unknown class are taken for floats first: ints are mostly known or hinted (loop
         # counters, constants, what was computed from them).
         float_first = "int" not in (ha, hb)
@@ -272,7 +499,7 @@ class ExpressionEmitter:
                 out.extend(body)
                 return
             paths.append((checks, body))
-        inplace = self.inplace_target(a, i, state[:-1]) if sym == "+" else None
+        inplace = self.inplace_target(a, i, state[:-1]) if sym == "+" and inplace_ok else None
         if sym == "+":
             str_checks = self.type_checks("str", a, b)
             # `s := s + x` becomes `l3 = l3 + x`: CPython appends in place to a string nothing else holds.
@@ -287,22 +514,27 @@ class ExpressionEmitter:
         nfixed = len(paths)
         numeric = lambda e: e.kind != "c" or type(e.value) in (int, float)
         if sym in "+-*/" and numeric(a) and numeric(b):
-            # float op float, float op int, int op float: Python converts the int, as ops does
+            # float op float, float op int, int op float: Python converts the int, as ops does. An operand
+            # of known class (a constant, or typeflow's int or float) needs no test: only the other one.
             guard = []
             for e, other in ((a, b), (b, a)):
-                if e.kind == "c":
+                if known(e):
                     continue
-                if other.kind == "c" and type(other.value) is float:
+                if floaty(other):
                     guard.append(f"({e.text}.__class__ is _h_float or {e.text}.__class__ is _h_int)")
                 else:
                     guard.append(f"{e.text}.__class__ is _h_float")
+            if not guard and not (floaty(a) or floaty(b)):
+                guard = None  # two ints: the int path above
+            body = [Line(f"{r} = {a.text} {sym} {b.text}", i)]
             if sym == "/":
-                if b.kind == "c":
-                    guard = guard if b.value != 0 else []
-                else:
-                    guard.append(f"{b.text} != 0")
-            if guard:
-                path = (" and ".join(guard), [Line(f"{r} = {a.text} {sym} {b.text}", i)])
+                if b.kind != "c":
+                    # A zero divisor raises ZeroDivisionError: the helper then raises Ruff's error.
+                    body = [Try(body, "_h_ZeroDivisionError", [slow], i)]
+                elif b.value == 0:
+                    guard = None
+            if guard is not None:
+                path = (" and ".join(guard) or "True", body)
                 paths.insert(0 if float_first else nfixed, path)
         stmt: list = [slow]
         if inplace is not None:  # every other path stores its result into the local too
@@ -312,7 +544,7 @@ class ExpressionEmitter:
                 if body[-1] is not concat:
                     body.append(Line(f"{inplace} = {r}", i))
         for guard, body in reversed(paths):
-            stmt = [If(guard, i, body, stmt)]
+            stmt = body if guard == "True" else [If(guard, i, body, stmt)]
         out.extend(stmt)
 
     def inplace_target(self, a: StackEntry, i: int, others: list) -> Optional[str]:
@@ -325,7 +557,7 @@ class ExpressionEmitter:
         ins = self.code[nxt]
         if ins.op is not Op.StoreLocal or ins.arg != a.slot:
             return None
-        if any(e.kind == "l" and e.slot == a.slot for e in others):
+        if any(a.slot in e.reads for e in others):
             return None
         return a.text
 
@@ -346,9 +578,10 @@ class ExpressionEmitter:
             then.append(Line(f"if {test}: {ovf}", i))
             return then
         pyop = "//" if sym == "/" else "%"
-        if b.kind == "c" and b.value > 0 and a.cls == "int" and self.nonnegative(i, 2):
+        positive = self.positive(b, i)
+        if positive and a.cls == "int" and self.nonnegative(i, 2):
             return [Line(f"{r} = {a.text} {pyop} {b.text}", i)]  # typeflow: a non-negative dividend
-        if b.kind == "c" and b.value > 0:
+        if positive and (b.kind == "c" or b.cls == "int"):
             # Truncating division / remainder with the sign of the dividend, for a positive divisor.
             return [Line(f"{r} = {a.text} {pyop} {b.text} if {a.text} >= 0 else -(-{a.text} {pyop} {b.text})", i)]
         return [If(f"{a.text} >= 0 and {b.text} > 0", i, [Line(f"{r} = {a.text} {pyop} {b.text}", i)],
@@ -371,12 +604,14 @@ class ExpressionEmitter:
         if self.cold:
             expr = slow
         elif k.kind == "c":
-            if type(k.value) is int:
-                expr = f"{o.text}[{k.text}] if {lst} else {o.text}[{str(k.value)!r}] if {dct} else {slow}"
-            elif type(k.value) is str:
-                expr = f"{o.text}[{k.text}] if {dct} else {slow}"
-            else:
-                expr = slow
+            expr = slow
+            arms = ((dct, f"{o.text}[{str(k.value)!r}]"), (lst, f"{o.text}[{k.text}]")) if type(k.value) is int \
+                else ((dct, f"{o.text}[{k.text}]"),) if type(k.value) is str else ()
+            for cond, get in arms:
+                if cond == "True":
+                    expr = get
+                elif cond != "False":
+                    expr = f"{get} if {cond} else {expr}"
         else:
             ki, ks = self.cls_test(k, "int"), self.cls_test(k, "str")
             if lst == "True" and ki == "True" or dct == "True" and ks == "True":
@@ -384,8 +619,13 @@ class ExpressionEmitter:
             elif dct == "True" and ki == "True":
                 expr = f"{o.text}[_h_str({k.text})]"
             else:
-                expr = (f"{o.text}[{k.text}] if ({lst} and {ki}) or ({dct} and {ks}) else "
-                        f"{o.text}[_h_str({k.text})] if {dct} and {ki} else {slow}")
+                expr = slow
+                for cond, get in ((_all(dct, ki), f"{o.text}[_h_str({k.text})]"),
+                                  (_any(_all(lst, ki), _all(dct, ks)), f"{o.text}[{k.text}]")):
+                    if cond == "True":
+                        expr = get
+                    elif cond != "False":
+                        expr = f"{get} if {cond} else {expr}"
         if expr == slow:
             self.line(out, f"{r} = {slow}", i)
         else:

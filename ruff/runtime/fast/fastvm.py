@@ -83,7 +83,7 @@ class _Missing:
 
 MISSING = _Missing()
 _PY_BUILTINS = {f"@{b.__name__}": b for b in (int, float, bool, str, list, dict, iter, KeyError, IndexError,
-                                              LookupError, NameError, TypeError, RecursionError,
+                                              LookupError, NameError, TypeError, RecursionError, ZeroDivisionError,
                                               AttributeError, isinstance, getattr, hasattr)}
 
 

@@ -18,7 +18,8 @@ facts (`Facts.stack` is None there).
 Soundness rules (a fact must hold on every execution of the reference interpreter, ruff.runtime.vm):
 
 - Non-parameter locals start as None (Frame pads the argument list with None); parameters are UNKNOWN
-  unless the caller promises their classes (`param_types`, backed by an entry guard in generated code).
+  unless the caller promises their classes or int ranges (`param_types`, backed by an entry guard in
+  generated code).
 - Slots touched by MakeCell/LoadDeref/StoreDeref (or listed in `chunk.cell_slots`) hold cells that a closure
   may write at any call: always UNKNOWN. Only StoreLocal/MakeCell change a slot, so a call cannot
   invalidate a non-cell local.
@@ -421,8 +422,12 @@ class Facts:
         """Add/Sub/Mul/Negate at i: its operands are INT and the result is always within i64."""
         return i in self._safe
 
+    def checks_saved(self) -> int:
+        """How many Add/Sub/Mul/Negate instructions need no overflow check."""
+        return len(self._safe)
 
-def infer(chunk: Chunk, param_types: Optional[tuple[Ty, ...]] = None, *,
+
+def infer(chunk: Chunk, param_types: Optional[tuple[Any, ...]] = None, *,
           flow: Optional[ControlFlow] = None) -> Facts:
     """Facts for `chunk`. `flow` lets codegen pass the ControlFlow it already has (else one is made,
     raising cfg.BadBytecode for bytecode the compiler does not produce)."""
@@ -495,7 +500,7 @@ class _Flow:
     worklist over the blocks in loop-first order (`run`), each block's `transfer` function, and the joins
     and widening at merges (`propagate`). Facts answers questions from the states it leaves in `ins`."""
 
-    def __init__(self, chunk: Chunk, flow: ControlFlow, param_types: Optional[tuple[Ty, ...]]) -> None:
+    def __init__(self, chunk: Chunk, flow: ControlFlow, param_types: Optional[tuple[Any, ...]]) -> None:
         self.chunk = chunk
         self.code = chunk.code
         self.consts = chunk.constants
@@ -511,7 +516,8 @@ class _Flow:
             raise ValueError(f"{len(param_types)} parameter types for {np_} parameters")
         locs = [NONE] * n
         for k in range(min(np_, n)):
-            locs[k] = _OF_TY[param_types[k]] if param_types is not None and k < len(param_types) else UNKNOWN
+            t = param_types[k] if param_types is not None and k < len(param_types) else Ty.UNKNOWN
+            locs[k] = t if isinstance(t, Val) else _OF_TY[t]  # a Val: an INT with the caller's interval
         for s in self.cells:
             if 0 <= s < n:
                 locs[s] = UNKNOWN
