@@ -158,6 +158,8 @@ class ObjectResolver:
             return DeoptSite(self.closure(key[1]), key[2], tuple(key[3]), key[4], key[5] if len(key) > 5 else "")
         if kind == "op":
             return OpSite(self.closure(key[1]), key[2])
+        if kind == "class":  # a runtime class native code checks instances against
+            return {"StructInstance": StructInstance}[key[1]]
         if kind == "refuse":
             return partial(_refuse, self.chunks[key[1]].name)
         if kind == "frame":
