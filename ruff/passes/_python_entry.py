@@ -85,8 +85,9 @@ def python_entry(symbol: str, impl_symbol: str, params: list[Attribute], result:
         a = arg(FIRST_RUFF_ARG + k)
         if t == PTR:
             kind = kinds[k] if kinds and k < len(kinds) else "value"
-            if kind in KIND_TYPE_SYMBOL:
-                guard(o.is_exactly(a, KIND_TYPE_SYMBOL[kind]), f"arg{k}_kind_ok")
+            base = kind.split(":", 1)[0]  # "array:int" is an array first (its elements are guarded where read)
+            if base in KIND_TYPE_SYMBOL:
+                guard(o.is_exactly(a, KIND_TYPE_SYMBOL[base]), f"arg{k}_kind_ok")
             values.append(a)
             continue
         guard(o.is_exactly(a, ARG_TYPE_SYMBOL[t]), f"arg{k}_type_ok")
