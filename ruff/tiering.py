@@ -524,7 +524,9 @@ class Refusal(Exception):
 
 # Native code that hands more than this share of its operations to the runtime (a Python call each, ~1 µs),
 # or any operation inside a loop, is slower than the baseline tier's generated Python doing the same: it
-# stays in the baseline.
+# stays in the baseline. A function without loops pays its runtime calls on every call, with nothing to
+# amortize them: it may make none (struct_methods' Particle.step, native with two struct allocations and a
+# method call through the runtime, ran 20x slower than the baseline).
 MAX_RUNTIME_SHARE = 0.15
 
 
@@ -537,11 +539,13 @@ def runtime_bound(twins: list) -> Optional[str]:
 
     calls: list[str] = []
     in_loops: list[str] = []
+    per_call: list[str] = []  # runtime operations of twins without loops
     work = 0
     # A twin that recurses, or that a loop calls, runs all its operations again and again too.
     repeated: set[str] = set()
+    loops = {twin.sym_name.data: blocks_in_loops(twin) for twin in twins}
     for twin in twins:
-        looping = blocks_in_loops(twin)
+        looping = loops[twin.sym_name.data]
         for op in twin.walk():
             if isinstance(op, R.CallDirectOp):
                 callee = op.callee.root_reference.data
@@ -551,10 +555,18 @@ def runtime_bound(twins: list) -> Optional[str]:
         c, w, lc = runtime_calls(twin)
         calls += c
         work += w
-        in_loops += c if twin.sym_name.data in repeated else lc
+        if twin.sym_name.data in repeated:
+            in_loops += c
+        elif not loops[twin.sym_name.data]:
+            per_call += c
+        else:
+            in_loops += lc
     if in_loops:
         names = ", ".join(sorted({c.removeprefix("ruff.") for c in in_loops}))
         return f"its loops would run {len(in_loops)} operations through the runtime on every iteration ({names})"
+    if per_call:
+        names = ", ".join(sorted({c.removeprefix("ruff.") for c in per_call}))
+        return f"every call would run {len(per_call)} operations through the runtime ({names})"
     if work and len(calls) > MAX_RUNTIME_SHARE * work:
         names = ", ".join(sorted({c.removeprefix("ruff.") for c in calls}))
         return f"{len(calls)} of its {work} operations would run through the runtime ({names})"

@@ -24,13 +24,13 @@ from ruff.dialects import ruff as R
 from ruff.dialects.lift_refusals import REFUSED  # what the lifter refuses: one home, outside the lifter
 from ruff.dialects.symbols import symbol_for
 from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
-from ruff.frontend.cfg import BadBytecode, ControlFlow, Liveness
+from ruff.frontend.cfg import ENDS_BLOCK, BadBytecode, ControlFlow, Liveness
 from ruff.frontend.compiler import CompiledProgram
 
 
 # Instructions that end a block: the block's terminator comes from them (and takes their location).
-BLOCK_ENDS = frozenset({Op.Jump, Op.JumpBack, Op.JumpIfFalse, Op.JumpIfTrue, Op.JumpIfNotNull, Op.IteratorNext,
-                        Op.Return, Op.Throw})
+# BeginTry ends a block too, but a chunk with one is never lifted (REFUSED).
+BLOCK_ENDS = ENDS_BLOCK - {Op.BeginTry}
 
 
 class LiftRefused(Exception):

@@ -1,0 +1,54 @@
+"""The JIT's profitability rule (tiering.runtime_bound): native code that would hand operations to the
+runtime where they repeat stays in the baseline. A function without loops repeats its runtime calls on
+every call, so it may make none; a function whose runtime calls sit outside its loops compiles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kit import run_cli, write_program
+
+PROGRAM = """struct P {
+    x,
+    y,
+}
+
+func moved(p, d) {
+    return P { x: p.x + d, y: p.y + d }
+}
+
+func total(n) {
+    mut s := 0
+    mut i := 0
+    while i < n {
+        s := s + i * 2 + (i % 3) * 5 - (i % 7) * 3 + 1
+        i := i + 1
+    }
+    return P { x: s, y: 0 }
+}
+
+mut k := 0
+mut p := P { x: 0, y: 0 }
+while k < 40 {
+    p := moved(p, 1)
+    k := k + 1
+}
+mut q := P { x: 0, y: 0 }
+k := 0
+while k < 8 {
+    q := total(100)
+    k := k + 1
+}
+print(p.x, p.y, q.x)
+"""
+
+
+def test_loop_free_function_with_runtime_calls_stays_in_the_baseline(tmp_path: Path) -> None:
+    src = write_program(tmp_path / "p.ruff", PROGRAM)
+    r = run_cli("run", "--jit-log", "--jit-threshold", "5", str(src), env={"RUFF_CACHE_DIR": str(tmp_path / "c")})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "40 40 9610\n"
+    # moved builds a struct (a global load and make_struct through the runtime) on every call.
+    assert "not compiled moved: every call would run 2 operations through the runtime" in r.stderr
+    # total's struct is built once, after its loop: the loop pays for it.
+    assert "compiled total(int)" in r.stderr
