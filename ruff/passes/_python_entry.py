@@ -31,6 +31,7 @@ from ruff.passes.abi import (
     ERR_FUNC, ERR_INTERRUPT, ERR_KIND, ERR_LHS, ERR_LINE, ERR_OP, ERR_RHS, PY_ENTRY_SUFFIX, STAND_ASIDE_PTR,
 )
 from ruff.passes._cpython import PTR, Builder, ObjectCode
+from ruff.passes.specialize_types import base as base_kind
 
 ARG_TYPE_SYMBOL = {i64: "PyLong_Type", f64: "PyFloat_Type", i1: "PyBool_Type"}
 # The exact Python type of a boxed argument of each specialized kind ("value": any, not guarded).
@@ -85,9 +86,9 @@ def python_entry(symbol: str, impl_symbol: str, params: list[Attribute], result:
         a = arg(FIRST_RUFF_ARG + k)
         if t == PTR:
             kind = kinds[k] if kinds and k < len(kinds) else "value"
-            base = kind.split(":", 1)[0]  # "array:int" is an array first (its elements are guarded where read)
-            if base in KIND_TYPE_SYMBOL:
-                guard(o.is_exactly(a, KIND_TYPE_SYMBOL[base]), f"arg{k}_kind_ok")
+            container = base_kind(kind)  # "array:int" is an array first (its elements are guarded where read)
+            if container in KIND_TYPE_SYMBOL:
+                guard(o.is_exactly(a, KIND_TYPE_SYMBOL[container]), f"arg{k}_kind_ok")
             values.append(a)
             continue
         guard(o.is_exactly(a, ARG_TYPE_SYMBOL[t]), f"arg{k}_type_ok")
