@@ -106,6 +106,12 @@ OSR_TRIAL_RUNS, OSR_MIN_ITERATIONS = 100, 40
 QUIET_COUNT = -(1 << 29)
 
 
+def quiet(chunk: Any, *edges: int) -> None:
+    """The loop counts of these back-edges restart from QUIET_COUNT."""
+    for edge in edges:
+        chunk.loop_counts[edge] = QUIET_COUNT
+
+
 @dataclass
 class JIT:
     vm: Any
@@ -272,7 +278,7 @@ class JIT:
             if native is not None and (plan.outlined is chunk or name in native.deps):
                 plan.native = None
                 self.loops[key] = plan  # kept: its loop is never offered again
-                plan.chunk.loop_counts[plan.exit - 1] = QUIET_COUNT
+                quiet(plan.chunk, plan.exit - 1)
                 self.vm.profile_less(plan.chunk, quiet_loop=plan.exit - 1)
                 self.say(f"left loop at {plan.chunk.filename}:{plan.chunk.code[plan.header].line} to the baseline")
 
@@ -325,7 +331,7 @@ class JIT:
         if plan is None and (id(chunk), back_edge) in self.refused_loops:
             # Counted up from QUIET_COUNT all the way (a frame that was running it when it was refused):
             # not again for as long. Generated code reloads the count of the loop's final back-edge.
-            chunk.loop_counts[back_edge] = chunk.loop_counts[loop_end(chunk, back_edge)] = QUIET_COUNT
+            quiet(chunk, back_edge, loop_end(chunk, back_edge))
             return False
         if plan is None:
             hot_edge, back_edge = back_edge, loop_end(chunk, back_edge)  # one plan per loop, any edge
@@ -341,7 +347,7 @@ class JIT:
                 kinds = kinds_of(args)
                 plan.native = self.compile(Closure(plan.outlined, [], module), kinds)
             except (OSRRefused, Refusal) as e:
-                chunk.loop_counts[back_edge] = chunk.loop_counts[hot_edge] = QUIET_COUNT  # never ask again
+                quiet(chunk, back_edge, hot_edge)  # never ask again
                 self.refused_loops.update(((id(chunk), back_edge), (id(chunk), hot_edge)))
                 self.vm.profile_less(chunk, quiet_loop=back_edge)  # and stop counting its back-edges
                 line = chunk.code[back_edge].line
@@ -370,7 +376,7 @@ class JIT:
                 self.say(f"compiled {where} in {ms:.1f} ms")
         else:
             if plan.native is None:  # left to the baseline (see below, and deoptimized): likewise
-                chunk.loop_counts[back_edge] = chunk.loop_counts[plan.exit - 1] = QUIET_COUNT
+                quiet(chunk, back_edge, plan.exit - 1)
                 return False
             args = loop_arguments(plan, frame.locals, module.globals, frame.stack)
             if args is None:
@@ -385,7 +391,7 @@ class JIT:
         if plan.runs == OSR_TRIAL_RUNS and plan.iterations < OSR_MIN_ITERATIONS * plan.runs:
             # Entered again and again for a few iterations: entering costs more than it saves.
             plan.native = None
-            chunk.loop_counts[plan.exit - 1] = QUIET_COUNT
+            quiet(chunk, plan.exit - 1)
             self.vm.profile_less(chunk, quiet_loop=plan.exit - 1)
             self.say(f"left loop at {chunk.filename}:{chunk.code[plan.header].line} in {chunk.name} to the "
                      f"baseline: {plan.iterations // plan.runs} iterations per entry")
