@@ -1003,10 +1003,16 @@ def test_inline_builtins_and_push_in_place_keep_their_meaning() -> None:
     """)
 
 
+def _fn_source(src: str, k: int = 0, builtin_names: frozenset = frozenset()) -> str:
+    """The generated Python of the k-th function of the program `src`."""
+    program = compile_source(textwrap.dedent(src), "t.ruff")
+    return codegen.generate(program.chunk.nested_chunks()[k], builtin_names=builtin_names).source
+
+
 def test_inline_builtins_test_only_what_type_flow_leaves_open() -> None:
     # count_kmers of fasta_knucleotide: `counts` is a dict and `i` an int >= 0 by type flow, so the call
     # sites test only the string, the end index and the key (tests/programs/fast_inline_builtin_kinds).
-    program = compile_source(textwrap.dedent("""
+    src = _fn_source("""
         func count(seq, k) {
             counts := {}
             i := 0
@@ -1017,9 +1023,7 @@ def test_inline_builtins_test_only_what_type_flow_leaves_open() -> None:
             }
             return counts
         }
-    """), "t.ruff")
-    names = frozenset(("len", "substring", "get_default"))
-    src = codegen.generate(program.chunk.nested_chunks()[0], builtin_names=names).source
+    """, builtin_names=frozenset(("len", "substring", "get_default")))
     subs = [ln.strip() for ln in src.splitlines() if "_h_B_substring and" in ln]
     gets = [ln.strip() for ln in src.splitlines() if "_h_B_get_default and" in ln]
     assert subs and gets
@@ -1027,11 +1031,6 @@ def test_inline_builtins_test_only_what_type_flow_leaves_open() -> None:
         assert "l0.__class__ is _h_str" in line and "l3.__class__" not in line and "l3 >= 0" not in line
     for line in gets:
         assert "l2.__class__" not in line and "l4.__class__ is _h_str" in line
-
-
-def _fn_source(src: str, k: int = 0) -> str:
-    program = compile_source(textwrap.dedent(src), "t.ruff")
-    return codegen.generate(program.chunk.nested_chunks()[k]).source
 
 
 def test_float_expression_is_one_guarded_python_expression() -> None:
