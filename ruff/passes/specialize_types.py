@@ -53,12 +53,13 @@ COMPARE = {R.LtOp: ("slt", "olt"), R.LeOp: ("sle", "ole"), R.GtOp: ("sgt", "ogt"
 # The runtime's type name (ruff.is_type / ruff.guard_type) of each kind that has one.
 TYPE_NAME = {INT: "int", FLOAT: "float", BOOL: "bool", "string": "string", "dict": "dict", "none": "null",
              "array": "array"}
-# Builtins native code does itself when the name is not one the program defines.
-# (`push(a, v)` makes a new array; `a = push(a, v)` is ruff.array_push, which appends in place.)
-NATIVE_BUILTINS = ("len", "sqrt", "floor", "ceil", "abs")
 # Pure float builtins native code does as one instruction (floor and ceil of an int are that int as a float;
 # abs of an int, which can overflow, stays with the runtime).
 FLOAT_BUILTINS = {"floor": math.FloorOp, "ceil": math.CeilOp, "abs": math.AbsFOp}
+NUMBER_BUILTINS = ("sqrt", *FLOAT_BUILTINS)  # a number in, a number out
+# Builtins native code does itself when the name is not one the program defines.
+# (`push(a, v)` makes a new array; `a = push(a, v)` is ruff.array_push, which appends in place.)
+NATIVE_BUILTINS = ("len", *NUMBER_BUILTINS)
 GLOBAL_NAMES = "ruff.global_names"
 # On an op whose result only frame states read: native code makes it only when it deoptimizes there.
 DEOPT_ONLY = "ruff.deopt_only"
@@ -888,7 +889,7 @@ def arithmetic_hints(func: R.FuncOp, arg_kinds: tuple[str, ...], builtin: Any) -
         elif isinstance(op, R.BoxedBinary):  # comparisons: both sides are numbers, or neither
             union(op.lhs, op.rhs)
         elif isinstance(op, R.CallOp) and isinstance(op.callee.owner, R.LoadGlobalOp) and len(op.args) == 1 \
-                and builtin(op.callee.owner.properties["name"].data) in ("sqrt", "floor", "ceil", "abs"):
+                and builtin(op.callee.owner.properties["name"].data) in NUMBER_BUILTINS:
             union(op.args[0], op.results[0])  # a number in, a number out
             if builtin(op.callee.owner.properties["name"].data) != "abs":
                 seeds.append((op.results[0], FLOAT))
