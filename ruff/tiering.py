@@ -447,12 +447,13 @@ class JIT:
               objects: list[str]) -> NativeEntry:
         function = native[root]
         function.module.depth_limit = MAX_FRAMES
+        chunks = {symbol: chunk for chunk, symbol in function_chunks(fn)}
+        native.symbol_names.update((symbol, chunk.name) for symbol, chunk in chunks.items())
         if objects:
             from ruff.runtime.native_support import NativeSupport, ObjectResolver
 
             if self.support is None:
                 self.support = NativeSupport(self.vm)
-            chunks = {symbol: chunk for chunk, symbol in function_chunks(fn)}
             native.bind_objects(objects, ObjectResolver(self.support, chunks, fn.module).resolve)
         box = {"int": int, "float": float, "bool": bool}.get(ret, _identity)  # other kinds come boxed
         self.watched.update(deps)

@@ -147,6 +147,7 @@ class NativeModule:
         self._slots[abi.STAND_ASIDE_PTR].value = native_flags.address(native_flags.STAND_ASIDE)
         self._thread: int | None = None
         self.function_ids: dict[int, str] = {}
+        self.symbol_names: dict[str, str] = {}  # IR symbol -> Ruff function name (filled by the tier)
         self.functions: dict[str, NativeFunction] = {}
         self._method_defs: list = []
         for name, symbol, args, result, func_id in signatures:
@@ -196,7 +197,23 @@ class NativeModule:
         try:
             self._raise()
         except NativeError as e:
+            name = self.ruff_name(e.function)
+            if e.kind == abi.KIND_NAMES[abi.ERR_STACK] and name:
+                # the depth check runs in the callee's prologue, where the baseline names the callee too
+                from ruff.runtime.objects import stack_overflow
+
+                raise stack_overflow(name) from None
             raise RuffError(e.message) from None
+
+    def ruff_name(self, function: str | None) -> str | None:
+        """The Ruff name of one of the module's functions (a twin `f__ii` of symbol `f`), as far as the
+        tier that loaded the module told `symbol_names`."""
+        if not function:
+            return None
+        symbol = function
+        while symbol not in self.symbol_names and "__" in symbol:
+            symbol = symbol.rsplit("__", 1)[0]
+        return self.symbol_names.get(symbol)
 
     def _clear(self) -> None:
         for g in (abi.ERR_KIND, abi.ERR_OP, abi.ERR_LHS, abi.ERR_RHS, abi.ERR_LINE, abi.ERR_FUNC):
