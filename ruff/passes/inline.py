@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import cf
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation, SSAValue
+from xdsl.irdl import OptOperandDef, VarOperandDef, VarResultDef
 from xdsl.passes import ModulePass
 from xdsl.rewriter import BlockInsertPoint, InsertPoint, Rewriter
 
@@ -85,7 +87,43 @@ def inline_call(call: R.CallDirectOp, callee: R.FuncOp) -> None:
             jump = cf.BranchOp(cont, *ret.arguments)
             jump.location = ret.location
             Rewriter.replace_op(ret, jump)
+    if call.state is not None:
+        for b in copies:
+            for op in list(b.ops):
+                deopt_to(op, call.state)
     enter = cf.BranchOp(copies[0], *call.args)
     enter.location = call.location
     Rewriter.insert_op(enter, InsertPoint.after(call))
     Rewriter.erase_op(call)
+
+
+def deopt_to(op: Operation, state: SSAValue) -> None:
+    """Give op, if it can fail and has room for a frame state but none, the inlined call's state.
+
+    The call carried that state because its caller works on objects: where the callee (typed, so without
+    side effects) fails, the caller deoptimizes and the baseline makes the whole call again, raising the
+    error with the callee's frames in its stack. Inlined, the callee's failing ops must leave the same way:
+    raised in place, the error would name only the caller's frame (and tail calls turned into loops would
+    have no frames at all)."""
+    defs = type(op).get_irdl_definition().operands
+    if not any(name == "state" for name, _ in defs) or getattr(op, "state") is not None:
+        return
+    groups: list = []
+    for name, d in defs:
+        if name == "state":
+            groups.append([state])
+        elif isinstance(d, OptOperandDef):
+            value = getattr(op, name)
+            groups.append([value] if value is not None else [])
+        elif isinstance(d, VarOperandDef):
+            groups.append(list(getattr(op, name)))
+        else:
+            groups.append(getattr(op, name))
+    results: list = []
+    for name, d in type(op).get_irdl_definition().results:
+        value = getattr(op, name)
+        results.append([r.type for r in value] if isinstance(d, VarResultDef) else value.type)
+    new = type(op).build(operands=groups, result_types=results, properties=dict(op.properties),
+                         attributes=dict(op.attributes))
+    new.location = op.location
+    Rewriter.replace_op(op, new)

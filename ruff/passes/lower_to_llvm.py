@@ -391,8 +391,9 @@ class _FuncLowering(ObjectLowering):
                     if r.name_hint and new is not None and new.name_hint is None:
                         new.name_hint = r.name_hint
 
-    def enter_frame(self, depth: SSAValue) -> SSAValue:
-        """depth + 1, after checking it against the depth limit and the stack pointer against its floor."""
+    def enter_frame(self, depth: SSAValue, op: Operation | None = None) -> SSAValue:
+        """depth + 1, after checking it against the depth limit and the stack pointer against its floor
+        (deoptimizing to op's state, when it has one, where the check fails)."""
         deeper = self.emit(llvm.AddOp(depth, self.const(1))).results[0]
         too_deep = self.emit(llvm.ICmpOp(deeper, self.load(G_DEPTH_LIMIT), _icmp("sgt"))).results[0]
         sp = self.emit(llvm.CallIntrinsicOp("llvm.stacksave.p0", [], [PTR])).results[0]
@@ -402,7 +403,11 @@ class _FuncLowering(ObjectLowering):
         for value, hint in ((deeper, "callee_depth"), (too_deep, "too_deep"), (sp_int, "sp"),
                             (too_low, "stack_low"), (bad, "no_room")):  # fmt: skip
             value.name_hint = hint
-        self.raise_if(bad, ERR_STACK, 0, None, None, 0)
+        state = getattr(op, "state", None)
+        if state is not None:
+            self.deopt_if(bad, state, op)
+        else:
+            self.raise_if(bad, ERR_STACK, 0, None, None, 0)
         return deeper
 
     def finish(self, entry_sym: str, impl_sym: str, params: list) -> tuple[llvm.FuncOp, llvm.FuncOp]:
@@ -520,7 +525,7 @@ class _FuncLowering(ObjectLowering):
                 then_b, then_args = tramp, []
             self.emit(llvm.CondBrOp(self.v(op.cond), then_b, then_args, else_b, else_args))
         elif isinstance(op, ruff.EnterFrameOp):
-            self.values[op.result] = self.enter_frame(self.v(op.depth))
+            self.values[op.result] = self.enter_frame(self.v(op.depth), op)
             if self.frame_depth is None and op.parent_block() is self.func.body.blocks.first:
                 self.frame_depth = self.values[op.result]
         elif isinstance(op, ruff.CallDirectOp):

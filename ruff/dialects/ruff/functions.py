@@ -277,13 +277,17 @@ class EnterFrameOp(IRDLOperation):
 
     name = "ruff.enter_frame"
     depth = operand_def(I64)
+    # A callee inlined into native object code: where the caller deoptimizes to when the limit is hit, so
+    # that the baseline makes the call again and raises the error with every frame in its stack.
+    state = opt_operand_def(StateType)
     result = result_def(I64)
     frame = prop_def(StringAttr)
     traits = traits_def(MayRaise())
-    assembly_format = "$depth $frame attr-dict `:` type($result)"
+    assembly_format = "$depth $frame (`deopt` $state^)? attr-dict `:` type($result)"
 
-    def __init__(self, depth: SSAValue | Operation, frame: str):
-        super().__init__(operands=[depth], result_types=[i64], properties={"frame": StringAttr(frame)})
+    def __init__(self, depth: SSAValue | Operation, frame: str, state: SSAValue | None = None):
+        super().__init__(operands=[depth, [state] if state is not None else []], result_types=[i64],
+                         properties={"frame": StringAttr(frame)})
 
 
 DEPTH_ARG = "ruff.depth_arg"  # unit attribute of a ruff.func whose last argument is the call depth
