@@ -204,6 +204,9 @@ class _FuncLowering(ObjectLowering):
     c_data: set = field(default_factory=set)  # C API data symbols (type objects, singletons) it uses
     own: Ownership | None = None  # who releases each object reference (functions with !ruff.value values)
     frame_depth: SSAValue | None = None  # this call's own depth (its entry enter_frame), for deopt exits
+    # Works on objects only to box its result (see boxes_only): its errors take the scalar functions' way
+    # out, through the error slot, so that the baseline makes the call again.
+    boxes_only: bool = False
     entry_block: Block | None = None
     _addr_cache: dict[tuple[Block, str], SSAValue] = field(default_factory=dict)
 
@@ -270,7 +273,8 @@ class _FuncLowering(ObjectLowering):
         cont = self.new_block(after=self.current)
         self.emit(llvm.CondBrOp(cond, err, [], cont, []))
         self.current = err
-        objects = self.own is not None and self.result_type == ruff.VALUE  # errors leave as Python exceptions
+        # errors leave as Python exceptions
+        objects = self.own is not None and self.result_type == ruff.VALUE and not self.boxes_only
         if objects and kind == ERR_STACK:
             self.refuse_call()
             self.current = cont
@@ -283,6 +287,8 @@ class _FuncLowering(ObjectLowering):
         self.store(self.const(self.func_id), G_FUNC)
         if objects:
             self.slot_error_exit(at, own_frame=True)
+        elif self.boxes_only:
+            self.slot_exit(at)
         else:
             self.emit(llvm.BrOp(self.get_unwind()))
         self.current = cont
@@ -312,6 +318,7 @@ class _FuncLowering(ObjectLowering):
         if any(t == PTR for t in params) or ft.outputs.data == (ruff.VALUE,) or any(
                 o.results and o.results[0].type in (ruff.VALUE, ruff.STATE) for o in f.walk()):
             self.own = Ownership(f)
+            self.boxes_only = boxes_only(f)
         entry = self.new_block(arg_types=[*params, i64])
         self.entry_block = entry
         # one llvm block per ruff block (created up front so branches can target them)
@@ -407,7 +414,7 @@ class _FuncLowering(ObjectLowering):
         if state is not None:
             self.deopt_if(bad, state, op)
         else:
-            self.raise_if(bad, ERR_STACK, 0, None, None, 0)
+            self.raise_if(bad, ERR_STACK, 0, None, None, 0, op)
         return deeper
 
     def finish(self, entry_sym: str, impl_sym: str, params: list) -> tuple[llvm.FuncOp, llvm.FuncOp]:
@@ -542,25 +549,15 @@ class _FuncLowering(ObjectLowering):
             if op.res:
                 self.values[op.res[0]] = call.results[0]
             if ret == ruff.VALUE:
+                # A callee that only boxes its result fails through the error slot, like a typed one.
+                failed = self.emit(llvm.ICmpOp(self.load(G_KIND), self.const(0), _icmp("ne"))).results[0]
+                failed.name_hint = "failed"
+                self.callee_failed(failed, op)
                 self.check_null(call.results[0], op)  # an object function: NULL is an error in flight
             else:
                 failed = self.emit(llvm.ICmpOp(self.load(G_KIND), self.const(0), _icmp("ne"))).results[0]
                 failed.name_hint = "failed"
-                if op.state is not None:
-                    # A typed callee met an error: it had no side effect, so the baseline makes the call again
-                    # from this frame state (the error slot is cleared there).
-                    self.clear_error_slot_on(failed)
-                    self.deopt_if(failed, op.state, op)
-                elif self.own is not None and self.result_type == ruff.VALUE:
-                    err, cont = self.new_block(name="callee_failed"), self.new_block(after=self.current)
-                    self.emit(llvm.CondBrOp(failed, err, [], cont, []))
-                    self.current = err
-                    self.slot_error_exit(op, own_frame=True)
-                    self.current = cont
-                else:
-                    cont = self.new_block(after=self.current)
-                    self.emit(llvm.CondBrOp(failed, self.get_unwind(), [], cont, []))
-                    self.current = cont
+                self.callee_failed(failed, op)
         elif isinstance(op, ruff.ReturnOp):
             if op.arguments and self.own is not None and self.own.owned(op.arguments[0]) is False \
                     and op.arguments[0].type == ruff.VALUE:
@@ -570,6 +567,36 @@ class _FuncLowering(ObjectLowering):
             if any(r.type == ruff.VALUE for r in (*op.results, *op.operands)):
                 raise _fail(op, f"'{op.name}' works on boxed !ruff.value values, which have no native form")
             raise _fail(op, f"no lowering for '{op.name}'")
+
+    def callee_failed(self, failed: SSAValue, op: ruff.CallDirectOp) -> None:
+        """Where a direct call's callee reported an error through the error slot (`failed`)."""
+        if op.state is not None:
+            # A typed callee met an error: it had no side effect, so the baseline makes the call again
+            # from this frame state (the error slot is cleared there).
+            self.clear_error_slot_on(failed)
+            self.deopt_if(failed, op.state, op)
+        elif self.own is not None and self.result_type == ruff.VALUE:
+            err, cont = self.new_block(name="callee_failed"), self.new_block(after=self.current)
+            self.emit(llvm.CondBrOp(failed, err, [], cont, []))
+            self.current = err
+            if self.boxes_only:
+                self.slot_exit(op)
+            else:
+                self.slot_error_exit(op, own_frame=True)
+            self.current = cont
+        else:
+            cont = self.new_block(after=self.current)
+            self.emit(llvm.CondBrOp(failed, self.get_unwind(), [], cont, []))
+            self.current = cont
+
+    def slot_exit(self, at: Operation | None) -> None:
+        """Leave a function that only boxes its result with the error left in the slot: free what it owns at
+        `at`, return NULL (its Python entry, or its native caller, then sees the slot)."""
+        if at is not None:
+            assert self.own is not None
+            self.release(sorted(self.own.alive_before(at.parent_block(), at) - set(at.results),
+                                key=self.own.order.__getitem__))
+        self.return_null()
 
     def checked(self, intrinsic: str, x: SSAValue, y: SSAValue, code: int, lhs: SSAValue, rhs: SSAValue | None,
                 line: int, op: Operation) -> SSAValue:
@@ -595,6 +622,25 @@ class _FuncLowering(ObjectLowering):
         zero = self.const(0)
         kind = self.load(G_KIND)
         self.store(self.emit(llvm.SelectOp(cond, zero, kind)).results[0], G_KIND)
+
+
+def boxes_only(func: ruff.FuncOp) -> bool:
+    """Whether a function returning !ruff.value takes only raw arguments and touches objects only to make
+    its result (ruff.box, constants, the return): like a typed function it has no side effect, so where it
+    fails the baseline can make the whole call again and raise the error with every frame."""
+    if func.function_type.outputs.data != (ruff.VALUE,):
+        return False
+    if any(t == ruff.VALUE for t in func.function_type.inputs.data):
+        return False
+    for op in func.walk():
+        if op is func:
+            continue
+        if isinstance(op, ruff.FrameStateOp):
+            return False
+        if any(v.type == ruff.VALUE for v in (*op.operands, *op.results)) and not isinstance(
+                op, (ruff.BoxOp, ruff.ConstantOp, ruff.ReturnOp)):
+            return False
+    return True
 
 
 _ERROR_BLOCK_NAMES = {
