@@ -84,7 +84,7 @@ class StructType:
     see StructInstance for the layout.
     """
 
-    __slots__ = ("name", "fields", "defaults", "methods", "slots", "cls")
+    __slots__ = ("name", "fields", "defaults", "methods", "slots", "cls", "fm")
 
     def __init__(self, name: str, fields: tuple[str, ...], defaults: dict[str, Any], methods: dict[str, Any]) -> None:
         self.name = name
@@ -94,6 +94,7 @@ class StructType:
         # field name -> attribute on an instance, in declaration order (a name declared twice has one slot)
         self.slots = {f: slot_name(f) for f in fields}
         self.cls = _instance_class(self)
+        self.fm = self.cls._fm  # the class's float-only mask, where a struct literal reads it (a slot: cheap)
 
     def field_offset(self, name: str) -> int:
         """Byte offset of a field's PyObject* inside an instance (see StructInstance)."""
@@ -150,6 +151,7 @@ def note_nonfloat(obj: Any, name: str) -> None:
     cls = type(obj)
     setattr(cls, float_flag_attr(name), False)
     cls._fm &= ~FLOAT_FIELD_BITS.get(name, 0)
+    cls.type.fm = cls._fm
 
 
 def note_nonfloats(obj: Any) -> None:
@@ -171,7 +173,7 @@ def disable_float_fields() -> None:
     while pending:
         for cls in pending.pop().__subclasses__():
             pending.append(cls)
-            cls._fm = 0
+            cls._fm = cls.type.fm = 0
             for f in cls.type.slots:
                 setattr(cls, float_flag_attr(f), False)
 

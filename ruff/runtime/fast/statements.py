@@ -360,10 +360,10 @@ class InstructionEmitter(ExpressionEmitter):
                 # The float-only flags of the fields (values.note_nonfloats), while the class has any.
                 kinds = [self.float_kind(e) for e in vals]
                 if False in kinds:
-                    fast.append(Line(f"if {r}._fm: _h_nofloats({r})", i))
+                    fast.append(Line(f"if {stype.text}.fm: _h_nofloats({r})", i))
                 elif None in kinds:
                     tests = " or ".join(f"{e.text}.__class__ is not _h_float" for e, k in zip(vals, kinds) if k is None)
-                    fast.append(Line(f"if {r}._fm and ({tests}): _h_nofloats({r})", i))
+                    fast.append(Line(f"if {stype.text}.fm and ({tests}): _h_nofloats({r})", i))
                 out.append(If(f"{stype.text}.__class__ is _h_ST and {stype.text}.fields is {names}", i, fast, [slow]))
             else:
                 out.append(slow)
