@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from test_fasttier import both
 
 from ruff.frontend.compiler import compile_source
 from ruff.runtime.fast import codegen
+from ruff.runtime import values
 from ruff.runtime.objects import field_set, make_struct
 from ruff.runtime.values import StructType, float_field_bit, float_flag_attr
 
@@ -53,7 +55,8 @@ def test_no_guard_with_a_jit() -> None:
     assert "_fm" not in _source(NBODY_LIKE, jit=True)
 
 
-def test_class_flags_follow_every_store() -> None:
+def test_class_flags_follow_every_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(values, "_float_fields_on", True)  # as if no Ruff task had run in this process
     st = StructType("P", ("a", "b"), {}, {})
     cls = st.cls
     both_bits = float_field_bit("a") | float_field_bit("b")
@@ -66,6 +69,10 @@ def test_class_flags_follow_every_store() -> None:
     assert not getattr(cls, float_flag_attr("a")) and cls._fm & float_field_bit("a") == 0
     field_set(p, "b", "text")
     assert not getattr(cls, float_flag_attr("b")) and cls._fm & both_bits == 0
+    values.disable_float_fields()  # a second Ruff thread: no class, old or new, keeps a flag
+    assert st.fm == 0 and not getattr(cls, float_flag_attr("a"))
+    later = StructType("Q", ("a",), {}, {})
+    assert later.fm == 0 and later.cls._fm == 0 and not getattr(later.cls, float_flag_attr("a"))
 
 
 def test_same_results_and_errors_when_fields_change_kind() -> None:

@@ -26,6 +26,9 @@ One Chunk becomes one Python function `def ruff_<name>(cl, d, l0, l1, ...)`:
   bound, `n - 1` after `n < 2` failed) needs no overflow test. Small functions whose parameters feed
   arithmetic get a second copy of their body behind one entry test (`l0.__class__ is int`), generated
   with those parameters known to be ints.
+- Without a JIT, the rest of a loop body that reads struct fields into arithmetic gets a second copy
+  behind one test of the structs' float-only flags (`split`; values.FLOAT_FIELD_BITS): there the fields
+  are known floats until something that may run Ruff code (a call, an operator on unknown operands).
 - A call `f(x)` is `f.chunk.fx(f, d + 1, x)` when f is a Closure: the callee checks its depth and does the
   native tier's bookkeeping in its prologue; a TypeError from the call itself means the argument count
   does not fit (fastvm's `arity` helper then lets VM.fit_args raise the Ruff error).
