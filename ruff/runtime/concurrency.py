@@ -39,7 +39,7 @@ from collections import deque
 from typing import Any, Callable, Optional
 
 from ruff.runtime.objects import python_stack_overflow
-from ruff.runtime.values import RuffError, running_runtime
+from ruff.runtime.values import RuffError, disable_float_fields, running_runtime
 
 # One condition variable guards all scheduling state: task completion, channel queues and the count
 # of Ruff threads that can make progress (used to turn a hopeless channel receive into null).
@@ -302,6 +302,7 @@ def _hopeless() -> bool:
 def start_task(vm: Any, body: Callable[[Any], Any], name: str = "task", detached: bool = False) -> Promise:
     """Run `body(fork)` on a new thread with a forked VM; the returned promise settles with its result."""
     _setup_once(vm)
+    disable_float_fields()  # struct fields shared with another thread: no float-only speculation
     fork = fork_vm(vm)
     promise = Promise()
 

@@ -11,8 +11,8 @@ from typing import Any
 from ruff.frontend.bytecode import MatchPat
 from ruff.limits import MAX_FRAMES
 from ruff.runtime.values import (
-    EnumValue, ErrorObject, RuffError, StructInstance, StructType, count_upto, display, new_struct, type_name,
-    values_equal,
+    EnumValue, ErrorObject, RuffError, StructInstance, StructType, count_upto, display, new_struct, note_nonfloat,
+    type_name, values_equal,
 )
 
 
@@ -152,6 +152,8 @@ def field_set(obj: Any, name: str, value: Any) -> None:
         if slot is None:
             raise RuffError(f"Struct {obj.type.name} has no field '{name}'")
         setattr(obj, slot, value)
+        if type(value) is not float:
+            note_nonfloat(obj, name)
         return
     if t is dict:
         obj[name] = value

@@ -84,7 +84,7 @@ class StructType:
     see StructInstance for the layout.
     """
 
-    __slots__ = ("name", "fields", "defaults", "methods", "slots", "cls")
+    __slots__ = ("name", "fields", "defaults", "methods", "slots", "cls", "fm")
 
     def __init__(self, name: str, fields: tuple[str, ...], defaults: dict[str, Any], methods: dict[str, Any]) -> None:
         self.name = name
@@ -94,6 +94,7 @@ class StructType:
         # field name -> attribute on an instance, in declaration order (a name declared twice has one slot)
         self.slots = {f: slot_name(f) for f in fields}
         self.cls = _instance_class(self)
+        self.fm = self.cls._fm  # the class's float-only mask, where a struct literal reads it (a slot: cheap)
 
     def field_offset(self, name: str) -> int:
         """Byte offset of a field's PyObject* inside an instance (see StructInstance)."""
@@ -117,6 +118,64 @@ def slot_name(field: str) -> str:
     Python's own attributes; only struct instances have attributes starting with it, so generated code
     may read `obj._f_x` and take an AttributeError to mean "not a struct with field x"."""
     return "_f_" + field
+
+
+# Float-field speculation (the fast tier without a JIT). Every struct class says which of its fields have
+# only ever held floats, in every instance: `_ff_<field>` (a bool) and `_fm` (the same facts as a mask, one
+# bit per field name, FLOAT_FIELD_BITS). A class starts with every field set (it has no instances yet);
+# every store of anything but a float into a field clears the field on its class for good (`note_nonfloat`:
+# new_struct, objects.field_set and the fast tier's own stores call it; native code, which does not, runs
+# only with a JIT, when nothing reads these). Generated code tests `obj._fm & M == M` once and then does
+# float arithmetic on the fields in M without a class test per value. Once a second thread runs Ruff code,
+# a test and the reads after it could interleave with another thread's store: every class is cleared
+# for good (`disable_float_fields`).
+FLOAT_FIELD_BITS: dict[str, int] = {}
+_float_fields_on = True
+
+
+def float_field_bit(name: str) -> int:
+    """The bit of field `name` in struct classes' `_fm` masks (one bit per field name, process-wide)."""
+    bit = FLOAT_FIELD_BITS.get(name)
+    if bit is None:
+        bit = FLOAT_FIELD_BITS.setdefault(name, 1 << len(FLOAT_FIELD_BITS))
+    return bit
+
+
+def float_flag_attr(field: str) -> str:
+    """The class attribute that is True while every value field `field` has held is a float."""
+    return "_ff_" + field
+
+
+def note_nonfloat(obj: Any, name: str) -> None:
+    """Something other than a float is being stored into field `name` of struct instance `obj`."""
+    cls = type(obj)
+    setattr(cls, float_flag_attr(name), False)
+    cls._fm &= ~FLOAT_FIELD_BITS.get(name, 0)
+    cls.type.fm = cls._fm
+
+
+def note_nonfloats(obj: Any) -> None:
+    """`obj` was just built: clear the fields of its class that got something other than a float."""
+    cls = type(obj)
+    if cls._fm:
+        for f, s in obj.type.slots.items():
+            if type(getattr(obj, s)) is not float:
+                note_nonfloat(obj, f)
+
+
+def disable_float_fields() -> None:
+    """No struct class has float-only fields any more, now or later (a second Ruff thread exists)."""
+    global _float_fields_on
+    if not _float_fields_on:
+        return
+    _float_fields_on = False
+    pending = [StructInstance]
+    while pending:
+        for cls in pending.pop().__subclasses__():
+            pending.append(cls)
+            cls._fm = cls.type.fm = 0
+            for f in cls.type.slots:
+                setattr(cls, float_flag_attr(f), False)
 
 
 def method_attr(method: str) -> str:
@@ -171,6 +230,11 @@ def _instance_class(stype: StructType) -> type:
     exec(f"def __init__(self{params}): {body}", ns)  # slots are identifiers: Ruff names with a prefix
     cls = type(stype.name, (StructInstance,), ns)
     cls.type = stype
+    cls._fm = 0
+    for f in stype.slots:
+        setattr(cls, float_flag_attr(f), _float_fields_on)
+        if _float_fields_on:
+            cls._fm |= float_field_bit(f)
     for name, fn in stype.methods.items():
         if type(fn) is Closure:
             setattr(cls, method_attr(name), fn)
@@ -181,7 +245,9 @@ def _instance_class(stype: StructType) -> type:
 
 def new_struct(stype: StructType, fields: dict[str, Any]) -> StructInstance:
     """An instance of stype with these fields (every declared field, none other)."""
-    return stype.cls(*[fields[f] for f in stype.slots])
+    obj = stype.cls(*[fields[f] for f in stype.slots])
+    note_nonfloats(obj)
+    return obj
 
 
 class EnumType:

@@ -26,6 +26,9 @@ One Chunk becomes one Python function `def ruff_<name>(cl, d, l0, l1, ...)`:
   bound, `n - 1` after `n < 2` failed) needs no overflow test. Small functions whose parameters feed
   arithmetic get a second copy of their body behind one entry test (`l0.__class__ is int`), generated
   with those parameters known to be ints.
+- Without a JIT, the rest of a loop body that reads struct fields into arithmetic gets a second copy
+  behind one test of the structs' float-only flags (`split`; values.FLOAT_FIELD_BITS): there the fields
+  are known floats until something that may run Ruff code (a call, an operator on unknown operands).
 - A call `f(x)` is `f.chunk.fx(f, d + 1, x)` when f is a Closure: the callee checks its depth and does the
   native tier's bookkeeping in its prologue; a TypeError from the call itself means the argument count
   does not fit (fastvm's `arity` helper then lets VM.fit_args raise the Ruff error).
@@ -41,12 +44,13 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
-from ruff.frontend.cfg import CONDITIONAL, EXIT, FALL, HANDLER, JUMP, BadBytecode, Block, ControlFlow, Edge
+from ruff.frontend.cfg import CONDITIONAL, EXIT, FALL, HANDLER, JUMP, BadBytecode, Block, ControlFlow, Edge, stack_effect
 from ruff.runtime.fast.expressions import _ARITH, _CMP, StackEntry
 from ruff.runtime.fast.placement import Placement, Unsupported
 from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
-from ruff.runtime.fast.statements import STATEMENTS, InstructionEmitter
+from ruff.runtime.fast.statements import INLINE_BUILTINS, STATEMENTS, InstructionEmitter
 from ruff.runtime.fast.typeflow import Facts, Ty, infer, int_val
+from ruff.runtime.values import float_field_bit
 
 __all__ = ["FULL_PROFILING", "Analysis", "Generated", "Profiling", "Unsupported", "generate"]
 
@@ -170,6 +174,15 @@ class FunctionEmitter(InstructionEmitter):
         # which keeps big scripts quick to compile. Everything else is hot until proven otherwise.
         self.runs_once = chunk.name == "<script>" and not chunk.params
         self.cold = False
+        # Float-field speculation (split): without a JIT (native code stores fields without keeping the
+        # classes' float-only flags), loop bodies get a copy behind one test of their structs' flags.
+        self.speculate = not jit and self.facts is not None
+        self.spec_fields: Optional[dict[int, set]] = None  # in a guarded copy: local slot -> float fields
+        self.spec_floats: set[int] = set()  # in a guarded copy: local slots holding a float
+        self.spec_splits = 0  # guards on the path to the code being emitted
+        self.spec_off = False  # emitting the unguarded copy of a split: no further splits
+        self.cell_slots = frozenset(chunk.cell_slots) | {ins.arg for ins in chunk.code
+                                                         if ins.op in (Op.MakeCell, Op.LoadDeref, Op.StoreDeref)}
 
     def gname(self, name: str) -> str:
         g = self.global_names.get(name)
@@ -465,16 +478,26 @@ class FunctionEmitter(InstructionEmitter):
         return stmt
 
     def emit_node(self, b: Block, state: list, follow: Optional[Block], loops: list, out: list) -> None:
-        code = self.code
-        state = list(state)
         self.cold = self.runs_once and b.loop is None
+        self.emit_from(b, b.start, list(state), follow, loops, out)
+
+    def emit_from(self, b: Block, i: int, state: list, follow: Optional[Block], loops: list, out: list) -> None:
+        """Emit block b from instruction i (entered with `state`) to its end, its branches included."""
+        code = self.code
         last = b.end - 1
-        i = b.start
         while i < last:
             ins = code[i]
             op = ins.op
             if op is Op.MatchPattern:
                 break
+            if op is Op.LoadLocal and code[i + 1].op is Op.FieldGet and self.may_split(b):
+                plan = self.split_plan(b, i)
+                if plan is not None:
+                    self.split(b, i, state, follow, loops, out, plan)
+                    return
+            if op is Op.Call and self.spec_fields is not None and self.may_split(b) \
+                    and self.split_call(b, i, state, follow, loops, out):
+                return
             if op is Op.MakeCell and i + 1 < last and code[i + 1].op is Op.StoreDeref and code[i + 1].arg == ins.arg:
                 # A captured variable's first value: one new cell holding it.
                 self.flush(state, out)
@@ -484,15 +507,19 @@ class FunctionEmitter(InstructionEmitter):
                 i += 2
                 continue
             self.tag(i, state)
+            if self.spec_fields and not self.typed_safe(op, state):
+                self.spec_fields = {}  # it may run Ruff code, which may store anything into any field
             if op is Op.StoreLocal and state[-1].kind == "f":
                 # A float tree stored into a local: computed straight into it.
                 v = state.pop()
+                self.note_store(ins.arg, v)
                 self.spill_local(state, ins.arg, out)
                 self.slot_hint[ins.arg] = "float"
                 self.realize(v, out, f"l{ins.arg}", stored=True)
                 i += 1
                 continue
-            if op not in _DEFERRING:
+            if op not in _DEFERRING and not (op is Op.FieldGet and self.spec_field(state[-1], ins.arg)) \
+                    and not (op is Op.FieldSet and self.typed_store(state, ins.arg)):
                 self.flush(state, out)
             if op in _CMP or op is Op.Equal or op is Op.NotEqual:
                 nxt = code[i + 1].op
@@ -568,6 +595,170 @@ class FunctionEmitter(InstructionEmitter):
             self.flush(state, out)
             self.branch(self.placement.edge(b, FALL), state, follow, loops, out)
 
+    # ------------------------------------------------------------------ float-field speculation
+
+    def may_split(self, b: Block) -> bool:
+        """Whether the rest of block b may get a guarded copy here: a loop body's last block (it ends in
+        its back-edge, so both copies end in `continue`), outside code that runs once, within the budget."""
+        return (self.speculate and not self.cold and not self.spec_off and self.spec_splits < _MAX_SPLITS
+                and self.code[b.end - 1].op is Op.JumpBack)
+
+    def split_plan(self, b: Block, i: int) -> Optional[tuple]:
+        """The guard for the code from i (a field read) on, up to what may run Ruff code: (fields of the
+        structs in local slots, local slots that hold floats, the statements and the condition testing
+        them); None when it would cover fewer than _MIN_SPLIT_READS reads."""
+        code, cells = self.code, self.cell_slots
+        first = code[i].arg
+        if first in cells or (self.spec_fields is not None and code[i + 1].arg in self.spec_fields.get(first, ())):
+            return None
+        stored: set = set()
+        alias: dict = {}
+        k = i - 1
+        while k > b.start:  # copies made just before i (`b.x += ..` reads and writes through a copy of b)
+            if code[k].op is Op.LoadLocal:
+                k -= 1
+            elif code[k].op is Op.StoreLocal and code[k - 1].op is Op.LoadLocal and code[k].arg not in cells \
+                    and code[k - 1].arg not in cells:
+                alias.setdefault(code[k].arg, code[k - 1].arg)
+                k -= 2
+            else:
+                break
+        seeds = dict(alias)
+        reads: dict = {}
+        floats: set = set()
+        nreads = 0
+        callee = None
+        end = b.end - 1
+        for k in range(i, end):
+            ins = code[k]
+            op = ins.op
+            if op is Op.LoadLocal:
+                s = ins.arg
+                if s in cells:
+                    continue
+                if code[k + 1].op is Op.FieldGet:
+                    root = alias[s] if s in alias else None if s in stored else s
+                    if root is not None:
+                        reads.setdefault(root, set()).add(code[k + 1].arg)
+                        nreads += 1
+                elif s not in stored and s not in alias and self.facts.local(k, s).ty is Ty.UNKNOWN \
+                        and self.slot_hint.get(s) != "int" and self.spec_floats.isdisjoint((s,)) \
+                        and self.consumer(k, end) in _ARITH:
+                    floats.add(s)  # a parameter or outer local taking part in the arithmetic (`dt`)
+            elif op is Op.StoreLocal:
+                s, prev = ins.arg, code[k - 1]
+                if k > i and prev.op is Op.LoadLocal and prev.arg not in cells and (prev.arg in alias or prev.arg not in stored):
+                    alias[s] = alias.get(prev.arg, prev.arg)  # `bi.vx -= ..` reads and writes through a copy
+                else:
+                    alias.pop(s, None)
+                    stored.add(s)
+            elif op is Op.LoadGlobal:
+                callee = ins.arg
+            elif op is Op.Call:
+                spec = INLINE_BUILTINS.get(callee)
+                if spec is None or spec.argc != ins.arg or spec.hint not in ("int", "float"):
+                    break
+            elif op not in _SCAN_OK:
+                break
+        floats -= reads.keys()
+        if nreads < _MIN_SPLIT_READS:
+            return None
+        # One mask for all the structs (the same type, mostly): `l4._fm & l6._fm & M == M`.
+        mask = sum(float_field_bit(f) for f in set().union(*reads.values()))
+        test = " & ".join([f"l{s}._fm" for s in sorted(reads)] + [f"{mask} == {mask}"])
+        lines = [Try([Line(f"_ok = {test}", i)], "_h_AttributeError", [Line("_ok = False", i)], i)]
+        cond = " and ".join(["_ok"] + [f"l{s}.__class__ is _h_float" for s in sorted(floats)])
+        copies = {s: r for s, r in seeds.items() if r in reads}
+        return reads, copies, floats, lines, cond
+
+    def consumer(self, k: int, end: int) -> Optional[Op]:
+        """The instruction (before `end`) that pops the value instruction k pushes."""
+        depth = 1
+        for c in self.code[k + 1:end]:
+            pops, pushes = stack_effect(c, self.consts)
+            if pops >= depth:
+                return c.op
+            depth += pushes - pops
+        return None
+
+    def split(self, b: Block, i: int, state: list, follow: Optional[Block], loops: list, out: list,
+              plan: tuple) -> None:
+        """The rest of block b twice: behind the plan's guard with its structs' fields and locals known to
+        be floats, and as it is."""
+        reads, copies, floats, lines, cond = plan
+        self.flush(state, out)
+        fields = dict(self.spec_fields or {})
+        for s, fs in reads.items():
+            fields[s] = set(fs)
+        for s, r in copies.items():
+            fields[s] = fields[r]
+        typed: list = []
+        self.emit_versions(b, i, state, follow, loops, typed, fields, self.spec_floats | floats)
+        out.extend(lines)
+        out.append(If(cond, i, typed, self.generic))
+
+    def split_call(self, b: Block, i: int, state: list, follow: Optional[Block], loops: list, out: list) -> bool:
+        """Behind a guard, a call of an inline builtin (`sqrt(d2)`): its inline path continues guarded (it
+        runs no Ruff code), any other callee continues in an unguarded copy."""
+        argc = self.code[i].arg
+        f = state[-1 - argc]
+        spec = INLINE_BUILTINS.get(f.value) if f.builtin else None
+        if spec is None or spec.argc != argc or spec.hint not in ("int", "float"):
+            return False
+        self.flush(state, out)
+        self.tag(i, state)
+        args = state[len(state) - argc:]
+        guard = self.inline_guard(spec, args, i)
+        if guard is None:
+            return False
+        r = self.temp()
+        typed = [Line(f"{r} = {spec.expr.format(*(a.text for a in args))}", i)]
+        after = state[:len(state) - argc - 1]
+        e = StackEntry(r, "t", hint=spec.hint)
+        e.cls = e.known = spec.hint
+        self.emit_versions(b, i + 1, after + [e], follow, loops, typed, self.spec_fields, self.spec_floats,
+                           generic_from=(i, state))
+        out.append(If(f"{f.text} is _h_B_{f.value}{guard}", i, typed, self.generic))
+        return True
+
+    def emit_versions(self, b: Block, i: int, state: list, follow: Optional[Block], loops: list, typed: list,
+                      fields: dict, floats: set, generic_from: Optional[tuple] = None) -> None:
+        """Block b from i into `typed` with these speculation facts, then (into self.generic) from
+        `generic_from` (instruction, state; default: i and `state`) without any."""
+        saved = (self.spec_fields, self.spec_floats, self.spec_splits, self.spec_off, dict(self.slot_hint))
+        shared: dict = {}  # copies of one struct share one set (a store through either clears both)
+        self.spec_fields = {s: shared.setdefault(id(fs), set(fs)) for s, fs in fields.items()}
+        self.spec_floats = set(floats)
+        self.spec_splits += 1
+        self.emit_from(b, i, [e.copy() for e in state], follow, loops, typed)
+        self.spec_fields, self.spec_floats, self.spec_off = None, set(), True
+        self.slot_hint = dict(saved[4])
+        gi, gstate = generic_from or (i, state)
+        generic: list = []
+        self.emit_from(b, gi, [e.copy() for e in gstate], follow, loops, generic)
+        self.spec_fields, self.spec_floats, self.spec_splits, self.spec_off = saved[:4]
+        self.generic = generic
+
+    def typed_store(self, state: list, field: str) -> bool:
+        """Behind the guard, `o.field = <folded float expression>` with nothing else deferred: the store
+        takes the expression itself (Python computes it before storing)."""
+        v = state[-1]
+        return v.kind == "x" and v.cls == "float" and self.spec_field(state[-2], field) and all(
+            e.kind != "x" and e.kind != "f" for e in state[:-1])
+
+    def typed_safe(self, op: Op, state: list) -> bool:
+        """Whether instruction `op` on these operands runs no Ruff code (so no field store but the ones
+        this code does itself): an operator only when its operands are known numbers (no overloading)."""
+        if op in _SPEC_SAFE:
+            return True
+        if op in _ARITH or op in _CMP or op is Op.Equal or op is Op.NotEqual:
+            num = lambda e: (e.kind == "c" and type(e.value) in (int, float)) or e.cls in ("int", "float") or (
+                e.kind == "f" and not e.tree.tests)
+            return len(state) >= 2 and num(state[-1]) and num(state[-2])
+        if op is Op.IndexGet:
+            return len(state) >= 2 and state[-2].cls == "list" and state[-1].cls == "int"
+        return False
+
     def match(self, b: Block, i: int, state: list, follow: Optional[Block], loops: list, out: list) -> None:
         pat: MatchPat = self.consts[self.code[i].arg]
         v = state.pop()
@@ -597,6 +788,16 @@ class FunctionEmitter(InstructionEmitter):
         out.append(If(cond, i, ok_body, fail_body))
 
 
+# Float-field speculation: guards on one path at most, reads a guard must cover to be worth its test,
+# what a guard's segment may contain (reads after anything else are not covered), and what runs no Ruff
+# code whatever its operands.
+_MAX_SPLITS = 3
+_MIN_SPLIT_READS = 3
+_SCAN_OK = frozenset(_ARITH) | frozenset(_CMP) | {Op.LoadLocal, Op.LoadConst, Op.StoreLocal, Op.FieldGet, Op.FieldSet,
+                                                  Op.Pop, Op.Dup, Op.Swap, Op.Nop, Op.LoadGlobal, Op.IndexGet,
+                                                  Op.Equal, Op.NotEqual}
+_SPEC_SAFE = frozenset({Op.LoadLocal, Op.LoadConst, Op.StoreLocal, Op.Pop, Op.Dup, Op.Swap, Op.Nop, Op.LoadGlobal,
+                        Op.FieldGet, Op.FieldSet, Op.Jump, Op.JumpBack})
 # Instructions before which folded operations and float trees may stay deferred (all others see only
 # names and literals on the stack): what reads them does so itself (arith, comparisons, StoreLocal).
 _DEFERRING = frozenset(_ARITH) | frozenset(_CMP) | {Op.Equal, Op.NotEqual, Op.LoadLocal, Op.LoadConst,

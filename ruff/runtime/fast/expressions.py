@@ -34,7 +34,7 @@ class StackEntry:
     floats, emitted as one expression behind one class test of its leaves when it is realized.
     """
 
-    __slots__ = ("text", "kind", "slot", "isbool", "value", "builtin", "cls", "hint", "reads", "tree")
+    __slots__ = ("text", "kind", "slot", "isbool", "value", "builtin", "cls", "hint", "reads", "tree", "known")
 
     def __init__(self, text: str, kind: str, slot: int = -1, isbool: bool = False, value: Any = None,
                  builtin: bool = False, hint: Optional[str] = None) -> None:
@@ -51,6 +51,14 @@ class StackEntry:
         self.hint = hint
         self.reads: frozenset = frozenset((slot,)) if kind == "l" else frozenset()
         self.tree: Optional[FloatTree] = None
+        # The class the code emitted so far proves the value has where typeflow cannot (a float field of
+        # a struct behind the float-field guard, a float computed from floats): tag() keeps it.
+        self.known: Optional[str] = None
+
+    def copy(self) -> "StackEntry":
+        e = StackEntry(self.text, self.kind, self.slot, self.isbool, self.value, self.builtin, self.hint)
+        e.cls, e.reads, e.tree, e.known = self.cls, self.reads, self.tree, self.known
+        return e
 
 
 class FloatTree:
@@ -170,11 +178,11 @@ class ExpressionEmitter:
         if known is None or known[0] != len(state):
             for e in state[-3:]:
                 if e.kind != "x":
-                    e.cls = None
+                    e.cls = e.known
             return
         for e, v in zip(state[-3:], known[1]):
             if e.kind != "x" and e.kind != "f":  # a folded operation's class is proven where it is made
-                e.cls = _CLASS_OF.get(v.ty)
+                e.cls = _CLASS_OF.get(v.ty) or e.known
 
     def nonnegative(self, i: int, k: int) -> bool:
         """typeflow: the k-th stack entry from the top before instruction i is an int >= 0."""
@@ -348,16 +356,21 @@ class ExpressionEmitter:
                     else state[0]
             r = target or self.temp()
             self.emit_tree_value(tree, r, out)
-            return StackEntry(r, "t", hint="float")
+            done = StackEntry(r, "t", hint="float")
+            if not tree.tests:  # every leaf a known number: no chain, a float (or a Ruff error)
+                done.cls = done.known = "float"
+            return done
         if e.kind == "x":
             r = target or self.temp()
             out.append(Line(f"{r} = {e.text}", None))
             n = StackEntry(r, "t", hint=e.hint)
-            n.cls = e.cls
+            n.cls = n.known = e.cls
             return n
         if target is not None and e.text != target:
             out.append(Line(f"{target} = {e.text}", None))
-            return StackEntry(target, "t", hint=e.hint)
+            n = StackEntry(target, "t", hint=e.hint)
+            n.cls = n.known = e.cls if e.cls in ("int", "float") else None
+            return n
         return e
 
     def flush(self, state: list, out: list, trees_only: bool = False) -> None:
@@ -488,6 +501,9 @@ class ExpressionEmitter:
         float_first = "int" not in (ha, hb)
         state.append(StackEntry(r, "t", hint="float" if "float" in (ha, hb) or (float_first and sym == "/") else
                                 "int" if "int" in (ha, hb) and sym != "/" else None))
+        num = lambda e: (e.kind == "c" and type(e.value) in (int, float)) or e.cls in ("int", "float")
+        if sym in "+-*/" and num(a) and num(b) and (floaty(a) or floaty(b)):
+            state[-1].cls = state[-1].known = "float"  # a number and a float: a float, or a Ruff error
         if (a.kind == "c" and b.kind == "c") or self.cold:
             out.append(slow)
             return

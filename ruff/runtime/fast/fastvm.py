@@ -56,7 +56,7 @@ from ruff.runtime.fast.statements import INLINE_BUILTINS
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
     NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError, StructInstance, StructType,
-    display, set_running_runtime, truthy,
+    display, note_nonfloat, note_nonfloats, set_running_runtime, truthy,
 )
 from ruff.runtime.objects import (
     array_push, await_value, dict_key, error_value, field_set, index_get, index_set, make_iterator, make_struct,
@@ -631,6 +631,7 @@ def build_helpers(vm: FastVM) -> dict:
         "gmiss": _gmiss, "catch": _catch, "mp": _mp, "mlit": _mlit, "slow": _slow,
         "unwrap_other": _unwrap_other, "osrframe": _osrframe, "apush": array_push,
         "msqrt": math.sqrt, "pylen": len, "refcount": sys.getrefcount,
+        "nofloat": note_nonfloat, "nofloats": note_nonfloats,
     }
     for name in (*INLINE_BUILTINS, "push"):  # what the fast tier's inline builtin paths test against
         ns["B_" + name] = vm.builtins.get(name, MISSING)

@@ -13,7 +13,7 @@ from ruff.frontend.cfg import stack_effect
 from ruff.runtime.fast.expressions import _ARITH, I64_MIN_TEXT, ExpressionEmitter, StackEntry
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.placement import Unsupported
-from ruff.runtime.values import field_names, method_attr, slot_name
+from ruff.runtime.values import field_names, float_flag_attr, method_attr, slot_name
 
 
 # Operations the generated code hands to the interpreter's own slow_op (rare, or big: one definition).
@@ -155,17 +155,50 @@ class InstructionEmitter(ExpressionEmitter):
             out.append(If(cond, i, fast, [slow]))
         state.append(StackEntry(r, "t"))
 
+    def float_kind(self, e: StackEntry) -> Optional[bool]:
+        """True: e is a float; False: e is not; None: not known here."""
+        if e.kind == "c":
+            return type(e.value) is float
+        if e.cls is not None:
+            return e.cls == "float"
+        if e.kind == "f" and not e.tree.tests:
+            return True
+        return None
+
+    def spec_field(self, o: StackEntry, field: str) -> bool:
+        """o, a lazy local, is behind the float-field guard for `field`: a struct whose `field` is a float."""
+        return self.spec_fields is not None and o.kind == "l" and field in self.spec_fields.get(o.slot, ())
+
+    def note_store(self, slot: int, v: StackEntry) -> None:
+        """Behind the float-field guard: whether local `slot` now holds a float; a copy of a guarded struct
+        is guarded too."""
+        if self.spec_fields is None:
+            return
+        if self.float_kind(v) is True:
+            self.spec_floats.add(slot)
+        else:
+            self.spec_floats.discard(slot)
+        fields = self.spec_fields.get(v.slot) if v.kind == "l" and v.slot != slot else None
+        if fields is not None:
+            self.spec_fields[slot] = fields
+        else:
+            self.spec_fields.pop(slot, None)
+
     def instr(self, ins: Any, i: int, state: list, out: list) -> None:
         op, arg = ins.op, ins.arg
         if op is Op.LoadConst:
             state.append(self.const(self.consts[arg]))
         elif op is Op.LoadLocal:
-            state.append(StackEntry(f"l{arg}", "l", slot=arg, hint=self.slot_hint.get(arg)))
+            e = StackEntry(f"l{arg}", "l", slot=arg, hint=self.slot_hint.get(arg))
+            if self.spec_fields is not None and arg in self.spec_floats:
+                e.cls = e.known = "float"
+            state.append(e)
         elif op is Op.StoreLocal:
             v = state.pop()
             h = self.hint(v)
             if h is not None:
                 self.slot_hint[arg] = h
+            self.note_store(arg, v)
             self.spill_local(state, arg, out)
             if v.text != f"l{arg}":
                 self.line(out, f"l{arg} = {v.text}", i)
@@ -234,6 +267,14 @@ class InstructionEmitter(ExpressionEmitter):
             v = state.pop()
             o = state.pop()
             self.line(out, f"_h_fset({o.text}, {arg!r}, {v.text})", i)
+        elif op is Op.FieldGet and self.spec_field(state[-1], arg):
+            # Behind the float-field guard (codegen.FunctionEmitter.split): a struct whose field is a float,
+            # read where it is used (a read that cannot fail; what may store fields realizes it first).
+            o = state.pop()
+            e = StackEntry(f"{o.text}.{slot_name(arg)}", "x", hint="float")
+            e.cls = e.known = "float"
+            e.reads = o.reads
+            state.append(e)
         elif op is Op.FieldGet:
             o = state.pop()
             r = self.temp()
@@ -248,10 +289,25 @@ class InstructionEmitter(ExpressionEmitter):
         elif op is Op.FieldSet:
             v = state.pop()
             o = state.pop()
+            store = Line(f"{o.text}.{slot_name(arg)} = {v.text}", i)
+            vf = self.float_kind(v)
+            if vf is True and self.spec_field(o, arg):
+                out.append(store)  # behind the float-field guard: a struct with this field
+                return
+            body = [store]
+            if vf is not True:
+                # Keep the class's float-only flag of the field true (values.note_nonfloat); the flag exists
+                # on every class whose instances have the slot.
+                test = f"{o.text}.{float_flag_attr(arg)}"
+                if vf is None:
+                    test = f"{v.text}.__class__ is not _h_float and {test}"
+                body.append(Line(f"if {test}: _h_nofloat({o.text}, {arg!r})", i))
+                if self.spec_fields:
+                    for fields in self.spec_fields.values():
+                        fields.discard(arg)
             # Only struct instances take a slot attribute: no value a program can hold has a __dict__
             # (tests/unit/test_value_layout.py), so anything else raises AttributeError.
-            out.append(Try([Line(f"{o.text}.{slot_name(arg)} = {v.text}", i)], "_h_AttributeError",
-                           [Line(f"_h_fset({o.text}, {arg!r}, {v.text})", i)], i))
+            out.append(Try(body, "_h_AttributeError", [Line(f"_h_fset({o.text}, {arg!r}, {v.text})", i)], i))
         elif op is Op.MakeClosure:
             sub: Chunk = self.consts[arg]
             k = sum(1 for f in sub.param_defaults if f)
@@ -300,8 +356,15 @@ class InstructionEmitter(ExpressionEmitter):
                 # Every field given, in declaration order (the type's own interned tuple): the instance
                 # make_struct would build, its slots set one by one (a third cheaper than its __init__).
                 sets = "".join(f"; {r}.{slot_name(f)} = {e.text}" for f, e in zip(arg, vals))
-                out.append(If(f"{stype.text}.__class__ is _h_ST and {stype.text}.fields is {names}", i,
-                              [Line(f"{r} = _h_new({stype.text}.cls){sets}", i)], [slow]))
+                fast = [Line(f"{r} = _h_new({stype.text}.cls){sets}", i)]
+                # The float-only flags of the fields (values.note_nonfloats), while the class has any.
+                kinds = [self.float_kind(e) for e in vals]
+                if False in kinds:
+                    fast.append(Line(f"if {stype.text}.fm: _h_nofloats({r})", i))
+                elif None in kinds:
+                    tests = " or ".join(f"{e.text}.__class__ is not _h_float" for e, k in zip(vals, kinds) if k is None)
+                    fast.append(Line(f"if {stype.text}.fm and ({tests}): _h_nofloats({r})", i))
+                out.append(If(f"{stype.text}.__class__ is _h_ST and {stype.text}.fields is {names}", i, fast, [slow]))
             else:
                 out.append(slow)
             state.append(StackEntry(r, "t"))
