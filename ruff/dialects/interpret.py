@@ -520,6 +520,7 @@ def run_lifted(
         closure_args = vm.fit_args(Closure(chunk, list(upvalues), module, defaults), closure_args)
     interpreter, functions = make_interpreter(func_op, module, vm, chunks, max_ops)
     functions.entry = _activation(chunk, module, upvalues, defaults)
+    vm._offset += 1  # the lifted function's own frame: its callees run one deeper, as in the executor
     try:
         results = interpreter.call_op(func_op, tuple(closure_args))
     except (RuffError, GuardFailure, StepLimitExceeded) as err:
@@ -528,6 +529,8 @@ def run_lifted(
         if hasattr(err, "__notes__"):
             del err.__notes__
         raise
+    finally:
+        vm._offset -= 1
     if len(results) != 1:
         raise InterpretationError(f"ruff.func returned {len(results)} values")
     return results[0]
