@@ -367,6 +367,15 @@ class ObjectLowering:
                 self.emit(llvm.StoreOp(value, slot))  # type: ignore[attr-defined]
                 self.note_c(code)
                 self.decref(old)
+        elif isinstance(op, ruff.StrSliceOp):
+            self.str_slice(op)
+        elif isinstance(op, ruff.DictGetOp):
+            self.dict_get(op)
+        elif isinstance(op, ruff.DictSetOp):
+            status = code.call("PyDict_SetItem", self.values[op.dict], self.values[op.key], self.values[op.value])
+            assert status is not None
+            self.note_c(code)
+            self.fail_on_status(status, op)
         elif isinstance(op, ruff.ListAppendOp):
             status = code.call("PyList_Append", self.values[op.array], self.values[op.value])
             assert status is not None
@@ -514,6 +523,39 @@ class ObjectLowering:
         self.generic(op)
         self.emit(llvm.BrOp(join))  # type: ignore[attr-defined]
         self.current = join
+
+    def str_slice(self, op: ruff.StrSliceOp) -> None:
+        """PyUnicode_Substring with the bounds substring() uses: a negative bound counts as 0 (the end is
+        clamped to the length, an empty range gives "" by CPython itself)."""
+        code = self.objects()
+        zero = self.const(0)
+        bounds = []
+        for b in (self.values[op.start], self.values[op.end]):
+            neg = self.emit(llvm.ICmpOp(b, zero, _pred("slt"))).results[0]  # type: ignore[attr-defined]
+            bounds.append(self.emit(llvm.SelectOp(neg, zero, b)).results[0])  # type: ignore[attr-defined]
+        r = code.call("PyUnicode_Substring", self.values[op.string], *bounds)
+        assert r is not None
+        self.note_c(code)
+        self.check_null(r, op)
+        self.values[op.result] = r
+
+    def dict_get(self, op: ruff.DictGetOp) -> None:
+        """PyDict_GetItemWithError (a borrowed reference, NULL when absent): the value or the default, with a
+        reference of its own; NULL with an exception set is an error."""
+        code = self.objects()
+        found = code.call("PyDict_GetItemWithError", self.values[op.dict], self.values[op.key])
+        pending = code.call("PyErr_Occurred")
+        assert found is not None and pending is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        missing = code.same(found, null)
+        failed = self.emit(llvm.AndOp(missing, self.emit(llvm.XOrOp(code.same(pending, null),  # type: ignore[attr-defined]
+                                                                    self.const(1, i1))).results[0])).results[0]  # type: ignore[attr-defined]
+        value = self.emit(llvm.SelectOp(missing, self.values[op.default], found)).results[0]  # type: ignore[attr-defined]
+        value = self.emit(llvm.SelectOp(failed, null, value)).results[0]  # type: ignore[attr-defined]
+        self.note_c(code)
+        self.check_null(value, op)
+        self.incref(value)
+        self.values[op.result] = value
 
     def array_push(self, op: ruff.ArrayPushOp) -> None:
         """On a list: PyList_Append in place; on anything else, the runtime's push (which says what is
@@ -761,7 +803,8 @@ def _is_generic(op: Operation) -> bool:
 # Ops on objects with a lowering of their own (everything else boxed goes through NativeSupport.op).
 _DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
               ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
-              ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp, ruff.MakeIteratorOp)
+              ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp, ruff.MakeIteratorOp, ruff.StrSliceOp, ruff.DictGetOp,
+              ruff.DictSetOp)
 
 
 def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:

@@ -59,7 +59,9 @@ FLOAT_BUILTINS = {"floor": math.FloorOp, "ceil": math.CeilOp, "abs": math.AbsFOp
 NUMBER_BUILTINS = ("sqrt", *FLOAT_BUILTINS)  # a number in, a number out
 # Builtins native code does itself when the name is not one the program defines.
 # (`push(a, v)` makes a new array; `a = push(a, v)` is ruff.array_push, which appends in place.)
-NATIVE_BUILTINS = ("len", *NUMBER_BUILTINS)
+# `substring(s, a, b)` on a string and ints, and `get_default(d, k, x)` on a dict and a string key, read
+# the objects in place (ruff.str_slice, ruff.dict_get); a dict is written by `d[k] = v` (ruff.dict_set).
+NATIVE_BUILTINS = ("len", *NUMBER_BUILTINS, "substring", "get_default")
 GLOBAL_NAMES = "ruff.global_names"
 # On an op whose result only frame states read: native code makes it only when it deoptimizes there.
 DEOPT_ONLY = "ruff.deopt_only"
@@ -342,7 +344,7 @@ class Specializer:
                         return [(op.results[0], None)]
                     kind = _builtin_result(builtin, arg_types)  # type: ignore[arg-type]
                     if kind is not None:
-                        return [(op.results[0], kind)]
+                        return [(op.results[0], _speculated_get(builtin, arg_types, op) or kind)]
             return [(op.results[0], VALUE_KIND)]
         if isinstance(op, R.IndexGetOp):
             obj, idx = t(op.object), t(op.index)
@@ -359,6 +361,8 @@ class Specializer:
                 return [(op.result, VALUE_KIND)]
             hint = number_hint(op.result, t) or self.field_hints.get(op.result)
             return [(op.result, hint or VALUE_KIND)]
+        if isinstance(op, R.MakeDictOp):
+            return [(op.result, "dict")]
         if isinstance(op, R.MakeIteratorOp):
             it = t(op.iterable)
             if it is None:
@@ -541,6 +545,10 @@ class Specializer:
                 out = []
                 item = self.boxed(op.value, out, values)
                 return [*out, R.ListSetOp(v(op.object), v(op.index), item, state)]
+        if isinstance(op, R.IndexSetOp) and types.get(op.object) == "dict" and types.get(op.index) == "string":
+            out = []
+            item = self.boxed(op.value, out, values)
+            return [*out, R.DictSetOp(v(op.object), v(op.index), item)]
         if isinstance(op, R.IteratorNextOp) and base(types.get(op.iterator, "")) == "iter" and \
                 is_scalar(types.get(op.value)):
             state = self.deopt_state(op, values, after=True)
@@ -617,6 +625,20 @@ class Specializer:
                 out += [zero, new]
             values[op.results[0]] = new.results[0]
             return out
+        if builtin == "substring":
+            s, a, b = (values[x] for x in op.args)
+            new = R.StrSliceOp(s, a, b)
+            values[op.results[0]] = new.result
+            return [new]
+        if builtin == "get_default":
+            out = []
+            d, k, x = (self.boxed(a, out, values) for a in op.args)
+            get = R.DictGetOp(d, k, x)
+            kind = types[op.results[0]]
+            state = self.deopt_state(op, values) if is_scalar(kind) else None
+            if is_scalar(kind) and state is None:
+                return None
+            return [*out, get, *self.speculate(get.result, kind, op.results[0], state, values)]  # type: ignore[arg-type]
         if builtin == "sqrt":
             state = self.deopt_state(op, values)
             if state is None:
@@ -765,14 +787,26 @@ def _kind_of_type(t) -> str:
 
 def _builtin_result(name: str, args: tuple[str, ...]) -> Optional[str]:
     """The kind a natively done builtin returns for these argument kinds (None: not done natively)."""
-    if name == "len" and len(args) == 1 and base(args[0]) == "array":
-        return INT
+    if name == "len" and len(args) == 1 and base(args[0]) in ("array", "string", "dict"):
+        return INT  # (ruff.list_len: a list's size, a str's length and a dict's count share one offset)
     if name == "sqrt" and len(args) == 1 and args[0] in (INT, FLOAT):
         return FLOAT
     if name in ("floor", "ceil") and len(args) == 1 and args[0] in (INT, FLOAT):
         return FLOAT
     if name == "abs" and len(args) == 1 and args[0] == FLOAT:
         return FLOAT
+    if name == "substring" and args == ("string", INT, INT):
+        return "string"
+    if name == "get_default" and len(args) == 3 and args[:2] == ("dict", "string"):
+        return VALUE_KIND
+    return None
+
+
+def _speculated_get(name: str, args: tuple[str, ...], op: Operation) -> Optional[str]:
+    """`get_default(d, k, 0)`: the dict's values are speculated to have the default's kind (counters), a
+    guess a type guard checks (deoptimizing at the call, which has done nothing yet)."""
+    if name == "get_default" and len(args) == 3 and args[2] in (INT, FLOAT) and state_before(op) is not None:
+        return args[2]
     return None
 
 

@@ -1,0 +1,60 @@
+"""Typed string and dict ops of native code: they read a Python str and read or write a Python dict in place
+(the runtime's own objects; a Ruff dict's keys are strings)."""
+
+from __future__ import annotations
+
+from xdsl.dialects.builtin import I64
+from xdsl.ir import Operation, SSAValue
+from xdsl.irdl import IRDLOperation, irdl_op_definition, operand_def, result_def, traits_def
+
+from ruff.dialects.ruff.types import MayRaise, VALUE, ValueType
+
+
+@irdl_op_definition
+class StrSliceOp(IRDLOperation):
+    """`%r = ruff.str_slice %s[%a : %b]` — `substring(s, a, b)` on a value known to be a string, with int
+    bounds: negative bounds count as 0, bounds past the end as the end, an empty range gives ""."""
+
+    name = "ruff.str_slice"
+    string = operand_def(ValueType)
+    start = operand_def(I64)
+    end = operand_def(I64)
+    result = result_def(ValueType)
+    traits = traits_def(MayRaise())  # (only out of memory)
+    assembly_format = "$string `[` $start `:` $end `]` attr-dict"
+
+    def __init__(self, string: SSAValue | Operation, start: SSAValue | Operation, end: SSAValue | Operation):
+        super().__init__(operands=[string, start, end], result_types=[VALUE])
+
+
+@irdl_op_definition
+class DictGetOp(IRDLOperation):
+    """`%r = ruff.dict_get %d[%k] default %x` — `get_default(d, k, x)` on a value known to be a dict with a
+    key known to be a string: the value under k, or x."""
+
+    name = "ruff.dict_get"
+    dict = operand_def(ValueType)
+    key = operand_def(ValueType)
+    default = operand_def(ValueType)
+    result = result_def(ValueType)
+    traits = traits_def(MayRaise())
+    assembly_format = "$dict `[` $key `]` `default` $default attr-dict"
+
+    def __init__(self, dict_: SSAValue | Operation, key: SSAValue | Operation, default: SSAValue | Operation):
+        super().__init__(operands=[dict_, key, default], result_types=[VALUE])
+
+
+@irdl_op_definition
+class DictSetOp(IRDLOperation):
+    """`ruff.dict_set %d[%k] = %v` — `d[k] = v` on a value known to be a dict with a key known to be a
+    string."""
+
+    name = "ruff.dict_set"
+    dict = operand_def(ValueType)
+    key = operand_def(ValueType)
+    value = operand_def(ValueType)
+    traits = traits_def(MayRaise())
+    assembly_format = "$dict `[` $key `]` `=` $value attr-dict"
+
+    def __init__(self, dict_: SSAValue | Operation, key: SSAValue | Operation, value: SSAValue | Operation):
+        super().__init__(operands=[dict_, key, value])
