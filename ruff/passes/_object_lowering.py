@@ -371,6 +371,10 @@ class ObjectLowering:
             self.str_slice(op)
         elif isinstance(op, ruff.DictGetOp):
             self.dict_get(op)
+        elif isinstance(op, ruff.DictItemOp):
+            self.dict_item(op)
+        elif isinstance(op, ruff.MakeDictOp) and _string_keys(op):
+            self.make_dict(op)
         elif isinstance(op, ruff.DictSetOp):
             status = code.call("PyDict_SetItem", self.values[op.dict], self.values[op.key], self.values[op.value])
             assert status is not None
@@ -556,6 +560,41 @@ class ObjectLowering:
         self.check_null(value, op)
         self.incref(value)
         self.values[op.result] = value
+
+    def dict_item(self, op: ruff.DictItemOp) -> None:
+        """PyDict_GetItemWithError: the value with a reference of its own; an absent key deoptimizes (the
+        baseline raises "Missing map key"), NULL with an exception set is an error."""
+        code = self.objects()
+        found = code.call("PyDict_GetItemWithError", self.values[op.dict], self.values[op.key])
+        pending = code.call("PyErr_Occurred")
+        assert found is not None and pending is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        absent = self.emit(llvm.AndOp(code.same(found, null), code.same(pending, null))).results[0]  # type: ignore[attr-defined]
+        self.note_c(code)
+        self.deopt_if(absent, op.state, op)
+        self.check_null(found, op)
+        self.incref(found)
+        self.values[op.result] = found
+
+    def make_dict(self, op: ruff.MakeDictOp) -> None:
+        """A dict literal with constant string keys: _PyDict_NewPresized, then each entry in order (the
+        dict takes references of its own)."""
+        code = self.objects()
+        d = code.call("_PyDict_NewPresized", self.const(len(op.entries) // 2))
+        assert d is not None
+        self.note_c(code)
+        self.check_null(d, op)
+        entries = list(op.entries)
+        for k in range(0, len(entries), 2):
+            value, fresh = self.boxed_copy(entries[k + 1])
+            code = self.objects()
+            status = code.call("PyDict_SetItem", d, self.values[entries[k]], value)
+            assert status is not None
+            self.note_c(code)
+            if fresh:
+                self.decref(value)
+            self.fail_on_status(status, op)
+        self.values[op.result] = d
 
     def array_push(self, op: ruff.ArrayPushOp) -> None:
         """On a list: PyList_Append in place; on anything else, the runtime's push (which says what is
@@ -804,7 +843,13 @@ def _is_generic(op: Operation) -> bool:
 _DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
               ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
               ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp, ruff.MakeIteratorOp, ruff.StrSliceOp, ruff.DictGetOp,
-              ruff.DictSetOp)
+              ruff.DictSetOp, ruff.DictItemOp)
+
+
+def _string_keys(op: Operation) -> bool:
+    """A dict literal whose keys are all constant strings (no key conversion, no key error)."""
+    keys = list(op.operands)[0::2]
+    return all(isinstance(k.owner, ruff.ConstantOp) and type(k.owner.py_value) is str for k in keys)
 
 
 def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:
@@ -820,7 +865,7 @@ def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:
                 "ruff.deopt_only" in op.attributes:
             continue
         work += 1
-        dedicated = isinstance(op, _DEDICATED) or (isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None)
+        dedicated = isinstance(op, _DEDICATED) or (isinstance(op, ruff.MakeDictOp) and _string_keys(op)) or (isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None)
         if _is_generic(op) and not dedicated:  # (== null asks the runtime only on an overloading struct)
             calls.append(op.name)
             if op.parent_block() in looping:

@@ -353,6 +353,9 @@ class Specializer:
             if base(obj) == "array" and idx == INT and state_before(op) is not None:
                 hint = element(obj) or number_hint(op.result, t)
                 return [(op.result, None if hint == NOT_YET else hint or VALUE_KIND)]
+            if obj == "dict" and idx == "string" and state_before(op) is not None:
+                hint = number_hint(op.result, t)  # (ruff.dict_item: guarded like an array's element)
+                return [(op.result, None if hint == NOT_YET else hint or VALUE_KIND)]
             return [(op.result, VALUE_KIND)]
         if isinstance(op, R.FieldGetOp):
             if t(op.object) is None:
@@ -532,6 +535,11 @@ class Specializer:
             state = self.deopt_state(op, values)
             if state is not None:
                 get = R.ListGetOp(v(op.object), v(op.index), state)
+                return [get, *self.speculate(get.result, types[op.result], op.result, state, values)]
+        if isinstance(op, R.IndexGetOp) and types.get(op.object) == "dict" and types.get(op.index) == "string":
+            state = self.deopt_state(op, values)
+            if state is not None:
+                get = R.DictItemOp(v(op.object), v(op.index), state)
                 return [get, *self.speculate(get.result, types[op.result], op.result, state, values)]
         if isinstance(op, R.FieldGetOp) and is_scalar(types.get(op.result)):
             state = self.deopt_state(op, values)

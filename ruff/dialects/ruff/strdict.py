@@ -7,7 +7,7 @@ from xdsl.dialects.builtin import I64
 from xdsl.ir import Operation, SSAValue
 from xdsl.irdl import IRDLOperation, irdl_op_definition, operand_def, result_def, traits_def
 
-from ruff.dialects.ruff.types import MayRaise, VALUE, ValueType
+from ruff.dialects.ruff.types import MayRaise, StateType, VALUE, ValueType
 
 
 @irdl_op_definition
@@ -58,3 +58,20 @@ class DictSetOp(IRDLOperation):
 
     def __init__(self, dict_: SSAValue | Operation, key: SSAValue | Operation, value: SSAValue | Operation):
         super().__init__(operands=[dict_, key, value])
+
+
+@irdl_op_definition
+class DictItemOp(IRDLOperation):
+    """`%v = ruff.dict_item %d[%k] deopt %s` — `d[k]` on a value known to be a dict with a key known to be a
+    string; a missing key deoptimizes (the baseline raises its error)."""
+
+    name = "ruff.dict_item"
+    dict = operand_def(ValueType)
+    key = operand_def(ValueType)
+    state = operand_def(StateType)
+    result = result_def(ValueType)
+    traits = traits_def(MayRaise())
+    assembly_format = "$dict `[` $key `]` `deopt` $state attr-dict"
+
+    def __init__(self, dict_: SSAValue | Operation, key: SSAValue | Operation, state: SSAValue | Operation):
+        super().__init__(operands=[dict_, key, state], result_types=[VALUE])
