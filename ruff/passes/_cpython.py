@@ -47,6 +47,7 @@ C_API: dict[str, tuple[tuple[Attribute, ...], Attribute | None]] = {
     "PyDict_GetItemWithError": ((PTR, PTR), PTR),
     "PyDict_SetItem": ((PTR, PTR, PTR), i32),
     "_PyDict_NewPresized": ((i64,), PTR),
+    "PyObject_Str": ((PTR,), PTR),
     "PyType_IsSubtype": ((PTR, PTR), i32),
     "_PyType_Lookup": ((PTR, PTR), PTR),
     "_Py_Dealloc": ((PTR,), None),

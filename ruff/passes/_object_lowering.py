@@ -371,6 +371,14 @@ class ObjectLowering:
             self.str_slice(op)
         elif isinstance(op, ruff.DictGetOp):
             self.dict_get(op)
+        elif isinstance(op, ruff.IntKeyOp):
+            number = code.box(self.values[op.index], i64)
+            key = code.call("PyObject_Str", number)
+            assert key is not None
+            self.note_c(code)
+            self.decref(number)
+            self.check_null(key, op)
+            self.values[op.result] = key
         elif isinstance(op, ruff.DictItemOp):
             self.dict_item(op)
         elif isinstance(op, ruff.MakeDictOp) and _string_keys(op):
@@ -843,7 +851,7 @@ def _is_generic(op: Operation) -> bool:
 _DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
               ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
               ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp, ruff.MakeIteratorOp, ruff.StrSliceOp, ruff.DictGetOp,
-              ruff.DictSetOp, ruff.DictItemOp)
+              ruff.DictSetOp, ruff.DictItemOp, ruff.IntKeyOp)
 
 
 def _string_keys(op: Operation) -> bool:

@@ -353,7 +353,7 @@ class Specializer:
             if base(obj) == "array" and idx == INT and state_before(op) is not None:
                 hint = element(obj) or number_hint(op.result, t)
                 return [(op.result, None if hint == NOT_YET else hint or VALUE_KIND)]
-            if obj == "dict" and idx == "string" and state_before(op) is not None:
+            if obj == "dict" and idx in ("string", INT) and state_before(op) is not None:
                 hint = number_hint(op.result, t)  # (ruff.dict_item: guarded like an array's element)
                 return [(op.result, None if hint == NOT_YET else hint or VALUE_KIND)]
             return [(op.result, VALUE_KIND)]
@@ -536,11 +536,12 @@ class Specializer:
             if state is not None:
                 get = R.ListGetOp(v(op.object), v(op.index), state)
                 return [get, *self.speculate(get.result, types[op.result], op.result, state, values)]
-        if isinstance(op, R.IndexGetOp) and types.get(op.object) == "dict" and types.get(op.index) == "string":
+        if isinstance(op, R.IndexGetOp) and types.get(op.object) == "dict" and types.get(op.index) in ("string", INT):
             state = self.deopt_state(op, values)
             if state is not None:
-                get = R.DictItemOp(v(op.object), v(op.index), state)
-                return [get, *self.speculate(get.result, types[op.result], op.result, state, values)]
+                key, out = self.dict_key(op.index, types, values)
+                get = R.DictItemOp(v(op.object), key, state)
+                return [*out, get, *self.speculate(get.result, types[op.result], op.result, state, values)]
         if isinstance(op, R.FieldGetOp) and is_scalar(types.get(op.result)):
             state = self.deopt_state(op, values)
             if state is not None:  # a field guessed to hold a number: read it, guard, unbox
@@ -553,10 +554,10 @@ class Specializer:
                 out = []
                 item = self.boxed(op.value, out, values)
                 return [*out, R.ListSetOp(v(op.object), v(op.index), item, state)]
-        if isinstance(op, R.IndexSetOp) and types.get(op.object) == "dict" and types.get(op.index) == "string":
-            out = []
+        if isinstance(op, R.IndexSetOp) and types.get(op.object) == "dict" and types.get(op.index) in ("string", INT):
+            key, out = self.dict_key(op.index, types, values)
             item = self.boxed(op.value, out, values)
-            return [*out, R.DictSetOp(v(op.object), v(op.index), item)]
+            return [*out, R.DictSetOp(v(op.object), key, item)]
         if isinstance(op, R.IteratorNextOp) and base(types.get(op.iterator, "")) == "iter" and \
                 is_scalar(types.get(op.value)):
             state = self.deopt_state(op, values, after=True)
@@ -579,6 +580,14 @@ class Specializer:
             return out + [cf.ConditionalBranchOp(v(op.cond), blocks[op.then_block], then_args,
                                                  blocks[op.else_block], else_args)]
         return self.generic(op, types, values)
+
+    @staticmethod
+    def dict_key(index: SSAValue, types, values) -> tuple[SSAValue, list[Operation]]:
+        """The string key a dict index of kind string or int stands for, and the ops that make it."""
+        if types[index] == INT:
+            key = R.IntKeyOp(values[index])
+            return key.result, [key]
+        return values[index], []
 
     def speculate(self, boxed: SSAValue, kind: str, result_of: SSAValue, state: SSAValue, values) -> list[Operation]:
         """An element read as a PyObject*: with a scalar kind, guard its type (deoptimizing at `state`) and

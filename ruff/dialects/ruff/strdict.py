@@ -75,3 +75,18 @@ class DictItemOp(IRDLOperation):
 
     def __init__(self, dict_: SSAValue | Operation, key: SSAValue | Operation, state: SSAValue | Operation):
         super().__init__(operands=[dict_, key, state], result_types=[VALUE])
+
+
+@irdl_op_definition
+class IntKeyOp(IRDLOperation):
+    """`%k = ruff.int_key %i` — the dict key an int index stands for: its decimal text (a Ruff dict's keys are
+    strings; `d[5]` is `d["5"]`)."""
+
+    name = "ruff.int_key"
+    index = operand_def(I64)
+    result = result_def(ValueType)
+    traits = traits_def(MayRaise())  # (only out of memory)
+    assembly_format = "$index attr-dict"
+
+    def __init__(self, index: SSAValue | Operation):
+        super().__init__(operands=[index], result_types=[VALUE])
