@@ -371,7 +371,7 @@ class ObjectLowering:
             self.str_slice(op)
         elif isinstance(op, ruff.DictGetOp):
             self.dict_get(op)
-        elif isinstance(op, ruff.IntKeyOp):
+        elif isinstance(op, ruff.IntTextOp):
             number = code.box(self.values[op.index], i64)
             key = code.call("PyObject_Str", number)
             assert key is not None
@@ -379,6 +379,26 @@ class ObjectLowering:
             self.decref(number)
             self.check_null(key, op)
             self.values[op.result] = key
+        elif isinstance(op, ruff.StrConcatOp):
+            r = code.call("PyUnicode_Concat", self.values[op.lhs], self.values[op.rhs])
+            assert r is not None
+            self.note_c(code)
+            self.check_null(r, op)
+            self.values[op.result] = r
+        elif isinstance(op, ruff.StrMethodOp):
+            args = [self.values[a] for a in op.args]
+            buffer = self.arg_buffer(len(args))
+            for k, a in enumerate(args):
+                self.emit(llvm.StoreOp(a, self.emit(llvm.GEPOp(buffer, [8 * k], _i8())).results[0]))  # type: ignore[attr-defined]
+            null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+            r = code.call("PyObject_VectorcallMethod", self.table_object(["literal", op.method.data]), buffer,
+                          self.const(len(args)), null)
+            assert r is not None
+            self.note_c(code)
+            self.check_null(r, op)
+            self.values[op.result] = r
+        elif isinstance(op, ruff.StrJoinOp):
+            self.str_join(op)
         elif isinstance(op, ruff.DictItemOp):
             self.dict_item(op)
         elif isinstance(op, ruff.MakeDictOp) and _string_keys(op):
@@ -583,6 +603,27 @@ class ObjectLowering:
         self.check_null(found, op)
         self.incref(found)
         self.values[op.result] = found
+
+    def str_join(self, op: ruff.StrJoinOp) -> None:
+        """PyUnicode_Join; it fails only on an item that is not a string (or out of memory): the error is
+        dropped and the call deoptimizes, the baseline's join then does what it does with such items."""
+        code = self.objects()
+        r = code.call("PyUnicode_Join", self.values[op.sep], self.values[op.items])
+        assert r is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        failed = code.same(r, null)
+        self.note_c(code)
+        out = self.deopt_block(op.state, op)
+        clear = self.new_block(name="join_failed")  # type: ignore[attr-defined]
+        cont = self.new_block(after=self.current)  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(failed, clear, [], cont, []))  # type: ignore[attr-defined]
+        self.current = clear
+        code = self.objects()
+        code.call("PyErr_Clear")
+        self.note_c(code)
+        self.emit(llvm.BrOp(out))  # type: ignore[attr-defined]
+        self.current = cont
+        self.values[op.result] = r
 
     def make_dict(self, op: ruff.MakeDictOp) -> None:
         """A dict literal with constant string keys: _PyDict_NewPresized, then each entry in order (the
@@ -851,7 +892,7 @@ def _is_generic(op: Operation) -> bool:
 _DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
               ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
               ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp, ruff.MakeIteratorOp, ruff.StrSliceOp, ruff.DictGetOp,
-              ruff.DictSetOp, ruff.DictItemOp, ruff.IntKeyOp)
+              ruff.DictSetOp, ruff.DictItemOp, ruff.IntTextOp, ruff.StrConcatOp, ruff.StrMethodOp, ruff.StrJoinOp)
 
 
 def _string_keys(op: Operation) -> bool:

@@ -61,7 +61,10 @@ NUMBER_BUILTINS = ("sqrt", *FLOAT_BUILTINS)  # a number in, a number out
 # (`push(a, v)` makes a new array; `a = push(a, v)` is ruff.array_push, which appends in place.)
 # `substring(s, a, b)` on a string and ints, and `get_default(d, k, x)` on a dict and a string key, read
 # the objects in place (ruff.str_slice, ruff.dict_get); a dict is written by `d[k] = v` (ruff.dict_set).
-NATIVE_BUILTINS = ("len", *NUMBER_BUILTINS, "substring", "get_default")
+# String builtins that are a Python str method of the same meaning on strings (split: with a separator
+# that is not empty), done by ruff.str_method; join and to_string of an int have ops of their own.
+STR_METHODS = {"upper": "upper", "lower": "lower", "trim": "strip", "replace": "replace", "split": "split"}
+NATIVE_BUILTINS = ("len", *NUMBER_BUILTINS, "substring", "get_default", *STR_METHODS, "to_string", "join")
 GLOBAL_NAMES = "ruff.global_names"
 # On an op whose result only frame states read: native code makes it only when it deoptimizes there.
 DEOPT_ONLY = "ruff.deopt_only"
@@ -265,6 +268,19 @@ class Specializer:
         spec.objects = any(not is_scalar(t) for t in types.values())
         return types
 
+    def string_hint(self, value: SSAValue, t: Any) -> Optional[str]:
+        """An element of an array of unknown element kind that a string builtin takes as its string (`upper(
+        parts[k])`) or that is added to a string: speculate that it is one (guarded: a wrong guess
+        deoptimizes)."""
+        for use in value.uses:
+            user = use.operation
+            if isinstance(user, R.CallOp) and use.index == 1 and isinstance(user.callee.owner, R.LoadGlobalOp) \
+                    and self.builtin(user.callee.owner.properties["name"].data) in STR_METHODS:
+                return "string"
+            if isinstance(user, R.AddOp) and t(user.operands[1 - use.index]) == "string":
+                return "string"
+        return None
+
     @staticmethod
     def is_callee_only(op: R.LoadGlobalOp) -> bool:
         """Loaded only to be called (frame states hold it too, but only a deoptimization reads it there)."""
@@ -296,6 +312,8 @@ class Specializer:
                 return [(op.result, None)]
             first = kinds.pop() if len(kinds) == 1 else None
             return [(op.result, f"array:{first}" if first in (INT, FLOAT, BOOL) else "array")]
+        if isinstance(op, R.AddOp) and t(op.lhs) == t(op.rhs) == "string":
+            return [(op.results[0], "string")]  # (ruff.str_concat)
         if type(op) in CHECKED_INT:
             a, b = t(op.lhs), t(op.rhs)
             if a is None or b is None:
@@ -351,7 +369,7 @@ class Specializer:
             if obj is None or idx is None:
                 return [(op.result, None)]
             if base(obj) == "array" and idx == INT and state_before(op) is not None:
-                hint = element(obj) or number_hint(op.result, t)
+                hint = element(obj) or number_hint(op.result, t) or self.string_hint(op.result, t)
                 return [(op.result, None if hint == NOT_YET else hint or VALUE_KIND)]
             if obj == "dict" and idx in ("string", INT) and state_before(op) is not None:
                 hint = number_hint(op.result, t)  # (ruff.dict_item: guarded like an array's element)
@@ -471,6 +489,8 @@ class Specializer:
             if is_scalar(kind):
                 return done(R.ConstantOp(op.py_value, MLIR_TYPE[kind]), op.result)
             return done(R.ConstantOp.boxed(op.py_value), op.result)
+        if isinstance(op, R.AddOp) and types[op.results[0]] == "string":
+            return done(R.StrConcatOp(v(op.lhs), v(op.rhs)), op.results[0])
         if type(op) in CHECKED_INT and is_scalar(types[op.results[0]]):
             res_t = types[op.results[0]]
             state = self.failing_state(op, values, spec)
@@ -585,7 +605,7 @@ class Specializer:
     def dict_key(index: SSAValue, types, values) -> tuple[SSAValue, list[Operation]]:
         """The string key a dict index of kind string or int stands for, and the ops that make it."""
         if types[index] == INT:
-            key = R.IntKeyOp(values[index])
+            key = R.IntTextOp(values[index])
             return key.result, [key]
         return values[index], []
 
@@ -594,7 +614,7 @@ class Specializer:
         unbox it."""
         if not is_scalar(kind):
             values[result_of] = boxed
-            return []
+            return [R.GuardTypeOp(boxed, "string", state)] if kind == "string" else []
         guard = R.GuardTypeOp(boxed, TYPE_NAME[kind], state)
         unbox = R.UnboxOp(boxed, MLIR_TYPE[kind])
         values[result_of] = unbox.result
@@ -645,6 +665,28 @@ class Specializer:
         if builtin == "substring":
             s, a, b = (values[x] for x in op.args)
             new = R.StrSliceOp(s, a, b)
+            values[op.results[0]] = new.result
+            return [new]
+        if builtin == "to_string":
+            if arg_types[0] == "string":
+                values[op.results[0]] = values[op.args[0]]
+                return []
+            text = R.IntTextOp(values[op.args[0]])
+            values[op.results[0]] = text.result
+            return [text]
+        if builtin in STR_METHODS:
+            if builtin == "split":
+                sep = op.args[1].owner
+                if not (isinstance(sep, R.ConstantOp) and type(sep.py_value) is str and sep.py_value):
+                    return None  # (a separator that may be empty: the runtime's split)
+            new = R.StrMethodOp(STR_METHODS[builtin], [values[a] for a in op.args])
+            values[op.results[0]] = new.result
+            return [new]
+        if builtin == "join":
+            state = self.deopt_state(op, values)
+            if state is None:
+                return None
+            new = R.StrJoinOp(values[op.args[0]], values[op.args[1]], state)
             values[op.results[0]] = new.result
             return [new]
         if builtin == "get_default":
@@ -813,6 +855,12 @@ def _builtin_result(name: str, args: tuple[str, ...]) -> Optional[str]:
     if name == "abs" and len(args) == 1 and args[0] == FLOAT:
         return FLOAT
     if name == "substring" and args == ("string", INT, INT):
+        return "string"
+    if name == "to_string" and args in ((INT,), ("string",)):
+        return "string"
+    if name in STR_METHODS and args == ("string",) * {"replace": 3, "split": 2}.get(name, 1):
+        return "array" if name == "split" else "string"
+    if name == "join" and len(args) == 2 and base(args[0]) == "array" and args[1] == "string":
         return "string"
     if name == "get_default" and len(args) == 3 and args[:2] == ("dict", "string"):
         return VALUE_KIND

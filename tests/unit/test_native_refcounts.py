@@ -145,6 +145,15 @@ func gather(seq, d, out) {
     }
     return len(out)
 }
+func shout(parts, n) {
+    mut i := 0
+    mut out := []
+    while i < n {
+        out = push(out, replace(upper(parts[i % len(parts)]), "A", "4") + "-" + to_string(i))
+        i += 1
+    }
+    return join(split(join(out, ","), ","), ";")
+}
 """
 
 
@@ -199,3 +208,19 @@ def test_repeated_string_and_dict_calls_leave_no_memory_behind(strdict_program) 
     last, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert last - first < 64 * 1024, f"{last - first} bytes left behind by 300 native calls"
+
+
+def test_string_builtins_keep_every_refcount_and_leave_nothing_behind(strdict_program) -> None:
+    parts = ["alpha" * k for k in range(1, 6)]
+    before = [sys.getrefcount(p) for p in parts]
+    call = native(strdict_program, "shout", [parts, 3])
+    expected = ";".join(f"{parts[i % 5].upper().replace('A', '4')}-{i}" for i in range(1000))
+    assert call(parts, 1000) == expected
+    assert [sys.getrefcount(p) for p in parts] == before
+    tracemalloc.start()
+    first, _ = tracemalloc.get_traced_memory()
+    for _ in range(100):
+        call(parts, 100)
+    last, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert last - first < 64 * 1024, f"{last - first} bytes left behind by 100 native calls"

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from xdsl.dialects.builtin import I64
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import I64, StringAttr
 from xdsl.ir import Operation, SSAValue
-from xdsl.irdl import IRDLOperation, irdl_op_definition, operand_def, result_def, traits_def
+from xdsl.irdl import IRDLOperation, irdl_op_definition, operand_def, prop_def, result_def, traits_def, var_operand_def
 
 from ruff.dialects.ruff.types import MayRaise, StateType, VALUE, ValueType
 
@@ -78,11 +80,11 @@ class DictItemOp(IRDLOperation):
 
 
 @irdl_op_definition
-class IntKeyOp(IRDLOperation):
-    """`%k = ruff.int_key %i` — the dict key an int index stands for: its decimal text (a Ruff dict's keys are
-    strings; `d[5]` is `d["5"]`)."""
+class IntTextOp(IRDLOperation):
+    """`%k = ruff.int_text %i` — an int's decimal text: `to_string(i)`, and the dict key an int index stands
+    for (a Ruff dict's keys are strings; `d[5]` is `d["5"]`)."""
 
-    name = "ruff.int_key"
+    name = "ruff.int_text"
     index = operand_def(I64)
     result = result_def(ValueType)
     traits = traits_def(MayRaise())  # (only out of memory)
@@ -90,3 +92,53 @@ class IntKeyOp(IRDLOperation):
 
     def __init__(self, index: SSAValue | Operation):
         super().__init__(operands=[index], result_types=[VALUE])
+
+
+@irdl_op_definition
+class StrConcatOp(IRDLOperation):
+    """`%r = ruff.str_concat %a, %b` — `a + b` on two values known to be strings."""
+
+    name = "ruff.str_concat"
+    lhs = operand_def(ValueType)
+    rhs = operand_def(ValueType)
+    result = result_def(ValueType)
+    traits = traits_def(MayRaise())  # (only out of memory, or past the longest string)
+    assembly_format = "$lhs `,` $rhs attr-dict"
+
+    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
+        super().__init__(operands=[lhs, rhs], result_types=[VALUE])
+
+
+@irdl_op_definition
+class StrMethodOp(IRDLOperation):
+    """`%r = ruff.str_method "upper" (%s, ...)` — a string builtin that is the Python str method of the same
+    meaning, called on a value known to be a string with string arguments (upper, lower, trim, replace, split
+    with a separator that is not empty; see specialize-types)."""
+
+    name = "ruff.str_method"
+    method = prop_def(StringAttr)
+    args = var_operand_def(ValueType)
+    result = result_def(ValueType)
+    traits = traits_def(MayRaise())
+    assembly_format = "$method ` ` `(` $args `)` attr-dict"
+
+    def __init__(self, method: str, args: Sequence[SSAValue | Operation]):
+        super().__init__(operands=[args], result_types=[VALUE], properties={"method": StringAttr(method)})
+
+
+@irdl_op_definition
+class StrJoinOp(IRDLOperation):
+    """`%r = ruff.str_join %items, %sep deopt %s` — `join(items, sep)` on an array and a string: CPython's
+    join when every item is a string; otherwise it deoptimizes (the baseline's join shows the other values,
+    or raises its error)."""
+
+    name = "ruff.str_join"
+    items = operand_def(ValueType)
+    sep = operand_def(ValueType)
+    state = operand_def(StateType)
+    result = result_def(ValueType)
+    traits = traits_def(MayRaise())
+    assembly_format = "$items `,` $sep `deopt` $state attr-dict"
+
+    def __init__(self, items: SSAValue | Operation, sep: SSAValue | Operation, state: SSAValue | Operation):
+        super().__init__(operands=[items, sep, state], result_types=[VALUE])
