@@ -367,6 +367,47 @@ class ObjectLowering:
                 self.emit(llvm.StoreOp(value, slot))  # type: ignore[attr-defined]
                 self.note_c(code)
                 self.decref(old)
+        elif isinstance(op, ruff.StrSliceOp):
+            self.str_slice(op)
+        elif isinstance(op, ruff.DictGetOp):
+            self.dict_get(op)
+        elif isinstance(op, ruff.IntTextOp):
+            number = code.box(self.values[op.index], i64)
+            key = code.call("PyObject_Str", number)
+            assert key is not None
+            self.note_c(code)
+            self.decref(number)
+            self.check_null(key, op)
+            self.values[op.result] = key
+        elif isinstance(op, ruff.StrConcatOp):
+            r = code.call("PyUnicode_Concat", self.values[op.lhs], self.values[op.rhs])
+            assert r is not None
+            self.note_c(code)
+            self.check_null(r, op)
+            self.values[op.result] = r
+        elif isinstance(op, ruff.StrMethodOp):
+            args = [self.values[a] for a in op.args]
+            buffer = self.arg_buffer(len(args))
+            for k, a in enumerate(args):
+                self.emit(llvm.StoreOp(a, self.emit(llvm.GEPOp(buffer, [8 * k], _i8())).results[0]))  # type: ignore[attr-defined]
+            null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+            r = code.call("PyObject_VectorcallMethod", self.table_object(["literal", op.method.data]), buffer,
+                          self.const(len(args)), null)
+            assert r is not None
+            self.note_c(code)
+            self.check_null(r, op)
+            self.values[op.result] = r
+        elif isinstance(op, ruff.StrJoinOp):
+            self.str_join(op)
+        elif isinstance(op, ruff.DictItemOp):
+            self.dict_item(op)
+        elif isinstance(op, ruff.MakeDictOp) and _string_keys(op):
+            self.make_dict(op)
+        elif isinstance(op, ruff.DictSetOp):
+            status = code.call("PyDict_SetItem", self.values[op.dict], self.values[op.key], self.values[op.value])
+            assert status is not None
+            self.note_c(code)
+            self.fail_on_status(status, op)
         elif isinstance(op, ruff.ListAppendOp):
             status = code.call("PyList_Append", self.values[op.array], self.values[op.value])
             assert status is not None
@@ -514,6 +555,95 @@ class ObjectLowering:
         self.generic(op)
         self.emit(llvm.BrOp(join))  # type: ignore[attr-defined]
         self.current = join
+
+    def str_slice(self, op: ruff.StrSliceOp) -> None:
+        """PyUnicode_Substring with the bounds substring() uses: a negative bound counts as 0 (the end is
+        clamped to the length, an empty range gives "" by CPython itself)."""
+        code = self.objects()
+        zero = self.const(0)
+        bounds = []
+        for b in (self.values[op.start], self.values[op.end]):
+            neg = self.emit(llvm.ICmpOp(b, zero, _pred("slt"))).results[0]  # type: ignore[attr-defined]
+            bounds.append(self.emit(llvm.SelectOp(neg, zero, b)).results[0])  # type: ignore[attr-defined]
+        r = code.call("PyUnicode_Substring", self.values[op.string], *bounds)
+        assert r is not None
+        self.note_c(code)
+        self.check_null(r, op)
+        self.values[op.result] = r
+
+    def dict_get(self, op: ruff.DictGetOp) -> None:
+        """PyDict_GetItemWithError (a borrowed reference, NULL when absent): the value or the default, with a
+        reference of its own; NULL with an exception set is an error."""
+        code = self.objects()
+        found = code.call("PyDict_GetItemWithError", self.values[op.dict], self.values[op.key])
+        pending = code.call("PyErr_Occurred")
+        assert found is not None and pending is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        missing = code.same(found, null)
+        failed = self.emit(llvm.AndOp(missing, self.emit(llvm.XOrOp(code.same(pending, null),  # type: ignore[attr-defined]
+                                                                    self.const(1, i1))).results[0])).results[0]  # type: ignore[attr-defined]
+        value = self.emit(llvm.SelectOp(missing, self.values[op.default], found)).results[0]  # type: ignore[attr-defined]
+        value = self.emit(llvm.SelectOp(failed, null, value)).results[0]  # type: ignore[attr-defined]
+        self.note_c(code)
+        self.check_null(value, op)
+        self.incref(value)
+        self.values[op.result] = value
+
+    def dict_item(self, op: ruff.DictItemOp) -> None:
+        """PyDict_GetItemWithError: the value with a reference of its own; an absent key deoptimizes (the
+        baseline raises "Missing map key"), NULL with an exception set is an error."""
+        code = self.objects()
+        found = code.call("PyDict_GetItemWithError", self.values[op.dict], self.values[op.key])
+        pending = code.call("PyErr_Occurred")
+        assert found is not None and pending is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        absent = self.emit(llvm.AndOp(code.same(found, null), code.same(pending, null))).results[0]  # type: ignore[attr-defined]
+        self.note_c(code)
+        self.deopt_if(absent, op.state, op)
+        self.check_null(found, op)
+        self.incref(found)
+        self.values[op.result] = found
+
+    def str_join(self, op: ruff.StrJoinOp) -> None:
+        """PyUnicode_Join; it fails only on an item that is not a string (or out of memory): the error is
+        dropped and the call deoptimizes, the baseline's join then does what it does with such items."""
+        code = self.objects()
+        r = code.call("PyUnicode_Join", self.values[op.sep], self.values[op.items])
+        assert r is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        failed = code.same(r, null)
+        self.note_c(code)
+        out = self.deopt_block(op.state, op)
+        clear = self.new_block(name="join_failed")  # type: ignore[attr-defined]
+        cont = self.new_block(after=self.current)  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(failed, clear, [], cont, []))  # type: ignore[attr-defined]
+        self.current = clear
+        code = self.objects()
+        code.call("PyErr_Clear")
+        self.note_c(code)
+        self.emit(llvm.BrOp(out))  # type: ignore[attr-defined]
+        self.current = cont
+        self.values[op.result] = r
+
+    def make_dict(self, op: ruff.MakeDictOp) -> None:
+        """A dict literal with constant string keys: _PyDict_NewPresized, then each entry in order (the
+        dict takes references of its own)."""
+        code = self.objects()
+        d = code.call("_PyDict_NewPresized", self.const(len(op.entries) // 2))
+        assert d is not None
+        self.note_c(code)
+        self.check_null(d, op)
+        entries = list(op.entries)
+        for k in range(0, len(entries), 2):
+            value, fresh = self.boxed_copy(entries[k + 1])
+            code = self.objects()
+            status = code.call("PyDict_SetItem", d, self.values[entries[k]], value)
+            assert status is not None
+            self.note_c(code)
+            if fresh:
+                self.decref(value)
+            self.fail_on_status(status, op)
+        self.values[op.result] = d
 
     def array_push(self, op: ruff.ArrayPushOp) -> None:
         """On a list: PyList_Append in place; on anything else, the runtime's push (which says what is
@@ -761,7 +891,14 @@ def _is_generic(op: Operation) -> bool:
 # Ops on objects with a lowering of their own (everything else boxed goes through NativeSupport.op).
 _DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
               ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
-              ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp, ruff.MakeIteratorOp)
+              ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp, ruff.MakeIteratorOp, ruff.StrSliceOp, ruff.DictGetOp,
+              ruff.DictSetOp, ruff.DictItemOp, ruff.IntTextOp, ruff.StrConcatOp, ruff.StrMethodOp, ruff.StrJoinOp)
+
+
+def _string_keys(op: Operation) -> bool:
+    """A dict literal whose keys are all constant strings (no key conversion, no key error)."""
+    keys = list(op.operands)[0::2]
+    return all(isinstance(k.owner, ruff.ConstantOp) and type(k.owner.py_value) is str for k in keys)
 
 
 def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:
@@ -777,7 +914,7 @@ def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:
                 "ruff.deopt_only" in op.attributes:
             continue
         work += 1
-        dedicated = isinstance(op, _DEDICATED) or (isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None)
+        dedicated = isinstance(op, _DEDICATED) or (isinstance(op, ruff.MakeDictOp) and _string_keys(op)) or (isinstance(op, ruff.EqOp | ruff.NeOp) and _null_compared(op) is not None)
         if _is_generic(op) and not dedicated:  # (== null asks the runtime only on an overloading struct)
             calls.append(op.name)
             if op.parent_block() in looping:

@@ -26,6 +26,17 @@ def is_boxed(v: SSAValue) -> bool:
     return v.type == R.VALUE
 
 
+def uses_of(op: Operation) -> list[SSAValue]:
+    """The values op reads: its operands, and for a frame state operand the values that state holds (a
+    deoptimization exit at op boxes them, so they must outlive op, not just the frame_state op)."""
+    out: list[SSAValue] = []
+    for o in op.operands:
+        if isinstance(o.owner, R.FrameStateOp):
+            out.extend(o.owner.operands)
+        out.append(o)
+    return out
+
+
 def successor_args(term: Operation, index: int) -> list[SSAValue]:
     """The values a branch passes to its index-th successor's block arguments."""
     if isinstance(term, cf.BranchOp):
@@ -78,7 +89,7 @@ class Ownership:
         """(boxed values used in b before any definition in b, boxed values defined in b)."""
         used, defined = set(), set(a for a in b.args if is_boxed(a))
         for op in b.ops:
-            for o in op.operands:
+            for o in uses_of(op):
                 if is_boxed(o) and o not in defined:
                     used.add(o)
             defined.update(r for r in op.results if is_boxed(r))
@@ -114,17 +125,17 @@ class Ownership:
         for op in reversed(list(b.ops)):
             out[op] = set(alive)
             alive -= set(op.results)
-            alive |= {o for o in op.operands if self.owned(o)}
+            alive |= {o for o in uses_of(op) if self.owned(o)}
         return out
 
     def alive_before(self, b: Block, op: Operation) -> set[SSAValue]:
         """Owned values alive just before `op` runs (what an early exit there releases)."""
         after = self.alive_after(b)[op]
-        return (after - set(op.results)) | {o for o in op.operands if self.owned(o)}
+        return (after - set(op.results)) | {o for o in uses_of(op) if self.owned(o)}
 
     def releases_at_start(self, b: Block) -> list[SSAValue]:
         """Owned values b receives (live-in or its own arguments) that nothing in or after b needs."""
-        used = {o for op in b.ops for o in op.operands}
+        used = {o for op in b.ops for o in uses_of(op)}
         term = b.last_op
         return [v for v in (*b.args, *sorted(self.live_in[b], key=self.order.__getitem__))
                 if self.owned(v) and v not in used and v not in self.live_out[b]
@@ -137,7 +148,7 @@ class Ownership:
         for op in b.ops:
             if op is b.last_op:
                 break
-            dying = [o for o in dict.fromkeys(op.operands) if self.owned(o) and o not in after[op]]
+            dying = [o for o in dict.fromkeys(uses_of(op)) if self.owned(o) and o not in after[op]]
             dying += [r for r in op.results if self.owned(r) and r not in after[op]]
             if dying:
                 out[op] = dying

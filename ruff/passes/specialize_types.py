@@ -59,7 +59,12 @@ FLOAT_BUILTINS = {"floor": math.FloorOp, "ceil": math.CeilOp, "abs": math.AbsFOp
 NUMBER_BUILTINS = ("sqrt", *FLOAT_BUILTINS)  # a number in, a number out
 # Builtins native code does itself when the name is not one the program defines.
 # (`push(a, v)` makes a new array; `a = push(a, v)` is ruff.array_push, which appends in place.)
-NATIVE_BUILTINS = ("len", *NUMBER_BUILTINS)
+# `substring(s, a, b)` on a string and ints, and `get_default(d, k, x)` on a dict and a string key, read
+# the objects in place (ruff.str_slice, ruff.dict_get); a dict is written by `d[k] = v` (ruff.dict_set).
+# String builtins that are a Python str method of the same meaning on strings (split: with a separator
+# that is not empty), done by ruff.str_method; join and to_string of an int have ops of their own.
+STR_METHODS = {"upper": "upper", "lower": "lower", "trim": "strip", "replace": "replace", "split": "split"}
+NATIVE_BUILTINS = ("len", *NUMBER_BUILTINS, "substring", "get_default", *STR_METHODS, "to_string", "join")
 GLOBAL_NAMES = "ruff.global_names"
 # On an op whose result only frame states read: native code makes it only when it deoptimizes there.
 DEOPT_ONLY = "ruff.deopt_only"
@@ -263,6 +268,19 @@ class Specializer:
         spec.objects = any(not is_scalar(t) for t in types.values())
         return types
 
+    def string_hint(self, value: SSAValue, t: Any) -> Optional[str]:
+        """An element of an array of unknown element kind that a string builtin takes as its string (`upper(
+        parts[k])`) or that is added to a string: speculate that it is one (guarded: a wrong guess
+        deoptimizes)."""
+        for use in value.uses:
+            user = use.operation
+            if isinstance(user, R.CallOp) and use.index == 1 and isinstance(user.callee.owner, R.LoadGlobalOp) \
+                    and self.builtin(user.callee.owner.properties["name"].data) in STR_METHODS:
+                return "string"
+            if isinstance(user, R.AddOp) and t(user.operands[1 - use.index]) == "string":
+                return "string"
+        return None
+
     @staticmethod
     def is_callee_only(op: R.LoadGlobalOp) -> bool:
         """Loaded only to be called (frame states hold it too, but only a deoptimization reads it there)."""
@@ -294,6 +312,8 @@ class Specializer:
                 return [(op.result, None)]
             first = kinds.pop() if len(kinds) == 1 else None
             return [(op.result, f"array:{first}" if first in (INT, FLOAT, BOOL) else "array")]
+        if isinstance(op, R.AddOp) and t(op.lhs) == t(op.rhs) == "string":
+            return [(op.results[0], "string")]  # (ruff.str_concat)
         if type(op) in CHECKED_INT:
             a, b = t(op.lhs), t(op.rhs)
             if a is None or b is None:
@@ -342,14 +362,17 @@ class Specializer:
                         return [(op.results[0], None)]
                     kind = _builtin_result(builtin, arg_types)  # type: ignore[arg-type]
                     if kind is not None:
-                        return [(op.results[0], kind)]
+                        return [(op.results[0], _speculated_get(builtin, arg_types, op) or kind)]
             return [(op.results[0], VALUE_KIND)]
         if isinstance(op, R.IndexGetOp):
             obj, idx = t(op.object), t(op.index)
             if obj is None or idx is None:
                 return [(op.result, None)]
             if base(obj) == "array" and idx == INT and state_before(op) is not None:
-                hint = element(obj) or number_hint(op.result, t)
+                hint = element(obj) or number_hint(op.result, t) or self.string_hint(op.result, t)
+                return [(op.result, None if hint == NOT_YET else hint or VALUE_KIND)]
+            if obj == "dict" and idx in ("string", INT) and state_before(op) is not None:
+                hint = number_hint(op.result, t)  # (ruff.dict_item: guarded like an array's element)
                 return [(op.result, None if hint == NOT_YET else hint or VALUE_KIND)]
             return [(op.result, VALUE_KIND)]
         if isinstance(op, R.FieldGetOp):
@@ -359,6 +382,8 @@ class Specializer:
                 return [(op.result, VALUE_KIND)]
             hint = number_hint(op.result, t) or self.field_hints.get(op.result)
             return [(op.result, hint or VALUE_KIND)]
+        if isinstance(op, R.MakeDictOp):
+            return [(op.result, "dict")]
         if isinstance(op, R.MakeIteratorOp):
             it = t(op.iterable)
             if it is None:
@@ -464,6 +489,8 @@ class Specializer:
             if is_scalar(kind):
                 return done(R.ConstantOp(op.py_value, MLIR_TYPE[kind]), op.result)
             return done(R.ConstantOp.boxed(op.py_value), op.result)
+        if isinstance(op, R.AddOp) and types[op.results[0]] == "string":
+            return done(R.StrConcatOp(v(op.lhs), v(op.rhs)), op.results[0])
         if type(op) in CHECKED_INT and is_scalar(types[op.results[0]]):
             res_t = types[op.results[0]]
             state = self.failing_state(op, values, spec)
@@ -529,6 +556,12 @@ class Specializer:
             if state is not None:
                 get = R.ListGetOp(v(op.object), v(op.index), state)
                 return [get, *self.speculate(get.result, types[op.result], op.result, state, values)]
+        if isinstance(op, R.IndexGetOp) and types.get(op.object) == "dict" and types.get(op.index) in ("string", INT):
+            state = self.deopt_state(op, values)
+            if state is not None:
+                key, out = self.dict_key(op.index, types, values)
+                get = R.DictItemOp(v(op.object), key, state)
+                return [*out, get, *self.speculate(get.result, types[op.result], op.result, state, values)]
         if isinstance(op, R.FieldGetOp) and is_scalar(types.get(op.result)):
             state = self.deopt_state(op, values)
             if state is not None:  # a field guessed to hold a number: read it, guard, unbox
@@ -541,6 +574,10 @@ class Specializer:
                 out = []
                 item = self.boxed(op.value, out, values)
                 return [*out, R.ListSetOp(v(op.object), v(op.index), item, state)]
+        if isinstance(op, R.IndexSetOp) and types.get(op.object) == "dict" and types.get(op.index) in ("string", INT):
+            key, out = self.dict_key(op.index, types, values)
+            item = self.boxed(op.value, out, values)
+            return [*out, R.DictSetOp(v(op.object), key, item)]
         if isinstance(op, R.IteratorNextOp) and base(types.get(op.iterator, "")) == "iter" and \
                 is_scalar(types.get(op.value)):
             state = self.deopt_state(op, values, after=True)
@@ -564,12 +601,20 @@ class Specializer:
                                                  blocks[op.else_block], else_args)]
         return self.generic(op, types, values)
 
+    @staticmethod
+    def dict_key(index: SSAValue, types, values) -> tuple[SSAValue, list[Operation]]:
+        """The string key a dict index of kind string or int stands for, and the ops that make it."""
+        if types[index] == INT:
+            key = R.IntTextOp(values[index])
+            return key.result, [key]
+        return values[index], []
+
     def speculate(self, boxed: SSAValue, kind: str, result_of: SSAValue, state: SSAValue, values) -> list[Operation]:
         """An element read as a PyObject*: with a scalar kind, guard its type (deoptimizing at `state`) and
         unbox it."""
         if not is_scalar(kind):
             values[result_of] = boxed
-            return []
+            return [R.GuardTypeOp(boxed, "string", state)] if kind == "string" else []
         guard = R.GuardTypeOp(boxed, TYPE_NAME[kind], state)
         unbox = R.UnboxOp(boxed, MLIR_TYPE[kind])
         values[result_of] = unbox.result
@@ -617,6 +662,42 @@ class Specializer:
                 out += [zero, new]
             values[op.results[0]] = new.results[0]
             return out
+        if builtin == "substring":
+            s, a, b = (values[x] for x in op.args)
+            new = R.StrSliceOp(s, a, b)
+            values[op.results[0]] = new.result
+            return [new]
+        if builtin == "to_string":
+            if arg_types[0] == "string":
+                values[op.results[0]] = values[op.args[0]]
+                return []
+            text = R.IntTextOp(values[op.args[0]])
+            values[op.results[0]] = text.result
+            return [text]
+        if builtin in STR_METHODS:
+            if builtin == "split":
+                sep = op.args[1].owner
+                if not (isinstance(sep, R.ConstantOp) and type(sep.py_value) is str and sep.py_value):
+                    return None  # (a separator that may be empty: the runtime's split)
+            new = R.StrMethodOp(STR_METHODS[builtin], [values[a] for a in op.args])
+            values[op.results[0]] = new.result
+            return [new]
+        if builtin == "join":
+            state = self.deopt_state(op, values)
+            if state is None:
+                return None
+            new = R.StrJoinOp(values[op.args[0]], values[op.args[1]], state)
+            values[op.results[0]] = new.result
+            return [new]
+        if builtin == "get_default":
+            out = []
+            d, k, x = (self.boxed(a, out, values) for a in op.args)
+            get = R.DictGetOp(d, k, x)
+            kind = types[op.results[0]]
+            state = self.deopt_state(op, values) if is_scalar(kind) else None
+            if is_scalar(kind) and state is None:
+                return None
+            return [*out, get, *self.speculate(get.result, kind, op.results[0], state, values)]  # type: ignore[arg-type]
         if builtin == "sqrt":
             state = self.deopt_state(op, values)
             if state is None:
@@ -765,14 +846,32 @@ def _kind_of_type(t) -> str:
 
 def _builtin_result(name: str, args: tuple[str, ...]) -> Optional[str]:
     """The kind a natively done builtin returns for these argument kinds (None: not done natively)."""
-    if name == "len" and len(args) == 1 and base(args[0]) == "array":
-        return INT
+    if name == "len" and len(args) == 1 and base(args[0]) in ("array", "string", "dict"):
+        return INT  # (ruff.list_len: a list's size, a str's length and a dict's count share one offset)
     if name == "sqrt" and len(args) == 1 and args[0] in (INT, FLOAT):
         return FLOAT
     if name in ("floor", "ceil") and len(args) == 1 and args[0] in (INT, FLOAT):
         return FLOAT
     if name == "abs" and len(args) == 1 and args[0] == FLOAT:
         return FLOAT
+    if name == "substring" and args == ("string", INT, INT):
+        return "string"
+    if name == "to_string" and args in ((INT,), ("string",)):
+        return "string"
+    if name in STR_METHODS and args == ("string",) * {"replace": 3, "split": 2}.get(name, 1):
+        return "array" if name == "split" else "string"
+    if name == "join" and len(args) == 2 and base(args[0]) == "array" and args[1] == "string":
+        return "string"
+    if name == "get_default" and len(args) == 3 and args[:2] == ("dict", "string"):
+        return VALUE_KIND
+    return None
+
+
+def _speculated_get(name: str, args: tuple[str, ...], op: Operation) -> Optional[str]:
+    """`get_default(d, k, 0)`: the dict's values are speculated to have the default's kind (counters), a
+    guess a type guard checks (deoptimizing at the call, which has done nothing yet)."""
+    if name == "get_default" and len(args) == 3 and args[2] in (INT, FLOAT) and state_before(op) is not None:
+        return args[2]
     return None
 
 

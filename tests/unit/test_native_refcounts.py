@@ -125,3 +125,102 @@ def test_repeated_native_calls_leave_no_memory_behind(program) -> None:
     last, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert last - first < 64 * 1024, f"{last - first} bytes left behind by 300 native calls"
+
+
+STRDICT_SOURCE = """
+func tally(seq, d) {
+    mut i := 0
+    while i < len(seq) {
+        k := substring(seq, i, i + 1)
+        d[k] = get_default(d, k, 0.5) + 1.0
+        i += 1
+    }
+    return len(d)
+}
+func gather(seq, d, out) {
+    mut i := 0
+    while i < len(seq) {
+        out = push(out, get_default(d, substring(seq, i - 1, i + 1), d))
+        i += 1
+    }
+    return len(out)
+}
+func shout(parts, n) {
+    mut i := 0
+    mut out := []
+    while i < n {
+        out = push(out, replace(upper(parts[i % len(parts)]), "A", "4") + "-" + to_string(i))
+        i += 1
+    }
+    return join(split(join(out, ","), ","), ";")
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def strdict_program(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("refs") / "strdict.ruff"
+    path.write_text(STRDICT_SOURCE)
+    options = RunOptions(jit=True, jit_threshold=1)
+    vm = make_vm(options, write=lambda text: None)
+    module = Module("__main__", str(path), STRDICT_SOURCE)
+    vm.run_chunk(compile_file(str(path)).chunk, module)
+    return vm, module
+
+
+def test_dict_updates_by_substring_keys_keep_every_refcount(strdict_program) -> None:
+    seq = "ACGT" * 50_000
+    d = {"A": 1000.5, "C": 2000.5}
+    old_a, old_c = d["A"], d["C"]
+    counts = [sys.getrefcount(x) for x in (seq, d, old_a, old_c)]
+    call = native(strdict_program, "tally", [seq, d])
+    assert call(seq, d) == 4
+    assert d == {"A": 51000.5, "C": 52000.5, "G": 50000.5, "T": 50000.5}
+    # The dict let go of the values it held (and nothing else did anything to seq or d).
+    assert [sys.getrefcount(x) for x in (seq, d, old_a, old_c)] == [*counts[:2], counts[2] - 1, counts[3] - 1]
+    assert all(sys.getrefcount(v) == 3 for v in d.values())  # d, the loop variable, getrefcount
+
+
+def test_values_read_from_a_dict_own_a_reference_each(strdict_program) -> None:
+    seq = "abcab" * 1000
+    d = {"ab": 10**12, "ca": 10**13}
+    before = [sys.getrefcount(v) for v in d.values()]
+    d_before = sys.getrefcount(d)
+    out: list = []
+    call = native(strdict_program, "gather", [seq, d, out])
+    assert call(seq, d, out) == len(seq)
+    assert out[:6] == [d, 10**12, d, 10**13, 10**12, d]
+    assert [sys.getrefcount(v) for v in d.values()] == [before[0] + 2000, before[1] + 1000]
+    assert sys.getrefcount(d) == d_before + out.count(d)
+    out.clear()
+    assert [sys.getrefcount(v) for v in d.values()] == before and sys.getrefcount(d) == d_before
+
+
+def test_repeated_string_and_dict_calls_leave_no_memory_behind(strdict_program) -> None:
+    seq = "GATTACA" * 100
+    d: dict = {}
+    call = native(strdict_program, "tally", [seq, d])
+    call(seq, d)
+    tracemalloc.start()
+    first, _ = tracemalloc.get_traced_memory()
+    for _ in range(300):
+        call(seq, d)
+    last, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert last - first < 64 * 1024, f"{last - first} bytes left behind by 300 native calls"
+
+
+def test_string_builtins_keep_every_refcount_and_leave_nothing_behind(strdict_program) -> None:
+    parts = ["alpha" * k for k in range(1, 6)]
+    before = [sys.getrefcount(p) for p in parts]
+    call = native(strdict_program, "shout", [parts, 3])
+    expected = ";".join(f"{parts[i % 5].upper().replace('A', '4')}-{i}" for i in range(1000))
+    assert call(parts, 1000) == expected
+    assert [sys.getrefcount(p) for p in parts] == before
+    tracemalloc.start()
+    first, _ = tracemalloc.get_traced_memory()
+    for _ in range(100):
+        call(parts, 100)
+    last, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert last - first < 64 * 1024, f"{last - first} bytes left behind by 100 native calls"

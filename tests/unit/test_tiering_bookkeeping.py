@@ -25,7 +25,7 @@ PROGRAM = f"""func build(n) {{
     mut s := ""
     mut i := 0
     while i < n {{
-        s := s + "ab"
+        s := s + repeat("ab", 1)
         i := i + 1
     }}
     return len(s)
@@ -88,7 +88,7 @@ def test_the_program_prints_what_the_baseline_does(run: Run) -> None:
 
 
 def test_a_loop_refused_for_what_it_does_refuses_its_function_without_a_second_attempt(run: Run) -> None:
-    # build's loop would run `s + "ab"` through the runtime: the function would too. It is not compiled
+    # build's loop would run `repeat("ab", 1)` through the runtime: the function would too. It is not compiled
     # at its next call (that attempt was refused for the same reason, and regenerated build for nothing).
     assert run.compiles.count("build") == 1  # the loop's attempt only
     assert "build: its loop at p.ruff:6 was not compiled" in run.jit.refusals

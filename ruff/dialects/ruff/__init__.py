@@ -34,7 +34,7 @@ error can name the source line.
 
 The ops are defined by family, one module each: `types` (the types, effects and the `line` property),
 `constants`, `functions` (functions, calls by symbol, the call depth, frame states), `lists` (native
-array access), `operators` (boxed operators), `boxing` (box, unbox, type tests and guards), `checked`
+array access), `strdict` (native string slices and dict reads and writes), `operators` (boxed operators), `boxing` (box, unbox, type tests and guards), `checked`
 (checked raw arithmetic), `variables`, `calls`, `collections`. A canonicalization pattern lives next to
 its op. This package assembles the dialect and re-exports every name, so `R.AddOp` works from
 `from ruff.dialects import ruff as R`.
@@ -54,6 +54,7 @@ from ruff.dialects.ruff.functions import (
     DEPTH_ARG, SPECIALIZED_FROM, FrameStateOp,
 )
 from ruff.dialects.ruff.lists import ListLenOp, ListGetOp, ListSetOp, ListAppendOp
+from ruff.dialects.ruff.strdict import StrSliceOp, DictGetOp, DictItemOp, DictSetOp, IntTextOp, StrConcatOp, StrMethodOp, StrJoinOp
 from ruff.dialects.ruff.operators import (
     BoxedBinary, AddOp, SubOp, MulOp, DivOp, ModOp, EqOp, NeOp, LtOp, LeOp, GtOp, GeOp, NegOp, NotOp, TruthyOp,
     IsNullOp,
@@ -76,7 +77,7 @@ from ruff.dialects.ruff.collections import (
 
 RUFF_OPS: list[type[Operation]] = [
     FuncOp, ReturnOp, CallDirectOp, EnterFrameOp, FrameStateOp, ListLenOp, ListGetOp, ListSetOp, ListAppendOp,
-    ConstantOp,
+    StrSliceOp, DictGetOp, DictItemOp, DictSetOp, IntTextOp, StrConcatOp, StrMethodOp, StrJoinOp, ConstantOp,
     AddOp, SubOp, MulOp, DivOp, ModOp, NegOp, NotOp,
     EqOp, NeOp, LtOp, LeOp, GtOp, GeOp, TruthyOp, IsNullOp,
     BoxOp, UnboxOp, IsTypeOp, GuardTypeOp, GuardOp,
@@ -101,7 +102,9 @@ __all__ = [
     "AllocatesResult", "MayRaise", "attr_to_py", "py_to_attr", "ConstantOp",
     "RuffConstantMaterialization", "FuncOpCallableInterface", "FuncOp", "ReturnOp",
     "CallDirectSymbolUser", "CallDirectOp", "EnterFrameOp", "DEPTH_ARG", "SPECIALIZED_FROM",
-    "FrameStateOp", "ListLenOp", "ListGetOp", "ListSetOp", "ListAppendOp", "AddOp", "SubOp", "MulOp",
+    "FrameStateOp", "ListLenOp", "ListGetOp", "ListSetOp", "ListAppendOp",
+    "StrSliceOp", "DictGetOp", "DictItemOp", "DictSetOp", "IntTextOp", "StrConcatOp", "StrMethodOp", "StrJoinOp",
+    "AddOp", "SubOp", "MulOp",
     "DivOp", "ModOp", "EqOp", "NeOp", "LtOp", "LeOp", "GtOp", "GeOp", "NegOp", "NotOp", "TruthyOp",
     "IsNullOp", "BoxedBinary", "BoxOp", "UnboxBoxedBlockArgument", "UnboxCanonicalization", "UnboxOp", "IsTypeOp",
     "GuardTypeOp", "GuardOp", "IAddOp", "ISubOp", "IMulOp", "IDivOp", "IModOp", "INegOp", "FDivOp", "FModOp",

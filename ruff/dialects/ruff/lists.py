@@ -12,7 +12,8 @@ from ruff.dialects.ruff.types import MayRaise, StateType, VALUE, ValueType
 
 @irdl_op_definition
 class ListLenOp(IRDLOperation):
-    """`%n = ruff.list_len %a : i64` — the length of a value known to be an array (a Python list)."""
+    """`%n = ruff.list_len %a : i64` — the length of a value known to be an array (a Python list), a string
+    (a str: its length in code points) or a dict: all three keep it in the word after the object header."""
 
     name = "ruff.list_len"
     array = operand_def(ValueType)

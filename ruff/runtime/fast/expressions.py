@@ -224,12 +224,12 @@ class ExpressionEmitter:
 
     @staticmethod
     def hint(e: StackEntry) -> Optional[str]:
-        """The class e probably has: "int", "float" or None."""
+        """The class e probably has: "int", "float", "str" or None."""
         if e.kind == "c":
             t = type(e.value)
-            return "int" if t is int else "float" if t is float else None
+            return "int" if t is int else "float" if t is float else "str" if t is str else None
         if e.cls is not None:
-            return e.cls if e.cls in ("int", "float") else None
+            return e.cls if e.cls in ("int", "float", "str") else None
         return e.hint
 
     def int_checks(self, *ents: StackEntry) -> Optional[str]:
@@ -419,7 +419,7 @@ class ExpressionEmitter:
             return "float" if t is float else "int" if t is int else None
         if e.cls is not None:
             return e.cls if e.cls in ("int", "float") else None
-        if e.kind in ("l", "t", "x") and not e.isbool and e.hint != "int":
+        if e.kind in ("l", "t", "x") and not e.isbool and e.hint not in ("int", "str"):
             return "leaf"
         return None
 
@@ -498,9 +498,10 @@ class ExpressionEmitter:
         slow = self.again(r, f"_h_{HELPER_OF[sym]}", [a.text, b.text], i)
         # Operands of unknown class are taken for floats first: ints are mostly known or hinted (loop
         # counters, constants, what was computed from them).
-        float_first = "int" not in (ha, hb)
+        float_first = "int" not in (ha, hb) and "str" not in (ha, hb)
         state.append(StackEntry(r, "t", hint="float" if "float" in (ha, hb) or (float_first and sym == "/") else
-                                "int" if "int" in (ha, hb) and sym != "/" else None))
+                                "int" if "int" in (ha, hb) and sym != "/" else
+                                "str" if "str" in (ha, hb) and sym == "+" else None))
         num = lambda e: (e.kind == "c" and type(e.value) in (int, float)) or e.cls in ("int", "float")
         if sym in "+-*/" and num(a) and num(b) and (floaty(a) or floaty(b)):
             state[-1].cls = state[-1].known = "float"  # a number and a float: a float, or a Ruff error
@@ -526,7 +527,8 @@ class ExpressionEmitter:
                     state[-1] = StackEntry(inplace, "l", slot=a.slot)
                 return
             if str_checks is not None:
-                paths.append((str_checks, [concat]))
+                # An operand that probably is a string (a string builtin's result) is tested as one first.
+                paths.insert(0 if "str" in (ha, hb) else len(paths), (str_checks, [concat]))
         nfixed = len(paths)
         numeric = lambda e: e.kind != "c" or type(e.value) in (int, float)
         if sym in "+-*/" and numeric(a) and numeric(b):

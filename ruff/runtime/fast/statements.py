@@ -39,6 +39,7 @@ class InlineBuiltin:
     expr: str  # the result, from the argument texts {0}, {1}, ..
     hint: Optional[str] = None  # the result's class
     nonneg: tuple[int, ...] = ()  # arguments that must be ints >= 0
+    nonempty: tuple[int, ...] = ()  # arguments that must be non-empty strings
     extra: str = ""  # a further condition, from the argument texts
 
 
@@ -47,7 +48,23 @@ INLINE_BUILTINS = {
     "len": InlineBuiltin(1, (("str", "list", "dict"),), "_h_pylen({0})", "int"),
     "substring": InlineBuiltin(3, (("str",), ("int",), ("int",)), "{0}[{1}:{2}]", "str", nonneg=(1, 2)),
     "get_default": InlineBuiltin(3, (("dict",), ("str",), None), "{0}.get({1}, {2})"),
+    # Strings and dicts (ruff/runtime/builtins/strings.py, dicts.py, core.py): the builtin's own Python
+    # operation once its argument checks are known to pass.
+    "to_string": InlineBuiltin(1, (("str", "int"),), "_h_str({0})", "str"),
+    "upper": InlineBuiltin(1, (("str",),), "{0}.upper()", "str"),
+    "lower": InlineBuiltin(1, (("str",),), "{0}.lower()", "str"),
+    "trim": InlineBuiltin(1, (("str",),), "{0}.strip()", "str"),
+    "replace": InlineBuiltin(3, (("str",), ("str",), ("str",)), "{0}.replace({1}, {2})", "str"),
+    "split": InlineBuiltin(2, (("str",), ("str",)), "{0}.split({1})", nonempty=(1,)),
+    "contains": InlineBuiltin(2, (("str",), ("str",)), "(1 if {1} in {0} else 0)", "int"),
+    "starts_with": InlineBuiltin(2, (("str",), ("str",)), "{0}.startswith({1})"),
+    "ends_with": InlineBuiltin(2, (("str",), ("str",)), "{0}.endswith({1})"),
+    "index_of": InlineBuiltin(2, (("str",), ("str",)), "{0}.find({1})", "int"),
+    "has_key": InlineBuiltin(2, (("dict",), ("str",)), "(1 if {1} in {0} else 0)", "int"),
 }
+# Other names of the same builtins (each global is still tested against its own builtin object).
+for _alias, _name in (("str", "to_string"), ("to_upper", "upper"), ("to_lower", "lower")):
+    INLINE_BUILTINS[_alias] = INLINE_BUILTINS[_name]
 
 
 class InstructionEmitter(ExpressionEmitter):
@@ -91,6 +108,13 @@ class InstructionEmitter(ExpressionEmitter):
                     return None
             elif not self.nonnegative(i, len(args) - k):
                 parts.append(f"{e.text} >= 0")
+        for k in spec.nonempty:
+            e = args[k]
+            if e.kind == "c":
+                if e.value == "":
+                    return None
+            else:
+                parts.append(f"{e.text} != ''")
         if spec.extra:
             parts.append(spec.extra.format(*(a.text for a in args)))
         return "".join(f" and {p}" for p in parts)
@@ -115,7 +139,7 @@ class InstructionEmitter(ExpressionEmitter):
                 out.append(If(f"{f.text} is _h_B_{f.value}{guard}", i,
                               [Line(f"{r} = {inline.expr.format(*texts)}", i)],
                               [If(is_builtin, i, builtin, [If(is_closure, i, closure, other)])]))
-                state.append(StackEntry(r, "t", hint=inline.hint if inline.hint in ("int", "float") else None))
+                state.append(StackEntry(r, "t", hint=inline.hint))
                 return
             target = self.inplace_target(args[0], i, state) if f.builtin and f.value == "push" and argc == 2 else None
             if target is not None:
@@ -340,7 +364,16 @@ class InstructionEmitter(ExpressionEmitter):
         elif op is Op.ArrayPush:
             v = state.pop()
             arr = state.pop()
-            self.result(state, out, f"_h_apush(_h_vm, {arr.text}, {v.text})", i)
+            target = self.inplace_target(arr, i, state) if not self.cold else None
+            test = self.is_cls(arr, "list")
+            if target is not None and test != "False":
+                # `xs := push(xs, v)` on an array: array_push's own append, without the call.
+                append = Line(f"{target}.append({v.text})", i)
+                out.append(append if test is None else
+                           If(test, i, [append], [Line(f"{target} = _h_apush(_h_vm, {target}, {v.text})", i)]))
+                state.append(StackEntry(target, "l", slot=arr.slot))
+            else:
+                self.result(state, out, f"_h_apush(_h_vm, {arr.text}, {v.text})", i)
         elif op is Op.DictInsert:
             v = state.pop()
             key = state.pop()
