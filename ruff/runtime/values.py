@@ -154,7 +154,8 @@ class StructInstance:
     the fields back through it), and native code can load and store a field there. `type` (the StructType)
     and the methods that are Ruff closures (method_attr) are class attributes. Every field is always set
     (make_struct fills defaults and null), and the class constructor takes them in declaration order and
-    does nothing else (the fast tier builds an instance as `object.__new__(cls)` and sets its slots itself).
+    does nothing else (the fast tier builds an instance as `object.__new__(cls)` and sets its slots itself;
+    native code allocates one with PyType_GenericAlloc and stores the fields at their offsets).
     """
 
     __slots__ = ()
