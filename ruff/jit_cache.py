@@ -26,7 +26,7 @@ COMPILER_VERSION = "ruff-jit-8"
 # The compiler's own source is part of every key: native code made by another version of a pass is never
 # loaded (a development checkout changes them without touching COMPILER_VERSION).
 _COMPILER_SOURCES = ("dialects", "passes", "backend", "tiering.py", "osr.py", "jit_cache.py",
-                     "runtime/native_support.py", "dialects/ruff")
+                     "runtime/native_support.py", "runtime/values.py", "dialects/ruff")
 _fingerprint: Optional[str] = None
 
 

@@ -54,6 +54,8 @@ C_API: dict[str, tuple[tuple[Attribute, ...], Attribute | None]] = {
     "PyType_IsSubtype": ((PTR, PTR), i32),
     "_PyType_Lookup": ((PTR, PTR), PTR),
     "_Py_Dealloc": ((PTR,), None),
+    "PyDict_GetItem": ((PTR, PTR), PTR),
+    "PyType_GenericAlloc": ((PTR, i64), PTR),
 }
 # Data symbols: type objects and singletons (only their addresses are used).
 C_DATA = ("PyLong_Type", "PyFloat_Type", "PyBool_Type", "PyList_Type", "PyUnicode_Type", "PyDict_Type",

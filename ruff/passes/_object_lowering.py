@@ -30,7 +30,7 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from ruff.passes.abi import LIST_ITEMS, OB_SIZE, SLOT_ERROR_KEY
 from ruff.dialects import ruff
-from ruff.runtime.values import method_attr
+from ruff.runtime.values import StructType, field_offsets, method_attr, slot_offset
 from ruff.passes._cpython import PTR, ObjectCode
 from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
 
@@ -421,6 +421,10 @@ class ObjectLowering:
             self.field_set(op)
         elif isinstance(op, ruff.MakeArrayOp):
             self.make_array(op)
+        elif isinstance(op, ruff.LoadGlobalOp) and "ruff.deopt_only" not in op.attributes:
+            self.load_global(op)
+        elif isinstance(op, ruff.MakeStructOp):
+            self.make_struct(op)
         elif isinstance(op, ruff.ArrayPushOp):
             self.array_push(op)
         elif isinstance(op, ruff.MakeIteratorOp):
@@ -682,6 +686,67 @@ class ObjectLowering:
         self.note_c(code)
         self.values[op.result] = lst
 
+    def load_global(self, op: ruff.LoadGlobalOp) -> None:
+        """A global of the module: looked up in its globals dict (the table's, so the code holds no address)
+        by the interned name; a name that is not there (a builtin, or undefined) asks the runtime."""
+        code = self.objects()
+        found = code.call("PyDict_GetItem", self.table_object(["globals"]),
+                          self.table_object(["literal", op.global_name.data]))  # borrowed, or NULL
+        assert found is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        there = self.emit(llvm.XOrOp(code.same(found, null), self.const(1, i1))).results[0]  # type: ignore[attr-defined]
+        self.note_c(code)
+
+        def read() -> SSAValue:
+            self.incref(found)
+            return found
+
+        self.or_runtime(op, there, read)
+
+    def make_struct(self, op: ruff.MakeStructOp) -> None:
+        """`T { f: v, .. }` naming every field of T in declaration order (T's `fields` is the table's tuple
+        of these names): a new instance of T's class, each field stored at its offset (field_offsets), as
+        the fast tier builds one. Any other T (defaults to fill, another order, not a struct type) goes to
+        the runtime, which also says what is wrong."""
+        names = tuple(f.data for f in op.fields.data)
+        if len(set(names)) != len(names):  # (a field named twice: the runtime keeps the last)
+            self.generic(op)
+            return
+        offsets = field_offsets(names)
+        code = self.objects()
+        stype = self.values[op.struct_type]
+        is_type = code.same(code.type_of(stype), self.table_object(["class", "StructType"]))
+        self.note_c(code)
+        typed, other = self.new_block(name="struct_type"), self.new_block(name="runtime")  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(is_type, typed, [], other, []))  # type: ignore[attr-defined]
+        self.current = typed
+        code = self.objects()
+        fields = code.load(stype, slot_offset(StructType, "fields"), PTR)
+        same_fields = code.same(fields, self.table_object(["fields", list(names)]))
+        self.note_c(code)
+        fast, join = self.new_block(name="struct_new"), self.new_block(name="joined")  # type: ignore[attr-defined]
+        join.insert_arg(PTR, 0)
+        self.emit(llvm.CondBrOp(same_fields, fast, [], other, []))  # type: ignore[attr-defined]
+        self.current = fast
+        code = self.objects()
+        cls = code.load(stype, slot_offset(StructType, "cls"), PTR)
+        obj = code.call("PyType_GenericAlloc", cls, self.const(0))  # zeroed, GC-tracked, holds its class
+        assert obj is not None
+        self.note_c(code)
+        self.check_null(obj, op)
+        for name, value in zip(names, op.values):
+            item, fresh = self.boxed_copy(value)
+            if not fresh:
+                self.incref(item)  # the instance's own reference
+            code = self.objects()
+            self.emit(llvm.StoreOp(item, code.at(obj, offsets[name])))  # type: ignore[attr-defined]
+        self.emit(llvm.BrOp(join, obj))  # type: ignore[attr-defined]
+        self.current = other
+        self.generic(op)
+        self.emit(llvm.BrOp(join, self.values[op.result]))  # type: ignore[attr-defined]
+        self.current = join
+        self.values[op.result] = join.args[0]
+
     def make_iterator(self, op: ruff.MakeIteratorOp) -> None:
         """An array's iterator is CPython's list iterator (as the runtime's make_iterator makes it):
         PyObject_GetIter on an exact list; anything else asks the runtime."""
@@ -892,7 +957,8 @@ def _is_generic(op: Operation) -> bool:
 _DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
               ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
               ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp, ruff.MakeIteratorOp, ruff.StrSliceOp, ruff.DictGetOp,
-              ruff.DictSetOp, ruff.DictItemOp, ruff.IntTextOp, ruff.StrConcatOp, ruff.StrMethodOp, ruff.StrJoinOp)
+              ruff.DictSetOp, ruff.DictItemOp, ruff.IntTextOp, ruff.StrConcatOp, ruff.StrMethodOp, ruff.StrJoinOp,
+              ruff.LoadGlobalOp, ruff.MakeStructOp)
 
 
 def _string_keys(op: Operation) -> bool:

@@ -29,7 +29,7 @@ from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
 from ruff.runtime.native_frames import place_native_frame
 from ruff.runtime.objects import index_get, stack_overflow
-from ruff.runtime.values import Closure, Module, RuffError, StructInstance, truthy
+from ruff.runtime.values import Closure, Module, RuffError, StructInstance, StructType, field_names, truthy
 from ruff.runtime.vm import StubFrame
 
 
@@ -159,7 +159,11 @@ class ObjectResolver:
         if kind == "op":
             return OpSite(self.closure(key[1]), key[2])
         if kind == "class":  # a runtime class native code checks instances against
-            return {"StructInstance": StructInstance}[key[1]]
+            return {"StructInstance": StructInstance, "StructType": StructType}[key[1]]
+        if kind == "globals":  # the module's globals dict, which native global reads look in
+            return self.module.globals
+        if kind == "fields":  # the one tuple of these field names (a struct type with them holds it)
+            return field_names(key[1])
         if kind == "refuse":
             return partial(_refuse, self.chunks[key[1]].name)
         if kind == "frame":

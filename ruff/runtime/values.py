@@ -98,8 +98,21 @@ class StructType:
 
     def field_offset(self, name: str) -> int:
         """Byte offset of a field's PyObject* inside an instance (see StructInstance)."""
-        order = sorted(self.slots.values())  # CPython lays __slots__ out sorted by name
-        return StructInstance.__basicsize__ + 8 * order.index(self.slots[name])
+        return field_offsets(self.fields)[name]
+
+
+def slot_offset(cls: type, slot: str) -> int:
+    """Byte offset of the PyObject* of cls's own __slots__ member `slot` inside an instance of cls (a class
+    whose base has no slots of its own): CPython lays slots out after the base, sorted by name."""
+    return cls.__base__.__basicsize__ + 8 * sorted(cls.__slots__).index(slot)  # type: ignore[attr-defined]
+
+
+def field_offsets(fields: tuple[str, ...]) -> dict[str, int]:
+    """Byte offset of each field's PyObject* inside an instance of a struct type declaring `fields`
+    (see StructInstance): the layout follows from the field names alone, so native code that checked a
+    struct type's `fields` knows where its instances keep them."""
+    order = sorted({slot_name(f) for f in fields})  # CPython lays __slots__ out sorted by name
+    return {f: StructInstance.__basicsize__ + 8 * order.index(slot_name(f)) for f in fields}
 
 
 # Every tuple of field names StructType and the fast tier's struct literals use, one object per value.
@@ -200,7 +213,8 @@ class StructInstance:
     the fields back through it), and native code can load and store a field there. `type` (the StructType)
     and the methods that are Ruff closures (method_attr) are class attributes. Every field is always set
     (make_struct fills defaults and null), and the class constructor takes them in declaration order and
-    does nothing else (the fast tier builds an instance as `object.__new__(cls)` and sets its slots itself).
+    does nothing else (the fast tier builds an instance as `object.__new__(cls)` and sets its slots itself;
+    native code allocates one with PyType_GenericAlloc and stores the fields at their offsets).
     """
 
     __slots__ = ()

@@ -42,6 +42,22 @@ func reverse(xs) {
     }
     return len(xs)
 }
+struct Pair { a, b }
+func pairs(x, n) {
+    mut i := 0
+    mut last := null
+    while i < n {
+        last = Pair { a: x, b: i }
+        i += 1
+    }
+    return last
+}
+func tree(depth) {
+    if depth > 0 {
+        return Pair { a: tree(depth - 1), b: tree(depth - 1) }
+    }
+    return Pair { a: null, b: depth }
+}
 """
 
 N = 1_000_000
@@ -224,3 +240,41 @@ def test_string_builtins_keep_every_refcount_and_leave_nothing_behind(strdict_pr
     last, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert last - first < 64 * 1024, f"{last - first} bytes left behind by 100 native calls"
+
+
+def test_native_struct_literals_own_their_fields_and_their_class(program) -> None:
+    import gc
+
+    vm, module = program
+    cls = module.globals["Pair"].cls
+    x = [10**12]  # one object every instance holds
+    x_before, cls_before = sys.getrefcount(x), sys.getrefcount(cls)
+    call = native(program, "pairs", [x, 1])
+    p = call(x, 100_000)
+    # 100 000 instances made, 99 999 freed: only the last holds x (and its class) still
+    assert type(p) is cls and p.field_items() == [("a", x), ("b", 99_999)] and gc.is_tracked(p)
+    assert sys.getrefcount(x) == x_before + 1 and sys.getrefcount(cls) == cls_before + 1
+    del p
+    assert sys.getrefcount(x) == x_before and sys.getrefcount(cls) == cls_before
+
+
+def test_native_trees_of_structs_leave_no_memory_behind(program) -> None:
+    vm, module = program
+    cls = module.globals["Pair"].cls
+    call = native(program, "tree", [3])
+    t = call(3)
+    leftmost, rightmost = t, t
+    for _ in range(3):
+        leftmost, rightmost = leftmost.get_field("a"), rightmost.get_field("b")
+    assert type(leftmost) is cls and leftmost.field_items() == [("a", None), ("b", 0)]
+    assert rightmost.field_items() == [("a", None), ("b", 0)]
+    del t
+    cls_before = sys.getrefcount(cls)
+    tracemalloc.start()
+    first, _ = tracemalloc.get_traced_memory()
+    for _ in range(100):
+        call(10)
+    last, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert last - first < 64 * 1024, f"{last - first} bytes left behind by 100 native trees"
+    assert sys.getrefcount(cls) == cls_before

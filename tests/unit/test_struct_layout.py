@@ -69,3 +69,15 @@ def test_operator_methods_of_any_kind_mark_the_class():
     assert hasattr(v, overload_attr("op_eq")) and not hasattr(v, overload_attr("op_ne"))
     assert not hasattr(v, overload_attr("show")) and not hasattr(v, method_attr("op_eq"))  # not a Closure
     assert not hasattr(new_struct(_point(), {"x": 1, "y": 2, "label": ""}), overload_attr("op_eq"))
+
+
+def test_native_code_finds_a_struct_types_class_and_fields_at_their_slot_offsets():
+    from ruff.runtime.values import field_offsets, slot_offset
+
+    p = _point()
+    for attr in ("cls", "fields"):
+        ptr = ctypes.c_void_p.from_address(id(p) + slot_offset(StructType, attr)).value
+        assert ptr == id(getattr(p, attr)), attr
+    # an instance's layout follows from the field names alone
+    assert field_offsets(p.fields) == {f: p.field_offset(f) for f in p.fields}
+    assert field_offsets(("b", "a")) == {"a": 16, "b": 24}
