@@ -64,10 +64,12 @@ class InstructionEmitter(ExpressionEmitter):
 
         The callee runs one frame deeper, checks the depth, fills defaults and does the native-tier
         bookkeeping itself; a TypeError raised by the Python call itself means the argument count does
-        not fit.
+        not fit. The function is named before it is called (`(_cf := f.chunk.fx)(...)`): CPython 3.11
+        cannot specialize the method-call form `f.chunk.fx(...)` of an instance attribute, whose generic
+        lookup costs as much again as the call's own overhead.
         """
         argtext = ", ".join(args)
-        return [Try([Line(f"{r} = {fobj}.chunk.fx({fobj}, d + 1{', ' if args else ''}{argtext})", i)],
+        return [Try([Line(f"{r} = (_cf := {fobj}.chunk.fx)({fobj}, d + 1{', ' if args else ''}{argtext})", i)],
                     "_h_TypeError as _te", [Line(f"{r} = _h_arity(_te, {fobj}, [{argtext}], d)", i)], i)]
 
     def inline_guard(self, spec: InlineBuiltin, args: list, i: int) -> Optional[str]:
