@@ -503,7 +503,7 @@ class FunctionEmitter(InstructionEmitter):
                 self.flush(state, out)
                 self.spill_local(state, ins.arg, out)
                 v = state.pop()
-                self.line(out, f"l{ins.arg} = _h_Cell({v.text})", i)
+                self.line(out, f"l{ins.arg} = [{v.text}]", i)  # a Cell
                 i += 2
                 continue
             self.tag(i, state)

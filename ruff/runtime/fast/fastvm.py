@@ -55,7 +55,7 @@ from ruff.runtime.fast.expressions import HELPER_OF
 from ruff.runtime.fast.statements import INLINE_BUILTINS
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
-    NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError, StructInstance, StructType,
+    NONE_VALUE, BoundMethod, Builtin, Closure, EnumValue, Module, RuffError, StructInstance, StructType,
     display, note_nonfloat, note_nonfloats, set_running_runtime, truthy,
 )
 from ruff.runtime.objects import (
@@ -620,7 +620,7 @@ def build_helpers(vm: FastVM) -> dict:
         raise AssertionError("TryUnwrap did not raise")
 
     ns = {
-        "vm": vm, "Closure": Closure, "new": object.__new__, "Builtin": Builtin, "SI": StructInstance, "ST": StructType, "Cell": Cell,
+        "vm": vm, "Closure": Closure, "new": object.__new__, "Builtin": Builtin, "SI": StructInstance, "ST": StructType,
         "EV": EnumValue, "RE": RuffError, "NONE": NONE_VALUE, "IMMUTABLE": ("let", "const"),
         "OK_SOME": ("Ok", "Some"), "MISSING": MISSING, "truthy": truthy, "disp": display, "thrown": thrown,
         "iget": index_get, "iset": index_set, "fget": vm.field_get, "fset": field_set,

@@ -244,20 +244,20 @@ class InstructionEmitter(ExpressionEmitter):
             f = state.pop()
             self.result(state, out, f"_h_call({f.text}, _h_list({a.text}), d)", i)
         elif op is Op.LoadDeref:
-            self.result(state, out, f"l{arg}.cell_contents", i)
+            self.result(state, out, f"l{arg}[0]", i)
         elif op is Op.StoreDeref:
             v = state.pop()
-            self.line(out, f"l{arg}.cell_contents = {v.text}", i)
+            self.line(out, f"l{arg}[0] = {v.text}", i)
         elif op is Op.MakeCell:
             self.spill_local(state, arg, out)
-            self.line(out, f"l{arg} = _h_Cell(None)", i)
+            self.line(out, f"l{arg} = [None]", i)  # a Cell
         elif op is Op.LoadUpvalue:
             self.upvals.add(arg)
-            self.result(state, out, f"u{arg}.cell_contents", i)
+            self.result(state, out, f"u{arg}[0]", i)
         elif op is Op.StoreUpvalue:
             v = state.pop()
             self.upvals.add(arg)
-            self.line(out, f"u{arg}.cell_contents = {v.text}", i)
+            self.line(out, f"u{arg}[0] = {v.text}", i)
         elif op is Op.IndexGet:
             self.index_get(state, out, i)
         elif op is Op.IndexSet:
