@@ -45,6 +45,7 @@ from typing import Optional
 
 from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
 from ruff.frontend.cfg import CONDITIONAL, EXIT, FALL, HANDLER, JUMP, BadBytecode, Block, ControlFlow, Edge, stack_effect
+from ruff.limits import MAX_FRAMES
 from ruff.runtime.fast.expressions import _ARITH, _CMP, StackEntry
 from ruff.runtime.fast.placement import Placement, Unsupported
 from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
@@ -325,7 +326,7 @@ class FunctionEmitter(InstructionEmitter):
         prologue: list = []
         if self.plain:
             # `d` is this frame's Ruff depth (the script is 1): the interpreter's limit, exactly.
-            prologue.append(Line("if d > _h_MAXF: _h_refuse(cl)", None))
+            prologue.append(Line(f"if d > {MAX_FRAMES}: _h_refuse(cl)", None))
         if self.stored_globals:
             prologue.append(Line("global " + ", ".join(sorted(self.global_names[n] for n in self.stored_globals)), None))
         if self.plain and ndefaults:
@@ -350,7 +351,11 @@ class FunctionEmitter(InstructionEmitter):
             prologue.append(Line("_M = cl.module", None))
         if "K" in self.uses:
             prologue.append(Line("K = _M.kinds", None))
-        if self.upvals:
+        if self.upvals and len(self.upvals) == len(chunk.upvalues):
+            # Every cell used: one unpacking (a specialized instruction) instead of a subscript per cell.
+            names = ", ".join(f"u{i}" for i in range(len(chunk.upvalues)))
+            prologue.append(Line(f"{names}{',' if len(chunk.upvalues) == 1 else ''} = cl.upvalues", None))
+        elif self.upvals:
             prologue.append(Line("U = cl.upvalues", None))
             for i in sorted(self.upvals):
                 prologue.append(Line(f"u{i} = U[{i}]", None))

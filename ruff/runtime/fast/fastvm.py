@@ -626,7 +626,6 @@ def build_helpers(vm: FastVM) -> dict:
         "iget": index_get, "iset": index_set, "fget": vm.field_get, "fset": field_set,
         "mkstruct": make_struct, "mkiter": make_iterator, "dk": dict_key, "await": await_value,
         "ccall": _ccall, "refit": _refit, "arity": _arity, "notfn": _notfn, "fit": _fit, "refuse": _refuse,
-        "MAXF": MAX_FRAMES,
         "ocall": _ocall, "call": _call, "mcall": _mcall, "neg": _neg, "not": _not, "ovf": _ovf,
         "gmiss": _gmiss, "catch": _catch, "mp": _mp, "mlit": _mlit, "slow": _slow,
         "unwrap_other": _unwrap_other, "osrframe": _osrframe, "apush": array_push,
