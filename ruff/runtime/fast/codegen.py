@@ -152,6 +152,7 @@ class FunctionEmitter(InstructionEmitter):
                  profiling: Profiling = FULL_PROFILING, analysis: Optional[Analysis] = None) -> None:
         self.chunk = chunk
         self.builtin_names = builtin_names
+        self.factories: dict = {}  # global name → factories.Factory (see generate)
         self.code = chunk.code
         self.consts = chunk.constants
         self.jit = jit
@@ -818,14 +819,19 @@ MAX_INSTRUCTIONS = 150_000
 
 
 def generate(chunk: Chunk, jit: bool = False, builtin_names: frozenset = frozenset(),
-             profiling: Profiling = FULL_PROFILING, analysis: Optional[Analysis] = None) -> Generated:
+             profiling: Profiling = FULL_PROFILING, analysis: Optional[Analysis] = None,
+             factories: Optional[dict] = None) -> Generated:
     """Python source for one chunk; raises Unsupported when it must stay in the interpreter.
 
     jit: emit the native tier's hooks (call counting, hot/try_call, global rebinding, loop OSR), as far as
     `profiling` still asks for them.
     builtin_names: the executor's builtins (only used to order type tests at call sites).
     analysis: the chunk's Analysis from an earlier generation, if kept.
+    factories: global name → the closure factory (factories.Factory) it held when the chunk was compiled:
+    calls of that name build the closure in place while the name still holds that factory.
     """
     if len(chunk.code) > MAX_INSTRUCTIONS:
         raise Unsupported(f"{len(chunk.code)} instructions: too big to be worth translating")
-    return FunctionEmitter(chunk, jit, builtin_names, profiling, analysis).generate()
+    emitter = FunctionEmitter(chunk, jit, builtin_names, profiling, analysis)
+    emitter.factories = factories or {}
+    return emitter.generate()
