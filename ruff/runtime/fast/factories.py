@@ -21,7 +21,7 @@ from typing import Optional
 from ruff.frontend.bytecode import Chunk, Op
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Factory:
     """What a call of the factory `chunk` makes: a closure of `inner` whose upvalues are, in order, fresh
     cells holding the factory's parameters `captured` (parameter indexes, one per upvalue; a parameter
