@@ -331,24 +331,24 @@ class RuffFunctions(InterpreterFunctions):
 
     @impl(R.LoadUpvalueOp)
     def run_load_upvalue(self, interpreter: Interpreter, op: R.LoadUpvalueOp, args: PythonValues):
-        return (self.act.closure.upvalues[op.index.value.data].cell_contents,)
+        return (self.act.closure.upvalues[op.index.value.data][0],)
 
     @impl(R.StoreUpvalueOp)
     def run_store_upvalue(self, interpreter: Interpreter, op: R.StoreUpvalueOp, args: PythonValues):
-        self.act.closure.upvalues[op.index.value.data].cell_contents = args[0]
+        self.act.closure.upvalues[op.index.value.data][0] = args[0]
         return ()
 
     @impl(R.MakeCellOp)
     def run_make_cell(self, interpreter: Interpreter, op: R.MakeCellOp, args: PythonValues):
-        return (Cell(None),)
+        return ([None],)  # a Cell
 
     @impl(R.CellGetOp)
     def run_cell_get(self, interpreter: Interpreter, op: R.CellGetOp, args: PythonValues):
-        return (args[0].cell_contents,)
+        return (args[0][0],)
 
     @impl(R.CellSetOp)
     def run_cell_set(self, interpreter: Interpreter, op: R.CellSetOp, args: PythonValues):
-        args[0].cell_contents = args[1]
+        args[0][0] = args[1]
         return ()
 
     # ---------------------------------------------------------------- calls

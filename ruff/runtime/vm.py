@@ -25,7 +25,7 @@ from ruff.runtime.objects import (
     match_pattern, non_callable_message, python_stack_overflow, stack_overflow, thrown,
 )
 from ruff.runtime.values import (
-    NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,
+    NONE_VALUE, BoundMethod, Builtin, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,
     StructInstance, StructType, VariantConstructor, display, set_running_runtime, truthy, type_name,
 )
 
@@ -430,13 +430,13 @@ class VM:
                     ip = frame.ip
                     push(result)
                 elif op == LOAD_DEREF:
-                    push(locals_[arg].cell_contents)
+                    push(locals_[arg][0])
                 elif op == STORE_DEREF:
-                    locals_[arg].cell_contents = pop()
+                    locals_[arg][0] = pop()
                 elif op == LOAD_UPVALUE:
-                    push(frame.closure.upvalues[arg].cell_contents)
+                    push(frame.closure.upvalues[arg][0])
                 elif op == STORE_UPVALUE:
-                    frame.closure.upvalues[arg].cell_contents = pop()
+                    frame.closure.upvalues[arg][0] = pop()
                 elif op == INDEX_GET:
                     idx = pop()
                     stack[-1] = index_get(stack[-1], idx)
@@ -510,7 +510,7 @@ class VM:
         elif o is Op.Swap:
             stack[-1], stack[-2] = stack[-2], stack[-1]
         elif o is Op.MakeCell:
-            frame.locals[arg] = Cell(None)
+            frame.locals[arg] = [None]  # a Cell
         elif o is Op.LoadGlobal:  # native code's runtime calls come here; the loop above inlines the hit
             push(self.global_value(frame.module, arg))
         elif o is Op.StoreGlobal:

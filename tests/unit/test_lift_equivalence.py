@@ -35,7 +35,7 @@ import pytest
 from ruff.frontend.bytecode import Chunk
 from ruff.frontend.compiler import compile_source
 from ruff.runtime.values import (
-    BoundMethod, Cell, Closure, EnumType, EnumValue, Module, RuffError, StructInstance, StructType, display,
+    BoundMethod, Closure, EnumType, EnumValue, Module, RuffError, StructInstance, StructType, display,
     values_equal,
 )
 from ruff.runtime.vm import VM
@@ -371,7 +371,7 @@ def equivalent(a: Any, b: Any) -> bool:
         return a.enum == b.enum and a.variant == b.variant and equivalent(list(a.values), list(b.values))
     if ta is Closure:
         return a.chunk is b.chunk and len(a.upvalues) == len(b.upvalues) and all(
-            equivalent(x.cell_contents, y.cell_contents) for x, y in zip(a.upvalues, b.upvalues))
+            equivalent(x[0], y[0]) for x, y in zip(a.upvalues, b.upvalues))
     if ta is BoundMethod:
         return equivalent(a.receiver, b.receiver) and equivalent(a.function, b.function)
     if hasattr(a, "__next__"):  # iterators: what is left in them
@@ -471,7 +471,7 @@ class RecordingVM(VM):
         rec = self.recorder
         if rec is None or not rec.wants(fn):
             return super().call_closure(fn, args)
-        call = Call(fn, rcopy(list(args)), [rcopy(c.cell_contents) for c in fn.upvalues], rcopy(fn.defaults))
+        call = Call(fn, rcopy(list(args)), [rcopy(c[0]) for c in fn.upvalues], rcopy(fn.defaults))
         rec.calls[id(fn.chunk)].append(call)
         before = rec.total_calls()
         try:
@@ -567,12 +567,12 @@ def check_program(name: str, source: str, filename: str, cwd: Optional[Path] = N
         def lifted_run(call: Call, func: Any, chunk: Chunk) -> Outcome:
             fresh_state()
             return outcome_of(lambda: run_lifted(
-                func, chunk, rcopy(call.args), module, replay_vm, upvalues=[Cell(rcopy(v)) for v in call.upvalues],
+                func, chunk, rcopy(call.args), module, replay_vm, upvalues=[[rcopy(v)] for v in call.upvalues],
                 defaults=rcopy(call.defaults), max_ops=MAX_OPS))
 
         def baseline_run(call: Call, chunk: Chunk) -> Outcome:
             fresh_state()
-            closure = Closure(chunk, [Cell(rcopy(v)) for v in call.upvalues], module, rcopy(call.defaults))
+            closure = Closure(chunk, [[rcopy(v)] for v in call.upvalues], module, rcopy(call.defaults))
             return outcome_of(lambda: replay_vm.call(closure, rcopy(call.args)))
 
         for key, func in lifted.items():
@@ -644,7 +644,7 @@ def test_run_lifted_reads_upvalues() -> None:
 
     program, module, vm = _program("func adder(n) { return func(x) { return x + n } }")
     func, chunk = _lifted(program, "<anonymous>")
-    assert run_lifted(func, chunk, [1], module, vm, upvalues=[Cell(41)]) == 42
+    assert run_lifted(func, chunk, [1], module, vm, upvalues=[[41]]) == 42
     closure = vm.call(module.globals["adder"], [5])
     assert run_lifted(func, chunk, [1], module, vm, upvalues=closure.upvalues) == vm.call(closure, [1]) == 6
 

@@ -45,6 +45,7 @@ from typing import Optional
 
 from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
 from ruff.frontend.cfg import CONDITIONAL, EXIT, FALL, HANDLER, JUMP, BadBytecode, Block, ControlFlow, Edge, stack_effect
+from ruff.limits import MAX_FRAMES
 from ruff.runtime.fast.expressions import _ARITH, _CMP, StackEntry
 from ruff.runtime.fast.placement import Placement, Unsupported
 from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
@@ -151,6 +152,7 @@ class FunctionEmitter(InstructionEmitter):
                  profiling: Profiling = FULL_PROFILING, analysis: Optional[Analysis] = None) -> None:
         self.chunk = chunk
         self.builtin_names = builtin_names
+        self.factories: dict = {}  # global name → factories.Factory (see generate)
         self.code = chunk.code
         self.consts = chunk.constants
         self.jit = jit
@@ -325,7 +327,7 @@ class FunctionEmitter(InstructionEmitter):
         prologue: list = []
         if self.plain:
             # `d` is this frame's Ruff depth (the script is 1): the interpreter's limit, exactly.
-            prologue.append(Line("if d > _h_MAXF: _h_refuse(cl)", None))
+            prologue.append(Line(f"if d > {MAX_FRAMES}: _h_refuse(cl)", None))
         if self.stored_globals:
             prologue.append(Line("global " + ", ".join(sorted(self.global_names[n] for n in self.stored_globals)), None))
         if self.plain and ndefaults:
@@ -350,7 +352,11 @@ class FunctionEmitter(InstructionEmitter):
             prologue.append(Line("_M = cl.module", None))
         if "K" in self.uses:
             prologue.append(Line("K = _M.kinds", None))
-        if self.upvals:
+        if self.upvals and len(self.upvals) == len(chunk.upvalues):
+            # Every cell used: one unpacking (a specialized instruction) instead of a subscript per cell.
+            names = ", ".join(f"u{i}" for i in range(len(chunk.upvalues)))
+            prologue.append(Line(f"{names}{',' if len(chunk.upvalues) == 1 else ''} = cl.upvalues", None))
+        elif self.upvals:
             prologue.append(Line("U = cl.upvalues", None))
             for i in sorted(self.upvals):
                 prologue.append(Line(f"u{i} = U[{i}]", None))
@@ -503,7 +509,7 @@ class FunctionEmitter(InstructionEmitter):
                 self.flush(state, out)
                 self.spill_local(state, ins.arg, out)
                 v = state.pop()
-                self.line(out, f"l{ins.arg} = _h_Cell({v.text})", i)
+                self.line(out, f"l{ins.arg} = [{v.text}]", i)  # a Cell
                 i += 2
                 continue
             self.tag(i, state)
@@ -813,14 +819,19 @@ MAX_INSTRUCTIONS = 150_000
 
 
 def generate(chunk: Chunk, jit: bool = False, builtin_names: frozenset = frozenset(),
-             profiling: Profiling = FULL_PROFILING, analysis: Optional[Analysis] = None) -> Generated:
+             profiling: Profiling = FULL_PROFILING, analysis: Optional[Analysis] = None,
+             factories: Optional[dict] = None) -> Generated:
     """Python source for one chunk; raises Unsupported when it must stay in the interpreter.
 
     jit: emit the native tier's hooks (call counting, hot/try_call, global rebinding, loop OSR), as far as
     `profiling` still asks for them.
     builtin_names: the executor's builtins (only used to order type tests at call sites).
     analysis: the chunk's Analysis from an earlier generation, if kept.
+    factories: global name → the closure factory (factories.Factory) it held when the chunk was compiled:
+    calls of that name build the closure in place while the name still holds that factory.
     """
     if len(chunk.code) > MAX_INSTRUCTIONS:
         raise Unsupported(f"{len(chunk.code)} instructions: too big to be worth translating")
-    return FunctionEmitter(chunk, jit, builtin_names, profiling, analysis).generate()
+    emitter = FunctionEmitter(chunk, jit, builtin_names, profiling, analysis)
+    emitter.factories = factories or {}
+    return emitter.generate()

@@ -52,10 +52,11 @@ from ruff.runtime import ops
 from ruff.runtime.native_frames import with_native_frames
 from ruff.runtime.fast.codegen import FULL_PROFILING, Analysis, Profiling, Unsupported, generate
 from ruff.runtime.fast.expressions import HELPER_OF
+from ruff.runtime.fast.factories import closure_factory
 from ruff.runtime.fast.statements import INLINE_BUILTINS
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
-    NONE_VALUE, BoundMethod, Builtin, Cell, Closure, EnumValue, Module, RuffError, StructInstance, StructType,
+    NONE_VALUE, BoundMethod, Builtin, Closure, EnumValue, Module, RuffError, StructInstance, StructType,
     display, note_nonfloat, note_nonfloats, set_running_runtime, truthy,
 )
 from ruff.runtime.objects import (
@@ -111,6 +112,7 @@ class FastVM(VM):
         self._analysis: dict[int, tuple] = {}  # id(chunk) → (chunk, codegen.Analysis), with a JIT (see compile_chunk)
         self._modules: dict[int, Module] = {}  # id(chunk) → the module it was installed for
         self._native: dict[int, list] = {}  # id(chunk) → the JIT's native entries installed in chunk.fx
+        self._factory_of: dict[int, tuple] = {}  # id(chunk) → (chunk, its factories.Factory or None)
         self.fallbacks: dict[str, str] = {}  # "file:function" → why it runs in the interpreter
 
     # ------------------------------------------------------------------ entry points (Python → Ruff)
@@ -277,7 +279,7 @@ class FastVM(VM):
         result = None
         try:
             gen = generate(chunk, jit=self.jit is not None, builtin_names=self._builtin_names(), profiling=profiling,
-                           analysis=self._analysis_of(chunk))
+                           analysis=self._analysis_of(chunk), factories=self._factories(self._modules.get(id(chunk))))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # e.g. SyntaxWarning for `1 is None` in dead code
                 module_code = compile(gen.source, filename, "exec")
@@ -311,6 +313,20 @@ class FastVM(VM):
         analysis = Analysis(chunk)
         self._analysis[id(chunk)] = (chunk, analysis)
         return analysis
+
+    def _factories(self, module: Optional[Module]) -> dict:
+        """The module's globals that hold a closure factory (factories.py) now, by name."""
+        found: dict = {}
+        if module is None:
+            return found
+        for name, value in module.globals.items():
+            if type(value) is Closure:
+                factory = self._factory_of.get(id(value.chunk), (None, None))
+                if factory[0] is not value.chunk:
+                    factory = self._factory_of[id(value.chunk)] = (value.chunk, closure_factory(value.chunk))
+                if factory[1] is not None:
+                    found[name] = factory[1]
+        return found
 
     def _builtin_names(self) -> frozenset:
         names = self.__dict__.get("_builtin_name_set")
@@ -620,13 +636,12 @@ def build_helpers(vm: FastVM) -> dict:
         raise AssertionError("TryUnwrap did not raise")
 
     ns = {
-        "vm": vm, "Closure": Closure, "new": object.__new__, "Builtin": Builtin, "SI": StructInstance, "ST": StructType, "Cell": Cell,
+        "vm": vm, "Closure": Closure, "new": object.__new__, "Builtin": Builtin, "SI": StructInstance, "ST": StructType,
         "EV": EnumValue, "RE": RuffError, "NONE": NONE_VALUE, "IMMUTABLE": ("let", "const"),
         "OK_SOME": ("Ok", "Some"), "MISSING": MISSING, "truthy": truthy, "disp": display, "thrown": thrown,
         "iget": index_get, "iset": index_set, "fget": vm.field_get, "fset": field_set,
         "mkstruct": make_struct, "mkiter": make_iterator, "dk": dict_key, "await": await_value,
         "ccall": _ccall, "refit": _refit, "arity": _arity, "notfn": _notfn, "fit": _fit, "refuse": _refuse,
-        "MAXF": MAX_FRAMES,
         "ocall": _ocall, "call": _call, "mcall": _mcall, "neg": _neg, "not": _not, "ovf": _ovf,
         "gmiss": _gmiss, "catch": _catch, "mp": _mp, "mlit": _mlit, "slow": _slow,
         "unwrap_other": _unwrap_other, "osrframe": _osrframe, "apush": array_push,

@@ -10,7 +10,9 @@ from typing import Any, Optional
 
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.frontend.cfg import stack_effect
+from ruff.limits import MAX_FRAMES
 from ruff.runtime.fast.expressions import _ARITH, I64_MIN_TEXT, ExpressionEmitter, StackEntry
+from ruff.runtime.fast.factories import Factory
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.placement import Unsupported
 from ruff.runtime.values import field_names, float_flag_attr, method_attr, slot_name
@@ -71,7 +73,7 @@ class InstructionEmitter(ExpressionEmitter):
     """One instruction at a time (a part of FunctionEmitter): `instr` emits the statements of any
     instruction that neither branches nor is a comparison fused into a branch.
 
-    Needs from the emitter, besides ExpressionEmitter's: `gname`, `spill_local`, `jit`, `builtin_names`,
+    Needs from the emitter, besides ExpressionEmitter's: `gname`, `spill_local`, `jit`, `builtin_names`, `factories`,
     `slot_hint` (what each local slot probably holds), and the sets it records what the prologue must set up in (`uses`, `upvals`, `stored_globals`,
     `has_yield`).
     """
@@ -81,10 +83,12 @@ class InstructionEmitter(ExpressionEmitter):
 
         The callee runs one frame deeper, checks the depth, fills defaults and does the native-tier
         bookkeeping itself; a TypeError raised by the Python call itself means the argument count does
-        not fit.
+        not fit. The function is named before it is called (`(_cf := f.chunk.fx)(...)`): CPython 3.11
+        cannot specialize the method-call form `f.chunk.fx(...)` of an instance attribute, whose generic
+        lookup costs as much again as the call's own overhead.
         """
         argtext = ", ".join(args)
-        return [Try([Line(f"{r} = {fobj}.chunk.fx({fobj}, d + 1{', ' if args else ''}{argtext})", i)],
+        return [Try([Line(f"{r} = (_cf := {fobj}.chunk.fx)({fobj}, d + 1{', ' if args else ''}{argtext})", i)],
                     "_h_TypeError as _te", [Line(f"{r} = _h_arity(_te, {fobj}, [{argtext}], d)", i)], i)]
 
     def inline_guard(self, spec: InlineBuiltin, args: list, i: int) -> Optional[str]:
@@ -160,8 +164,28 @@ class InstructionEmitter(ExpressionEmitter):
                 call = closure[0]
                 call.more = (("_h_AttributeError as _ae", [Line(f"{r} = _h_notfn(_ae, {f.text}, [{argtext}], d)", i)]),
                              ) + call.more
-                out.append(call)
+                factory = self.factories.get(f.value) if f.kind == "t" and type(f.value) is str else None
+                if factory is not None and len(factory.chunk.params) == argc:
+                    out.append(self.factory_call(factory, f.text, args, r, i, call))
+                else:
+                    out.append(call)
         state.append(StackEntry(r, "t"))
+
+    def factory_call(self, factory: Factory, fobj: str, args: list, r: str, i: int, call: Any) -> If:
+        """A call of a global that held the closure factory `factory` (see factories.py): the closure it
+        returns, built in place while fobj is still that factory and its frame would be within the depth
+        limit; `call` otherwise."""
+        cells: dict[int, str] = {}
+        body = []
+        for slot in dict.fromkeys(factory.captured):
+            cells[slot] = self.temp()
+            body.append(Line(f"{cells[slot]} = [{args[slot].text}]", i))  # a Cell
+        ups = ", ".join(cells[s] for s in factory.captured)
+        body.append(Line(f"{r} = _h_new(_h_Closure); {r}.chunk = {self.const_name(factory.inner)}; "
+                         f"{r}.upvalues = [{ups}]; {r}.module = {fobj}.module; {r}.defaults = None", i))
+        guard = (f"{fobj}.__class__ is _h_Closure and {fobj}.chunk is {self.const_name(factory.chunk)} "
+                 f"and d < {MAX_FRAMES}")
+        return If(guard, i, body, [call])
 
     def call_method(self, ins: Any, i: int, state: list, out: list) -> None:
         name, argc = ins.arg
@@ -266,20 +290,20 @@ class InstructionEmitter(ExpressionEmitter):
             f = state.pop()
             self.result(state, out, f"_h_call({f.text}, _h_list({a.text}), d)", i)
         elif op is Op.LoadDeref:
-            self.result(state, out, f"l{arg}.cell_contents", i)
+            self.result(state, out, f"l{arg}[0]", i)
         elif op is Op.StoreDeref:
             v = state.pop()
-            self.line(out, f"l{arg}.cell_contents = {v.text}", i)
+            self.line(out, f"l{arg}[0] = {v.text}", i)
         elif op is Op.MakeCell:
             self.spill_local(state, arg, out)
-            self.line(out, f"l{arg} = _h_Cell(None)", i)
+            self.line(out, f"l{arg} = [None]", i)  # a Cell
         elif op is Op.LoadUpvalue:
             self.upvals.add(arg)
-            self.result(state, out, f"u{arg}.cell_contents", i)
+            self.result(state, out, f"u{arg}[0]", i)
         elif op is Op.StoreUpvalue:
             v = state.pop()
             self.upvals.add(arg)
-            self.line(out, f"u{arg}.cell_contents = {v.text}", i)
+            self.line(out, f"u{arg}[0] = {v.text}", i)
         elif op is Op.IndexGet:
             self.index_get(state, out, i)
         elif op is Op.IndexSet:
