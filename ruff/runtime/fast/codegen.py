@@ -41,7 +41,7 @@ One Chunk becomes one Python function `def ruff_<name>(cl, d, l0, l1, ...)`:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
 from ruff.frontend.cfg import CONDITIONAL, EXIT, FALL, HANDLER, JUMP, BadBytecode, Block, ControlFlow, Edge, stack_effect
@@ -49,7 +49,9 @@ from ruff.runtime.fast.expressions import _ARITH, _CMP, StackEntry
 from ruff.runtime.fast.placement import Placement, Unsupported
 from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
 from ruff.runtime.fast.statements import INLINE_BUILTINS, STATEMENTS, InstructionEmitter
-from ruff.runtime.fast.typeflow import Facts, Ty, infer, int_val
+from ruff.runtime.fast.typeflow import INT as INT_VAL
+from ruff.runtime.fast.typeflow import LIST as LIST_VAL
+from ruff.runtime.fast.typeflow import Facts, Ty, Val, infer, infer_loop, int_val
 from ruff.runtime.values import float_field_bit
 
 __all__ = ["FULL_PROFILING", "Analysis", "Generated", "Profiling", "Unsupported", "generate"]
@@ -183,6 +185,9 @@ class FunctionEmitter(InstructionEmitter):
         self.spec_off = False  # emitting the unguarded copy of a split: no further splits
         self.cell_slots = frozenset(chunk.cell_slots) | {ins.arg for ins in chunk.code
                                                          if ins.op in (Op.MakeCell, Op.LoadDeref, Op.StoreDeref)}
+        self.cells = {ins.arg for ins in self.code if ins.op in (Op.MakeCell, Op.LoadDeref, Op.StoreDeref)} \
+            | set(chunk.cell_slots)
+        self.versioned = 0  # loops given a second copy (loop_version)
 
     def gname(self, name: str) -> str:
         g = self.global_names.get(name)
@@ -382,33 +387,11 @@ class FunctionEmitter(InstructionEmitter):
             after = node.outer[0] if node.outer else follow
             if node.is_header:
                 self.materialize(state, node, out)
-                state = self.canon(node, use_incoming=False)
-                ctx = LoopCtx(node, after)
-                inner_loops = loops + [ctx]
-                if self.jit:
-                    # On-stack replacement (ruff.osr): count back-edges; when the loop is hot, offer it to the
-                    # JIT with the frame's state, as the interpreter's JumpBack does. The JIT resumes after
-                    # the loop's final JumpBack, which must be where `break` goes.
-                    last = ControlFlow.last_back_edge(node)
-                    if after is not None and after.start == last + 1 and last not in self.profiling.quiet_loops:
-                        ctx.counter, ctx.last_edge = f"_n{node.start}", last
-                        self.line(out, f"{ctx.counter} = _h_CH.loop_counts.get({last}, 0)", None)
-                body: list = []
-                first_follow = node.inner[0] if node.inner else node
-                if self.code[node.start].op is Op.IteratorNext:
-                    stmt = self.emit_for(node, state, first_follow, inner_loops, body, ctx)
+                version = self.loop_version(node)
+                if version is None:
+                    self.emit_loop(node, after, loops, out)
                 else:
-                    stmt = Loop("while True", None, body)
-                    ctx.stmt = stmt
-                    self.emit_node(node, state, first_follow, inner_loops, body)
-                for k, c in enumerate(node.inner):
-                    nxt = node.inner[k + 1] if k + 1 < len(node.inner) else node
-                    self.emit_tree(c, self.canon(c), nxt, inner_loops, body)
-                out.append(stmt)
-                if ctx.counter is not None:
-                    # Keep the count across entries (as the interpreter does): an inner loop entered again
-                    # and again goes native at its first back-edge once it is hot.
-                    self.line(out, f"_h_CH.loop_counts[{ctx.last_edge}] = {ctx.counter}", None)
+                    self.emit_versioned_loop(node, after, loops, out, *version)
             else:
                 self.emit_node(node, state, after, loops, out)
             outer = node.outer
@@ -420,6 +403,108 @@ class FunctionEmitter(InstructionEmitter):
             # rather than one Python frame deeper (a long function is a long chain of such blocks).
             node = outer[-1]
             state = self.canon(node)
+
+    def emit_loop(self, node: Block, after: Optional[Block], loops: list, out: list) -> None:
+        """The loop statement of header `node` (its stack already in the canonical temporaries)."""
+        state = self.canon(node, use_incoming=False)
+        ctx = LoopCtx(node, after)
+        inner_loops = loops + [ctx]
+        if self.jit:
+            # On-stack replacement (ruff.osr): count back-edges; when the loop is hot, offer it to the
+            # JIT with the frame's state, as the interpreter's JumpBack does. The JIT resumes after
+            # the loop's final JumpBack, which must be where `break` goes.
+            last = ControlFlow.last_back_edge(node)
+            if after is not None and after.start == last + 1 and last not in self.profiling.quiet_loops:
+                ctx.counter, ctx.last_edge = f"_n{node.start}", last
+                self.line(out, f"{ctx.counter} = _h_CH.loop_counts.get({last}, 0)", None)
+        body: list = []
+        first_follow = node.inner[0] if node.inner else node
+        if self.code[node.start].op is Op.IteratorNext:
+            stmt = self.emit_for(node, state, first_follow, inner_loops, body, ctx)
+        else:
+            stmt = Loop("while True", None, body)
+            ctx.stmt = stmt
+            self.emit_node(node, state, first_follow, inner_loops, body)
+        for k, c in enumerate(node.inner):
+            nxt = node.inner[k + 1] if k + 1 < len(node.inner) else node
+            self.emit_tree(c, self.canon(c), nxt, inner_loops, body)
+        out.append(stmt)
+        if ctx.counter is not None:
+            # Keep the count across entries (as the interpreter does): an inner loop entered again
+            # and again goes native at its first back-edge once it is hot.
+            self.line(out, f"_h_CH.loop_counts[{ctx.last_edge}] = {ctx.counter}", None)
+
+    def loop_version(self, node: Block) -> Optional[tuple[str, Facts]]:
+        """(guard, facts) for a second copy of the loop at `node`, or None.
+
+        Locals the loop reads as numbers or indexes (or indexes into) whose class typeflow does not know
+        where the loop starts — a value read from an array (fannkuch's `hi := perm[0]`), a pivot, an array
+        returned by a call — are guessed to be ints (lists), when the loop's own stores keep them so. Under
+        a guard testing them once per entry into the loop, the copy is generated with typeflow's facts
+        for that case (typeflow.infer_loop): their class tests and the overflow tests their ranges rule
+        out disappear from every iteration. The other copy is the loop as it was."""
+        facts = self.facts
+        if facts is None or self.versioned >= _VERSIONED_LOOPS_MAX:
+            return None
+        body = self.placement.flow.loop_bodies.get(node)
+        if not body or sum(b.end - b.start for b in body) > _VERSION_LOOP_MAX:
+            return None
+        guess: dict[int, Any] = {}
+        code, consts = self.code, self.consts
+        for b in body:
+            for k in range(b.start, b.end):
+                ins = code[k]
+                if ins.op is not Op.LoadLocal or ins.arg in self.cells or guess.get(ins.arg, 0) is None:
+                    continue
+                use = _use_of(code, consts, k, b.end)
+                if use is None:
+                    continue
+                # Unknown where it is used and where the loop starts (a local the loop sets before it
+                # reads it is known at the read, or its class comes from that store, not from the entry).
+                if facts.local(k, ins.arg).ty is not Ty.UNKNOWN or facts.local(node.start, ins.arg).ty is not Ty.UNKNOWN:
+                    continue
+                prev = guess.get(ins.arg)
+                guess[ins.arg] = use if prev is None or prev is use else None
+        assume = {slot: v for slot, v in guess.items() if v is not None}
+        for _ in range(2):
+            if not assume:
+                return None
+            special = infer_loop(facts, node, assume)
+            if special is None:
+                return None
+            kept = {slot: v for slot, v in assume.items() if special.local(node.start, slot).ty is v.ty}
+            if kept == assume:
+                self.versioned += 1
+                guard = " and ".join(f"l{slot}.__class__ is _h_{v.ty.value}" for slot, v in sorted(assume.items()))
+                return guard, special
+            assume = kept
+        return None
+
+    def emit_versioned_loop(self, node: Block, after: Optional[Block], loops: list, out: list, guard: str,
+                            special: Facts) -> None:
+        """`if <guard>: <the loop with special's facts> else: <the loop>` (see loop_version)."""
+        incoming, frozen = dict(self.incoming), set(self.frozen)
+        generic = self.facts
+        self.facts = special
+        fast: list = []
+        try:
+            self.emit_loop(node, after, loops, fast)
+        except Unsupported:
+            fast = []
+        finally:
+            self.facts = generic
+        # Both copies branch to the same blocks after the loop: those blocks take what either brings.
+        arrived = {k: v for k, v in self.incoming.items() if k not in incoming or incoming[k] != v}
+        self.incoming, self.frozen = incoming, frozen
+        slow: list = []
+        self.emit_loop(node, after, loops, slow)
+        for k, bools in arrived.items():
+            prev = self.incoming.get(k)
+            self.incoming[k] = bools if prev is None else [p and b for p, b in zip(prev, bools)]
+        if fast:
+            out.append(If(guard, None, fast, slow))
+        else:
+            out.extend(slow)
 
     def branch(self, e: Edge, state: list, follow: Optional[Block], loops: list, out: list) -> None:
         t = e.dst
@@ -798,6 +883,32 @@ _SCAN_OK = frozenset(_ARITH) | frozenset(_CMP) | {Op.LoadLocal, Op.LoadConst, Op
                                                   Op.Equal, Op.NotEqual}
 _SPEC_SAFE = frozenset({Op.LoadLocal, Op.LoadConst, Op.StoreLocal, Op.Pop, Op.Dup, Op.Swap, Op.Nop, Op.LoadGlobal,
                         Op.FieldGet, Op.FieldSet, Op.Jump, Op.JumpBack})
+# Loop versioning (FunctionEmitter.loop_version): loops of at most this many instructions, at most this
+# many versioned loops per generated function (nested loops multiply the copies).
+_VERSION_LOOP_MAX = 400
+_VERSIONED_LOOPS_MAX = 8
+# What a local's value is guessed to be from the instruction that consumes it (see _use_of).
+_INT_USES = frozenset(_ARITH) | frozenset(_CMP) | {Op.Equal, Op.NotEqual}
+
+
+def _use_of(code: list, consts: list, k: int, end: int) -> Optional[Val]:
+    """What the value that instruction k pushes is used as, within its block: INT for an operand of
+    arithmetic or a comparison and an index, LIST for what is indexed; None for anything else."""
+    depth = 1  # entries from ours up to the top of the stack
+    for j in range(k + 1, end):
+        ins = code[j]
+        pops, pushes = stack_effect(ins, consts)
+        if pops >= depth:
+            pos = pops - depth  # our operand's position, 0 the first
+            if ins.op in _INT_USES:
+                return INT_VAL
+            if ins.op is Op.IndexGet or ins.op is Op.IndexSet:
+                return LIST_VAL if pos == 0 else INT_VAL if pos == 1 else None
+            return None
+        depth += pushes - pops
+    return None
+
+
 # Instructions before which folded operations and float trees may stay deferred (all others see only
 # names and literals on the stack): what reads them does so itself (arith, comparisons, StoreLocal).
 _DEFERRING = frozenset(_ARITH) | frozenset(_CMP) | {Op.Equal, Op.NotEqual, Op.LoadLocal, Op.LoadConst,
