@@ -300,8 +300,12 @@ class FunctionEmitter(InstructionEmitter):
             if ranged is not None and as_int is not None and ranged.checks_saved() > as_int.checks_saved():
                 names = " | ".join(f"l{k}" for k in sorted(ints))
                 versions.insert(0, (ranged, f"{is_int} and not (({names}) >> {bits})"))
+            most = 0
             for facts, guard in versions:
                 self.facts = facts
+                # The copies never meet (each ends in a return): they share temporaries, which keeps the
+                # Python frame small (a call initializes and clears every local).
+                self.ntemp = 0
                 special: list = []
                 try:
                     self.emit_tree(entry, [], None, [], special)
@@ -310,8 +314,12 @@ class FunctionEmitter(InstructionEmitter):
                 self.incoming, self.frozen = {}, set()
                 if special and terminal(special):
                     body.append(If(guard, None, special, []))
+                most = max(most, self.ntemp)
             self.facts = generic
+            self.ntemp = 0
         self.emit_tree(entry, [], None, [], body)
+        if ints:
+            self.ntemp = max(self.ntemp, most)
         if not terminal(body):
             raise Unsupported("control can fall off the end of the function")
         nparams = len(chunk.params)
@@ -485,6 +493,7 @@ class FunctionEmitter(InstructionEmitter):
         """`if <guard>: <the loop with special's facts> else: <the loop>` (see loop_version)."""
         incoming, frozen = dict(self.incoming), set(self.frozen)
         generic = self.facts
+        ntemp = self.ntemp  # no temporary lives across a loop statement: the copies share theirs
         self.facts = special
         fast: list = []
         try:
@@ -496,8 +505,10 @@ class FunctionEmitter(InstructionEmitter):
         # Both copies branch to the same blocks after the loop: those blocks take what either brings.
         arrived = {k: v for k, v in self.incoming.items() if k not in incoming or incoming[k] != v}
         self.incoming, self.frozen = incoming, frozen
+        fast_ntemp, self.ntemp = self.ntemp, ntemp
         slow: list = []
         self.emit_loop(node, after, loops, slow)
+        self.ntemp = max(self.ntemp, fast_ntemp)
         for k, bools in arrived.items():
             prev = self.incoming.get(k)
             self.incoming[k] = bools if prev is None else [p and b for p, b in zip(prev, bools)]
