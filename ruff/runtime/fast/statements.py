@@ -340,7 +340,11 @@ class InstructionEmitter(ExpressionEmitter):
         elif op is Op.ArrayPush:
             v = state.pop()
             arr = state.pop()
-            self.result(state, out, f"_h_apush(_h_vm, {arr.text}, {v.text})", i)
+            if arr.cls == "list":  # typeflow: a list, which push appends to in place and returns
+                self.line(out, f"{arr.text}.append({v.text})", i)
+                state.append(arr)
+            else:
+                self.result(state, out, f"_h_apush(_h_vm, {arr.text}, {v.text})", i)
         elif op is Op.DictInsert:
             v = state.pop()
             key = state.pop()
