@@ -188,6 +188,7 @@ class FunctionEmitter(InstructionEmitter):
         self.cells = {ins.arg for ins in self.code if ins.op in (Op.MakeCell, Op.LoadDeref, Op.StoreDeref)} \
             | set(chunk.cell_slots)
         self.versioned = 0  # loops given a second copy (loop_version)
+        self.guarded: set[int] = set()  # local slots a loop version's guard reads
 
     def gname(self, name: str) -> str:
         g = self.global_names.get(name)
@@ -235,6 +236,47 @@ class FunctionEmitter(InstructionEmitter):
                     t = self.temp()
                     self.line(out, f"{t} = l{slot}", None)
                 state[k] = StackEntry(t, "t")
+
+    def maybe_unassigned(self) -> set[int]:
+        """Local slots some path may read before storing them (the prologue sets those to None, as the
+        interpreter's frame does; the rest need not be: a call initializes fewer locals). Every slot when
+        something reads all the locals (OSR's snapshot with a JIT) or cells are involved."""
+        chunk = self.chunk
+        n = chunk.num_locals
+        if self.jit or not self.plain or self.cells:
+            return set(range(n))
+        flow = self.placement.flow
+        everything = frozenset(range(n))
+        assigned: dict[int, frozenset] = {id(b): everything for b in flow.order}  # at each block's end
+        entry = flow.order[0]
+        need: set[int] = set()
+
+        def walk(b: Block, record: bool) -> frozenset:
+            if b is entry:
+                have = set(range(len(chunk.params)))
+            else:
+                have = set(everything)
+                for e in b.pred:
+                    have &= assigned[id(e.src)]
+            for ins in self.code[b.start:b.end]:
+                if ins.op is Op.LoadLocal:
+                    if record and ins.arg not in have:
+                        need.add(ins.arg)
+                elif ins.op is Op.StoreLocal:
+                    have.add(ins.arg)
+            return frozenset(have)
+
+        changed = True
+        while changed:
+            changed = False
+            for b in flow.order:
+                new = walk(b, False)
+                if new != assigned[id(b)]:
+                    assigned[id(b)] = new
+                    changed = True
+        for b in flow.order:
+            walk(b, True)
+        return need
 
     def int_params(self) -> set[int]:
         """Parameters read straight into arithmetic or a comparison (small plain functions only)."""
@@ -356,7 +398,8 @@ class FunctionEmitter(InstructionEmitter):
                     prologue.append(If("_h_CH.tier_state is not None", None, [
                         Line(f"_hd, _rv = _h_vm.jit.try_call(cl, [{args}], d)", None),
                         Line("if _hd: return _rv", None)], []))
-        rest = [f"l{i}" for i in range(nparams, chunk.num_locals)]
+        unset = self.maybe_unassigned() | self.guarded
+        rest = [f"l{i}" for i in range(nparams, chunk.num_locals) if i in unset]
         if rest:
             prologue.append(Line(" = ".join(rest) + " = None", None))
         if "M" in self.uses or "K" in self.uses:
@@ -483,6 +526,7 @@ class FunctionEmitter(InstructionEmitter):
             kept = {slot: v for slot, v in assume.items() if special.local(node.start, slot).ty is v.ty}
             if kept == assume:
                 self.versioned += 1
+                self.guarded.update(assume)
                 guard = " and ".join(f"l{slot}.__class__ is _h_{v.ty.value}" for slot, v in sorted(assume.items()))
                 return guard, special
             assume = kept
