@@ -77,14 +77,6 @@ def size(stmts: list, cap: int = 32) -> int:
     return n
 
 
-def _no_last_continue(body: list) -> list:
-    """A while body without its final `continue`: the same loop, and CPython then tests the condition at
-    the bottom with one backward conditional jump instead of jumping back to the test at the top."""
-    if body and type(body[-1]) is Line and body[-1].text == "continue":
-        return body[:-1]
-    return body
-
-
 # CPython's tokenizer refuses more levels of indentation than this ("too many levels of indentation").
 MAX_INDENT = 100
 
@@ -122,14 +114,14 @@ class Renderer:
                 brk = lambda arm: len(arm) == 1 and type(arm[0]) is Line and arm[0].text == "break"
                 if brk(first.orelse):
                     self.add(level, f"while {first.cond}:", first.ins)
-                    self.block(_no_last_continue(first.then + body[1:]), level + 1)
+                    self.block(first.then + body[1:], level + 1)
                     return
                 if brk(first.then):
                     self.add(level, f"while not ({first.cond}):", first.ins)
-                    self.block(_no_last_continue(first.orelse + body[1:]), level + 1)
+                    self.block(first.orelse + body[1:], level + 1)
                     return
             self.add(level, s.head + ":", s.ins)
-            self.block(_no_last_continue(body) if s.head.startswith("while ") else body, level + 1)
+            self.block(body, level + 1)
         else:
             one = lambda b: len(b) == 1 and type(b[0]) is Line
             clauses = ((s.catch, s.handler),) + s.more
