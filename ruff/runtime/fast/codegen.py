@@ -188,6 +188,7 @@ class FunctionEmitter(InstructionEmitter):
         self.cells = {ins.arg for ins in self.code if ins.op in (Op.MakeCell, Op.LoadDeref, Op.StoreDeref)} \
             | set(chunk.cell_slots)
         self.versioned = 0  # loops given a second copy (loop_version)
+        self.version_tries = 0
         self.guarded: set[int] = set()  # local slots a loop version's guard reads
 
     def gname(self, name: str) -> str:
@@ -495,7 +496,7 @@ class FunctionEmitter(InstructionEmitter):
         for that case (typeflow.infer_loop): their class tests and the overflow tests their ranges rule
         out disappear from every iteration. The other copy is the loop as it was."""
         facts = self.facts
-        if facts is None or self.versioned >= _VERSIONED_LOOPS_MAX:
+        if facts is None or self.versioned >= _VERSIONED_LOOPS_MAX or self.version_tries >= _VERSION_TRIES_MAX:
             return None
         body = self.placement.flow.loop_bodies.get(node)
         if not body or sum(b.end - b.start for b in body) > _VERSION_LOOP_MAX:
@@ -520,6 +521,7 @@ class FunctionEmitter(InstructionEmitter):
         for _ in range(2):
             if not assume:
                 return None
+            self.version_tries += 1  # each one a typeflow run from the loop's header on
             special = infer_loop(facts, node, assume)
             if special is None:
                 return None
@@ -939,9 +941,10 @@ _SCAN_OK = frozenset(_ARITH) | frozenset(_CMP) | {Op.LoadLocal, Op.LoadConst, Op
 _SPEC_SAFE = frozenset({Op.LoadLocal, Op.LoadConst, Op.StoreLocal, Op.Pop, Op.Dup, Op.Swap, Op.Nop, Op.LoadGlobal,
                         Op.FieldGet, Op.FieldSet, Op.Jump, Op.JumpBack})
 # Loop versioning (FunctionEmitter.loop_version): loops of at most this many instructions, at most this
-# many versioned loops per generated function (nested loops multiply the copies).
+# many versioned loops per generated function (nested loops multiply the copies), at most this many tries.
 _VERSION_LOOP_MAX = 400
 _VERSIONED_LOOPS_MAX = 8
+_VERSION_TRIES_MAX = 16  # typeflow runs for it per function (a big function's many loops stay quick to compile)
 # What a local's value is guessed to be from the instruction that consumes it (see _use_of).
 _INT_USES = frozenset(_ARITH) | frozenset(_CMP) | {Op.Equal, Op.NotEqual}
 
