@@ -41,7 +41,7 @@ One Chunk becomes one Python function `def ruff_<name>(cl, d, l0, l1, ...)`:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Optional
 
 from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
 from ruff.frontend.cfg import CONDITIONAL, EXIT, FALL, HANDLER, JUMP, BadBytecode, Block, ControlFlow, Edge, stack_effect
@@ -489,9 +489,10 @@ class FunctionEmitter(InstructionEmitter):
     def loop_version(self, node: Block) -> Optional[tuple[str, Facts]]:
         """(guard, facts) for a second copy of the loop at `node`, or None.
 
-        Locals the loop reads as numbers or indexes (or indexes into) whose class typeflow does not know
+        Locals the loop uses as indexes or compares (or indexes into) whose class typeflow does not know
         where the loop starts — a value read from an array (fannkuch's `hi := perm[0]`), a pivot, an array
-        returned by a call — are guessed to be ints (lists), when the loop's own stores keep them so. Under
+        returned by a call — are guessed to be ints (lists, see _guess), when the loop's own stores keep
+        them so. Under
         a guard testing them once per entry into the loop, the copy is generated with typeflow's facts
         for that case (typeflow.infer_loop): their class tests and the overflow tests their ranges rule
         out disappear from every iteration. The other copy is the loop as it was."""
@@ -501,23 +502,19 @@ class FunctionEmitter(InstructionEmitter):
         body = self.placement.flow.loop_bodies.get(node)
         if not body or sum(b.end - b.start for b in body) > _VERSION_LOOP_MAX:
             return None
-        guess: dict[int, Any] = {}
+        uses: dict[int, set] = {}  # slot -> what the loop uses it as (_use_of)
         code, consts = self.code, self.consts
         for b in body:
             for k in range(b.start, b.end):
                 ins = code[k]
-                if ins.op is not Op.LoadLocal or ins.arg in self.cells or guess.get(ins.arg, 0) is None:
-                    continue
-                use = _use_of(code, consts, k, b.end)
-                if use is None:
+                if ins.op is not Op.LoadLocal or ins.arg in self.cells:
                     continue
                 # Unknown where it is used and where the loop starts (a local the loop sets before it
                 # reads it is known at the read, or its class comes from that store, not from the entry).
                 if facts.local(k, ins.arg).ty is not Ty.UNKNOWN or facts.local(node.start, ins.arg).ty is not Ty.UNKNOWN:
                     continue
-                prev = guess.get(ins.arg)
-                guess[ins.arg] = use if prev is None or prev is use else None
-        assume = {slot: v for slot, v in guess.items() if v is not None}
+                uses.setdefault(ins.arg, set()).add(_use_of(code, consts, k, b.end))
+        assume = {slot: v for slot, v in ((s, _guess(u)) for s, u in uses.items()) if v is not None}
         for _ in range(2):
             if not assume:
                 return None
@@ -946,24 +943,36 @@ _VERSION_LOOP_MAX = 400
 _VERSIONED_LOOPS_MAX = 8
 _VERSION_TRIES_MAX = 16  # typeflow runs for it per function (a big function's many loops stay quick to compile)
 # What a local's value is guessed to be from the instruction that consumes it (see _use_of).
-_INT_USES = frozenset(_ARITH) | frozenset(_CMP) | {Op.Equal, Op.NotEqual}
+_COMPARES = frozenset(_CMP) | {Op.Equal, Op.NotEqual}
 
 
-def _use_of(code: list, consts: list, k: int, end: int) -> Optional[Val]:
-    """What the value that instruction k pushes is used as, within its block: INT for an operand of
-    arithmetic or a comparison and an index, LIST for what is indexed; None for anything else."""
+def _use_of(code: list, consts: list, k: int, end: int) -> Optional[str]:
+    """What the value that instruction k pushes is used as, within its block: "list" (what is indexed),
+    "index", "compare" (an operand of a comparison), "arith" (of arithmetic); None for anything else."""
     depth = 1  # entries from ours up to the top of the stack
     for j in range(k + 1, end):
         ins = code[j]
         pops, pushes = stack_effect(ins, consts)
         if pops >= depth:
             pos = pops - depth  # our operand's position, 0 the first
-            if ins.op in _INT_USES:
-                return INT_VAL
+            if ins.op in _COMPARES:
+                return "compare"
+            if ins.op in _ARITH:
+                return "arith"
             if ins.op is Op.IndexGet or ins.op is Op.IndexSet:
-                return LIST_VAL if pos == 0 else INT_VAL if pos == 1 else None
+                return "list" if pos == 0 else "index" if pos == 1 else None
             return None
         depth += pushes - pops
+    return None
+
+
+def _guess(uses: set) -> Optional[Val]:
+    """The class loop_version guesses for a local from its uses: a list if it is only indexed; an int if
+    it is an index or compared, and otherwise only in arithmetic (arithmetic alone is as often float)."""
+    if uses == {"list"}:
+        return LIST_VAL
+    if uses <= {"index", "compare", "arith"} and uses & {"index", "compare"}:
+        return INT_VAL
     return None
 
 
