@@ -50,7 +50,9 @@ from ruff.runtime.fast.expressions import _ARITH, _CMP, StackEntry
 from ruff.runtime.fast.placement import Placement, Unsupported
 from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
 from ruff.runtime.fast.statements import INLINE_BUILTINS, STATEMENTS, InstructionEmitter
-from ruff.runtime.fast.typeflow import Facts, Ty, infer, int_val
+from ruff.runtime.fast.typeflow import INT as INT_VAL
+from ruff.runtime.fast.typeflow import LIST as LIST_VAL
+from ruff.runtime.fast.typeflow import Facts, Ty, Val, infer, infer_loop, int_val
 from ruff.runtime.values import float_field_bit
 
 __all__ = ["FULL_PROFILING", "Analysis", "Generated", "Profiling", "Unsupported", "generate"]
@@ -185,6 +187,11 @@ class FunctionEmitter(InstructionEmitter):
         self.spec_off = False  # emitting the unguarded copy of a split: no further splits
         self.cell_slots = frozenset(chunk.cell_slots) | {ins.arg for ins in chunk.code
                                                          if ins.op in (Op.MakeCell, Op.LoadDeref, Op.StoreDeref)}
+        self.cells = {ins.arg for ins in self.code if ins.op in (Op.MakeCell, Op.LoadDeref, Op.StoreDeref)} \
+            | set(chunk.cell_slots)
+        self.versioned = 0  # loops given a second copy (loop_version)
+        self.version_tries = 0
+        self.guarded: set[int] = set()  # local slots a loop version's guard reads
 
     def gname(self, name: str) -> str:
         g = self.global_names.get(name)
@@ -232,6 +239,47 @@ class FunctionEmitter(InstructionEmitter):
                     t = self.temp()
                     self.line(out, f"{t} = l{slot}", None)
                 state[k] = StackEntry(t, "t")
+
+    def maybe_unassigned(self) -> set[int]:
+        """Local slots some path may read before storing them (the prologue sets those to None, as the
+        interpreter's frame does; the rest need not be: a call initializes fewer locals). Every slot when
+        something reads all the locals (OSR's snapshot with a JIT) or cells are involved."""
+        chunk = self.chunk
+        n = chunk.num_locals
+        if self.jit or not self.plain or self.cells:
+            return set(range(n))
+        flow = self.placement.flow
+        everything = frozenset(range(n))
+        assigned: dict[int, frozenset] = {id(b): everything for b in flow.order}  # at each block's end
+        entry = flow.order[0]
+        need: set[int] = set()
+
+        def walk(b: Block, record: bool) -> frozenset:
+            if b is entry:
+                have = set(range(len(chunk.params)))
+            else:
+                have = set(everything)
+                for e in b.pred:
+                    have &= assigned[id(e.src)]
+            for ins in self.code[b.start:b.end]:
+                if ins.op is Op.LoadLocal:
+                    if record and ins.arg not in have:
+                        need.add(ins.arg)
+                elif ins.op is Op.StoreLocal:
+                    have.add(ins.arg)
+            return frozenset(have)
+
+        changed = True
+        while changed:
+            changed = False
+            for b in flow.order:
+                new = walk(b, False)
+                if new != assigned[id(b)]:
+                    assigned[id(b)] = new
+                    changed = True
+        for b in flow.order:
+            walk(b, True)
+        return need
 
     def int_params(self) -> set[int]:
         """Parameters read straight into arithmetic or a comparison (small plain functions only)."""
@@ -297,8 +345,12 @@ class FunctionEmitter(InstructionEmitter):
             if ranged is not None and as_int is not None and ranged.checks_saved() > as_int.checks_saved():
                 names = " | ".join(f"l{k}" for k in sorted(ints))
                 versions.insert(0, (ranged, f"{is_int} and not (({names}) >> {bits})"))
+            most = 0
             for facts, guard in versions:
                 self.facts = facts
+                # The copies never meet (each ends in a return): they share temporaries, which keeps the
+                # Python frame small (a call initializes and clears every local).
+                self.ntemp = 0
                 special: list = []
                 try:
                     self.emit_tree(entry, [], None, [], special)
@@ -307,8 +359,12 @@ class FunctionEmitter(InstructionEmitter):
                 self.incoming, self.frozen = {}, set()
                 if special and terminal(special):
                     body.append(If(guard, None, special, []))
+                most = max(most, self.ntemp)
             self.facts = generic
+            self.ntemp = 0
         self.emit_tree(entry, [], None, [], body)
+        if ints:
+            self.ntemp = max(self.ntemp, most)
         if not terminal(body):
             raise Unsupported("control can fall off the end of the function")
         nparams = len(chunk.params)
@@ -345,7 +401,8 @@ class FunctionEmitter(InstructionEmitter):
                     prologue.append(If("_h_CH.tier_state is not None", None, [
                         Line(f"_hd, _rv = _h_vm.jit.try_call(cl, [{args}], d)", None),
                         Line("if _hd: return _rv", None)], []))
-        rest = [f"l{i}" for i in range(nparams, chunk.num_locals)]
+        unset = self.maybe_unassigned() | self.guarded
+        rest = [f"l{i}" for i in range(nparams, chunk.num_locals) if i in unset]
         if rest:
             prologue.append(Line(" = ".join(rest) + " = None", None))
         if "M" in self.uses or "K" in self.uses:
@@ -388,33 +445,11 @@ class FunctionEmitter(InstructionEmitter):
             after = node.outer[0] if node.outer else follow
             if node.is_header:
                 self.materialize(state, node, out)
-                state = self.canon(node, use_incoming=False)
-                ctx = LoopCtx(node, after)
-                inner_loops = loops + [ctx]
-                if self.jit:
-                    # On-stack replacement (ruff.osr): count back-edges; when the loop is hot, offer it to the
-                    # JIT with the frame's state, as the interpreter's JumpBack does. The JIT resumes after
-                    # the loop's final JumpBack, which must be where `break` goes.
-                    last = ControlFlow.last_back_edge(node)
-                    if after is not None and after.start == last + 1 and last not in self.profiling.quiet_loops:
-                        ctx.counter, ctx.last_edge = f"_n{node.start}", last
-                        self.line(out, f"{ctx.counter} = _h_CH.loop_counts.get({last}, 0)", None)
-                body: list = []
-                first_follow = node.inner[0] if node.inner else node
-                if self.code[node.start].op is Op.IteratorNext:
-                    stmt = self.emit_for(node, state, first_follow, inner_loops, body, ctx)
+                version = self.loop_version(node)
+                if version is None:
+                    self.emit_loop(node, after, loops, out)
                 else:
-                    stmt = Loop("while True", None, body)
-                    ctx.stmt = stmt
-                    self.emit_node(node, state, first_follow, inner_loops, body)
-                for k, c in enumerate(node.inner):
-                    nxt = node.inner[k + 1] if k + 1 < len(node.inner) else node
-                    self.emit_tree(c, self.canon(c), nxt, inner_loops, body)
-                out.append(stmt)
-                if ctx.counter is not None:
-                    # Keep the count across entries (as the interpreter does): an inner loop entered again
-                    # and again goes native at its first back-edge once it is hot.
-                    self.line(out, f"_h_CH.loop_counts[{ctx.last_edge}] = {ctx.counter}", None)
+                    self.emit_versioned_loop(node, after, loops, out, *version)
             else:
                 self.emit_node(node, state, after, loops, out)
             outer = node.outer
@@ -426,6 +461,110 @@ class FunctionEmitter(InstructionEmitter):
             # rather than one Python frame deeper (a long function is a long chain of such blocks).
             node = outer[-1]
             state = self.canon(node)
+
+    def emit_loop(self, node: Block, after: Optional[Block], loops: list, out: list) -> None:
+        """The loop statement of header `node` (its stack already in the canonical temporaries)."""
+        state = self.canon(node, use_incoming=False)
+        ctx = LoopCtx(node, after)
+        inner_loops = loops + [ctx]
+        if self.jit:
+            # On-stack replacement (ruff.osr): count back-edges; when the loop is hot, offer it to the
+            # JIT with the frame's state, as the interpreter's JumpBack does. The JIT resumes after
+            # the loop's final JumpBack, which must be where `break` goes.
+            last = ControlFlow.last_back_edge(node)
+            if after is not None and after.start == last + 1 and last not in self.profiling.quiet_loops:
+                ctx.counter, ctx.last_edge = f"_n{node.start}", last
+                self.line(out, f"{ctx.counter} = _h_CH.loop_counts.get({last}, 0)", None)
+        body: list = []
+        first_follow = node.inner[0] if node.inner else node
+        if self.code[node.start].op is Op.IteratorNext:
+            stmt = self.emit_for(node, state, first_follow, inner_loops, body, ctx)
+        else:
+            stmt = Loop("while True", None, body)
+            ctx.stmt = stmt
+            self.emit_node(node, state, first_follow, inner_loops, body)
+        for k, c in enumerate(node.inner):
+            nxt = node.inner[k + 1] if k + 1 < len(node.inner) else node
+            self.emit_tree(c, self.canon(c), nxt, inner_loops, body)
+        out.append(stmt)
+        if ctx.counter is not None:
+            # Keep the count across entries (as the interpreter does): an inner loop entered again
+            # and again goes native at its first back-edge once it is hot.
+            self.line(out, f"_h_CH.loop_counts[{ctx.last_edge}] = {ctx.counter}", None)
+
+    def loop_version(self, node: Block) -> Optional[tuple[str, Facts]]:
+        """(guard, facts) for a second copy of the loop at `node`, or None.
+
+        Locals the loop uses as indexes or compares (or indexes into) whose class typeflow does not know
+        where the loop starts — a value read from an array (fannkuch's `hi := perm[0]`), a pivot, an array
+        returned by a call — are guessed to be ints (lists, see _guess), when the loop's own stores keep
+        them so. Under
+        a guard testing them once per entry into the loop, the copy is generated with typeflow's facts
+        for that case (typeflow.infer_loop): their class tests and the overflow tests their ranges rule
+        out disappear from every iteration. The other copy is the loop as it was."""
+        facts = self.facts
+        if facts is None or self.versioned >= _VERSIONED_LOOPS_MAX or self.version_tries >= _VERSION_TRIES_MAX:
+            return None
+        body = self.placement.flow.loop_bodies.get(node)
+        if not body or sum(b.end - b.start for b in body) > _VERSION_LOOP_MAX:
+            return None
+        uses: dict[int, set] = {}  # slot -> what the loop uses it as (_use_of)
+        code, consts = self.code, self.consts
+        for b in body:
+            for k in range(b.start, b.end):
+                ins = code[k]
+                if ins.op is not Op.LoadLocal or ins.arg in self.cells:
+                    continue
+                # Unknown where it is used and where the loop starts (a local the loop sets before it
+                # reads it is known at the read, or its class comes from that store, not from the entry).
+                if facts.local(k, ins.arg).ty is not Ty.UNKNOWN or facts.local(node.start, ins.arg).ty is not Ty.UNKNOWN:
+                    continue
+                uses.setdefault(ins.arg, set()).add(_use_of(code, consts, k, b.end))
+        assume = {slot: v for slot, v in ((s, _guess(u)) for s, u in uses.items()) if v is not None}
+        for _ in range(2):
+            if not assume:
+                return None
+            self.version_tries += 1  # each one a typeflow run from the loop's header on
+            special = infer_loop(facts, node, assume)
+            if special is None:
+                return None
+            kept = {slot: v for slot, v in assume.items() if special.local(node.start, slot).ty is v.ty}
+            if kept == assume:
+                self.versioned += 1
+                self.guarded.update(assume)
+                guard = " and ".join(f"l{slot}.__class__ is _h_{v.ty.value}" for slot, v in sorted(assume.items()))
+                return guard, special
+            assume = kept
+        return None
+
+    def emit_versioned_loop(self, node: Block, after: Optional[Block], loops: list, out: list, guard: str,
+                            special: Facts) -> None:
+        """`if <guard>: <the loop with special's facts> else: <the loop>` (see loop_version)."""
+        incoming, frozen = dict(self.incoming), set(self.frozen)
+        generic = self.facts
+        ntemp = self.ntemp  # no temporary lives across a loop statement: the copies share theirs
+        self.facts = special
+        fast: list = []
+        try:
+            self.emit_loop(node, after, loops, fast)
+        except Unsupported:
+            fast = []
+        finally:
+            self.facts = generic
+        # Both copies branch to the same blocks after the loop: those blocks take what either brings.
+        arrived = {k: v for k, v in self.incoming.items() if k not in incoming or incoming[k] != v}
+        self.incoming, self.frozen = incoming, frozen
+        fast_ntemp, self.ntemp = self.ntemp, ntemp
+        slow: list = []
+        self.emit_loop(node, after, loops, slow)
+        self.ntemp = max(self.ntemp, fast_ntemp)
+        for k, bools in arrived.items():
+            prev = self.incoming.get(k)
+            self.incoming[k] = bools if prev is None else [p and b for p, b in zip(prev, bools)]
+        if fast:
+            out.append(If(guard, None, fast, slow))
+        else:
+            out.extend(slow)
 
     def branch(self, e: Edge, state: list, follow: Optional[Block], loops: list, out: list) -> None:
         t = e.dst
@@ -804,6 +943,45 @@ _SCAN_OK = frozenset(_ARITH) | frozenset(_CMP) | {Op.LoadLocal, Op.LoadConst, Op
                                                   Op.Equal, Op.NotEqual}
 _SPEC_SAFE = frozenset({Op.LoadLocal, Op.LoadConst, Op.StoreLocal, Op.Pop, Op.Dup, Op.Swap, Op.Nop, Op.LoadGlobal,
                         Op.FieldGet, Op.FieldSet, Op.Jump, Op.JumpBack})
+# Loop versioning (FunctionEmitter.loop_version): loops of at most this many instructions, at most this
+# many versioned loops per generated function (nested loops multiply the copies), at most this many tries.
+_VERSION_LOOP_MAX = 400
+_VERSIONED_LOOPS_MAX = 8
+_VERSION_TRIES_MAX = 16  # typeflow runs for it per function (a big function's many loops stay quick to compile)
+# What a local's value is guessed to be from the instruction that consumes it (see _use_of).
+_COMPARES = frozenset(_CMP) | {Op.Equal, Op.NotEqual}
+
+
+def _use_of(code: list, consts: list, k: int, end: int) -> Optional[str]:
+    """What the value that instruction k pushes is used as, within its block: "list" (what is indexed),
+    "index", "compare" (an operand of a comparison), "arith" (of arithmetic); None for anything else."""
+    depth = 1  # entries from ours up to the top of the stack
+    for j in range(k + 1, end):
+        ins = code[j]
+        pops, pushes = stack_effect(ins, consts)
+        if pops >= depth:
+            pos = pops - depth  # our operand's position, 0 the first
+            if ins.op in _COMPARES:
+                return "compare"
+            if ins.op in _ARITH:
+                return "arith"
+            if ins.op is Op.IndexGet or ins.op is Op.IndexSet:
+                return "list" if pos == 0 else "index" if pos == 1 else None
+            return None
+        depth += pushes - pops
+    return None
+
+
+def _guess(uses: set) -> Optional[Val]:
+    """The class loop_version guesses for a local from its uses: a list if it is only indexed; an int if
+    it is an index or compared, and otherwise only in arithmetic (arithmetic alone is as often float)."""
+    if uses == {"list"}:
+        return LIST_VAL
+    if uses <= {"index", "compare", "arith"} and uses & {"index", "compare"}:
+        return INT_VAL
+    return None
+
+
 # Instructions before which folded operations and float trees may stay deferred (all others see only
 # names and literals on the stack): what reads them does so itself (arith, comparisons, StoreLocal).
 _DEFERRING = frozenset(_ARITH) | frozenset(_CMP) | {Op.Equal, Op.NotEqual, Op.LoadLocal, Op.LoadConst,

@@ -388,9 +388,12 @@ class InstructionEmitter(ExpressionEmitter):
         elif op is Op.ArrayPush:
             v = state.pop()
             arr = state.pop()
-            target = self.inplace_target(arr, i, state) if not self.cold else None
-            test = self.is_cls(arr, "list")
-            if target is not None and test != "False":
+            target = self.inplace_target(arr, i, state) if not self.cold and arr.cls != "list" else None
+            test = self.is_cls(arr, "list") if target is not None else "False"
+            if arr.cls == "list":  # typeflow: a list, which push appends to in place and returns
+                self.line(out, f"{arr.text}.append({v.text})", i)
+                state.append(arr)
+            elif target is not None and test != "False":
                 # `xs := push(xs, v)` on an array: array_push's own append, without the call.
                 append = Line(f"{target}.append({v.text})", i)
                 out.append(append if test is None else

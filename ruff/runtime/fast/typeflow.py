@@ -436,6 +436,24 @@ def infer(chunk: Chunk, param_types: Optional[tuple[Any, ...]] = None, *,
     return _Flow(chunk, flow, param_types).run()
 
 
+def infer_loop(facts: Facts, header: Block, assume: dict) -> Optional[Facts]:
+    """Facts for the code inside the loop at `header` when, each time the loop is entered, the local
+    slots in `assume` (slot -> Val: INT or LIST, never a cell) hold values of those classes — a guard
+    in front of the loop statement checks them (codegen's loop versioning). None if `header` is
+    unreachable.
+
+    Sound only for the blocks emitted inside that loop statement: the header's state is `facts`' (all
+    its entries and back-edges) with the assumption applied, and it takes no other state from outside
+    the loop, only its own back-edges; so the answers outside the loop describe nothing."""
+    base = facts._an
+    state = base.ins.get(header.start)
+    if state is None:
+        return None
+    an = _Flow(base.chunk, base.flow, None)
+    an.vec = base.vec
+    return an.run(header, (state[0], base.vec.update(state[1], sorted(assume.items()))))
+
+
 _WIDEN_AFTER = 2  # changes of a loop header's state before growing bounds jump to the i64 bounds
 _ARITH = frozenset({Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod})
 _COMPARE = frozenset({Op.Equal, Op.NotEqual, Op.LessThan, Op.GreaterThan, Op.LessEqual, Op.GreaterEqual})
@@ -542,10 +560,12 @@ class _Flow:
         # asks about (None: unreachable). Bounded, so recording it keeps the analysis linear.
         self.tops: list = [None] * len(chunk.code)
 
-    def run(self) -> Facts:
-        blocks = _loop_first_order(self.flow.order[0])
+    def run(self, header: Optional[Block] = None, seed: Optional[State] = None) -> Facts:
+        """The fixpoint from the chunk's entry; or (infer_loop) from loop `header` entered in state `seed`,
+        taking nothing into `header` but its own back-edges."""
+        blocks = _loop_first_order(header or self.flow.order[0])
         rpo = {id(b): k for k, b in enumerate(blocks)}
-        self.ins[blocks[0].start] = ((), self.entry_locals)
+        self.ins[blocks[0].start] = seed or ((), self.entry_locals)
         work = [0]
         queued = {0}
         while work:
@@ -554,6 +574,8 @@ class _Flow:
             b = blocks[k]
             state = self.ins[b.start]
             for dst, state in self.transfer(b, list(state[0]), state[1], b.start, b.end):
+                if dst is header and not _in_loop(b, header):
+                    continue
                 if self.propagate(dst, state):
                     j = rpo[id(dst)]
                     if j not in queued:
