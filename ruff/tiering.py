@@ -570,10 +570,11 @@ def runtime_bound(twins: list) -> Optional[str]:
             in_loops += lc
     if in_loops:
         names = ", ".join(sorted({c.removeprefix("ruff.") for c in in_loops}))
-        return f"its loops would run {len(in_loops)} operations through the runtime on every iteration ({names})"
+        return (f"its loops would run {_operations(len(in_loops))} through the runtime on every iteration "
+                f"({names})")
     if per_call:
         names = ", ".join(sorted({c.removeprefix("ruff.") for c in per_call}))
-        return f"every call would run {len(per_call)} operations through the runtime ({names})"
+        return f"every call would run {_operations(len(per_call))} through the runtime ({names})"
     if work and len(calls) > MAX_RUNTIME_SHARE * work:
         names = ", ".join(sorted({c.removeprefix("ruff.") for c in calls}))
         return f"{len(calls)} of its {work} operations would run through the runtime ({names})"
@@ -582,6 +583,10 @@ def runtime_bound(twins: list) -> Optional[str]:
 
 def _identity(value: Any) -> Any:
     return value
+
+
+def _operations(n: int) -> str:
+    return f"{n} operation" if n == 1 else f"{n} operations"
 
 
 def function_chunks(fn: Closure) -> list[tuple[Any, str]]:
