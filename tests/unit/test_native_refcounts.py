@@ -63,15 +63,19 @@ func tree(depth) {
 N = 1_000_000
 
 
-@pytest.fixture(scope="module")
-def program(tmp_path_factory: pytest.TempPathFactory):
-    path = tmp_path_factory.mktemp("refs") / "refs.ruff"
-    path.write_text(SOURCE)
-    options = RunOptions(jit=True, jit_threshold=1)
-    vm = make_vm(options, write=lambda text: None)
-    module = Module("__main__", str(path), SOURCE)
+def load(tmp_path_factory: pytest.TempPathFactory, name: str, source: str):
+    """(vm, module) after running `source` with the JIT compiling at the first call."""
+    path = tmp_path_factory.mktemp("refs") / name
+    path.write_text(source)
+    vm = make_vm(RunOptions(jit=True, jit_threshold=1), write=lambda text: None)
+    module = Module("__main__", str(path), source)
     vm.run_chunk(compile_file(str(path)).chunk, module)
     return vm, module
+
+
+@pytest.fixture(scope="module")
+def program(tmp_path_factory: pytest.TempPathFactory):
+    return load(tmp_path_factory, "refs.ruff", SOURCE)
 
 
 def native(program, name: str, args: list):
@@ -175,13 +179,7 @@ func shout(parts, n) {
 
 @pytest.fixture(scope="module")
 def strdict_program(tmp_path_factory: pytest.TempPathFactory):
-    path = tmp_path_factory.mktemp("refs") / "strdict.ruff"
-    path.write_text(STRDICT_SOURCE)
-    options = RunOptions(jit=True, jit_threshold=1)
-    vm = make_vm(options, write=lambda text: None)
-    module = Module("__main__", str(path), STRDICT_SOURCE)
-    vm.run_chunk(compile_file(str(path)).chunk, module)
-    return vm, module
+    return load(tmp_path_factory, "strdict.ruff", STRDICT_SOURCE)
 
 
 def test_dict_updates_by_substring_keys_keep_every_refcount(strdict_program) -> None:
