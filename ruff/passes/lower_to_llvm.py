@@ -191,6 +191,7 @@ class _FuncLowering(ObjectLowering):
     func_id: int
     symbols: dict[str, tuple[str, str]]  # ruff symbol → (llvm entry symbol, llvm impl symbol)
     explicit: frozenset[str]  # functions whose depth is their last argument (ruff.DEPTH_ARG)
+    boxing: frozenset[str]  # functions that touch objects only to box their result (see boxes_only)
     table: ObjectTable = field(default_factory=ObjectTable)  # the module's object table (shared)
     values: dict[SSAValue, SSAValue] = field(default_factory=dict)
     blocks: dict[Block, Block] = field(default_factory=dict)
@@ -204,9 +205,6 @@ class _FuncLowering(ObjectLowering):
     c_data: set = field(default_factory=set)  # C API data symbols (type objects, singletons) it uses
     own: Ownership | None = None  # who releases each object reference (functions with !ruff.value values)
     frame_depth: SSAValue | None = None  # this call's own depth (its entry enter_frame), for deopt exits
-    # Works on objects only to box its result (see boxes_only): its errors take the scalar functions' way
-    # out, through the error slot, so that the baseline makes the call again.
-    boxes_only: bool = False
     entry_block: Block | None = None
     _addr_cache: dict[tuple[Block, str], SSAValue] = field(default_factory=dict)
 
@@ -250,6 +248,12 @@ class _FuncLowering(ObjectLowering):
     def result_type(self) -> Attribute | None:
         outs = self.func.function_type.outputs.data
         return outs[0] if outs else None
+
+    @property
+    def boxes_only(self) -> bool:
+        """Works on objects only to box its result: its errors take the typed functions' way out, through the
+        error slot, so that the baseline makes the call again."""
+        return self.func.sym_name.data in self.boxing
 
     @property
     def llvm_result(self) -> Attribute | None:
@@ -318,7 +322,6 @@ class _FuncLowering(ObjectLowering):
         if any(t == PTR for t in params) or ft.outputs.data == (ruff.VALUE,) or any(
                 o.results and o.results[0].type in (ruff.VALUE, ruff.STATE) for o in f.walk()):
             self.own = Ownership(f)
-            self.boxes_only = boxes_only(f)
         entry = self.new_block(arg_types=[*params, i64])
         self.entry_block = entry
         # one llvm block per ruff block (created up front so branches can target them)
@@ -549,10 +552,11 @@ class _FuncLowering(ObjectLowering):
             if op.res:
                 self.values[op.res[0]] = call.results[0]
             if ret == ruff.VALUE:
-                # A callee that only boxes its result fails through the error slot, like a typed one.
-                failed = self.emit(llvm.ICmpOp(self.load(G_KIND), self.const(0), _icmp("ne"))).results[0]
-                failed.name_hint = "failed"
-                self.callee_failed(failed, op)
+                if callee in self.boxing:
+                    # It fails through the error slot, like a typed callee.
+                    failed = self.emit(llvm.ICmpOp(self.load(G_KIND), self.const(0), _icmp("ne"))).results[0]
+                    failed.name_hint = "failed"
+                    self.callee_failed(failed, op)
                 self.check_null(call.results[0], op)  # an object function: NULL is an error in flight
             else:
                 failed = self.emit(llvm.ICmpOp(self.load(G_KIND), self.const(0), _icmp("ne"))).results[0]
@@ -784,8 +788,9 @@ class LowerToLLVMPass(ModulePass):
         symbols = {f.sym_name.data: (self.prefix + f.sym_name.data, self.prefix + f.sym_name.data + IMPL_SUFFIX) for f in funcs}
         existing = {o.sym_name.data for o in op.ops if isinstance(o, llvm.GlobalOp)}
         explicit = frozenset(f.sym_name.data for f in funcs if ruff.DEPTH_ARG in f.attributes)
+        boxing = frozenset(f.sym_name.data for f in funcs if boxes_only(f))
         table = ObjectTable()
-        lowerings = [_FuncLowering(f, i, symbols, explicit, table) for i, f in enumerate(funcs)]
+        lowerings = [_FuncLowering(f, i, symbols, explicit, boxing, table) for i, f in enumerate(funcs)]
         lowered = [fl.lower() for fl in lowerings]
         c_functions: set[str] = set().union(*(fl.c_functions for fl in lowerings)) if lowerings else set()
         c_data: set[str] = set().union(*(fl.c_data for fl in lowerings)) if lowerings else set()
