@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import stat
+import sys
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -34,7 +35,8 @@ def compiler_fingerprint() -> str:
     global _fingerprint
     if _fingerprint is None:
         root = os.path.dirname(os.path.abspath(__file__))
-        h = hashlib.sha256(COMPILER_VERSION.encode())
+        # The interpreter too: native code reads its objects at its layout (ruff.passes.abi).
+        h = hashlib.sha256(f"{COMPILER_VERSION}|{sys.implementation.cache_tag}|{sys.version}".encode())
         for entry in _COMPILER_SOURCES:
             path = os.path.join(root, entry)
             files = [path] if path.endswith(".py") else sorted(

@@ -48,6 +48,7 @@ C_API: dict[str, tuple[tuple[Attribute, ...], Attribute | None]] = {
     "PyDict_SetItem": ((PTR, PTR, PTR), i32),
     "_PyDict_NewPresized": ((i64,), PTR),
     "PyObject_Str": ((PTR,), PTR),
+    "PyUnicode_New": ((i64, i32), PTR),
     "PyUnicode_Concat": ((PTR, PTR), PTR),
     "PyUnicode_Join": ((PTR, PTR), PTR),
     "PyObject_VectorcallMethod": ((PTR, PTR, i64, PTR), PTR),

@@ -32,6 +32,7 @@ from ruff.passes.abi import LIST_ITEMS, OB_SIZE, SLOT_ERROR_KEY
 from ruff.dialects import ruff
 from ruff.runtime.values import StructType, field_offsets, method_attr, slot_offset
 from ruff.passes._cpython import PTR, ObjectCode
+from ruff.passes._decimal_text import ascii_layout_holds, decimal_text
 from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
 
 OBJECT_GLOBAL = "__ruff_obj_{}"
@@ -258,6 +259,11 @@ class ObjectLowering:
         null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
         failed = code.same(value, null)
         self.note_c(code)
+        self.error_if(failed, at)
+
+    def error_if(self, failed: SSAValue, at: Operation) -> None:
+        """Where `failed` holds, an error is in flight: free what the function owns, add this frame to the
+        error's Ruff stack, return NULL; continue in a new block otherwise."""
         err = self.new_block(name="error")  # type: ignore[attr-defined]
         cont = self.new_block(after=self.current)  # type: ignore[attr-defined]
         self.emit(llvm.CondBrOp(failed, err, [], cont, []))  # type: ignore[attr-defined]
@@ -372,11 +378,14 @@ class ObjectLowering:
         elif isinstance(op, ruff.DictGetOp):
             self.dict_get(op)
         elif isinstance(op, ruff.IntTextOp):
-            number = code.box(self.values[op.index], i64)
-            key = code.call("PyObject_Str", number)
-            assert key is not None
-            self.note_c(code)
-            self.decref(number)
+            if ascii_layout_holds():
+                key = decimal_text(code, self.values[op.index])
+                self.note_c(code)
+            else:  # (another interpreter: str() of the boxed int)
+                number = code.box(self.values[op.index], i64)
+                key = code.call("PyObject_Str", number)  # type: ignore[assignment]
+                self.note_c(code)
+                self.decref(number)
             self.check_null(key, op)
             self.values[op.result] = key
         elif isinstance(op, ruff.StrConcatOp):
@@ -575,36 +584,47 @@ class ObjectLowering:
         self.check_null(r, op)
         self.values[op.result] = r
 
-    def dict_get(self, op: ruff.DictGetOp) -> None:
-        """PyDict_GetItemWithError (a borrowed reference, NULL when absent): the value or the default, with a
-        reference of its own; NULL with an exception set is an error."""
+    def dict_lookup(self, op: ruff.DictGetOp | ruff.DictItemOp) -> tuple[SSAValue, Block]:
+        """PyDict_GetItemWithError(d, k), continuing where the key was found with its value (borrowed); the
+        block returned, still open, is where the key is absent; an error (it asks PyErr_Occurred only when
+        the answer is NULL) leaves the function."""
         code = self.objects()
         found = code.call("PyDict_GetItemWithError", self.values[op.dict], self.values[op.key])
-        pending = code.call("PyErr_Occurred")
-        assert found is not None and pending is not None
+        assert found is not None
         null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
-        missing = code.same(found, null)
-        failed = self.emit(llvm.AndOp(missing, self.emit(llvm.XOrOp(code.same(pending, null),  # type: ignore[attr-defined]
-                                                                    self.const(1, i1))).results[0])).results[0]  # type: ignore[attr-defined]
-        value = self.emit(llvm.SelectOp(missing, self.values[op.default], found)).results[0]  # type: ignore[attr-defined]
-        value = self.emit(llvm.SelectOp(failed, null, value)).results[0]  # type: ignore[attr-defined]
+        missing = self.new_block(name="dict_missing")  # type: ignore[attr-defined]
+        there = self.new_block(name="dict_found", after=self.current)  # type: ignore[attr-defined]
+        self.emit(llvm.CondBrOp(code.same(found, null), missing, [], there, []))  # type: ignore[attr-defined]
+        self.current = missing
+        pending = code.call("PyErr_Occurred")
+        assert pending is not None
         self.note_c(code)
-        self.check_null(value, op)
+        self.error_if(self.emit(llvm.XOrOp(code.same(pending, null), self.const(1, i1))).results[0], op)  # type: ignore[attr-defined]
+        absent = self.current
+        self.current = there
+        return found, absent
+
+    def dict_get(self, op: ruff.DictGetOp) -> None:
+        """The value (dict_lookup) or the default, with a reference of its own."""
+        found, missing = self.dict_lookup(op)
+        join = self.new_block(name="dict_value")  # type: ignore[attr-defined]
+        join.insert_arg(PTR, 0)
+        self.emit(llvm.BrOp(join, found))  # type: ignore[attr-defined]
+        self.current = missing
+        self.emit(llvm.BrOp(join, self.values[op.default]))  # type: ignore[attr-defined]
+        self.current = join
+        value = join.args[0]
         self.incref(value)
         self.values[op.result] = value
 
     def dict_item(self, op: ruff.DictItemOp) -> None:
-        """PyDict_GetItemWithError: the value with a reference of its own; an absent key deoptimizes (the
-        baseline raises "Missing map key"), NULL with an exception set is an error."""
-        code = self.objects()
-        found = code.call("PyDict_GetItemWithError", self.values[op.dict], self.values[op.key])
-        pending = code.call("PyErr_Occurred")
-        assert found is not None and pending is not None
-        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
-        absent = self.emit(llvm.AndOp(code.same(found, null), code.same(pending, null))).results[0]  # type: ignore[attr-defined]
-        self.note_c(code)
-        self.deopt_if(absent, op.state, op)
-        self.check_null(found, op)
+        """The value (dict_lookup) with a reference of its own; an absent key deoptimizes (the baseline
+        raises "Missing map key")."""
+        found, missing = self.dict_lookup(op)
+        there = self.current
+        self.current = missing
+        self.emit(llvm.BrOp(self.deopt_block(op.state, op)))  # type: ignore[attr-defined]
+        self.current = there
         self.incref(found)
         self.values[op.result] = found
 

@@ -105,4 +105,5 @@ LONG_DIGIT_BITS = 30
 FLOAT_VALUE = 16  # PyFloatObject: double
 TUPLE_ITEMS = 24  # PyTupleObject: PyObject* items[]
 LIST_ITEMS = 24  # PyListObject: PyObject** ob_item (its length is OB_SIZE)
+ASCII_DATA = 48  # a compact ASCII str (PyUnicode_New(n, 127)): its n characters and a NUL follow the header
 METH_FASTCALL = 0x0080  # PyMethodDef.ml_flags: f(self, PyObject *const *args, Py_ssize_t nargs)

@@ -165,6 +165,32 @@ func gather(seq, d, out) {
     }
     return len(out)
 }
+func fill_ints(d, lo, hi) {
+    mut i := lo
+    while i < hi {
+        d[i] = i * 2
+        i += 1
+    }
+    return len(d)
+}
+func sum_ints(d, lo, hi) {
+    mut total := 0
+    mut i := lo
+    while i < hi {
+        total += d[i]
+        i += 1
+    }
+    return total
+}
+func texts(xs) {
+    mut out := []
+    mut i := 0
+    while i < len(xs) {
+        out = push(out, to_string(xs[i]))
+        i += 1
+    }
+    return out
+}
 func shout(parts, n) {
     mut i := 0
     mut out := []
@@ -276,3 +302,52 @@ def test_native_trees_of_structs_leave_no_memory_behind(program) -> None:
     tracemalloc.stop()
     assert last - first < 64 * 1024, f"{last - first} bytes left behind by 100 native trees"
     assert sys.getrefcount(cls) == cls_before
+
+
+def test_int_keys_written_natively_are_the_strings_str_makes(strdict_program) -> None:
+    d: dict = {}
+    call = native(strdict_program, "fill_ints", [d, 0, 1])
+    assert call(d, -50_000, 50_000) == 100_000
+    assert d == {str(i): 2 * i for i in range(-50_000, 50_000)}
+    assert all(type(k) is str and k.isascii() and sys.getsizeof(k) == sys.getsizeof(str(int(k)))
+               and hash(k) == hash(str(int(k))) for k in d)
+    counts = {sys.getrefcount(k) for k in d} | {sys.getrefcount(v) for v in d.values() if v > 1000}
+    assert counts == {3}  # each key and each value: d, the loop variable, getrefcount's argument
+    # The same keys again: the dict keeps its first key objects and lets go of the new ones and old values.
+    keys_before = list(d)
+    assert call(d, -50_000, 50_000) == 100_000
+    assert all(a is b for a, b in zip(keys_before, d))
+    del keys_before
+    counts = {sys.getrefcount(k) for k in d} | {sys.getrefcount(v) for v in d.values() if v > 1000}
+    assert counts == {3}
+
+
+def test_int_keys_read_natively_own_their_values_and_leave_nothing_behind(strdict_program) -> None:
+    d = {str(i): 10**12 + i for i in range(-50_000, 50_000)}
+    before = [sys.getrefcount(v) for v in d.values()]
+    d_before = sys.getrefcount(d)
+    call = native(strdict_program, "sum_ints", [d, 0, 1])
+    assert call(d, -50_000, 50_000) == sum(d.values())
+    assert [sys.getrefcount(v) for v in d.values()] == before and sys.getrefcount(d) == d_before
+    fill = native(strdict_program, "fill_ints", [{}, 0, 1])
+    call(d, -50_000, 50_000)
+    tracemalloc.start()
+    first, _ = tracemalloc.get_traced_memory()
+    for _ in range(5):
+        call(d, -50_000, 50_000)
+        fill({}, 0, 100_000)
+    last, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert last - first < 64 * 1024, f"{last - first} bytes left behind by 1,000,000 native int keys"
+
+
+def test_to_string_of_an_int_at_every_digit_count_and_sign(strdict_program) -> None:
+    edges = [0, -1, 1, 9, -9, 2**63 - 1, -(2**63), -(2**63) + 1]
+    for k in range(1, 19):
+        edges += [10**k - 1, 10**k, 10**k + 1, -(10**k) + 1, -(10**k), -(10**k) - 1]
+    call = native(strdict_program, "texts", [edges])
+    out = call(edges)
+    assert out == [str(x) for x in edges]
+    assert [sys.getsizeof(t) for t in out] == [sys.getsizeof(str(x)) for x in edges]  # compact ASCII each
+    counts = [sys.getrefcount(t) for t in out]
+    assert counts == [3] * len(edges)  # the list, t, getrefcount's argument

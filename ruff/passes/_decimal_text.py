@@ -1,0 +1,82 @@
+"""An i64's decimal text as a new Python str, written by native code (a helper of lower-to-llvm, not a pass).
+
+`str(i)` through the C API boxes i (PyLong_FromLongLong), formats it in base 10**9 (long_to_decimal_string)
+and frees the box. Native code knows i's digits already: it sizes the text, asks PyUnicode_New for a compact
+ASCII string of that length and stores the characters in place (a compact ASCII string's characters follow
+its header at ASCII_DATA; the compiler writes this code only when the running interpreter has that layout,
+see ascii_layout_holds). The string is the same as str(i): same characters, kind, length; its hash is
+computed when first needed, as for any new string.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+from xdsl.dialects import llvm
+from xdsl.dialects.builtin import IntegerType, i32, i64
+from xdsl.ir import SSAValue
+
+from ruff.passes.abi import ASCII_DATA
+from ruff.passes._cpython import PTR, ObjectCode, _pred
+
+# An i64's magnitude is at most 2**63 < 10**19: at most 19 digits, one more for a minus sign.
+_POWERS = [10 ** k for k in range(1, 19)]
+_layout_holds: Optional[bool] = None
+
+
+def ascii_layout_holds() -> bool:
+    """ASCII_DATA checked against the running interpreter (once per process): CPython 3.11, whose compact
+    ASCII strings are ASCII_DATA bytes of header and then their characters and a NUL, as a string made at
+    run time shows."""
+    global _layout_holds
+    if _layout_holds is None:
+        import ctypes
+
+        text = "".join(["-9", "07"])  # (built at run time: a fresh compact ASCII string)
+        _layout_holds = (sys.implementation.name == "cpython" and sys.version_info[:2] == (3, 11)
+                         and sys.getsizeof(text) == ASCII_DATA + len(text) + 1
+                         and ctypes.string_at(id(text) + ASCII_DATA, len(text) + 1) == b"-907\0")
+    return _layout_holds
+
+
+def decimal_text(code: ObjectCode, value: SSAValue) -> SSAValue:
+    """A new reference to the str of `value`'s decimal text, or NULL (out of memory, an exception set)."""
+    emit, const = code.emit, code.const
+    i8 = IntegerType(8)
+    zero = const(0)
+    neg = emit(llvm.ICmpOp(value, zero, _pred("slt"))).results[0]
+    # |value| as an unsigned word (0 - INT64_MIN wraps to 2**63, which is its magnitude read unsigned)
+    magnitude = emit(llvm.SelectOp(neg, emit(llvm.SubOp(zero, value)).results[0], value)).results[0]
+    length = emit(llvm.ZExtOp(neg, i64)).results[0]
+    length = emit(llvm.AddOp(length, const(1))).results[0]
+    for p in _POWERS:  # one more digit for each power of ten the magnitude reaches (branch-free)
+        reached = emit(llvm.ICmpOp(magnitude, const(p), _pred("uge"))).results[0]
+        length = emit(llvm.AddOp(length, emit(llvm.ZExtOp(reached, i64)).results[0])).results[0]
+    text = code.call("PyUnicode_New", length, const(127, i32))
+    assert text is not None
+    null = emit(llvm.ZeroOp(result_types=[PTR])).results[0]
+    fill, done = code.block("decimal_digits"), code.block("decimal_text")
+    done.insert_arg(PTR, 0)
+    emit(llvm.CondBrOp(code.same(text, null), done, [text], fill, []))
+    code.goto(fill)
+    data = code.at(text, ASCII_DATA)
+    # A minus sign first; without one, the last digit written lands on it.
+    emit(llvm.StoreOp(const(ord("-"), i8), data))
+    end = emit(llvm.GEPOp(data, [llvm.GEP_USE_SSA_VAL], i8, ssa_indices=[length])).results[0]
+    digit_loop = code.block("decimal_digit")
+    digit_loop.insert_arg(i64, 0)  # what is left of the magnitude
+    digit_loop.insert_arg(PTR, 1)  # one past the place of the next digit
+    emit(llvm.BrOp(digit_loop, magnitude, end))
+    code.goto(digit_loop)
+    left, place = digit_loop.args
+    ten = const(10)
+    digit = emit(llvm.TruncOp(emit(llvm.URemOp(left, ten)).results[0], i8)).results[0]
+    place = emit(llvm.GEPOp(place, [-1], i8)).results[0]
+    emit(llvm.StoreOp(emit(llvm.AddOp(digit, const(ord("0"), i8))).results[0], place))
+    rest = emit(llvm.UDivOp(left, ten)).results[0]
+    more = emit(llvm.ICmpOp(rest, zero, _pred("ne"))).results[0]
+    emit(llvm.CondBrOp(more, digit_loop, [rest, place], done, [text]))
+    code.goto(done)
+    return done.args[0]
+
