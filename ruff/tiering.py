@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ruff.limits import MAX_FRAMES
-from ruff.runtime.values import Closure, Module
+from ruff.runtime.values import Closure, Module, new_closure
 from ruff.runtime import native_flags
 
 _SIMPLE_KINDS = {int: "int", float: "float", bool: "bool", str: "string", dict: "dict", type(None): "none"}
@@ -345,7 +345,7 @@ class JIT:
                 if args is None:
                     raise OSRRefused(REFUSED_ITERATION)
                 kinds = kinds_of(args)
-                plan.native = self.compile(Closure(plan.outlined, [], module), kinds)
+                plan.native = self.compile(new_closure(plan.outlined, [], module), kinds)
             except (OSRRefused, Refusal) as e:
                 quiet(chunk, back_edge, hot_edge)  # never ask again
                 self.refused_loops.update(((id(chunk), back_edge), (id(chunk), hot_edge)))

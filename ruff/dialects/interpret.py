@@ -58,6 +58,7 @@ from ruff.runtime.values import (
     Module,
     RuffError,
     StructInstance,
+    new_closure,
     truthy,
     type_name,
 )
@@ -84,7 +85,7 @@ class _Activation:
 
 
 def _activation(chunk: Chunk, module: Module, upvalues: Sequence[Cell], defaults: Optional[list]) -> _Activation:
-    closure = Closure(chunk, list(upvalues), module, defaults)
+    closure = new_closure(chunk, list(upvalues), module, defaults)
     return _Activation(chunk, closure, vm_mod.Frame(closure, []))
 
 
@@ -375,7 +376,7 @@ class RuffFunctions(InterpreterFunctions):
         chunk = self.const(op.chunk.value.data)
         if args:
             # Captured cells come as operands (the lifter never emits these; kept for completeness).
-            return (Closure(chunk, list(args), self.act.closure.module, None),)
+            return (new_closure(chunk, list(args), self.act.closure.module, None),)
         return (self.via_slow_op(Op.MakeClosure, op.chunk.value.data, ()),)
 
     # ---------------------------------------------------------------- collections, fields, structs
@@ -517,7 +518,7 @@ def run_lifted(
     """
     closure_args = list(args)
     if len(closure_args) != len(chunk.params):
-        closure_args = vm.fit_args(Closure(chunk, list(upvalues), module, defaults), closure_args)
+        closure_args = vm.fit_args(new_closure(chunk, list(upvalues), module, defaults), closure_args)
     interpreter, functions = make_interpreter(func_op, module, vm, chunks, max_ops)
     functions.entry = _activation(chunk, module, upvalues, defaults)
     vm._offset += 1  # the lifted function's own frame: its callees run one deeper, as in the executor

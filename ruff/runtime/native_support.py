@@ -29,7 +29,7 @@ from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
 from ruff.runtime.native_frames import place_native_frame
 from ruff.runtime.objects import index_get, stack_overflow
-from ruff.runtime.values import Closure, Module, RuffError, StructInstance, StructType, field_names, truthy
+from ruff.runtime.values import Closure, Module, new_closure, RuffError, StructInstance, StructType, field_names, truthy
 from ruff.runtime.vm import StubFrame
 
 
@@ -142,7 +142,7 @@ class ObjectResolver:
         self.support, self.chunks, self.module = support, chunks, module
 
     def closure(self, symbol: str) -> Closure:
-        return Closure(self.chunks[symbol], [], self.module)
+        return new_closure(self.chunks[symbol], [], self.module)
 
     def resolve(self, text: str) -> Any:
         key = json.loads(text)

@@ -26,7 +26,7 @@ from ruff.runtime.objects import (
 )
 from ruff.runtime.values import (
     NONE_VALUE, BoundMethod, Builtin, Closure, EnumType, EnumValue, ErrorObject, Module, RuffError,
-    StructInstance, StructType, VariantConstructor, display, set_running_runtime, truthy, type_name,
+    StructInstance, StructType, VariantConstructor, display, new_closure, set_running_runtime, truthy, type_name,
 )
 
 
@@ -171,7 +171,7 @@ class VM:
     def run_chunk(self, chunk: Chunk, module: Module) -> Any:
         self.filename = module.filename
         set_running_runtime(self)
-        closure = Closure(chunk, [], module)
+        closure = new_closure(chunk, [], module)
         return self.call_closure(closure, [])
 
     def call(self, fn: Any, args: list) -> Any:
@@ -560,7 +560,7 @@ class VM:
                 del stack[len(stack) - k:]
             upvalues = [frame.locals[u.index] if u.from_parent_local else frame.closure.upvalues[u.index]
                         for u in chunk.upvalues]
-            push(Closure(chunk, upvalues, frame.module, defaults))
+            push(new_closure(chunk, upvalues, frame.module, defaults))
         elif o is Op.MakeArray:
             items = stack[len(stack) - arg:] if arg else []
             del stack[len(stack) - arg:]

@@ -36,7 +36,7 @@ from ruff.frontend.bytecode import Chunk
 from ruff.frontend.compiler import compile_source
 from ruff.runtime.values import (
     BoundMethod, Closure, EnumType, EnumValue, Module, RuffError, StructInstance, StructType, display,
-    values_equal,
+    new_closure, values_equal,
 )
 from ruff.runtime.vm import VM
 
@@ -572,7 +572,7 @@ def check_program(name: str, source: str, filename: str, cwd: Optional[Path] = N
 
         def baseline_run(call: Call, chunk: Chunk) -> Outcome:
             fresh_state()
-            closure = Closure(chunk, [[rcopy(v)] for v in call.upvalues], module, rcopy(call.defaults))
+            closure = new_closure(chunk, [[rcopy(v)] for v in call.upvalues], module, rcopy(call.defaults))
             return outcome_of(lambda: replay_vm.call(closure, rcopy(call.args)))
 
         for key, func in lifted.items():

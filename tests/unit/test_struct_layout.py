@@ -4,7 +4,7 @@ declaration order at offsets native code can read (values.StructInstance)."""
 import ctypes
 
 from ruff.runtime.values import (
-    Closure, StructInstance, StructType, display, is_container, method_attr, new_struct, slot_name, values_equal,
+    StructInstance, StructType, display, is_container, method_attr, new_closure, new_struct, slot_name, values_equal,
 )
 from ruff.testing import copy_data
 
@@ -54,7 +54,7 @@ def test_only_closure_methods_become_class_attributes():
     from ruff.frontend.bytecode import Chunk
     from ruff.runtime.values import Builtin, Module
 
-    m = Closure(Chunk("area", []), [], Module("m", "m.ruff"))
+    m = new_closure(Chunk("area", []), [], Module("m", "m.ruff"))
     t = StructType("S", ("w",), {}, {"area": m, "native": Builtin("native", lambda rt, a: None)})
     assert getattr(t.cls, method_attr("area")) is m
     assert not hasattr(t.cls, method_attr("native"))

@@ -159,13 +159,13 @@ def test_the_host_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_cache_key_follows_a_rebound_callee() -> None:
     from ruff.frontend.compiler import compile_source
-    from ruff.runtime.values import Closure, Module
+    from ruff.runtime.values import Module, new_closure
 
     src = "func f(n) { return g(n) }\nfunc g(n) { return n }\nfunc h(n) { return n + 1 }\n"
     program = compile_source(src, "k.ruff")
     module = Module("__main__", "k.ruff", src)
     fns = {c.name: c for c in program.chunk.constants if hasattr(c, "code")}
-    module.globals.update({name: Closure(chunk, [], module) for name, chunk in fns.items()})
+    module.globals.update({name: new_closure(chunk, [], module) for name, chunk in fns.items()})
     first = jit_cache.cache_key(fns["f"], module, ("int",), "host")
     assert jit_cache.cache_key(fns["f"], module, ("int",), "host") == first
     module.globals["g"] = module.globals["h"]

@@ -57,7 +57,7 @@ from ruff.runtime.fast.statements import INLINE_BUILTINS
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
     NONE_VALUE, BoundMethod, Builtin, Closure, EnumValue, Module, RuffError, StructInstance, StructType,
-    display, note_nonfloat, note_nonfloats, set_running_runtime, truthy,
+    display, new_closure, note_nonfloat, note_nonfloats, set_running_runtime, truthy,
 )
 from ruff.runtime.objects import (
     array_push, await_value, dict_key, error_value, field_set, index_get, index_set, make_iterator, make_struct,
@@ -121,7 +121,7 @@ class FastVM(VM):
         self.filename = module.filename
         set_running_runtime(self)
         self.prepare(chunk)
-        return self.call_closure(Closure(chunk, [], module), [])
+        return self.call_closure(new_closure(chunk, [], module), [])
 
     def call_closure(self, fn: Closure, args: list) -> Any:
         return self._enter(fn, list(args), False)
@@ -657,7 +657,7 @@ def build_helpers(vm: FastVM) -> dict:
     return out
 
 
-_NO_CLOSURE = Closure(Chunk("<fast>", []), [], Module("<fast>", "<fast>"))
+_NO_CLOSURE = new_closure(Chunk("<fast>", []), [], Module("<fast>", "<fast>"))
 
 
 # ----------------------------------------------------------------------------- running with a deep stack
