@@ -155,6 +155,7 @@ class FunctionEmitter(InstructionEmitter):
         self.chunk = chunk
         self.builtin_names = builtin_names
         self.factories: dict = {}  # global name → factories.Factory (see generate)
+        self.leaves: dict = {}  # parameter count → leaf_closures.Leaf candidates (see generate)
         self.code = chunk.code
         self.consts = chunk.constants
         self.jit = jit
@@ -998,7 +999,7 @@ MAX_INSTRUCTIONS = 150_000
 
 def generate(chunk: Chunk, jit: bool = False, builtin_names: frozenset = frozenset(),
              profiling: Profiling = FULL_PROFILING, analysis: Optional[Analysis] = None,
-             factories: Optional[dict] = None) -> Generated:
+             factories: Optional[dict] = None, leaves: Optional[dict] = None) -> Generated:
     """Python source for one chunk; raises Unsupported when it must stay in the interpreter.
 
     jit: emit the native tier's hooks (call counting, hot/try_call, global rebinding, loop OSR), as far as
@@ -1007,9 +1008,12 @@ def generate(chunk: Chunk, jit: bool = False, builtin_names: frozenset = frozens
     analysis: the chunk's Analysis from an earlier generation, if kept.
     factories: global name → the closure factory (factories.Factory) it held when the chunk was compiled:
     calls of that name build the closure in place while the name still holds that factory.
+    leaves: parameter count → the leaf closures of the chunk's compilation unit (leaf_closures.leaves_by_arity),
+    which calls of values that are not globals compute in place while the callee is one of them.
     """
     if len(chunk.code) > MAX_INSTRUCTIONS:
         raise Unsupported(f"{len(chunk.code)} instructions: too big to be worth translating")
     emitter = FunctionEmitter(chunk, jit, builtin_names, profiling, analysis)
     emitter.factories = factories or {}
+    emitter.leaves = leaves or {}
     return emitter.generate()

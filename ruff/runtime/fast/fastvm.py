@@ -53,6 +53,7 @@ from ruff.runtime.native_frames import with_native_frames
 from ruff.runtime.fast.codegen import FULL_PROFILING, Analysis, Profiling, Unsupported, generate
 from ruff.runtime.fast.expressions import HELPER_OF
 from ruff.runtime.fast.factories import closure_factory
+from ruff.runtime.fast.leaf_closures import leaves_by_arity
 from ruff.runtime.fast.statements import INLINE_BUILTINS
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
@@ -113,6 +114,7 @@ class FastVM(VM):
         self._modules: dict[int, Module] = {}  # id(chunk) → the module it was installed for
         self._native: dict[int, list] = {}  # id(chunk) → the JIT's native entries installed in chunk.fx
         self._factory_of: dict[int, tuple] = {}  # id(chunk) → (chunk, its factories.Factory or None)
+        self._leaves: dict[int, tuple] = {}  # id(chunk) → (chunk, the leaf closures of its unit by arity)
         self.fallbacks: dict[str, str] = {}  # "file:function" → why it runs in the interpreter
 
     # ------------------------------------------------------------------ entry points (Python → Ruff)
@@ -170,9 +172,12 @@ class FastVM(VM):
         an entry (see make_entry) for generators, async functions and interpreter fallbacks, and until
         the first call a trampoline that compiles the chunk. chunk.fbody is the generated function.
         """
-        for c in root.all_chunks():
+        chunks = list(root.all_chunks())
+        leaves = leaves_by_arity(chunks)
+        for c in chunks:
             if getattr(c, "fvm", None) is self:
                 continue
+            self._leaves[id(c)] = (c, leaves)
             c.fvm = self
             c.fbody = None
             c.finstalled = False
@@ -279,7 +284,8 @@ class FastVM(VM):
         result = None
         try:
             gen = generate(chunk, jit=self.jit is not None, builtin_names=self._builtin_names(), profiling=profiling,
-                           analysis=self._analysis_of(chunk), factories=self._factories(self._modules.get(id(chunk))))
+                           analysis=self._analysis_of(chunk), factories=self._factories(self._modules.get(id(chunk))),
+                           leaves=self._leaves_of(chunk))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # e.g. SyntaxWarning for `1 is None` in dead code
                 module_code = compile(gen.source, filename, "exec")
@@ -313,6 +319,11 @@ class FastVM(VM):
         analysis = Analysis(chunk)
         self._analysis[id(chunk)] = (chunk, analysis)
         return analysis
+
+    def _leaves_of(self, chunk: Chunk) -> Optional[dict]:
+        """The leaf closures of chunk's compilation unit by parameter count (leaf_closures.py)."""
+        hit = self._leaves.get(id(chunk))
+        return hit[1] if hit is not None and hit[0] is chunk else None
 
     def _factories(self, module: Optional[Module]) -> dict:
         """The module's globals that hold a closure factory (factories.py) now, by name."""

@@ -13,6 +13,7 @@ from ruff.frontend.cfg import stack_effect
 from ruff.limits import MAX_FRAMES
 from ruff.runtime.fast.expressions import _ARITH, I64_MIN_TEXT, ExpressionEmitter, StackEntry
 from ruff.runtime.fast.factories import Factory
+from ruff.runtime.fast.leaf_closures import inline_leaf
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.placement import Unsupported
 from ruff.runtime.values import field_names, float_flag_attr, method_attr, slot_name
@@ -75,7 +76,7 @@ class InstructionEmitter(ExpressionEmitter):
 
     Needs from the emitter, besides ExpressionEmitter's: `gname`, `spill_local`, `jit`, `builtin_names`, `factories`,
     `slot_hint` (what each local slot probably holds), and the sets it records what the prologue must set up in (`uses`, `upvals`, `stored_globals`,
-    `has_yield`).
+    `has_yield`), and `leaves` (leaf_closures.leaves_by_arity).
     """
 
     def closure_call(self, fobj: str, args: list[str], r: str, i: int) -> list:
@@ -164,9 +165,12 @@ class InstructionEmitter(ExpressionEmitter):
                 call = closure[0]
                 call.more = (("_h_AttributeError as _ae", [Line(f"{r} = _h_notfn(_ae, {f.text}, [{argtext}], d)", i)]),
                              ) + call.more
-                factory = self.factories.get(f.value) if f.kind == "t" and type(f.value) is str else None
+                is_global = f.kind == "t" and type(f.value) is str
+                factory = self.factories.get(f.value) if is_global else None
                 if factory is not None and len(factory.chunk.params) == argc:
                     out.append(self.factory_call(factory, f.text, args, r, i, call))
+                elif not is_global and self.leaves.get(argc):
+                    out.append(self.leaf_calls(self.leaves[argc], f.text, args, r, i, call))
                 else:
                     out.append(call)
         state.append(StackEntry(r, "t"))
@@ -186,6 +190,18 @@ class InstructionEmitter(ExpressionEmitter):
         guard = (f"{fobj}.__class__ is _h_Closure and {fobj}.chunk is {self.const_name(factory.chunk)} "
                  f"and d < {MAX_FRAMES}")
         return If(guard, i, body, [call])
+
+    def leaf_calls(self, leaves: tuple, fobj: str, args: list, r: str, i: int, call: Any) -> Any:
+        """A call of fobj, not a global, where the compilation unit has leaf closures taking that many
+        arguments (see leaf_closures.py): each computed in place while fobj is one of them, `call` otherwise."""
+        if any(a.kind not in ("l", "t", "c") for a in args):
+            return call  # an argument that is an expression: the inline path names each argument several times
+        stmt = call
+        for leaf in reversed(leaves):
+            inlined = inline_leaf(leaf, fobj, args, r, self)
+            if inlined is not None:
+                stmt = If(inlined.cond, i, [Line(e, i) for e in inlined.effects], [stmt])
+        return stmt
 
     def call_method(self, ins: Any, i: int, state: list, out: list) -> None:
         name, argc = ins.arg
