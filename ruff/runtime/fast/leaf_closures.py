@@ -152,7 +152,10 @@ def inline_leaf(leaf: Leaf, fobj: str, args: list[Any], r: str, emitter: Any) ->
                     tests.append(test)
             t = emitter.temp()
             computed.add(t)
-            tests.append(f"{I64_MIN} <= ({t} := {a[0]} {_INT_OPS[op]} {b[0]}) <= {I64_MAX}")
+            # Within i64 but for I64_MIN, which takes the ordinary call (as the generated code's own
+            # overflow tests do): one method call and a small-int compare CPython 3.11 specializes, where
+            # comparing with the two 64-bit bounds takes two generic rich comparisons.
+            tests.append(f"({t} := {a[0]} {_INT_OPS[op]} {b[0]}).bit_length() < 64")
             stack.append((t, True))
     words = lambda name: re.compile(rf"\b{name}\b")  # names are t<number>: no regex syntax in them
     if result not in computed:
