@@ -53,7 +53,6 @@ from ruff.runtime.native_frames import with_native_frames
 from ruff.runtime.fast.codegen import FULL_PROFILING, Analysis, Profiling, Unsupported, generate
 from ruff.runtime.fast.expressions import HELPER_OF
 from ruff.runtime.fast.factories import closure_factory
-from ruff.runtime.fast.leaf_closures import leaves_by_arity
 from ruff.runtime.fast.statements import INLINE_BUILTINS
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
@@ -114,7 +113,7 @@ class FastVM(VM):
         self._modules: dict[int, Module] = {}  # id(chunk) → the module it was installed for
         self._native: dict[int, list] = {}  # id(chunk) → the JIT's native entries installed in chunk.fx
         self._factory_of: dict[int, tuple] = {}  # id(chunk) → (chunk, its factories.Factory or None)
-        self._leaves: dict[int, tuple] = {}  # id(chunk) → (chunk, the leaf closures of its unit by arity)
+        self._leaves: dict[int, tuple] = {}  # id(chunk) → (chunk, [its unit's chunks, their leaves by arity])
         self.fallbacks: dict[str, str] = {}  # "file:function" → why it runs in the interpreter
 
     # ------------------------------------------------------------------ entry points (Python → Ruff)
@@ -173,11 +172,11 @@ class FastVM(VM):
         the first call a trampoline that compiles the chunk. chunk.fbody is the generated function.
         """
         chunks = list(root.all_chunks())
-        leaves = leaves_by_arity(chunks)
+        unit = [chunks, None]  # its leaf closures, found when a chunk of it is first compiled (_leaves_of)
         for c in chunks:
             if getattr(c, "fvm", None) is self:
                 continue
-            self._leaves[id(c)] = (c, leaves)
+            self._leaves[id(c)] = (c, unit)
             c.fvm = self
             c.fbody = None
             c.finstalled = False
@@ -323,7 +322,16 @@ class FastVM(VM):
     def _leaves_of(self, chunk: Chunk) -> Optional[dict]:
         """The leaf closures of chunk's compilation unit by parameter count (leaf_closures.py)."""
         hit = self._leaves.get(id(chunk))
-        return hit[1] if hit is not None and hit[0] is chunk else None
+        if hit is None or hit[0] is not chunk:
+            return None
+        unit = hit[1]
+        if unit[1] is None:
+            unit[1] = {}
+            if any(c.upvalues for c in unit[0]):  # no closure, no leaf: spares programs without any the import
+                from ruff.runtime.fast.leaf_closures import leaves_by_arity
+
+                unit[1] = leaves_by_arity(unit[0])
+        return unit[1]
 
     def _factories(self, module: Optional[Module]) -> dict:
         """The module's globals that hold a closure factory (factories.py) now, by name."""

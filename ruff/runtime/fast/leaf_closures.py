@@ -20,7 +20,6 @@ inlined site no longer counts change nothing it decides.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Optional
 
 from ruff.frontend.bytecode import Chunk, Instr, Op
@@ -33,12 +32,15 @@ _INT_OPS = {Op.Add: "+", Op.Sub: "-", Op.Mul: "*"}
 _OPS = frozenset((Op.LoadLocal, Op.LoadUpvalue, Op.LoadConst, Op.StoreUpvalue, Op.Return, *_INT_OPS))
 
 
-@dataclass(frozen=True, slots=True)
 class Leaf:
-    """A leaf closure's chunk and its instructions up to and including its first Return."""
+    """A leaf closure's chunk and its instructions up to and including its first Return. (Plain classes
+    here, not dataclasses: this module is imported at every start-up, and a dataclass costs more to
+    create than the rest of it.)"""
 
-    chunk: Chunk
-    code: tuple[Instr, ...]
+    __slots__ = ("chunk", "code")
+
+    def __init__(self, chunk: Chunk, code: tuple[Instr, ...]) -> None:
+        self.chunk, self.code = chunk, code
 
 
 def leaf_closure(chunk: Chunk) -> Optional[Leaf]:
@@ -86,13 +88,14 @@ def leaves_by_arity(chunks: Any) -> dict[int, tuple[Leaf, ...]]:
     return {n: tuple(ls) for n, ls in found.items() if len(ls) <= MAX_CANDIDATES}
 
 
-@dataclass(slots=True)
 class Inlined:
     """A leaf call computed in place: when `cond` holds, run `effects`, and the result is in the call's name;
     otherwise make the call."""
 
-    cond: str
-    effects: list[str]
+    __slots__ = ("cond", "effects")
+
+    def __init__(self, cond: str, effects: list[str]) -> None:
+        self.cond, self.effects = cond, effects
 
 
 def inline_leaf(leaf: Leaf, fobj: str, args: list[Any], r: str, emitter: Any) -> Optional[Inlined]:

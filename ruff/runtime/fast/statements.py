@@ -13,7 +13,6 @@ from ruff.frontend.cfg import stack_effect
 from ruff.limits import MAX_FRAMES
 from ruff.runtime.fast.expressions import _ARITH, I64_MIN_TEXT, ExpressionEmitter, StackEntry
 from ruff.runtime.fast.factories import Factory
-from ruff.runtime.fast.leaf_closures import inline_leaf
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.placement import Unsupported
 from ruff.runtime.values import field_names, float_flag_attr, method_attr, slot_name
@@ -194,6 +193,8 @@ class InstructionEmitter(ExpressionEmitter):
     def leaf_calls(self, leaves: tuple, fobj: str, args: list, r: str, i: int, call: Any) -> Any:
         """A call of fobj, not a global, where the compilation unit has leaf closures taking that many
         arguments (see leaf_closures.py): each computed in place while fobj is one of them, `call` otherwise."""
+        from ruff.runtime.fast.leaf_closures import inline_leaf  # imported once a program has closures
+
         if any(a.kind not in ("l", "t", "c") for a in args):
             return call  # an argument that is an expression: the inline path names each argument several times
         stmt = call
