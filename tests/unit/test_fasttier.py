@@ -1033,6 +1033,42 @@ def test_inline_builtins_test_only_what_type_flow_leaves_open() -> None:
         assert "l2.__class__" not in line and "l4.__class__ is _h_str" in line
 
 
+def test_loop_version_assumes_small_ints_to_drop_overflow_checks() -> None:
+    # count_kmers again: `last` and `k` are ints of any size, so `i + k` and `i + 1` need checks, unless
+    # the loop is entered with both (and i) in 32 bits: one test at the loop's entry, none per iteration.
+    src = _fn_source("""
+        func count(seq, k) {
+            counts := {}
+            last := len(seq) - k
+            i := 0
+            while i <= last {
+                key := substring(seq, i, i + k)
+                counts[key] := get_default(counts, key, 0) + 1
+                i := i + 1
+            }
+            return counts
+        }
+    """, builtin_names=frozenset(("len", "substring", "get_default")))
+    guard = "if -2147483648 <= l1 <= 2147483647 and l3.__class__ is _h_int and -2147483648 <= l3 <= 2147483647"
+    assert guard in src
+    fast, slow = src.split(guard)[1].split("\n        else:\n", 1)
+    assert "bit_length" not in fast and "_h_ovf('+', l4" not in fast and "l4 = (l4 + (1))" in fast
+    assert "if t6.bit_length() > 63: t6 = _h_ovf('+', l4, l1, t6)" in slow
+    check("""
+        func walk(last, k) {
+            i := 0
+            s := 0
+            while i <= last {
+                s := i + k
+                i := i + 1
+            }
+            return s
+        }
+        print(walk(3, 10), walk(3, 4294967296), walk(2, 9223372036854775805))
+        try { walk(3, 9223372036854775805) } except e { print(e.message) }
+    """, "13 4294967299 9223372036854775807\nInteger overflow: 3 + 9223372036854775805\n")
+
+
 def test_float_expression_is_one_guarded_python_expression() -> None:
     # Unknown leaves are tested once each, then the whole tree is one expression; the chain of single
     # operations (with the int and overflow paths) is the else branch.

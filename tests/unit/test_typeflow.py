@@ -148,6 +148,50 @@ def test_inner_loop_keeps_the_outer_counter_bounded() -> None:
     assert f.local(k_inc, slot(c, "k")) == int_val(0, I64_MAX - 2)
 
 
+PARTITION = """
+func part(a, n) {
+    store := 0
+    j := 0
+    while j < n {
+        if a[j] > 0 {
+            t := a[j]
+            a[store] := t
+            store := store + 1
+        }
+        j := j + 1
+    }
+    return store - 1
+}
+"""
+
+
+def test_list_index_bounds_the_index_slot() -> None:
+    # Past `a[store] := t` store is a valid index of a list (no list has 2**60 items): `store + 1` and,
+    # after the loop, `store - 1` cannot overflow, though typeflow knows no other bound on store.
+    c = chunk_of(PARTITION, "part")
+    f = infer(c, (Ty.LIST, Ty.INT))
+    inc, ret_sub = at(c, Op.Add, 0), at(c, Op.Sub, 0)
+    assert f.no_overflow(inc) and f.no_overflow(ret_sub)
+    assert f.local(inc, slot(c, "store")) == int_val(0, 2**60 - 1)
+    # Not a list (a dict's int key may be anything), or no index access: the checks stay.
+    assert not infer(c, (Ty.DICT, Ty.INT)).no_overflow(inc)
+    assert not infer(c, (Ty.UNKNOWN, Ty.INT)).no_overflow(inc)
+    c2 = chunk_of(PARTITION.replace("a[store] := t", "a[j] := t"), "part")
+    assert not infer(c2, (Ty.LIST, Ty.INT)).no_overflow(at(c2, Op.Add, 0))
+
+
+def test_list_index_bound_still_lets_big_sums_overflow() -> None:
+    c = chunk_of("""
+    func f(a, i) {
+        x := a[i]
+        return i + 9223372036854775000
+    }
+    """, "f")
+    f = infer(c, (Ty.LIST, Ty.INT))
+    assert f.local(at(c, Op.Add), slot(c, "i")) == int_val(-(2**60), 2**60 - 1)
+    assert not f.no_overflow(at(c, Op.Add))
+
+
 def test_small_bounded_arithmetic_and_negate() -> None:
     c = chunk_of("""
     func f(a) {

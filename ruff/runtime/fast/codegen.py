@@ -52,7 +52,7 @@ from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
 from ruff.runtime.fast.statements import INLINE_BUILTINS, STATEMENTS, InstructionEmitter
 from ruff.runtime.fast.typeflow import INT as INT_VAL
 from ruff.runtime.fast.typeflow import LIST as LIST_VAL
-from ruff.runtime.fast.typeflow import Facts, Ty, Val, infer, infer_loop, int_val
+from ruff.runtime.fast.typeflow import _OVERFLOW_OPS, Facts, Ty, Val, infer, infer_loop, int_val
 from ruff.runtime.values import float_field_bit
 
 __all__ = ["FULL_PROFILING", "Analysis", "Generated", "Profiling", "Unsupported", "generate"]
@@ -522,21 +522,71 @@ class FunctionEmitter(InstructionEmitter):
                     continue
                 uses.setdefault(ins.arg, set()).add(_use_of(code, consts, k, b.end))
         assume = {slot: v for slot, v in ((s, _guess(u)) for s, u in uses.items()) if v is not None}
+        special = None
         for _ in range(2):
             if not assume:
-                return None
+                break
             self.version_tries += 1  # each one a typeflow run from the loop's header on
             special = infer_loop(facts, node, assume)
             if special is None:
                 return None
             kept = {slot: v for slot, v in assume.items() if special.local(node.start, slot).ty is v.ty}
             if kept == assume:
-                self.versioned += 1
-                self.guarded.update(assume)
-                guard = " and ".join(f"l{slot}.__class__ is _h_{v.ty.value}" for slot, v in sorted(assume.items()))
-                return guard, special
-            assume = kept
-        return None
+                break
+            assume, special = kept, None
+        if special is None:
+            assume = {}
+        ranged = self.ranged_version(node, body, assume, special)
+        if ranged is not None:
+            assume, special = ranged
+        if special is None:
+            return None
+        self.versioned += 1
+        self.guarded.update(s for s, v in assume.items() if facts.local(node.start, s).ty is not v.ty)
+        guard = []
+        for slot, v in sorted(assume.items()):
+            if facts.local(node.start, slot).ty is not v.ty:
+                guard.append(f"l{slot}.__class__ is _h_{v.ty.value}")
+            if v.ty is Ty.INT and (v.lo is not None or v.hi is not None):
+                lo, hi = v.bounds()
+                guard.append(f"{lo} <= l{slot} <= {hi}")
+        return " and ".join(guard), special
+
+    def ranged_version(self, node: Block, body: list, assume: dict,
+                       special: Optional[Facts]) -> Optional[tuple[dict, Facts]]:
+        """(assumptions, facts) for the loop at `node` when, besides `assume`, the ints it reads lie in
+        _LOOP_INT_RANGE on entry, if that rules out more of the loop's overflow checks than `special`
+        (the facts for `assume` alone, or None): count_kmers' `i + k` and `i + 1` below `last`."""
+        facts = self.facts
+        if self.version_tries >= _VERSION_TRIES_MAX:
+            return None
+        code = self.code
+        inside = [k for b in body for k in range(b.start, b.end)]
+        checked = [k for k in inside if code[k].op in _OVERFLOW_OPS and not facts.no_overflow(k)
+                   and (special is None or not special.no_overflow(k))]
+        if not checked:
+            return None
+        lo, hi = _LOOP_INT_RANGE
+        ranged = {}
+        for k in inside:
+            ins = code[k]
+            if ins.op is not Op.LoadLocal or ins.arg in self.cells or ins.arg in ranged:
+                continue
+            v = assume.get(ins.arg) or facts.local(node.start, ins.arg)
+            if v.ty is Ty.INT:
+                a, b = v.bounds()
+                if a < lo or b > hi:
+                    ranged[ins.arg] = int_val(max(a, lo), min(b, hi))
+        if not ranged:
+            return None
+        self.version_tries += 1
+        both = {**assume, **ranged}
+        narrow = infer_loop(facts, node, both)
+        if narrow is None or any(narrow.local(node.start, s).ty is not v.ty for s, v in both.items()):
+            return None
+        if sum(narrow.no_overflow(k) for k in checked) == 0:
+            return None
+        return both, narrow
 
     def emit_versioned_loop(self, node: Block, after: Optional[Block], loops: list, out: list, guard: str,
                             special: Facts) -> None:
@@ -948,6 +998,9 @@ _SPEC_SAFE = frozenset({Op.LoadLocal, Op.LoadConst, Op.StoreLocal, Op.Pop, Op.Du
 # many versioned loops per generated function (nested loops multiply the copies), at most this many tries.
 _VERSION_LOOP_MAX = 400
 _VERSIONED_LOOPS_MAX = 8
+# The ints a loop reads are tried in this range on entry (ranged_version): sums and products of two
+# stay far inside i64.
+_LOOP_INT_RANGE = (-(2**31), 2**31 - 1)
 _VERSION_TRIES_MAX = 16  # typeflow runs for it per function (a big function's many loops stay quick to compile)
 # What a local's value is guessed to be from the instruction that consumes it (see _use_of).
 _COMPARES = frozenset(_CMP) | {Op.Equal, Op.NotEqual}

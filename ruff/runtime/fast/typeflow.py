@@ -28,6 +28,8 @@ Soundness rules (a fact must hold on every execution of the reference interprete
 - Struct operator overloading only applies when the *left* operand is a StructInstance, and an overload
   may return anything. So an operator gives a typed result only when its left operand's class is known
   (then ruff.runtime.ops computes it, and comparisons there always return a bool).
+- A list access (IndexGet/IndexSet on a LIST with an INT key) that does not raise had its key in
+  [-len, len), and no list has LIST_LEN_MAX items: the key's source slot is narrowed to that range.
 - Checked int arithmetic: the result interval is the exact one clamped to i64; when the exact one fits,
   the instruction cannot overflow (`Facts.no_overflow`).
 - An exception can leave a try region anywhere, so a handler starts with every local UNKNOWN.
@@ -454,6 +456,9 @@ def infer_loop(facts: Facts, header: Block, assume: dict) -> Optional[Facts]:
     return an.run(header, (state[0], base.vec.update(state[1], sorted(assume.items()))))
 
 
+# No list is longer: CPython allocates a list's item pointers as one array of at most PY_SSIZE_T_MAX
+# (2**63 - 1) bytes, so 8-byte pointers number fewer than 2**60 (and list indexes lie in [-len, len)).
+LIST_LEN_MAX = 2**60
 _WIDEN_AFTER = 2  # changes of a loop header's state before growing bounds jump to the i64 bounds
 _ARITH = frozenset({Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod})
 _COMPARE = frozenset({Op.Equal, Op.NotEqual, Op.LessThan, Op.GreaterThan, Op.LessEqual, Op.GreaterEqual})
@@ -463,14 +468,13 @@ _SAME_CONTAINER = {Op.SpreadArray: Ty.LIST, Op.ArrayPush: Ty.LIST, Op.SpreadDict
 TRANSFERRED = _ARITH | _COMPARE | frozenset(_SAME_CONTAINER) | {
     Op.LoadLocal, Op.LoadConst, Op.StoreLocal, Op.Not, Op.Truthy, Op.Negate, Op.Dup, Op.Swap, Op.MakeCell,
     Op.JumpIfFalse, Op.JumpIfTrue, Op.Jump, Op.JumpBack, Op.MatchPattern, Op.JumpIfNotNull, Op.IteratorNext,
-    Op.BeginTry, Op.Return, Op.Throw, Op.MakeArray, Op.MakeDict, Op.BuildString}
+    Op.BeginTry, Op.Return, Op.Throw, Op.MakeArray, Op.MakeDict, Op.BuildString, Op.IndexGet, Op.IndexSet}
 # Opcodes that neither branch nor store a local slot whose value typeflow tracks: they pop their operands
 # and push values it knows nothing about (cells are always UNKNOWN; TryUnwrap's early return leaves the
 # chunk).
 GENERIC = frozenset({
     Op.Pop, Op.LoadDeref, Op.StoreDeref, Op.LoadUpvalue, Op.StoreUpvalue, Op.LoadGlobal, Op.StoreGlobal,
-    Op.DefineGlobal, Op.Call, Op.CallMethod, Op.CallSpread, Op.MakeClosure, Op.IndexGet, Op.IndexSet,
-    Op.FieldGet, Op.FieldGetOpt, Op.FieldSet, Op.MakeStructDef, Op.MakeStruct, Op.MakeEnumDef, Op.MakeOk,
+    Op.DefineGlobal, Op.Call, Op.CallMethod, Op.CallSpread, Op.MakeClosure, Op.FieldGet, Op.FieldGetOpt, Op.FieldSet, Op.MakeStructDef, Op.MakeStruct, Op.MakeEnumDef, Op.MakeOk,
     Op.MakeErr, Op.MakeSome, Op.MakeNone, Op.TryUnwrap, Op.MakeIterator, Op.EndTry, Op.Yield, Op.Await,
     Op.Spawn, Op.Import, Op.ImportFrom, Op.RegisterTest, Op.Nop})
 
@@ -726,6 +730,18 @@ class _Flow:
                 if ins.arg:
                     del stack[-ins.arg:]
                 stack.append((STR, -1, None))
+            elif op is Op.IndexGet or op is Op.IndexSet:
+                pops = 2 if op is Op.IndexGet else 3
+                (o, _, _), (k, src, _) = stack[-pops], stack[-pops + 1]
+                del stack[-pops:]
+                if op is Op.IndexGet:
+                    stack.append(_UNK_ENT)
+                if o.ty is Ty.LIST and k.ty is Ty.INT and src >= 0:
+                    # Past a list access the index was in range (objects.index_get/index_set raise
+                    # otherwise): a loop's store index is then far from the i64 bounds.
+                    lo, hi = k.bounds()
+                    if lo < -LIST_LEN_MAX or hi >= LIST_LEN_MAX:
+                        locs = vec_set(locs, src, int_val(max(lo, -LIST_LEN_MAX), min(hi, LIST_LEN_MAX - 1)))
             elif op in _SAME_CONTAINER:
                 pops = 3 if op is Op.DictInsert else 2
                 v = stack[-pops][0]
