@@ -1069,6 +1069,37 @@ def test_loop_version_assumes_small_ints_to_drop_overflow_checks() -> None:
     """, "13 4294967299 9223372036854775807\nInteger overflow: 3 + 9223372036854775805\n")
 
 
+def test_and_condition_tests_each_operand_once() -> None:
+    # make_sequence's `while k < 3 && r >= c[k]`: the first operand is the loop's test and the second
+    # breaks out, with no merge variable set on both paths and tested again.
+    src = _fn_source("""
+        func pick(r, c) {
+            k := 0
+            while k < 3 && r >= c[k] {
+                k := k + 1
+            }
+            return k
+        }
+    """)
+    assert "while l2 < (3):" in src and "= False" not in src and "if not (t" in src
+    # As a value, `a && b && c` keeps its merges (the constant is the result).
+    src = _fn_source("func f(a, b, c) { x := a && b && c\n return x }")
+    assert "= False" in src
+    check("""
+        func pick(r, c) {
+            k := 0
+            while k < 3 && r >= c[k] {
+                k := k + 1
+            }
+            return k
+        }
+        print(pick(0.5, [0.25, 0.75, 0.9]), pick(2, [0.25, 1, 1.5]), pick(0.1, [0.2]))
+        try { pick(0.5, [0.25, "x"]) } except e { print(e.message) }
+        func f(a, b, c) { x := a && b && c\n return x }
+        print(f(1, 2, 3), f(1, 0, 3), f(null, 1, 1))
+    """, "1 3 0\nInvalid binary operation: float >= string\ntrue false false\n")
+
+
 def test_float_expression_is_one_guarded_python_expression() -> None:
     # Unknown leaves are tested once each, then the whole tree is one expression; the chain of single
     # operations (with the int and overflow paths) is the else branch.

@@ -818,3 +818,26 @@ def test_facts_hold_on_the_golden_corpus(path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(path.parent)
     _, checker = run_checked(path.read_text(encoding="utf-8"), path.name)
     assert checker.errors == []
+
+
+def test_float_or_string_on_the_left_fixes_the_result_class() -> None:
+    # Only a struct on the left overloads an operator: `s + x` with s a string is a string or fails,
+    # `acc + x` with acc a float a float, whatever x is; an int on the left may give an int or a float.
+    c = chunk_of("""
+    func f(xs) {
+        s := ""
+        acc := 0.0
+        n := 0
+        for x in xs {
+            s := s + x
+            acc := acc + x
+            n := n + x
+        }
+        return s
+    }
+    """, "f")
+    f = infer(c)
+    ret = at(c, Op.Return)
+    assert f.local(ret, slot(c, "s")) == Val(Ty.STR)
+    assert f.local(ret, slot(c, "acc")) == Val(Ty.FLOAT)
+    assert f.local(ret, slot(c, "n")) == Val(Ty.UNKNOWN)

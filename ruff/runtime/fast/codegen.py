@@ -49,6 +49,7 @@ from ruff.limits import MAX_FRAMES
 from ruff.runtime.fast.expressions import _ARITH, _CMP, StackEntry
 from ruff.runtime.fast.placement import Placement, Unsupported
 from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
+from ruff.runtime.fast.shortcircuit import threaded
 from ruff.runtime.fast.statements import INLINE_BUILTINS, STATEMENTS, InstructionEmitter
 from ruff.runtime.fast.typeflow import INT as INT_VAL
 from ruff.runtime.fast.typeflow import LIST as LIST_VAL
@@ -126,8 +127,8 @@ class Analysis:
     emitting is done again. Raises Unsupported (from Placement) like `generate`."""
 
     def __init__(self, chunk: Chunk) -> None:
-        self.chunk = chunk
-        self.placement = Placement(chunk)
+        self.chunk = threaded(chunk)  # the code the generator reads: short-circuit jumps threaded
+        self.placement = Placement(self.chunk)
         self._facts: dict[Optional[tuple], Optional[Facts]] = {}
 
     def facts(self, param_types: Optional[tuple] = None) -> Optional[Facts]:
@@ -152,6 +153,8 @@ class FunctionEmitter(InstructionEmitter):
 
     def __init__(self, chunk: Chunk, jit: bool, builtin_names: frozenset = frozenset(),
                  profiling: Profiling = FULL_PROFILING, analysis: Optional[Analysis] = None) -> None:
+        self.analysis = analysis if analysis is not None else Analysis(chunk)
+        chunk = self.analysis.chunk
         self.chunk = chunk
         self.builtin_names = builtin_names
         self.factories: dict = {}  # global name → factories.Factory (see generate)
@@ -163,7 +166,6 @@ class FunctionEmitter(InstructionEmitter):
         # Generators and async functions are entered through fastvm's entries, which do the per-call
         # work (call counting, the native tier, argument fitting); plain functions do it themselves.
         self.plain = not (chunk.is_generator or chunk.is_async)
-        self.analysis = analysis if analysis is not None else Analysis(chunk)
         self.placement = self.analysis.placement
         self.facts: Optional[Facts] = self.analysis.facts()
         self.init_expressions()

@@ -27,7 +27,8 @@ Soundness rules (a fact must hold on every execution of the reference interprete
   Yield/Await, pattern bindings, the error value at a handler.
 - Struct operator overloading only applies when the *left* operand is a StructInstance, and an overload
   may return anything. So an operator gives a typed result only when its left operand's class is known
-  (then ruff.runtime.ops computes it, and comparisons there always return a bool).
+  (then ruff.runtime.ops computes it, and comparisons there always return a bool): a float on the left
+  gives a float and a string a string (+) whatever is on the right, or raises.
 - A list access (IndexGet/IndexSet on a LIST with an INT key) that does not raise had its key in
   [-len, len), and no list has LIST_LEN_MAX items: the key's source slot is narrowed to that range.
 - Checked int arithmetic: the result interval is the exact one clamped to i64; when the exact one fits,
@@ -288,7 +289,11 @@ def _arith(op: Op, a: Val, b: Val) -> tuple[Val, bool]:
         return int_val(lo, hi), I64_MIN <= lo <= hi <= I64_MAX
     if ta in _KNOWN_NUM and tb in _KNOWN_NUM:
         return FLOAT, False
-    if op is Op.Add and ta is Ty.STR and tb is Ty.STR:
+    # Only a struct on the left overloads: a float or a string there gives a float (a string for +)
+    # or raises, whatever the right operand is (ruff.runtime.ops).
+    if ta is Ty.FLOAT:
+        return FLOAT, False
+    if op is Op.Add and ta is Ty.STR:
         return STR, False
     return UNKNOWN, False
 
