@@ -504,7 +504,8 @@ class FunctionEmitter(InstructionEmitter):
         them so. Under
         a guard testing them once per entry into the loop, the copy is generated with typeflow's facts
         for that case (typeflow.infer_loop): their class tests and the overflow tests their ranges rule
-        out disappear from every iteration. The other copy is the loop as it was."""
+        out disappear from every iteration. The guard may also test that the ints the loop reads are
+        small (ranged_version). The other copy is the loop as it was."""
         facts = self.facts
         if facts is None or self.versioned >= _VERSIONED_LOOPS_MAX or self.version_tries >= _VERSION_TRIES_MAX:
             return None
