@@ -159,6 +159,7 @@ class FunctionEmitter(InstructionEmitter):
         self.builtin_names = builtin_names
         self.factories: dict = {}  # global name → factories.Factory (see generate)
         self.leaves: dict = {}  # parameter count → leaf_closures.Leaf candidates (see generate)
+        self.pure_callees: dict = {}  # global name → inline_calls.HeldPure (see generate)
         self.code = chunk.code
         self.consts = chunk.constants
         self.jit = jit
@@ -1055,7 +1056,8 @@ MAX_INSTRUCTIONS = 150_000
 
 def generate(chunk: Chunk, jit: bool = False, builtin_names: frozenset = frozenset(),
              profiling: Profiling = FULL_PROFILING, analysis: Optional[Analysis] = None,
-             factories: Optional[dict] = None, leaves: Optional[dict] = None) -> Generated:
+             factories: Optional[dict] = None, leaves: Optional[dict] = None,
+             pure_callees: Optional[dict] = None) -> Generated:
     """Python source for one chunk; raises Unsupported when it must stay in the interpreter.
 
     jit: emit the native tier's hooks (call counting, hot/try_call, global rebinding, loop OSR), as far as
@@ -1066,10 +1068,13 @@ def generate(chunk: Chunk, jit: bool = False, builtin_names: frozenset = frozens
     calls of that name build the closure in place while the name still holds that factory.
     leaves: parameter count → the leaf closures of the chunk's compilation unit (leaf_closures.leaves_by_arity),
     which calls of values that are not globals compute in place while the callee is one of them.
+    pure_callees: global name → the pure arithmetic function (inline_calls.HeldPure) it held then: calls
+    of that name compute its result in place while the name still holds that function (no JIT only).
     """
     if len(chunk.code) > MAX_INSTRUCTIONS:
         raise Unsupported(f"{len(chunk.code)} instructions: too big to be worth translating")
     emitter = FunctionEmitter(chunk, jit, builtin_names, profiling, analysis)
     emitter.factories = factories or {}
     emitter.leaves = leaves or {}
+    emitter.pure_callees = pure_callees or {}
     return emitter.generate()

@@ -53,6 +53,7 @@ from ruff.runtime.native_frames import with_native_frames
 from ruff.runtime.fast.codegen import FULL_PROFILING, Analysis, Profiling, Unsupported, generate
 from ruff.runtime.fast.expressions import HELPER_OF
 from ruff.runtime.fast.factories import closure_factory
+from ruff.runtime.fast.inline_calls import HeldPure, pure_callee
 from ruff.runtime.fast.statements import INLINE_BUILTINS
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
@@ -114,6 +115,7 @@ class FastVM(VM):
         self._native: dict[int, list] = {}  # id(chunk) → the JIT's native entries installed in chunk.fx
         self._factory_of: dict[int, tuple] = {}  # id(chunk) → (chunk, its factories.Factory or None)
         self._leaves: dict[int, tuple] = {}  # id(chunk) → (chunk, [its unit's chunks, their leaves by arity])
+        self._pure_of: dict[int, tuple] = {}  # id(chunk) → (chunk, its inline_calls.PureCallee or None)
         self.fallbacks: dict[str, str] = {}  # "file:function" → why it runs in the interpreter
 
     # ------------------------------------------------------------------ entry points (Python → Ruff)
@@ -284,7 +286,8 @@ class FastVM(VM):
         try:
             gen = generate(chunk, jit=self.jit is not None, builtin_names=self._builtin_names(), profiling=profiling,
                            analysis=self._analysis_of(chunk), factories=self._factories(self._modules.get(id(chunk))),
-                           leaves=self._leaves_of(chunk))
+                           leaves=self._leaves_of(chunk),
+                           pure_callees=self._pure_callees(self._modules.get(id(chunk))))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # e.g. SyntaxWarning for `1 is None` in dead code
                 module_code = compile(gen.source, filename, "exec")
@@ -345,6 +348,20 @@ class FastVM(VM):
                     factory = self._factory_of[id(value.chunk)] = (value.chunk, closure_factory(value.chunk))
                 if factory[1] is not None:
                     found[name] = factory[1]
+        return found
+
+    def _pure_callees(self, module: Optional[Module]) -> dict:
+        """Without a JIT: the module's globals that hold a pure arithmetic function (inline_calls.py) now."""
+        found: dict = {}
+        if module is None or self.jit is not None:
+            return found
+        for name, value in module.globals.items():
+            if type(value) is Closure:
+                pure = self._pure_of.get(id(value.chunk), (None, None))
+                if pure[0] is not value.chunk:
+                    pure = self._pure_of[id(value.chunk)] = (value.chunk, pure_callee(value.chunk))
+                if pure[1] is not None:
+                    found[name] = HeldPure(value, pure[1])
         return found
 
     def _builtin_names(self) -> frozenset:

@@ -74,6 +74,7 @@ class InstructionEmitter(ExpressionEmitter):
     instruction that neither branches nor is a comparison fused into a branch.
 
     Needs from the emitter, besides ExpressionEmitter's: `gname`, `spill_local`, `jit`, `builtin_names`, `factories`,
+    `pure_callees`,
     `slot_hint` (what each local slot probably holds), and the sets it records what the prologue must set up in (`uses`, `upvals`, `stored_globals`,
     `has_yield`), and `leaves` (leaf_closures.leaves_by_arity).
     """
@@ -166,8 +167,11 @@ class InstructionEmitter(ExpressionEmitter):
                              ) + call.more
                 is_global = f.kind == "t" and type(f.value) is str
                 factory = self.factories.get(f.value) if is_global else None
+                pure = self.pure_callees.get(f.value) if is_global else None
                 if factory is not None and len(factory.chunk.params) == argc:
                     out.append(self.factory_call(factory, f.text, args, r, i, call))
+                elif pure is not None and len(pure.callee.chunk.params) == argc:
+                    out.append(pure.emit_call(self, f.text, args, r, i, call))
                 elif not is_global and self.leaves.get(argc):
                     out.append(self.leaf_calls(self.leaves[argc], f.text, args, r, i, call))
                 else:

@@ -1,0 +1,211 @@
+"""Pure arithmetic callees, computed in place at their call sites (the fast tier without a JIT).
+
+    func eval_a(i, j) { return 1.0 / ((i + j) * (i + j + 1) / 2 + i + 1) }
+
+A function whose whole body is one `return` of arithmetic on its parameters and number constants has
+nothing observable but its result and its errors (overflow, division by zero, a wrong operand type). For
+some argument types it has none of those errors: the code generator, given those parameter types, emits
+its body as one bare Python expression, without a check or a helper call (eval_a, with i and j ints in
+[0, 2**30): the sum and product stay in i64, the divisor is at least 1). Each such case is a `PureForm`.
+
+A call site whose callee is such a function (tested at run time: `f is <the closure the global held when
+the caller was compiled>`), whose frame may go one deeper (the depth limit) and whose arguments pass one
+form's tests computes that form's expression with the arguments in place of the parameters: the exact
+value the call returns, without a frame. Any other call takes the ordinary call path, so errors (with their line and the
+callee's frame in the stack) and the depth limit are the call's own.
+
+Only without a JIT: there the callee's calls are counted and profiled, which inlined sites would hide.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Optional
+
+from ruff.frontend.bytecode import Chunk, Op
+from ruff.limits import MAX_FRAMES
+from ruff.runtime.fast.codegen import _SMALL_INT_BITS, Analysis, FunctionEmitter
+from ruff.runtime.fast.placement import Unsupported
+from ruff.runtime.fast.pysource import If, Line
+from ruff.runtime.fast.typeflow import Ty, int_val
+
+if TYPE_CHECKING:
+    from ruff.runtime.fast.statements import InstructionEmitter
+
+# Longest body (instructions before its return) worth computing in place.
+MAX_BODY = 48
+_BODY_OPS = frozenset({Op.LoadLocal, Op.LoadConst, Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod, Op.Negate})
+_PARAM = re.compile(r"\bl(\d+)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class PureForm:
+    """The callee's result as one Python expression over its parameters `l0`, `l1`, …, valid (and unable
+    to raise) when every argument has Python class `cls` and, with `bits`, lies in [0, 2**bits)."""
+
+    cls: str  # "int" or "float"
+    bits: Optional[int]
+    expr: str
+
+    def apply(self, args: list[str]) -> str:
+        """The expression with the argument texts (names or literals) in place of the parameters."""
+        return _PARAM.sub(lambda m: f"({args[int(m.group(1))]})", self.expr)
+
+
+@dataclass(frozen=True, slots=True)
+class PureCallee:
+    """A function computed in place at call sites: its chunk (the call site's guard) and its forms, an
+    int form first when there is one, then a float form."""
+
+    chunk: Chunk
+    forms: tuple[PureForm, ...]
+
+
+def body_shape(chunk: Chunk) -> bool:
+    """chunk is a plain function whose code, up to its first Return, only reads parameters and number
+    constants into arithmetic (what follows that Return is unreachable: nothing before it jumps)."""
+    if chunk.upvalues or chunk.is_generator or chunk.is_async or chunk.cell_slots or not chunk.params:
+        return False
+    if any(chunk.param_defaults):
+        return False
+    nparams = len(chunk.params)
+    for ins in chunk.code[:MAX_BODY + 1]:
+        if ins.op is Op.Return:
+            return True
+        if ins.op not in _BODY_OPS:
+            return False
+        if ins.op is Op.LoadLocal and ins.arg >= nparams:
+            return False
+        if ins.op is Op.LoadConst:
+            c = chunk.constants[ins.arg]
+            if type(c) is not int and type(c) is not float:
+                return False
+    return False
+
+
+def _bare_expression(stmts: list, nparams: int) -> Optional[str]:
+    """The expression of `stmts` when they are exactly `return <expr>` and expr is arithmetic on the
+    parameters and number literals only (no test, no helper, no name but l0..l<nparams-1>)."""
+    if len(stmts) != 1 or type(stmts[0]) is not Line or not stmts[0].text.startswith("return "):
+        return None
+    text = stmts[0].text[len("return "):]
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree.body):
+        if isinstance(node, ast.BinOp):
+            if type(node.op) not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod):
+                return None
+        elif isinstance(node, ast.UnaryOp):
+            if type(node.op) is not ast.USub:
+                return None
+        elif isinstance(node, ast.Constant):
+            if type(node.value) is not int and type(node.value) is not float:
+                return None
+        elif isinstance(node, ast.Name):
+            m = _PARAM.fullmatch(node.id)
+            if m is None or int(m.group(1)) >= nparams:
+                return None
+        elif not isinstance(node, (ast.operator, ast.unaryop, ast.expr_context)):
+            return None
+    return text
+
+
+def pure_callee(chunk: Chunk) -> Optional[PureCallee]:
+    """chunk's PureCallee, or None when it is not of that shape or no argument types make it pure."""
+    if not body_shape(chunk):
+        return None
+    try:
+        analysis = Analysis(chunk)
+    except Unsupported:
+        return None
+    nparams = len(chunk.params)
+
+    def form(types: tuple) -> Optional[str]:
+        facts = analysis.facts(types)
+        if facts is None:
+            return None
+        emitter = FunctionEmitter(chunk, False, analysis=analysis)
+        emitter.facts = facts
+        out: list = []
+        try:
+            emitter.emit_tree(analysis.placement.blocks[0], [], None, [], out)
+        except Exception:  # a body the emitter cannot translate is simply not inlined
+            return None
+        return _bare_expression(out, nparams)
+
+    forms = []
+    expr = form((Ty.INT,) * nparams)
+    if expr is not None:
+        forms.append(PureForm("int", None, expr))
+    else:
+        for bits in _SMALL_INT_BITS:  # widest first, as for a function's own small-int copy
+            expr = form((int_val(0, 2**bits - 1),) * nparams)
+            if expr is not None:
+                forms.append(PureForm("int", bits, expr))
+                break
+    expr = form((Ty.FLOAT,) * nparams)
+    if expr is not None:
+        forms.append(PureForm("float", None, expr))
+    return PureCallee(chunk, tuple(forms)) if forms else None
+
+
+def _form_guard(em: "InstructionEmitter", form: PureForm, args: list, i: int) -> Optional[list[str]]:
+    """The tests the arguments (stack entries) of the call at i must pass for `form`: [] when typeflow
+    proves them all, None when one can never pass."""
+    tests = []
+    for e in args:
+        t = em.is_cls(e, form.cls)
+        if t == "False":
+            return None
+        if t is not None:
+            tests.append(t)
+    if form.bits is not None:
+        limit = 2**form.bits
+        known = em.facts.top(i, len(args)) if em.facts is not None else None
+        vals = known[1] if known is not None and known[0] >= len(args) and len(known[1]) == len(args) else None
+        for k, e in enumerate(args):
+            if e.kind == "c":
+                if not 0 <= e.value < limit:
+                    return None
+                continue
+            v = vals[k] if vals is not None and vals[k].ty is Ty.INT else None
+            lo, hi = v.bounds() if v is not None else (-1, limit)
+            # Comparisons of ints are specialized instructions, `|` and `>>` are not.
+            if lo < 0:
+                tests.append(f"0 <= {e.text} < {limit}" if hi >= limit else f"0 <= {e.text}")
+            elif hi >= limit:
+                tests.append(f"{e.text} < {limit}")
+    return tests
+
+
+@dataclass(frozen=True, slots=True)
+class HeldPure:
+    """A global's value when the caller was compiled, a Closure of the pure function `callee`: call sites
+    test for that very object (one identity test; a later closure of the same function takes the call)."""
+
+    closure: Any
+    callee: PureCallee
+
+    def emit_call(self, em: "InstructionEmitter", fobj: str, args: list, r: str, i: int, call: Any) -> If:
+        """The call at i of `fobj`, a global that held this closure when the caller was compiled, with its
+        result into r: computed in place while fobj is still this closure, its frame would be within the
+        depth limit and the arguments (stack entries) pass a form's tests; `call` (the ordinary call)
+        otherwise."""
+        callee = f"{fobj} is {em.const_name(self.closure)} and d < {MAX_FRAMES}"
+        texts = [a.text for a in args]
+        branches = []
+        for form in self.callee.forms:
+            tests = _form_guard(em, form, args, i)
+            if tests is None:
+                continue
+            branches.append((" and ".join([callee] + tests), form.apply(texts)))
+            if not tests:
+                break  # the arguments always fit: a later form is never tried
+        out: list = [call]
+        for guard, expr in reversed(branches):
+            out = [If(guard, i, [Line(f"{r} = {expr}", i)], out)]
+        return out[0]

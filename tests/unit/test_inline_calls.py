@@ -1,0 +1,60 @@
+"""Which functions the fast tier computes in place at call sites, and in which forms
+(ruff/runtime/fast/inline_calls.py)."""
+
+from __future__ import annotations
+
+from ruff.frontend.compiler import compile_source
+from ruff.runtime.fast.inline_calls import PureForm, pure_callee
+
+
+def chunk_named(src: str, name: str):
+    return next(c for c in compile_source(src, "x.ruff").chunk.all_chunks() if c.name == name)
+
+
+def forms(src: str, name: str = "f") -> list[tuple]:
+    pure = pure_callee(chunk_named(src, name))
+    return [] if pure is None else [(f.cls, f.bits) for f in pure.forms]
+
+
+def test_spectral_norms_eval_a_is_pure_for_small_non_negative_ints() -> None:
+    src = "func f(i, j) { return 1.0 / ((i + j) * (i + j + 1) / 2 + i + 1) }"
+    pure = pure_callee(chunk_named(src, "f"))
+    assert pure is not None
+    # Any two ints in [0, 2**30) keep the product in i64 and the divisor at least 1; 2**31 does not.
+    # As floats the divisor may be 0.0, which needs the call's error.
+    assert [(f.cls, f.bits) for f in pure.forms] == [("int", 30)]
+    expr = pure.forms[0].apply(["a", "(3)"])
+    assert "//" in expr and "_h_" not in expr
+    assert eval(expr, {"a": 4}) == 1.0 / ((4 + 3) * (4 + 3 + 1) // 2 + 4 + 1)
+
+
+def test_forms_by_what_can_fail() -> None:
+    # int * float never overflows, so any int fits; floats fit too.
+    assert forms("func f(x) { return x * 2.5 + 1.0 }") == [("int", None), ("float", None)]
+    # An int product may overflow: only small ints; a float one may not.
+    assert forms("func f(x, y) { return x * y }") == [("int", 31), ("float", None)]
+    # Division by a parameter may divide by zero in both kinds.
+    assert forms("func f(x, y) { return x / y }") == []
+    # Division by a non-zero constant cannot fail; ints truncate toward zero, one Python expression only
+    # for non-negative ones.
+    assert forms("func f(x) { return x / 4 - 1 }") == [("int", 31), ("float", None)]
+
+
+def test_other_shapes_are_not_inlined() -> None:
+    others = {
+        "f1": "func f1(x) { y := x + 1\n return y }",  # a local
+        "f2": "func f2(x) { return g + x }\ng := 1",  # a global read
+        "f3": "func f3(x) { return abs(x) + 1 }",  # a call
+        "f4": "func f4(x = 1) { return x + 1 }",  # a parameter default
+        "f5": "func f5(x) { if x > 0 { return x }\n return 0 - x }",  # a branch
+        "f6": "func f6(x) { return x + \"a\" }",  # a string constant
+        "f7": "func f7() { return 1 + 2 }",  # no parameter
+        "f8": "func* f8(x) { yield x + 1 }",  # a generator
+    }
+    for name, src in others.items():
+        assert pure_callee(chunk_named(src, name)) is None, name
+
+
+def test_apply_puts_arguments_in_place_of_parameters_only() -> None:
+    form = PureForm("int", None, "((l0 + l10) * l1)")
+    assert form.apply([f"t{k}" for k in range(11)]) == "(((t0) + (t10)) * (t1))"
