@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from ruff.frontend.compiler import compile_source
-from ruff.runtime.fast.inline_calls import PureForm, pure_callee
+from ruff.runtime.fast.codegen import pure_callee_of
+from ruff.runtime.fast.inline_calls import PureForm
 
 
 def chunk_named(src: str, name: str):
@@ -12,13 +13,13 @@ def chunk_named(src: str, name: str):
 
 
 def forms(src: str, name: str = "f") -> list[tuple]:
-    pure = pure_callee(chunk_named(src, name))
+    pure = pure_callee_of(chunk_named(src, name))
     return [] if pure is None else [(f.cls, f.bits) for f in pure.forms]
 
 
 def test_spectral_norms_eval_a_is_pure_for_small_non_negative_ints() -> None:
     src = "func f(i, j) { return 1.0 / ((i + j) * (i + j + 1) / 2 + i + 1) }"
-    pure = pure_callee(chunk_named(src, "f"))
+    pure = pure_callee_of(chunk_named(src, "f"))
     assert pure is not None
     # Any two ints in [0, 2**30) keep the product in i64 and the divisor at least 1; 2**31 does not.
     # As floats the divisor may be 0.0, which needs the call's error.
@@ -52,7 +53,7 @@ def test_other_shapes_are_not_inlined() -> None:
         "f8": "func* f8(x) { yield x + 1 }",  # a generator
     }
     for name, src in others.items():
-        assert pure_callee(chunk_named(src, name)) is None, name
+        assert pure_callee_of(chunk_named(src, name)) is None, name
 
 
 def test_apply_puts_arguments_in_place_of_parameters_only() -> None:

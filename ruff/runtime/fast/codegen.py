@@ -47,6 +47,7 @@ from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
 from ruff.frontend.cfg import CONDITIONAL, EXIT, FALL, HANDLER, JUMP, BadBytecode, Block, ControlFlow, Edge, stack_effect
 from ruff.limits import MAX_FRAMES
 from ruff.runtime.fast.expressions import _ARITH, _CMP, StackEntry
+from ruff.runtime.fast.inline_calls import PureCallee, body_shape, pure_callee, ranges_proven
 from ruff.runtime.fast.placement import Placement, Unsupported
 from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
 from ruff.runtime.fast.shortcircuit import threaded
@@ -160,6 +161,7 @@ class FunctionEmitter(InstructionEmitter):
         self.factories: dict = {}  # global name → factories.Factory (see generate)
         self.leaves: dict = {}  # parameter count → leaf_closures.Leaf candidates (see generate)
         self.pure_callees: dict = {}  # global name → inline_calls.HeldPure (see generate)
+        self.held_locals: dict[str, str] = {}  # constant name of a HeldPure's closure → the local testing it
         self.code = chunk.code
         self.consts = chunk.constants
         self.jit = jit
@@ -321,9 +323,14 @@ class FunctionEmitter(InstructionEmitter):
         for bits in _SMALL_INT_BITS:
             small = int_val(0, 2**bits - 1)
             facts = self.analysis.facts(tuple(small if t is Ty.INT else t for t in types))
-            if facts is not None and (best[1] is None or facts.checks_saved() > best[1].checks_saved()):
+            if facts is not None and (best[1] is None or self.saved(facts) > self.saved(best[1])):
                 best = (bits, facts)
         return best
+
+    def saved(self, facts: Facts) -> int:
+        """What a copy of the body with these facts spares: overflow checks, and the range tests of calls
+        computed in place (inline_calls.py)."""
+        return facts.checks_saved() + ranges_proven(self.code, facts, self.pure_callees)
 
     def generate(self) -> Generated:
         chunk = self.chunk
@@ -346,7 +353,7 @@ class FunctionEmitter(InstructionEmitter):
                                   [f"l{k}.__class__ is _h_list" for k in sorted(lists)])
             versions = [(as_int, is_int)]
             bits, ranged = self.small_int_version(types)
-            if ranged is not None and as_int is not None and ranged.checks_saved() > as_int.checks_saved():
+            if ranged is not None and as_int is not None and self.saved(ranged) > self.saved(as_int):
                 names = " | ".join(f"l{k}" for k in sorted(ints))
                 versions.insert(0, (ranged, f"{is_int} and not (({names}) >> {bits})"))
             most = 0
@@ -409,6 +416,8 @@ class FunctionEmitter(InstructionEmitter):
         rest = [f"l{i}" for i in range(nparams, chunk.num_locals) if i in unset]
         if rest:
             prologue.append(Line(" = ".join(rest) + " = None", None))
+        for const, local in self.held_locals.items():  # what inline_calls.HeldPure.emit_call tests
+            prologue.append(Line(f"{local} = {const} if d < {MAX_FRAMES} else _h_MISSING", None))
         if "M" in self.uses or "K" in self.uses:
             prologue.append(Line("_M = cl.module", None))
         if "K" in self.uses:
@@ -1052,6 +1061,31 @@ _SMALL_INT_BITS = (31, 30, 26, 20, 15)  # instructions: bigger functions are com
 # instruction chunk in about 3 s and several hundred MB, and a chunk that big is nearly always straight-line
 # top-level code (data, generated statements) that runs once, which the interpreter does in a fraction of it.
 MAX_INSTRUCTIONS = 150_000
+
+
+def pure_callee_of(chunk: Chunk) -> Optional[PureCallee]:
+    """chunk's inline_calls.PureCallee: the forms in which its calls can be computed in place, if any."""
+    if not body_shape(chunk):
+        return None
+    try:
+        analysis = Analysis(chunk)
+    except Unsupported:
+        return None
+
+    def body(param_types: tuple) -> Optional[list]:
+        facts = analysis.facts(param_types)
+        if facts is None:
+            return None
+        emitter = FunctionEmitter(chunk, False, analysis=analysis)
+        emitter.facts = facts
+        out: list = []
+        try:
+            emitter.emit_tree(analysis.placement.blocks[0], [], None, [], out)
+        except Unsupported:
+            return None
+        return out
+
+    return pure_callee(chunk, body, _SMALL_INT_BITS)
 
 
 def generate(chunk: Chunk, jit: bool = False, builtin_names: frozenset = frozenset(),

@@ -50,10 +50,10 @@ from ruff.frontend.bytecode import Chunk, Op
 from ruff.limits import I64_MAX, I64_MIN, MAX_FRAMES
 from ruff.runtime import ops
 from ruff.runtime.native_frames import with_native_frames
-from ruff.runtime.fast.codegen import FULL_PROFILING, Analysis, Profiling, Unsupported, generate
+from ruff.runtime.fast.codegen import FULL_PROFILING, Analysis, Profiling, Unsupported, generate, pure_callee_of
 from ruff.runtime.fast.expressions import HELPER_OF
 from ruff.runtime.fast.factories import closure_factory
-from ruff.runtime.fast.inline_calls import HeldPure, pure_callee
+from ruff.runtime.fast.inline_calls import HeldPure
 from ruff.runtime.fast.statements import INLINE_BUILTINS
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
@@ -359,7 +359,7 @@ class FastVM(VM):
             if type(value) is Closure:
                 pure = self._pure_of.get(id(value.chunk), (None, None))
                 if pure[0] is not value.chunk:
-                    pure = self._pure_of[id(value.chunk)] = (value.chunk, pure_callee(value.chunk))
+                    pure = self._pure_of[id(value.chunk)] = (value.chunk, pure_callee_of(value.chunk))
                 if pure[1] is not None:
                     found[name] = HeldPure(value, pure[1])
         return found

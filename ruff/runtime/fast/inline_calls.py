@@ -22,17 +22,15 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ruff.frontend.bytecode import Chunk, Op
-from ruff.limits import MAX_FRAMES
-from ruff.runtime.fast.codegen import _SMALL_INT_BITS, Analysis, FunctionEmitter
-from ruff.runtime.fast.placement import Unsupported
 from ruff.runtime.fast.pysource import If, Line
 from ruff.runtime.fast.typeflow import Ty, int_val
 
 if TYPE_CHECKING:
     from ruff.runtime.fast.statements import InstructionEmitter
+    from ruff.runtime.fast.typeflow import Facts
 
 # Longest body (instructions before its return) worth computing in place.
 MAX_BODY = 48
@@ -114,35 +112,23 @@ def _bare_expression(stmts: list, nparams: int) -> Optional[str]:
     return text
 
 
-def pure_callee(chunk: Chunk) -> Optional[PureCallee]:
-    """chunk's PureCallee, or None when it is not of that shape or no argument types make it pure."""
-    if not body_shape(chunk):
-        return None
-    try:
-        analysis = Analysis(chunk)
-    except Unsupported:
-        return None
+def pure_callee(chunk: Chunk, body: Callable[[tuple], Optional[list]],
+                int_bits: tuple[int, ...]) -> Optional[PureCallee]:
+    """chunk's PureCallee, or None when no argument types make it pure. `body(param_types)`: the statements
+    the code generator makes of chunk's body with those parameter types (None if it cannot); `int_bits`:
+    the widths tried for small non-negative ints, widest first. Call only when `body_shape(chunk)`."""
     nparams = len(chunk.params)
 
     def form(types: tuple) -> Optional[str]:
-        facts = analysis.facts(types)
-        if facts is None:
-            return None
-        emitter = FunctionEmitter(chunk, False, analysis=analysis)
-        emitter.facts = facts
-        out: list = []
-        try:
-            emitter.emit_tree(analysis.placement.blocks[0], [], None, [], out)
-        except Exception:  # a body the emitter cannot translate is simply not inlined
-            return None
-        return _bare_expression(out, nparams)
+        out = body(types)
+        return None if out is None else _bare_expression(out, nparams)
 
     forms = []
     expr = form((Ty.INT,) * nparams)
     if expr is not None:
         forms.append(PureForm("int", None, expr))
     else:
-        for bits in _SMALL_INT_BITS:  # widest first, as for a function's own small-int copy
+        for bits in int_bits:
             expr = form((int_val(0, 2**bits - 1),) * nparams)
             if expr is not None:
                 forms.append(PureForm("int", bits, expr))
@@ -151,6 +137,33 @@ def pure_callee(chunk: Chunk) -> Optional[PureCallee]:
     if expr is not None:
         forms.append(PureForm("float", None, expr))
     return PureCallee(chunk, tuple(forms)) if forms else None
+
+
+def ranges_proven(code: list, facts: Optional["Facts"], pure_callees: dict) -> int:
+    """How many calls `g(a, b, ..)` of a global holding a pure callee, with plain locals and constants for
+    arguments, need no range test for its small-int form under `facts` (the code generator weighs this
+    when it picks the small-int copy of a function)."""
+    n = 0
+    if facts is None or not pure_callees:
+        return 0
+    for i, ins in enumerate(code):
+        if ins.op is not Op.Call or i < ins.arg + 1:
+            continue
+        argc = ins.arg
+        g = code[i - argc - 1]
+        held = pure_callees.get(g.arg) if g.op is Op.LoadGlobal and type(g.arg) is str else None
+        if held is None or any(a.op is not Op.LoadLocal and a.op is not Op.LoadConst for a in code[i - argc:i]):
+            continue
+        form = held.callee.forms[0]
+        if form.cls != "int" or form.bits is None:
+            continue
+        known = facts.top(i, argc)
+        if known is None or known[0] < argc or len(known[1]) != argc:
+            continue
+        limit = 2**form.bits
+        if all(v.ty is Ty.INT and v.bounds()[0] >= 0 and v.bounds()[1] < limit for v in known[1]):
+            n += 1
+    return n
 
 
 def _form_guard(em: "InstructionEmitter", form: PureForm, args: list, i: int) -> Optional[list[str]]:
@@ -195,7 +208,11 @@ class HeldPure:
         result into r: computed in place while fobj is still this closure, its frame would be within the
         depth limit and the arguments (stack entries) pass a form's tests; `call` (the ordinary call)
         otherwise."""
-        callee = f"{fobj} is {em.const_name(self.closure)} and d < {MAX_FRAMES}"
+        # The prologue (codegen) binds the local to the closure when a call from this frame stays within
+        # the depth limit, else to a marker no Ruff value is: one identity test covers both.
+        const = em.const_name(self.closure)
+        local = em.held_locals.setdefault(const, f"_p{const[2:]}")
+        callee = f"{fobj} is {local}"
         texts = [a.text for a in args]
         branches = []
         for form in self.callee.forms:
