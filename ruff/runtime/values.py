@@ -229,9 +229,10 @@ class StructInstance:
     instance on a 64-bit CPython: StructType.field_offset is the one home of that rule (a unit test reads
     the fields back through it), and native code can load and store a field there. `type` (the StructType)
     and the methods that are Ruff closures (method_attr) are class attributes. Every field is always set
-    (make_struct fills defaults and null), and the class constructor takes them in declaration order and
-    does nothing else (the fast tier builds an instance as `object.__new__(cls)` and sets its slots itself;
-    native code allocates one with PyType_GenericAlloc and stores the fields at their offsets).
+    (make_struct fills defaults and null). The class has no __init__ or __new__ of its own: `cls()` is an
+    instance with no field set yet, made without a Python frame (the fast tier calls that and sets the
+    slots itself, a third cheaper than `object.__new__(cls)`; native code allocates one with
+    PyType_GenericAlloc and stores the fields at their offsets).
     """
 
     __slots__ = ()
@@ -253,13 +254,8 @@ class StructInstance:
 
 
 def _instance_class(stype: StructType) -> type:
-    """The class of stype's instances; its constructor takes the fields in declaration order."""
-    slots = tuple(stype.slots.values())
-    ns: dict[str, Any] = {"__slots__": slots}
-    params = "".join(f", v{i}" for i in range(len(slots)))
-    body = "; ".join(f"self.{s} = v{i}" for i, s in enumerate(slots)) or "pass"
-    exec(f"def __init__(self{params}): {body}", ns)  # slots are identifiers: Ruff names with a prefix
-    cls = type(stype.name, (StructInstance,), ns)
+    """The class of stype's instances (see StructInstance: `cls()` has no field set yet)."""
+    cls = type(stype.name, (StructInstance,), {"__slots__": tuple(stype.slots.values())})
     cls.type = stype
     cls._fm = 0
     for f in stype.slots:
@@ -276,7 +272,9 @@ def _instance_class(stype: StructType) -> type:
 
 def new_struct(stype: StructType, fields: dict[str, Any]) -> StructInstance:
     """An instance of stype with these fields (every declared field, none other)."""
-    obj = stype.cls(*[fields[f] for f in stype.slots])
+    obj = stype.cls()
+    for f, slot in stype.slots.items():
+        setattr(obj, slot, fields[f])
     note_nonfloats(obj)
     return obj
 

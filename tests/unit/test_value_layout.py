@@ -75,7 +75,7 @@ def test_plain_values_refuse_a_field_attribute(value):
 
 
 def test_struct_instances_take_only_their_own_fields():
-    v = StructType("P", ("x",), {}, {}).cls(1)
+    v = StructType("P", ("x",), {}, {}).cls()
     setattr(v, slot_name("x"), 2)
     assert getattr(v, slot_name("x")) == 2
     with pytest.raises(AttributeError):

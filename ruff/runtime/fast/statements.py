@@ -435,9 +435,9 @@ class InstructionEmitter(ExpressionEmitter):
             slow = Line(f"{r} = _h_mkstruct({stype.text}, {names}, [{', '.join(e.text for e in vals)}])", i)
             if len(set(arg)) == n and not self.cold:
                 # Every field given, in declaration order (the type's own interned tuple): the instance
-                # make_struct would build, its slots set one by one (a third cheaper than its __init__).
+                # make_struct would build, its slots set one by one.
                 sets = "".join(f"; {r}.{slot_name(f)} = {e.text}" for f, e in zip(arg, vals))
-                fast = [Line(f"{r} = _h_new({stype.text}.cls){sets}", i)]
+                fast = [Line(f"{r} = {stype.text}.cls(){sets}", i)]
                 # The float-only flags of the fields (values.note_nonfloats), while the class has any.
                 kinds = [self.float_kind(e) for e in vals]
                 if False in kinds:
