@@ -955,8 +955,10 @@ def arithmetic_hints(func: R.FuncOp, arg_kinds: tuple[str, ...], builtin: Any) -
     `bi.x - bj.x` has no number on either side, but its result goes on into `dt / (d2 * sqrt(d2))`: values
     joined by arithmetic, comparisons, `sqrt` and block arguments form one cluster, and a field read in a
     cluster whose known values (constants, the arguments' kinds, sqrt's or floor's result) are numbers is
-    guessed to be one: a float if any of them is, else an int. A string or other kind taking part: no guess. The
-    guess is guarded where the field is read; a wrong one deoptimizes.
+    guessed to be one: a float if any of them is, else an int. A string or other kind taking part: no guess.
+    A cluster with arithmetic in it and nothing known at all (`self.x + o.x`, every operand a field) is
+    guessed to hold ints: the guess is guarded where the field is read; a wrong one deoptimizes (and code
+    that deoptimizes too often is thrown away, as without the guess it would not have been made).
     """
     parent: dict[SSAValue, SSAValue] = {}
 
@@ -975,6 +977,7 @@ def arithmetic_hints(func: R.FuncOp, arg_kinds: tuple[str, ...], builtin: Any) -
 
     seeds: list[tuple[SSAValue, str]] = [(a, k) for a, k in zip(func.args, arg_kinds)]
     reads: list[SSAValue] = []
+    computed: list[SSAValue] = []  # results of arithmetic
     for op in func.walk():
         if isinstance(op, R.FieldGetOp):
             reads.append(op.result)
@@ -983,6 +986,7 @@ def arithmetic_hints(func: R.FuncOp, arg_kinds: tuple[str, ...], builtin: Any) -
             seeds.append((op.result, INT if type(v) is int else FLOAT if type(v) is float else
                           "string" if type(v) is str else VALUE_KIND))
         elif isinstance(op, ARITHMETIC):
+            computed.append(op.results[0])
             for o in op.operands:
                 union(o, op.results[0])
         elif isinstance(op, R.BoxedBinary):  # comparisons: both sides are numbers, or neither
@@ -1001,11 +1005,15 @@ def arithmetic_hints(func: R.FuncOp, arg_kinds: tuple[str, ...], builtin: Any) -
     kinds: dict[SSAValue, set[str]] = {}
     for v, kind in seeds:
         kinds.setdefault(find(v), set()).add(kind)
+    with_arithmetic = {find(v) for v in computed}
     hints: dict[SSAValue, str] = {}
     for r in reads:
-        seen = kinds.get(find(r), set())
+        root = find(r)
+        seen = kinds.get(root, set())
         if seen and seen <= {INT, FLOAT}:
             hints[r] = FLOAT if FLOAT in seen else INT
+        elif not seen and root in with_arithmetic:
+            hints[r] = INT
     return hints
 
 
