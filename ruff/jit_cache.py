@@ -59,20 +59,76 @@ def cache_dir() -> Optional[str]:
 
 
 def dependency_chunks(root: Chunk, module: Module) -> list[tuple[str, Chunk]]:
-    """The root chunk and the chunks of the module's global functions it (transitively) loads by name."""
+    """The root chunk and the chunks of the module's global functions it (transitively) loads by name, and
+    of the struct methods it calls (struct_method)."""
     out: list[tuple[str, Chunk]] = [("", root)]
     seen = {id(root)}
     i = 0
     while i < len(out):
         chunk = out[i][1]
         i += 1
-        for ins in chunk.code:
+        for name, callee in callees(chunk, module):
+            if id(callee.chunk) not in seen:
+                seen.add(id(callee.chunk))
+                out.append((name, callee.chunk))
+    return out
+
+
+def callees(chunk: Chunk, module: Module) -> list[tuple[str, Closure]]:
+    """The functions of `module` that `chunk` calls by name, as native code may call them directly: a
+    global holding one of its functions, by the global's name, and the method `obj.m(..)` names, by
+    `"<struct type's global>.m"` (struct_method)."""
+    out = []
+    for ins in chunk.code:
+        if ins.op.name == "LoadGlobal":
+            value = module.globals.get(ins.arg)
+            if type(value) is Closure and value.module is module:
+                out.append((ins.arg, value))
+        elif ins.op.name == "CallMethod":
+            found = struct_method(module, ins.arg[0])
+            if found is not None:
+                out.append((f"{found[0]}.{ins.arg[0]}", found[1]))
+    return out
+
+
+def struct_method(module: Module, name: str) -> Optional[tuple[str, Closure]]:
+    """(global, method) when exactly one global of `module` holds a struct type with a method `name` that is a
+    function of the module: what `obj.name(..)` most likely calls. Native code guards that obj is an instance
+    of that global's type (read when the call runs) and calls the method directly; rebinding the global
+    drops the code."""
+    from ruff.runtime.values import StructType
+
+    found = None
+    for gname, value in module.globals.items():
+        if type(value) is StructType:
+            method = value.methods.get(name)
+            if type(method) is Closure and method.module is module:
+                if found is not None:
+                    return None
+                found = (gname, method)
+    # A method the lifter would refuse leaves the call to the runtime rather than keeping its callers out.
+    return found if found is not None and _liftable(found[1].chunk, module) else None
+
+
+def _liftable(chunk: Chunk, module: Module) -> bool:
+    """Nothing in chunk or the global functions it calls keeps them from native code (the methods it calls
+    are asked the same when their own calls are looked at)."""
+    from ruff.dialects.lift_refusals import REFUSED
+
+    seen, todo = {id(chunk)}, [chunk]
+    while todo:
+        c = todo.pop()
+        if c.is_generator or c.is_async or c.upvalues or c.cell_slots:
+            return False
+        for ins in c.code:
+            if ins.op in REFUSED or ins.op.name == "MakeClosure":
+                return False
             if ins.op.name == "LoadGlobal":
                 value = module.globals.get(ins.arg)
                 if type(value) is Closure and value.module is module and id(value.chunk) not in seen:
                     seen.add(id(value.chunk))
-                    out.append((ins.arg, value.chunk))
-    return out
+                    todo.append(value.chunk)
+    return True
 
 
 def _chunk_text(chunk: Chunk) -> str:

@@ -462,18 +462,20 @@ class JIT:
         return entry
 
     def compile_fresh(self, fn: Closure, types: tuple[type, ...]) -> tuple:
-        from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
+        from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, StringAttr
 
         from ruff.backend.jit import compile_module
         from ruff.dialects import ruff as R
         from ruff.dialects.lift import LiftRefused, lift_chunk
-        from ruff.passes.specialize_types import NATIVE_BUILTINS
+        from ruff.jit_cache import struct_method
+        from ruff.passes.specialize_types import NATIVE_BUILTINS, STRUCT_METHODS
         from ruff.passes import run_pipeline
         from ruff.jit_dump import for_compilation
 
         dump = for_compilation(fn.chunk.name, tuple(types))
         after_pass = dump.after_pass if dump is not None else None
         funcs, deps = [], set()
+        methods: dict[str, str] = {}  # method name → the global holding the struct type that defines it
         chunks = function_chunks(fn)
         root_symbol = chunks[0][1]
         for chunk, symbol in chunks:
@@ -485,9 +487,16 @@ class JIT:
             # natively: rebinding one drops the code.
             deps.update(ins.arg for ins in chunk.code if ins.op.name == "LoadGlobal"
                         and (type(fn.module.globals.get(ins.arg)) is Closure or ins.arg in NATIVE_BUILTINS))
+            for ins in chunk.code:  # the struct types whose methods it may call directly (struct_method)
+                found = struct_method(fn.module, ins.arg[0]) if ins.op.name == "CallMethod" else None
+                if found is not None:
+                    deps.add(found[0])
+                    methods[ins.arg[0]] = found[0]
         root = funcs[0]
         root.attributes["arg_types"] = ArrayAttr([StringAttr(t) for t in types])
         ir = ModuleOp(funcs)
+        if methods:
+            ir.attributes[STRUCT_METHODS] = DictionaryAttr({m: StringAttr(g) for m, g in sorted(methods.items())})
         # Names the program defines: those are not the builtins native code may do itself.
         ir.attributes["ruff.global_names"] = ArrayAttr([StringAttr(n) for n in sorted(fn.module.globals)
                                                         if isinstance(n, str) and not n.startswith("__")])
@@ -595,7 +604,7 @@ def function_chunks(fn: Closure) -> list[tuple[Any, str]]:
     specializer finds them; the root gets its own name unless that global no longer denotes it (called
     through another binding)."""
     from ruff.dialects.symbols import symbol_for
-    from ruff.frontend.bytecode import Op
+    from ruff.jit_cache import callees
 
     module = fn.module
     root_symbol = symbol_for(fn.chunk.name, set())
@@ -608,11 +617,8 @@ def function_chunks(fn: Closure) -> list[tuple[Any, str]]:
             continue
         seen.add(id(chunk))
         out.append((chunk, symbol))
-        for ins in chunk.code:
-            if ins.op is Op.LoadGlobal:
-                value = module.globals.get(ins.arg)
-                if type(value) is Closure and value.module is module:
-                    queue.append((value.chunk, ins.arg))
+        for name, callee in callees(chunk, module):
+            queue.append((callee.chunk, name))
     return out
 
 
@@ -624,6 +630,7 @@ def native_candidate(chunk: Any, module: Module) -> Optional[str]:
     baseline, and so do functions using what the lifter refuses (try/except, cells, imports, ...).
     """
     from ruff.dialects.lift_refusals import REFUSED
+    from ruff.jit_cache import callees
 
     seen, todo = {id(chunk)}, [chunk]
     while todo:
@@ -636,11 +643,10 @@ def native_candidate(chunk: Any, module: Module) -> Optional[str]:
                 return f"{c.name} {reason}"
             if ins.op.name == "MakeClosure":
                 return f"{c.name} creates a closure"
-            if ins.op.name == "LoadGlobal":
-                value = module.globals.get(ins.arg)
-                if type(value) is Closure and value.module is module and id(value.chunk) not in seen:
-                    seen.add(id(value.chunk))
-                    todo.append(value.chunk)
+        for _, callee in callees(c, module):
+            if id(callee.chunk) not in seen:
+                seen.add(id(callee.chunk))
+                todo.append(callee.chunk)
     return None
 
 

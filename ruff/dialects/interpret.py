@@ -58,6 +58,7 @@ from ruff.runtime.values import (
     Module,
     RuffError,
     StructInstance,
+    StructType,
     new_closure,
     truthy,
     type_name,
@@ -302,6 +303,11 @@ class RuffFunctions(InterpreterFunctions):
         if type_name(args[0]) != op.type_name.data:
             raise GuardFailure(f"ruff.guard_type {op.type_name.data}: got a {type_name(args[0])}")
         return ()
+
+    @impl(R.IsInstanceOp)
+    def run_is_instance(self, interpreter: Interpreter, op: R.IsInstanceOp, args: PythonValues):
+        stype = self.act.closure.module.globals.get(op.global_name.data)
+        return (type(stype) is StructType and type(args[0]) is stype.cls,)
 
     @impl(R.GuardOp)
     def run_guard(self, interpreter: Interpreter, op: R.GuardOp, args: PythonValues):

@@ -38,9 +38,10 @@ class LiftRefused(Exception):
 
 
 # Instructions native code may have to leave at (an index out of range, an overflow, a typed callee's
-# error, a guard on an element): the lifter records the frame state before each (ruff.frame_state).
+# error, a guard on an element or on a method call's receiver): the lifter records the frame state before
+# each (ruff.frame_state).
 STATEFUL = frozenset({Op.IndexGet, Op.IndexSet, Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod, Op.Negate, Op.Call,
-                      Op.FieldGet})
+                      Op.FieldGet, Op.CallMethod})
 
 BINARY = {Op.Add: R.AddOp, Op.Sub: R.SubOp, Op.Mul: R.MulOp, Op.Div: R.DivOp, Op.Mod: R.ModOp,
           Op.Equal: R.EqOp, Op.NotEqual: R.NeOp, Op.LessThan: R.LtOp, Op.LessEqual: R.LeOp,

@@ -93,6 +93,8 @@ def deopt_reason(op: Operation) -> str:
         return f"type guard failed: a value is not {op.type_name.data}"
     if isinstance(op, ruff.CallDirectOp):
         return f"the call of {op.callee.root_reference.data} met an error"
+    if isinstance(op, ruff.GuardOp) and isinstance(op.cond.owner, ruff.IsInstanceOp):
+        return f"a method's receiver is not a {op.cond.owner.global_name.data}"
     return _FAILS_WITH.get(op.name, f"{op.name} failed")
 
 
@@ -434,6 +436,8 @@ class ObjectLowering:
             self.load_global(op)
         elif isinstance(op, ruff.MakeStructOp):
             self.make_struct(op)
+        elif isinstance(op, ruff.IsInstanceOp):
+            self.is_instance(op)
         elif isinstance(op, ruff.ArrayPushOp):
             self.array_push(op)
         elif isinstance(op, ruff.MakeIteratorOp):
@@ -767,6 +771,35 @@ class ObjectLowering:
         self.current = join
         self.values[op.result] = join.args[0]
 
+    def is_instance(self, op: ruff.IsInstanceOp) -> None:
+        """obj's class is the `cls` of the struct type the global holds now: the global looked up in the
+        module's globals dict and the class read from the struct type, as load_global and make_struct do (the
+        code holds no address); a global that is not there, or holds no struct type, is false."""
+        code = self.objects()
+        found = code.call("PyDict_GetItem", self.table_object(["globals"]),
+                          self.table_object(["literal", op.global_name.data]))  # borrowed, or NULL
+        assert found is not None
+        null = self.emit(llvm.ZeroOp(result_types=[PTR])).results[0]  # type: ignore[attr-defined]
+        missing = code.same(found, null)
+        self.note_c(code)
+        there, typed = self.new_block(name="global_there"), self.new_block(name="is_struct_type")  # type: ignore[attr-defined]
+        join = self.new_block(name="is_instance")  # type: ignore[attr-defined]
+        join.insert_arg(i1, 0)
+        self.emit(llvm.CondBrOp(missing, join, [self.const(0, i1)], there, []))  # type: ignore[attr-defined]
+        self.current = there
+        code = self.objects()
+        is_type = code.same(code.type_of(found), self.table_object(["class", "StructType"]))
+        self.note_c(code)
+        self.emit(llvm.CondBrOp(is_type, typed, [], join, [self.const(0, i1)]))  # type: ignore[attr-defined]
+        self.current = typed
+        code = self.objects()
+        obj = self.values[op.object]
+        same = code.same(code.type_of(obj), code.load(found, slot_offset(StructType, "cls"), PTR))
+        self.note_c(code)
+        self.emit(llvm.BrOp(join, same))  # type: ignore[attr-defined]
+        self.current = join
+        self.values[op.result] = join.args[0]
+
     def make_iterator(self, op: ruff.MakeIteratorOp) -> None:
         """An array's iterator is CPython's list iterator (as the runtime's make_iterator makes it):
         PyObject_GetIter on an exact list; anything else asks the runtime."""
@@ -978,7 +1011,7 @@ _DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, 
               ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
               ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp, ruff.MakeIteratorOp, ruff.StrSliceOp, ruff.DictGetOp,
               ruff.DictSetOp, ruff.DictItemOp, ruff.IntTextOp, ruff.StrConcatOp, ruff.StrMethodOp, ruff.StrJoinOp,
-              ruff.LoadGlobalOp, ruff.MakeStructOp)
+              ruff.LoadGlobalOp, ruff.MakeStructOp, ruff.IsInstanceOp)
 
 
 def _string_keys(op: Operation) -> bool:

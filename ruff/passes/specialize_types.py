@@ -34,8 +34,8 @@ from typing import Any, Optional
 
 from xdsl.context import Context
 from xdsl.dialects import arith, cf, math
-from xdsl.dialects.builtin import (UNKNOWN_LOC, ArrayAttr, FloatAttr, FunctionType, ModuleOp, StringAttr, UnitAttr, f64,
-                                   i1, i64)
+from xdsl.dialects.builtin import (UNKNOWN_LOC, ArrayAttr, DictionaryAttr, FloatAttr, FunctionType, ModuleOp,
+                                   StringAttr, UnitAttr, f64, i1, i64)
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
@@ -66,6 +66,9 @@ NUMBER_BUILTINS = ("sqrt", *FLOAT_BUILTINS)  # a number in, a number out
 STR_METHODS = {"upper": "upper", "lower": "lower", "trim": "strip", "replace": "replace", "split": "split"}
 NATIVE_BUILTINS = ("len", *NUMBER_BUILTINS, "substring", "get_default", *STR_METHODS, "to_string", "join")
 GLOBAL_NAMES = "ruff.global_names"
+# Module attribute set by the JIT: method name → the global holding the one struct type of the module that
+# defines it (ruff.jit_cache.struct_method); its function is lifted as "<global>.<method>".
+STRUCT_METHODS = "ruff.struct_methods"
 # On an op whose result only frame states read: native code makes it only when it deoptimizes there.
 DEOPT_ONLY = "ruff.deopt_only"
 
@@ -182,6 +185,9 @@ class Specializer:
                 self.by_lifted.setdefault(f.lifted_from.data, f)
         names = module.attributes.get(GLOBAL_NAMES)
         self.global_names: Optional[set[str]] = {a.data for a in names.data} if isinstance(names, ArrayAttr) else None
+        methods = module.attributes.get(STRUCT_METHODS)
+        self.struct_methods: dict[str, str] = ({k: v.data for k, v in methods.data.items()}  # type: ignore[attr-defined]
+                                               if isinstance(methods, DictionaryAttr) else {})
         self.specs: dict[tuple[str, tuple[str, ...]], Specialization] = {}
         self.f64_of: dict[tuple[SSAValue, Block], SSAValue] = {}  # int value (per block) → its f64
         self.pending: list[Specialization] = []
@@ -191,6 +197,18 @@ class Specializer:
 
     def callee_func(self, name: str) -> Optional[R.FuncOp]:
         return self.funcs.get(name) or self.by_lifted.get(name)
+
+    def method_target(self, op: R.CallMethodOp, types: dict[SSAValue, str]) -> Optional[tuple[str, R.FuncOp]]:
+        """(struct type's global, method function) when `obj.m(..)` may be a direct call: one struct type of
+        the module defines m (STRUCT_METHODS), its function takes the receiver and these arguments, and a
+        frame state before the call lets the receiver's guard deoptimize."""
+        holder = self.struct_methods.get(op.method.data)
+        if holder is None or types.get(op.receiver) != VALUE_KIND or state_before(op) is None:
+            return None
+        target = self.callee_func(f"{holder}.{op.method.data}")
+        if target is None or len(target.args) != len(op.args) + 1:
+            return None  # (a wrong argument count is the runtime's error)
+        return holder, target
 
     def builtin(self, name: str) -> Optional[str]:
         """The native builtin a global name denotes, if the program does not define that name."""
@@ -364,6 +382,14 @@ class Specializer:
                     if kind is not None:
                         return [(op.results[0], _speculated_get(builtin, arg_types, op) or kind)]
             return [(op.results[0], VALUE_KIND)]
+        if isinstance(op, R.CallMethodOp):
+            found = self.method_target(op, types)
+            if found is None:
+                return [(op.results[0], VALUE_KIND)]
+            arg_types = (t(op.receiver), *(t(a) for a in op.args))
+            if any(x is None for x in arg_types):
+                return [(op.results[0], None)]
+            return [(op.results[0], call_result_kind(self.request(found[1], arg_types)))]  # type: ignore[arg-type]
         if isinstance(op, R.IndexGetOp):
             obj, idx = t(op.object), t(op.index)
             if obj is None or idx is None:
@@ -551,6 +577,10 @@ class Specializer:
             rewritten = self.rewrite_call(op, types, values, spec, line)
             if rewritten is not None:
                 return rewritten
+        if isinstance(op, R.CallMethodOp):
+            rewritten = self.rewrite_call_method(op, types, values, spec)
+            if rewritten is not None:
+                return rewritten
         if isinstance(op, R.IndexGetOp) and base(types.get(op.object, "")) == "array" and types.get(op.index) == INT:
             state = self.deopt_state(op, values)
             if state is not None:
@@ -619,6 +649,37 @@ class Specializer:
         unbox = R.UnboxOp(boxed, MLIR_TYPE[kind])
         values[result_of] = unbox.result
         return [guard, unbox]
+
+    def rewrite_call_method(self, op: R.CallMethodOp, types, values, spec: Specialization) -> Optional[list[Operation]]:
+        """`obj.m(a)` with m found by method_target: deoptimize unless obj is an instance of the struct type
+        its global holds now (read when the call runs: the code holds no address), then call m's twin
+        directly with obj as `self`. Any other receiver (another struct type, not a struct) leaves at the
+        frame state before the call, and the baseline makes the call as it would have."""
+        found = self.method_target(op, types)
+        state = self.deopt_state(op, values)
+        if found is None or state is None:
+            return None
+        holder, target = found
+        arg_types = (types[op.receiver], *(types[a] for a in op.args))
+        sub = self.specs[(target.sym_name.data, arg_types)]
+        out: list[Operation] = []
+        receiver = self.boxed(op.receiver, out, values)
+        check = R.IsInstanceOp(receiver, holder)
+        out += [check, R.GuardOp(check.result, state)]
+        scalar_callee = sub.ret is not None and is_scalar(sub.ret) and not sub.objects
+        failing = self.failing_state(op, values, spec) if scalar_callee else None
+        call = R.CallDirectOp(sub.name, [receiver, *(values[a] for a in op.args), self.frame_depth], [R.VALUE],
+                              failing)
+        if "ip" in op.attributes:  # where an error leaving the method finds this frame's line
+            call.attributes["ip"] = op.attributes["ip"]
+        out.append(call)
+        if is_scalar(call_result_kind(sub)):
+            unbox = R.UnboxOp(call.results[0], MLIR_TYPE[sub.ret])
+            out.append(unbox)
+            values[op.results[0]] = unbox.results[0]
+        else:
+            values[op.results[0]] = call.results[0]
+        return out
 
     def rewrite_call(self, op: R.CallOp, types, values, spec: Specialization, line: int) -> Optional[list[Operation]]:
         callee = op.callee.owner

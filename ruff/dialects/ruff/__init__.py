@@ -71,7 +71,7 @@ from ruff.dialects.ruff.calls import CallOp, CallMethodOp, CallSpreadOp, Builtin
 from ruff.dialects.ruff.collections import (
     MakeArrayOp, EraseUnusedConstantKeyDict, MakeDictCanonicalization, MakeDictOp, SpreadArrayOp,
     ArrayPushOp, SpreadDictOp, DictInsertOp, IndexGetOp, IndexSetOp, FieldGetOp, FieldGetOptOp,
-    FieldSetOp, MakeStructDefOp, MakeStructOp, MakeEnumDefOp, MakeOkOp, MakeErrOp, MakeSomeOp,
+    FieldSetOp, IsInstanceOp, MakeStructDefOp, MakeStructOp, MakeEnumDefOp, MakeOkOp, MakeErrOp, MakeSomeOp,
     MakeNoneOp, IsFailOp, UnwrapOp, MatchPatternOp, MakeIteratorOp, IteratorNextOp, BuildStringOp,
 )
 
@@ -85,7 +85,7 @@ RUFF_OPS: list[type[Operation]] = [
     LoadGlobalOp, StoreGlobalOp, DefineGlobalOp, MakeCellOp, CellGetOp, CellSetOp, LoadUpvalueOp, StoreUpvalueOp,
     CallOp, CallMethodOp, CallSpreadOp, BuiltinCallOp, MakeClosureOp, ThrowOp,
     MakeArrayOp, MakeDictOp, SpreadArrayOp, ArrayPushOp, SpreadDictOp, DictInsertOp,
-    IndexGetOp, IndexSetOp, FieldGetOp, FieldGetOptOp, FieldSetOp,
+    IndexGetOp, IndexSetOp, FieldGetOp, FieldGetOptOp, FieldSetOp, IsInstanceOp,
     MakeStructDefOp, MakeStructOp, MakeEnumDefOp,
     MakeOkOp, MakeErrOp, MakeSomeOp, MakeNoneOp, IsFailOp, UnwrapOp, MatchPatternOp,
     MakeIteratorOp, IteratorNextOp, BuildStringOp,
@@ -112,7 +112,7 @@ __all__ = [
     "LoadUpvalueOp", "StoreUpvalueOp", "CallOp", "CallMethodOp", "CallSpreadOp", "BuiltinCallOp",
     "MakeClosureOp", "ThrowOp", "MakeArrayOp", "EraseUnusedConstantKeyDict", "MakeDictCanonicalization",
     "MakeDictOp", "SpreadArrayOp", "ArrayPushOp", "SpreadDictOp", "DictInsertOp", "IndexGetOp",
-    "IndexSetOp", "FieldGetOp", "FieldGetOptOp", "FieldSetOp", "MakeStructDefOp", "MakeStructOp",
+    "IndexSetOp", "FieldGetOp", "FieldGetOptOp", "FieldSetOp", "IsInstanceOp", "MakeStructDefOp", "MakeStructOp",
     "MakeEnumDefOp", "MakeOkOp", "MakeErrOp", "MakeSomeOp", "MakeNoneOp", "IsFailOp", "UnwrapOp",
     "MatchPatternOp", "MakeIteratorOp", "IteratorNextOp", "BuildStringOp", "RUFF_OPS", "CHECKED_INT_OPS",
     "Ruff",

@@ -189,6 +189,23 @@ class FieldGetOp(IRDLOperation):
 
 
 @irdl_op_definition
+class IsInstanceOp(IRDLOperation):
+    """`%c = ruff.is_instance %obj "Vec2"` — i1: is obj an instance of the struct type the module global
+    Vec2 holds when this runs (false when it holds no struct type, or is not defined). Native method calls
+    guard their receiver with it."""
+
+    name = "ruff.is_instance"
+    object = operand_def(ValueType)
+    global_name = prop_def(StringAttr, prop_name="global")
+    result = result_def(I1)
+    traits = traits_def(MemoryReadEffect())
+    assembly_format = "$object $global attr-dict"
+
+    def __init__(self, obj: SSAValue | Operation, global_name: str):
+        super().__init__(operands=[obj], result_types=[i1], properties={"global": StringAttr(global_name)})
+
+
+@irdl_op_definition
 class FieldGetOptOp(IRDLOperation):
     """`%v = ruff.field_get_opt %obj "x"` — `obj?.x` (null when obj is null)."""
 
