@@ -53,7 +53,10 @@ def place_native_frame(err: RuffError, depth: int, name: str, filename: str, lin
     # 50,000 native frames (runaway recursion) passes here once per frame.
     k = bisect_left(depths, -depth, key=_negated)
     if k < len(depths) and depths[k] == depth:
-        if in_frame:  # a loop of that frame, which was traced at the loop's back-edge
+        # in_frame: a loop of that frame, which was traced at the loop's back-edge; or the fast function
+        # whose prologue entered this native code, traced (by an error raised deeper, in a callee that
+        # deoptimized) at its prologue
+        if in_frame or depth in err.__dict__.get("fast_traced_depths", ()):
             err.stack[k] = f"{name} ({filename}:{line})"
             if k == 0:
                 err.line, err.col, err.filename = line, col, filename

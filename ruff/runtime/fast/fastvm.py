@@ -515,6 +515,9 @@ class FastVM(VM):
             entries = with_native_frames(err, entries, depths, entered)
         else:  # native frames the error leaves later are placed by these depths
             err.__dict__["stack_depths"] = list(reversed(depths))
+            # A fast function's frame at a depth where native code later places its frame is the one whose
+            # prologue entered that code: traced at its prologue's line, the native frame's line replaces it.
+            err.__dict__["fast_traced_depths"] = frozenset(fast_depths)
         err.traced = True
         if entries:
             name, filename, line, col = entries[-1]
