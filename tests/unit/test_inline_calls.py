@@ -59,3 +59,49 @@ def test_other_shapes_are_not_inlined() -> None:
 def test_apply_puts_arguments_in_place_of_parameters_only() -> None:
     form = PureForm("int", None, "((l0 + l10) * l1)")
     assert form.apply([f"t{k}" for k in range(11)]) == "(((t0) + (t10)) * (t1))"
+
+
+def _fast_source(tmp_path, src: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.ruff"
+    path.write_text(src)
+    out = subprocess.run([sys.executable, "-m", "ruff", "run", "--no-jit", str(path)], capture_output=True,
+                         text=True, env={**os.environ, "RUFF_FAST_DUMP": "1"}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout + out.stderr
+
+
+def test_small_int_form_only_where_typeflow_proves_the_range(tmp_path) -> None:
+    # s outgrows 2**31 after a few thousand calls: testing its range at run time would make every later
+    # call pay the failed test on top of the call, so that site takes the ordinary call only.
+    src = """
+func add(a, b) { return a + b }
+func grow(n) {
+    s := 0
+    i := 0
+    while i < n {
+        s := add(s, i)
+        i := i + 1
+    }
+    return s
+}
+func count(n) {
+    c := 0
+    i := 0
+    while i < n {
+        c := c + add(i, 1)
+        i := i + 1
+    }
+    return c
+}
+print(grow(100000), count(1000))
+"""
+    text = _fast_source(tmp_path, src)
+    assert "4999950000 500500" in text
+    grow = text[text.index("def ruff_grow"):text.index("def ruff_count")]
+    count = text[text.index("def ruff_count"):]
+    assert " is _p" not in grow and "< 2147483648" not in grow
+    assert " is _p" in count
