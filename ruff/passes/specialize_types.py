@@ -666,13 +666,18 @@ class Specializer:
         receiver = self.boxed(op.receiver, out, values)
         check = R.IsInstanceOp(receiver, holder)
         out += [check, R.GuardOp(check.result, state)]
+        return out + self.direct_call(op, sub, [receiver, *(values[a] for a in op.args)], values, spec)
+
+    def direct_call(self, op: Operation, sub: Specialization, args: list[SSAValue], values,
+                    spec: Specialization) -> list[Operation]:
+        """A direct call of the twin `sub` with `args` in place of op (a call or a method call), its result
+        unboxed when the twin's is a scalar."""
         scalar_callee = sub.ret is not None and is_scalar(sub.ret) and not sub.objects
-        failing = self.failing_state(op, values, spec) if scalar_callee else None
-        call = R.CallDirectOp(sub.name, [receiver, *(values[a] for a in op.args), self.frame_depth], [R.VALUE],
-                              failing)
-        if "ip" in op.attributes:  # where an error leaving the method finds this frame's line
+        state = self.failing_state(op, values, spec) if scalar_callee else None
+        call = R.CallDirectOp(sub.name, [*args, self.frame_depth], [R.VALUE], state)
+        if "ip" in op.attributes:  # where an error leaving the callee finds this frame's line
             call.attributes["ip"] = op.attributes["ip"]
-        out.append(call)
+        out: list[Operation] = [call]
         if is_scalar(call_result_kind(sub)):
             unbox = R.UnboxOp(call.results[0], MLIR_TYPE[sub.ret])
             out.append(unbox)
@@ -690,21 +695,7 @@ class Specializer:
         arg_types = tuple(types[a] for a in op.args)
         if target is not None:
             sub = self.specs[(target.sym_name.data, arg_types)]
-            out: list[Operation] = []
-            args = [values[a] for a in op.args]
-            scalar_callee = sub.ret is not None and is_scalar(sub.ret) and not sub.objects
-            state = self.failing_state(op, values, spec) if scalar_callee else None
-            call = R.CallDirectOp(sub.name, [*args, self.frame_depth], [R.VALUE], state)
-            if "ip" in op.attributes:  # where an error leaving the callee finds this frame's line
-                call.attributes["ip"] = op.attributes["ip"]
-            out.append(call)
-            if is_scalar(call_result_kind(sub)):
-                unbox = R.UnboxOp(call.results[0], MLIR_TYPE[sub.ret])
-                out.append(unbox)
-                values[op.results[0]] = unbox.results[0]
-            else:
-                values[op.results[0]] = call.results[0]
-            return out
+            return self.direct_call(op, sub, [values[a] for a in op.args], values, spec)
         builtin = self.builtin(name)
         if builtin is None or _builtin_result(builtin, arg_types) is None:
             return None
