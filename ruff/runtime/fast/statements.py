@@ -176,6 +176,11 @@ class InstructionEmitter(ExpressionEmitter):
                     out.append(self.leaf_calls(self.leaves[argc], f.text, args, r, i, call))
                 else:
                     out.append(call)
+                if is_global and f.value == self.chunk.name and all(self.hint(a) == "int" for a in args):
+                    # A function calling itself with ints (fib, ackermann) mostly returns ints: arithmetic
+                    # on the result tests int first (only the order of the tests; each is still made).
+                    state.append(StackEntry(r, "t", hint="int"))
+                    return
         state.append(StackEntry(r, "t"))
 
     def factory_call(self, factory: Factory, fobj: str, args: list, r: str, i: int, call: Any) -> If:
