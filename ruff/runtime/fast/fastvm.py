@@ -336,33 +336,33 @@ class FastVM(VM):
                 unit[1] = leaves_by_arity(unit[0])
         return unit[1]
 
-    def _factories(self, module: Optional[Module]) -> dict:
-        """The module's globals that hold a closure factory (factories.py) now, by name."""
-        found: dict = {}
+    @staticmethod
+    def _held_closures(module: Optional[Module], cache: dict, analyse) -> list[tuple[str, Closure, Any]]:
+        """(name, closure, analyse(its chunk)) for each module global holding a Closure now whose chunk's
+        analysis (cached per chunk in `cache`: id → (chunk, result)) is not None."""
+        found: list[tuple[str, Closure, Any]] = []
         if module is None:
             return found
         for name, value in module.globals.items():
             if type(value) is Closure:
-                factory = self._factory_of.get(id(value.chunk), (None, None))
-                if factory[0] is not value.chunk:
-                    factory = self._factory_of[id(value.chunk)] = (value.chunk, closure_factory(value.chunk))
-                if factory[1] is not None:
-                    found[name] = factory[1]
+                hit = cache.get(id(value.chunk), (None, None))
+                if hit[0] is not value.chunk:
+                    hit = cache[id(value.chunk)] = (value.chunk, analyse(value.chunk))
+                if hit[1] is not None:
+                    found.append((name, value, hit[1]))
         return found
+
+    def _factories(self, module: Optional[Module]) -> dict:
+        """The module's globals that hold a closure factory (factories.py) now, by name."""
+        held = self._held_closures(module, self._factory_of, closure_factory)
+        return {name: factory for name, _, factory in held}
 
     def _pure_callees(self, module: Optional[Module]) -> dict:
         """Without a JIT: the module's globals that hold a pure arithmetic function (inline_calls.py) now."""
-        found: dict = {}
-        if module is None or self.jit is not None:
-            return found
-        for name, value in module.globals.items():
-            if type(value) is Closure:
-                pure = self._pure_of.get(id(value.chunk), (None, None))
-                if pure[0] is not value.chunk:
-                    pure = self._pure_of[id(value.chunk)] = (value.chunk, pure_callee_of(value.chunk))
-                if pure[1] is not None:
-                    found[name] = HeldPure(value, pure[1])
-        return found
+        if self.jit is not None:
+            return {}
+        return {name: HeldPure(closure, pure)
+                for name, closure, pure in self._held_closures(module, self._pure_of, pure_callee_of)}
 
     def _builtin_names(self) -> frozenset:
         names = self.__dict__.get("_builtin_name_set")
