@@ -484,11 +484,10 @@ class FastVM(VM):
         if err.__dict__.get("refused_frame") and items and items[-1][0] == "fast":
             items.pop()  # raised in the frame past the depth limit: the interpreter stops at its caller
         entries: list = []
-        depths: list = []  # of each entry; the innermost interpreter section's from _offset, others follow on
+        depths: list = []  # of each entry
         fast_depths: list = []
         loops: list = []  # per entry: an outlined loop's frame
         frames = self.frames
-        last_interp = max((k for k, (kind, _) in enumerate(items) if kind == "interp"), default=-1)
         for k, (kind, data) in enumerate(items):
             if kind == "fast":
                 entry, d, loop = data
@@ -502,9 +501,9 @@ class FastVM(VM):
                 if kind2 == "interp":
                     end = data2
                     break
-            for i, fr in enumerate(frames[data:end], data):
+            for fr in frames[data:end]:
                 entries.append(frame_entry(fr))
-                depths.append(self._offset + i + 1 if k == last_interp else (depths[-1] + 1 if depths else 1))
+                depths.append(fr.depth)  # set when pushed (push_frame, resume_at), as VM.unwind reads it
                 loops.append(fr.chunk.loop_of is not None)
         fold_outlined_loops(entries, depths, loops)
         for k in range(len(entries) - 1, 0, -1):
