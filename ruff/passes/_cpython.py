@@ -50,6 +50,7 @@ C_API: dict[str, tuple[tuple[Attribute, ...], Attribute | None]] = {
     "PyObject_Str": ((PTR,), PTR),
     "PyUnicode_New": ((i64, i32), PTR),
     "PyUnicode_Concat": ((PTR, PTR), PTR),
+    "PyUnicode_Append": ((PTR, PTR), None),
     "PyUnicode_Join": ((PTR, PTR), PTR),
     "PyObject_VectorcallMethod": ((PTR, PTR, i64, PTR), PTR),
     "PyType_IsSubtype": ((PTR, PTR), i32),

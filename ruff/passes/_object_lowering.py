@@ -114,6 +114,7 @@ class ObjectLowering:
     frame_depth: SSAValue | None
     values: dict
     current: Block | None
+    moved: dict  # op → the operand whose reference it took over (see str_concat)
 
     # -- plumbing ------------------------------------------------------------------------------------
     def objects(self) -> ObjectCode:
@@ -271,11 +272,16 @@ class ObjectLowering:
         self.emit(llvm.CondBrOp(failed, err, [], cont, []))  # type: ignore[attr-defined]
         self.current = err
         assert self.own is not None
-        self.release(sorted(self.own.alive_before(at.parent_block(), at) - set(at.results),
+        self.release(sorted(self.own.alive_before(at.parent_block(), at) - set(at.results) - self.taken(at),
                             key=self.own.order.__getitem__))
         self.record_frame(at)
         self.return_null()
         self.current = cont
+
+    def taken(self, op: Operation) -> set[SSAValue]:
+        """The operand whose reference `op` took over (PyUnicode_Append's left side): op released it."""
+        v = self.moved.get(op)
+        return set() if v is None else {v}
 
     def slot_error_exit(self, at: Operation | None, own_frame: bool) -> None:
         """Leave with the error in the error slot as a Python exception (the module's raise_slot_error makes
@@ -391,11 +397,7 @@ class ObjectLowering:
             self.check_null(key, op)
             self.values[op.result] = key
         elif isinstance(op, ruff.StrConcatOp):
-            r = code.call("PyUnicode_Concat", self.values[op.lhs], self.values[op.rhs])
-            assert r is not None
-            self.note_c(code)
-            self.check_null(r, op)
-            self.values[op.result] = r
+            self.str_concat(op)
         elif isinstance(op, ruff.StrMethodOp):
             args = [self.values[a] for a in op.args]
             buffer = self.arg_buffer(len(args))
@@ -452,6 +454,30 @@ class ObjectLowering:
             return False
         self.note_c(code)
         return True
+
+    def str_concat(self, op: ruff.StrConcatOp) -> None:
+        """s + t. When native code's own reference to s dies here (s is not an argument or a constant, is not
+        read again, and is not t too), PyUnicode_Append takes that reference over: CPython appends t in place
+        when it is the string's only reference (refcount 1, not interned, no hash cached) and t's characters
+        fit s's kind, and makes a new string otherwise — what the baseline's `s = s + t` gets from CPython's
+        own in-place concatenation, so a loop building a string is linear. No one can observe the change: the
+        one reference is native code's, and it dies here. Anywhere else, PyUnicode_Concat."""
+        code = self.objects()
+        lhs, rhs = self.values[op.lhs], self.values[op.rhs]
+        assert self.own is not None
+        block = op.parent_block()
+        if op.lhs != op.rhs and block is not None and op.lhs in self.own.releases_after(block).get(op, ()):
+            slot = self.entry_alloca(1, PTR)
+            self.emit(llvm.StoreOp(lhs, slot))  # type: ignore[attr-defined]
+            code.call("PyUnicode_Append", slot, rhs)  # on failure: the reference released, NULL in the slot
+            r = self.emit(llvm.LoadOp(slot, PTR)).results[0]  # type: ignore[attr-defined]
+            self.moved[op] = op.lhs
+        else:
+            r = code.call("PyUnicode_Concat", lhs, rhs)  # type: ignore[assignment]
+            assert r is not None
+        self.note_c(code)
+        self.check_null(r, op)
+        self.values[op.result] = r
 
     def compare_with_null(self, op: Operation, other: SSAValue) -> None:
         """`x == null` / `x != null`: null itself, a value of a built-in type (never equal to null), or a

@@ -206,6 +206,7 @@ class _FuncLowering(ObjectLowering):
     own: Ownership | None = None  # who releases each object reference (functions with !ruff.value values)
     frame_depth: SSAValue | None = None  # this call's own depth (its entry enter_frame), for deopt exits
     entry_block: Block | None = None
+    moved: dict[Operation, SSAValue] = field(default_factory=dict)  # op → the operand reference it took over
     _addr_cache: dict[tuple[Block, str], SSAValue] = field(default_factory=dict)
 
     # -- helpers ---------------------------------------------------------------------------------------
@@ -395,7 +396,7 @@ class _FuncLowering(ObjectLowering):
             for op in b.ops:
                 self.lower_op(op)
                 if op in releases:
-                    self.release(releases[op])
+                    self.release([v for v in releases[op] if v is not self.moved.get(op)])
                 for r in op.results:
                     new = self.values.get(r)
                     if r.name_hint and new is not None and new.name_hint is None:

@@ -351,3 +351,65 @@ def test_to_string_of_an_int_at_every_digit_count_and_sign(strdict_program) -> N
     assert [sys.getsizeof(t) for t in out] == [sys.getsizeof(str(x)) for x in edges]  # compact ASCII each
     counts = [sys.getrefcount(t) for t in out]
     assert counts == [3] * len(edges)  # the list, t, getrefcount's argument
+
+
+APPEND_SOURCE = """
+func build(start, parts, n) {
+    mut s := start
+    mut i := 0
+    while i < n {
+        s = s + parts[i % len(parts)]
+        i += 1
+    }
+    return s
+}
+func snapshots(parts, n, every) {
+    mut s := ""
+    mut kept := []
+    mut i := 0
+    while i < n {
+        s = s + parts[i % len(parts)]
+        if i % every == 0 { kept = push(kept, s) }
+        i += 1
+    }
+    return kept
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def append_program(tmp_path_factory: pytest.TempPathFactory):
+    return load(tmp_path_factory, "append.ruff", APPEND_SOURCE)
+
+
+def test_a_million_native_appends_keep_every_refcount_and_the_callers_string(append_program) -> None:
+    start = "".join(["start", ":"])  # a string of its own (not interned), held here
+    parts = ["".join(["ab", str(k)]) for k in range(3)] + ["é", "€", "😀", "x"]
+    start_before, parts_before = sys.getrefcount(start), [sys.getrefcount(p) for p in parts]
+    call = native(append_program, "build", [start, parts, 3])
+    out = call(start, parts, N)
+    assert out == start + "".join(parts[i % len(parts)] for i in range(N))
+    assert start == "start:" and sys.getrefcount(start) == start_before
+    assert [sys.getrefcount(p) for p in parts] == parts_before
+    assert sys.getrefcount(out) == 2  # out, getrefcount's argument
+    del out
+    call(start, parts, 1000)
+    tracemalloc.start()
+    first, _ = tracemalloc.get_traced_memory()
+    for _ in range(100):
+        call(start, parts, 10_000)
+    last, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert last - first < 64 * 1024, f"{last - first} bytes left behind by 1,000,000 native appends"
+
+
+def test_strings_kept_along_the_way_are_never_extended(append_program) -> None:
+    parts = ["a", "bc", "d"]
+    call = native(append_program, "snapshots", [parts, 3, 1])
+    kept = call(parts, 100_000, 7)
+    whole = "".join(parts[i % 3] for i in range(100_000))
+    lengths = [sum(len(parts[j % 3]) for j in range(i + 1)) for i in range(0, 35, 7)]
+    assert kept[:5] == [whole[:n] for n in lengths]
+    assert len(kept) == len(range(0, 100_000, 7)) and kept[-1] == whole[:len(kept[-1])]
+    # The list, getrefcount's argument (the first, "a", is CPython's own one-character string).
+    assert {sys.getrefcount(kept[j]) for j in range(1, len(kept))} == {2}
