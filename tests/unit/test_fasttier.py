@@ -1049,7 +1049,8 @@ def test_loop_version_assumes_small_ints_to_drop_overflow_checks() -> None:
             return counts
         }
     """, builtin_names=frozenset(("len", "substring", "get_default")))
-    guard = "if -2147483648 <= l1 <= 2147483647 and l3.__class__ is _h_int and -2147483648 <= l3 <= 2147483647"
+    guard = ("if l0.__class__ is _h_str and -2147483648 <= l1 <= 2147483647 and l3.__class__ is _h_int and "
+             "-2147483648 <= l3 <= 2147483647")
     assert guard in src
     fast, slow = src.split(guard)[1].split("\n        else:\n", 1)
     assert "bit_length" not in fast and "_h_ovf('+', l4" not in fast and "l4 = (l4 + (1))" in fast
@@ -1067,6 +1068,46 @@ def test_loop_version_assumes_small_ints_to_drop_overflow_checks() -> None:
         print(walk(3, 10), walk(3, 4294967296), walk(2, 9223372036854775805))
         try { walk(3, 9223372036854775805) } except e { print(e.message) }
     """, "13 4294967299 9223372036854775807\nInteger overflow: 3 + 9223372036854775805\n")
+
+
+def test_loop_version_and_split_take_substring_strings_untested() -> None:
+    # count_kmers: `seq` is only substring's string, so the loop version tests it once on entry; the
+    # substring's inline result is a string, so the rest of the body gets a copy where get_default and
+    # the dict store take `key` untested (the other callees continue in the copy that tests it).
+    src = _fn_source("""
+        func count(seq, k) {
+            counts := {}
+            last := len(seq) - k
+            i := 0
+            while i <= last {
+                key := substring(seq, i, i + k)
+                counts[key] := get_default(counts, key, 0) + 1
+                i := i + 1
+            }
+            return counts
+        }
+    """, builtin_names=frozenset(("len", "substring", "get_default")))
+    fast = src.split("if l0.__class__ is _h_str and -2147483648 <= l1")[1].split("\n        else:\n", 1)[0]
+    assert "l0.__class__" not in fast
+    typed, generic = fast.split("if t5 is _h_B_substring and t6 >= 0:")[1:3]
+    assert "if t8 is _h_B_get_default:" in typed and "l2[l5] = t10" in typed and "l5.__class__" not in typed
+    assert "l5.__class__ is _h_str" in generic and "_h_iset(l2, l5" in generic
+    # `+ 1` on an unknown int tests a one-digit bound before the i64 one.
+    assert "if t10 > 1073741823 and t10 > 9223372036854775807:" in typed
+    check("""
+        func count(seq, k) {
+            counts := {}
+            i := 0
+            while i < k {
+                key := substring(seq, i, i + 2)
+                counts[key] := get_default(counts, key, 0) + 1
+                i := i + 1
+            }
+            return counts
+        }
+        print(count("abab", 3))
+        print(count("abcabc", 4))
+    """, '{"ab": 2, "ba": 1}\n{"ab": 2, "bc": 1, "ca": 1}\n')
 
 
 def test_and_condition_tests_each_operand_once() -> None:

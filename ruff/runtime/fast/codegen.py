@@ -54,6 +54,7 @@ from ruff.runtime.fast.shortcircuit import threaded
 from ruff.runtime.fast.statements import INLINE_BUILTINS, STATEMENTS, InstructionEmitter
 from ruff.runtime.fast.typeflow import INT as INT_VAL
 from ruff.runtime.fast.typeflow import LIST as LIST_VAL
+from ruff.runtime.fast.typeflow import STR as STR_VAL
 from ruff.runtime.fast.typeflow import _OVERFLOW_OPS, Facts, Ty, Val, infer, infer_loop, int_val
 from ruff.runtime.values import float_field_bit
 
@@ -189,6 +190,7 @@ class FunctionEmitter(InstructionEmitter):
         self.speculate = not jit and self.facts is not None
         self.spec_fields: Optional[dict[int, set]] = None  # in a guarded copy: local slot -> float fields
         self.spec_floats: set[int] = set()  # in a guarded copy: local slots holding a float
+        self.spec_strs: set[int] = set()  # in a guarded copy: local slots holding a string
         self.spec_splits = 0  # guards on the path to the code being emitted
         self.spec_off = False  # emitting the unguarded copy of a split: no further splits
         self.cell_slots = frozenset(chunk.cell_slots) | {ins.arg for ins in chunk.code
@@ -704,8 +706,7 @@ class FunctionEmitter(InstructionEmitter):
                 if plan is not None:
                     self.split(b, i, state, follow, loops, out, plan)
                     return
-            if op is Op.Call and self.spec_fields is not None and self.may_split(b) \
-                    and self.split_call(b, i, state, follow, loops, out):
+            if op is Op.Call and self.may_split(b) and self.split_call(b, i, state, follow, loops, out):
                 return
             if op is Op.MakeCell and i + 1 < last and code[i + 1].op is Op.StoreDeref and code[i + 1].arg == ins.arg:
                 # A captured variable's first value: one new cell holding it.
@@ -908,11 +909,16 @@ class FunctionEmitter(InstructionEmitter):
 
     def split_call(self, b: Block, i: int, state: list, follow: Optional[Block], loops: list, out: list) -> bool:
         """Behind a guard, a call of an inline builtin (`sqrt(d2)`): its inline path continues guarded (it
-        runs no Ruff code), any other callee continues in an unguarded copy."""
+        runs no Ruff code), any other callee continues in an unguarded copy. Behind float-field guards for
+        a number; anywhere in a loop body for a string the block stores and reads again (count_kmers'
+        `key := substring(..)`: get_default and the dict store then take it for a string untested)."""
         argc = self.code[i].arg
         f = state[-1 - argc]
         spec = INLINE_BUILTINS.get(f.value) if f.builtin else None
-        if spec is None or spec.argc != argc or spec.hint not in ("int", "float"):
+        if spec is None or spec.argc != argc:
+            return False
+        if not (spec.hint in ("int", "float") and self.spec_fields is not None
+                or spec.hint == "str" and self.stored_and_read(b, i + 1)):
             return False
         self.flush(state, out)
         self.tag(i, state)
@@ -925,7 +931,7 @@ class FunctionEmitter(InstructionEmitter):
         after = state[:len(state) - argc - 1]
         e = StackEntry(r, "t", hint=spec.hint)
         e.cls = e.known = spec.hint
-        self.emit_versions(b, i + 1, after + [e], follow, loops, typed, self.spec_fields, self.spec_floats,
+        self.emit_versions(b, i + 1, after + [e], follow, loops, typed, self.spec_fields or {}, self.spec_floats,
                            generic_from=(i, state))
         out.append(If(f"{f.text} is _h_B_{f.value}{guard}", i, typed, self.generic))
         return True
@@ -934,19 +940,36 @@ class FunctionEmitter(InstructionEmitter):
                       fields: dict, floats: set, generic_from: Optional[tuple] = None) -> None:
         """Block b from i into `typed` with these speculation facts, then (into self.generic) from
         `generic_from` (instruction, state; default: i and `state`) without any."""
-        saved = (self.spec_fields, self.spec_floats, self.spec_splits, self.spec_off, dict(self.slot_hint))
+        saved = (self.spec_fields, self.spec_floats, self.spec_splits, self.spec_off, dict(self.slot_hint),
+                 self.spec_strs)
         shared: dict = {}  # copies of one struct share one set (a store through either clears both)
         self.spec_fields = {s: shared.setdefault(id(fs), set(fs)) for s, fs in fields.items()}
         self.spec_floats = set(floats)
+        self.spec_strs = set(self.spec_strs)
         self.spec_splits += 1
         self.emit_from(b, i, [e.copy() for e in state], follow, loops, typed)
-        self.spec_fields, self.spec_floats, self.spec_off = None, set(), True
+        self.spec_fields, self.spec_floats, self.spec_off, self.spec_strs = None, set(), True, set()
         self.slot_hint = dict(saved[4])
         gi, gstate = generic_from or (i, state)
         generic: list = []
         self.emit_from(b, gi, [e.copy() for e in gstate], follow, loops, generic)
         self.spec_fields, self.spec_floats, self.spec_splits, self.spec_off = saved[:4]
+        self.spec_strs = saved[5]
         self.generic = generic
+
+    def stored_and_read(self, b: Block, i: int) -> bool:
+        """Instruction i stores the top of the stack into a local (not a cell) that block b reads again
+        before it stores it again."""
+        code = self.code
+        if i >= b.end - 1 or code[i].op is not Op.StoreLocal or code[i].arg in self.cells:
+            return False
+        slot = code[i].arg
+        for ins in code[i + 1:b.end]:
+            if ins.arg == slot and ins.op is Op.LoadLocal:
+                return True
+            if ins.arg == slot and ins.op is Op.StoreLocal:
+                return False
+        return False
 
     def typed_store(self, state: list, field: str) -> bool:
         """Behind the guard, `o.field = <folded float expression>` with nothing else deferred: the store
@@ -1021,7 +1044,8 @@ _COMPARES = frozenset(_CMP) | {Op.Equal, Op.NotEqual}
 
 def _use_of(code: list, consts: list, k: int, end: int) -> Optional[str]:
     """What the value that instruction k pushes is used as, within its block: "list" (what is indexed),
-    "index", "compare" (an operand of a comparison), "arith" (of arithmetic); None for anything else."""
+    "index", "compare" (an operand of a comparison), "arith" (of arithmetic), "str" (the first argument of
+    an inline builtin taking only a string there: `substring(seq, i, j)`); None for anything else."""
     depth = 1  # entries from ours up to the top of the stack
     for j in range(k + 1, end):
         ins = code[j]
@@ -1034,16 +1058,25 @@ def _use_of(code: list, consts: list, k: int, end: int) -> Optional[str]:
                 return "arith"
             if ins.op is Op.IndexGet or ins.op is Op.IndexSet:
                 return "list" if pos == 0 else "index" if pos == 1 else None
+            if ins.op is Op.Call and pos == 1 and code[k - 1].op is Op.LoadGlobal:
+                # The global pushed just below our value is the callee.
+                spec = INLINE_BUILTINS.get(code[k - 1].arg)
+                if spec is not None and spec.argc == ins.arg and spec.classes[0] == ("str",):
+                    return "str"
             return None
         depth += pushes - pops
     return None
 
 
 def _guess(uses: set) -> Optional[Val]:
-    """The class loop_version guesses for a local from its uses: a list if it is only indexed; an int if
-    it is an index or compared, and otherwise only in arithmetic (arithmetic alone is as often float)."""
+    """The class loop_version guesses for a local from its uses: a list if it is only indexed; a string if
+    it is only what an inline builtin takes a string as (the loop then tests it once per entry, not at
+    every call); an int if it is an index or compared, and otherwise only in arithmetic (arithmetic alone
+    is as often float)."""
     if uses == {"list"}:
         return LIST_VAL
+    if uses == {"str"}:
+        return STR_VAL
     if uses <= {"index", "compare", "arith"} and uses & {"index", "compare"}:
         return INT_VAL
     return None

@@ -96,6 +96,7 @@ _CMP = {Op.LessThan: "<", Op.GreaterThan: ">", Op.LessEqual: "<=", Op.GreaterEqu
 HELPER_OF = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "<": "lt", ">": "gt",
              "<=": "le", ">=": "ge", "==": "eq", "!=": "ne"}
 I64_MIN_TEXT, I64_MAX_TEXT = str(I64_MIN), str(I64_MAX)
+_DIGIT = 2**30 - 1  # the largest int CPython 3.11 holds in one digit
 _CLASS_OF = {Ty.INT: "int", Ty.FLOAT: "float", Ty.BOOL: "bool", Ty.STR: "str", Ty.LIST: "list", Ty.DICT: "dict"}
 
 
@@ -590,7 +591,9 @@ class ExpressionEmitter:
             if sym != "*" and (a.kind == "c" or b.kind == "c"):
                 # Adding or subtracting a constant can only leave the range on one side.
                 up = (b.value >= 0) == (sym == "+") if b.kind == "c" else a.value >= 0
-                test = f"{r} > {I64_MAX_TEXT}" if up else f"{r} < {I64_MIN_TEXT}"
+                # A one-digit bound first: CPython 3.11 specializes a compare of one-digit ints (|v| < 2**30),
+                # the i64 bound alone is a generic compare every time (count_kmers' `get_default(..) + 1`).
+                test = f"{r} > {_DIGIT} and {r} > {I64_MAX_TEXT}" if up else f"{r} < -{_DIGIT} and {r} < {I64_MIN_TEXT}"
             else:
                 test = f"{r}.bit_length() > 63"  # _h_ovf rechecks: -2**63 itself has 64 bits
             then.append(Line(f"if {test}: {ovf}", i))

@@ -248,6 +248,10 @@ class InstructionEmitter(ExpressionEmitter):
         is guarded too."""
         if self.spec_fields is None:
             return
+        if v.cls == "str" or (v.kind == "c" and type(v.value) is str):
+            self.spec_strs.add(slot)
+        else:
+            self.spec_strs.discard(slot)
         if self.float_kind(v) is True:
             self.spec_floats.add(slot)
         else:
@@ -266,6 +270,8 @@ class InstructionEmitter(ExpressionEmitter):
             e = StackEntry(f"l{arg}", "l", slot=arg, hint=self.slot_hint.get(arg))
             if self.spec_fields is not None and arg in self.spec_floats:
                 e.cls = e.known = "float"
+            elif self.spec_fields is not None and arg in self.spec_strs:
+                e.cls = e.known = "str"
             state.append(e)
         elif op is Op.StoreLocal:
             v = state.pop()

@@ -445,7 +445,7 @@ def infer(chunk: Chunk, param_types: Optional[tuple[Any, ...]] = None, *,
 
 def infer_loop(facts: Facts, header: Block, assume: dict) -> Optional[Facts]:
     """Facts for the code inside the loop at `header` when, each time the loop is entered, the local
-    slots in `assume` (slot -> Val: INT or LIST, never a cell) hold values of those classes — a guard
+    slots in `assume` (slot -> Val: INT, LIST or STR, never a cell) hold values of those classes — a guard
     in front of the loop statement checks them (codegen's loop versioning). None if `header` is
     unreachable.
 
