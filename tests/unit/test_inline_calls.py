@@ -47,13 +47,31 @@ def test_other_shapes_are_not_inlined() -> None:
         "f2": "func f2(x) { return g + x }\ng := 1",  # a global read
         "f3": "func f3(x) { return abs(x) + 1 }",  # a call
         "f4": "func f4(x = 1) { return x + 1 }",  # a parameter default
-        "f5": "func f5(x) { if x > 0 { return x }\n return 0 - x }",  # a branch
+        "f5": "func f5(x) { if x > 0 { y := 1 }\n return x }",  # a branch that is not a guard clause
+        "f9": "func f9(x) { if x > 0 { return \"a\" }\n return x }",  # a clause returning a string
+        "f10": "func f10(x) { if x > 0 || x < -5 { return x }\n return 0 }",  # not one comparison
+        "f11": "func f11(x) { if g(x) { return x }\n return 0 }",  # a call in the condition
         "f6": "func f6(x) { return x + \"a\" }",  # a string constant
         "f7": "func f7() { return 1 + 2 }",  # no parameter
         "f8": "func* f8(x) { yield x + 1 }",  # a generator
     }
     for name, src in others.items():
         assert pure_callee_of(chunk_named(src, name)) is None, name
+
+
+def test_guard_clauses_are_computed_in_place_under_their_condition() -> None:
+    # fib's base case: for ints and floats, `n` where `n < 2`; the rest of the function is the call's.
+    pure = pure_callee_of(chunk_named("func fib(n) { if n < 2 { return n }\n return fib(n - 1) + fib(n - 2) }", "fib"))
+    assert pure is not None
+    assert [(f.cls, f.bits, f.cond, f.expr) for f in pure.forms] == [
+        ("int", None, "l0 < (2)", "l0"), ("float", None, "l0 < (2)", "l0")]
+    assert pure.forms[0].apply(["t2"], pure.forms[0].cond) == "(t2) < (2)"
+    # Arithmetic in the condition is fine where it is bare (small ints); a clause whose result may
+    # overflow for ints is kept for floats only.
+    assert forms("func f(x, y) { if x + y >= 10 { return x * y }\n return f(x + 1, y) }") == [("int", 31)]
+    assert forms("func f(x) { if x > 5 { return 9223372036854775807 * x }\n return 1 }") == [("float", None)]
+    # The condition narrows what the result may be: x is 0 there, so the sum cannot overflow.
+    assert forms("func f(x) { if x == 0 { return 9223372036854775807 + x }\n return 1 }") == [("int", None)]
 
 
 def test_apply_puts_arguments_in_place_of_parameters_only() -> None:

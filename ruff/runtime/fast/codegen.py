@@ -47,7 +47,7 @@ from ruff.frontend.bytecode import Chunk, MatchPat, Op, pattern_binding_names
 from ruff.frontend.cfg import CONDITIONAL, EXIT, FALL, HANDLER, JUMP, BadBytecode, Block, ControlFlow, Edge, stack_effect
 from ruff.limits import MAX_FRAMES
 from ruff.runtime.fast.expressions import _ARITH, _CMP, StackEntry
-from ruff.runtime.fast.inline_calls import PureCallee, body_shape, pure_callee, ranges_proven
+from ruff.runtime.fast.inline_calls import PureCallee, body_shape, guard_shape, pure_callee, ranges_proven
 from ruff.runtime.fast.placement import Placement, Unsupported
 from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
 from ruff.runtime.fast.shortcircuit import threaded
@@ -1098,7 +1098,7 @@ MAX_INSTRUCTIONS = 150_000
 
 def pure_callee_of(chunk: Chunk) -> Optional[PureCallee]:
     """chunk's inline_calls.PureCallee: the forms in which its calls can be computed in place, if any."""
-    if not body_shape(chunk):
+    if not body_shape(chunk) and not guard_shape(chunk):
         return None
     try:
         analysis = Analysis(chunk)

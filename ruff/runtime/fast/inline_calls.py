@@ -14,6 +14,15 @@ form's tests computes that form's expression with the arguments in place of the 
 value the call returns, without a frame. Any other call takes the ordinary call path, so errors (with their line and the
 callee's frame in the stack) and the depth limit are the call's own.
 
+A function that starts with a guard clause on its parameters is computed in place when the clause
+returns (partial inlining of its base case):
+
+    func fib(n) { if n < 2 { return n } ... }
+
+its int form is `l0` under the condition `l0 < (2)`, and `fib(n - 1)` is `t2` when `t2 < 2`, else the
+call. The condition, like the result, is a bare expression for the form's argument types (an int
+comparison cannot fail), so computing it in place is unobservable too.
+
 Only without a JIT: there the callee's calls are counted and profiled, which inlined sites would hide.
 """
 
@@ -36,20 +45,24 @@ if TYPE_CHECKING:
 MAX_BODY = 48
 _BODY_OPS = frozenset({Op.LoadLocal, Op.LoadConst, Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod, Op.Negate})
 _PARAM = re.compile(r"\bl(\d+)\b")
+_GUARD_CMP = frozenset({Op.LessThan, Op.GreaterThan, Op.LessEqual, Op.GreaterEqual, Op.Equal, Op.NotEqual})
 
 
 @dataclass(frozen=True, slots=True)
 class PureForm:
     """The callee's result as one Python expression over its parameters `l0`, `l1`, …, valid (and unable
-    to raise) when every argument has Python class `cls` and, with `bits`, lies in [0, 2**bits)."""
+    to raise) when every argument has Python class `cls` and, with `bits`, lies in [0, 2**bits); with
+    `cond`, only where that condition (as bare) holds: the callee's guard clause."""
 
     cls: str  # "int" or "float"
     bits: Optional[int]
     expr: str
+    cond: Optional[str] = None
 
-    def apply(self, args: list[str]) -> str:
-        """The expression with the argument texts (names or literals) in place of the parameters."""
-        return _PARAM.sub(lambda m: f"({args[int(m.group(1))]})", self.expr)
+    def apply(self, args: list[str], text: Optional[str] = None) -> str:
+        """The expression (or `text`, the condition) with the argument texts (names or literals) in place
+        of the parameters."""
+        return _PARAM.sub(lambda m: f"({args[int(m.group(1))]})", self.expr if text is None else text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,23 +77,44 @@ class PureCallee:
 def body_shape(chunk: Chunk) -> bool:
     """chunk is a plain function whose code, up to its first Return, only reads parameters and number
     constants into arithmetic (what follows that Return is unreachable: nothing before it jumps)."""
+    return _plain_function(chunk) and _arith_until(chunk, 0, Op.Return) is not None
+
+
+def guard_shape(chunk: Chunk) -> bool:
+    """chunk is a plain function that starts with a guard clause: a comparison of such arithmetic, a
+    conditional jump past the clause, and a Return of such arithmetic (`if n < 2 { return n }`)."""
+    if not _plain_function(chunk):
+        return False
+    code = chunk.code
+    k = _arith_until(chunk, 0, None)
+    if k is None or k + 1 >= len(code) or code[k].op not in _GUARD_CMP or code[k + 1].op is not Op.JumpIfFalse:
+        return False
+    ret = _arith_until(chunk, k + 2, Op.Return)
+    return ret is not None and code[k + 1].arg == ret + 1
+
+
+def _plain_function(chunk: Chunk) -> bool:
     if chunk.upvalues or chunk.is_generator or chunk.is_async or chunk.cell_slots or not chunk.params:
         return False
-    if any(chunk.param_defaults):
-        return False
+    return not any(chunk.param_defaults)
+
+
+def _arith_until(chunk: Chunk, start: int, stop: Optional[Op]) -> Optional[int]:
+    """The index of the first instruction from `start` that is not arithmetic on parameters and number
+    constants, when it is `stop` (any, for None) and comes within MAX_BODY instructions; else None."""
     nparams = len(chunk.params)
-    for ins in chunk.code[:MAX_BODY + 1]:
-        if ins.op is Op.Return:
-            return True
+    code = chunk.code
+    for k in range(start, min(len(code), start + MAX_BODY + 1)):
+        ins = code[k]
         if ins.op not in _BODY_OPS:
-            return False
+            return k if stop is None or ins.op is stop else None
         if ins.op is Op.LoadLocal and ins.arg >= nparams:
-            return False
+            return None
         if ins.op is Op.LoadConst:
             c = chunk.constants[ins.arg]
             if type(c) is not int and type(c) is not float:
-                return False
-    return False
+                return None
+    return None
 
 
 def _bare_expression(stmts: list, nparams: int) -> Optional[str]:
@@ -88,12 +122,37 @@ def _bare_expression(stmts: list, nparams: int) -> Optional[str]:
     parameters and number literals only (no test, no helper, no name but l0..l<nparams-1>)."""
     if len(stmts) != 1 or type(stmts[0]) is not Line or not stmts[0].text.startswith("return "):
         return None
-    text = stmts[0].text[len("return "):]
+    return _bare(stmts[0].text[len("return "):], nparams)
+
+
+def _guard_clause(stmts: list, nparams: int) -> Optional[tuple[str, str]]:
+    """(condition, result) of `stmts` when they start with `if <cond>: return <expr>`, both bare (one
+    comparison of such arithmetic, such arithmetic)."""
+    if not stmts or type(stmts[0]) is not If:
+        return None
+    cond = _bare(stmts[0].cond, nparams, compare=True)
+    expr = _bare_expression(stmts[0].then, nparams)
+    return None if cond is None or expr is None else (cond, expr)
+
+
+_CMP_NODES = (ast.Lt, ast.Gt, ast.LtE, ast.GtE, ast.Eq, ast.NotEq)
+
+
+def _bare(text: str, nparams: int, compare: bool = False) -> Optional[str]:
+    """text, when it is arithmetic on the parameters and number literals only (with `compare`: one
+    comparison of two such operands)."""
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError:
         return None
-    for node in ast.walk(tree.body):
+    if compare:
+        top = tree.body
+        if not isinstance(top, ast.Compare) or len(top.ops) != 1 or type(top.ops[0]) not in _CMP_NODES:
+            return None
+        nodes = [n for side in (top.left, top.comparators[0]) for n in ast.walk(side)]
+    else:
+        nodes = list(ast.walk(tree.body))
+    for node in nodes:
         if isinstance(node, ast.BinOp):
             if type(node.op) not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod):
                 return None
@@ -116,26 +175,34 @@ def pure_callee(chunk: Chunk, body: Callable[[tuple], Optional[list]],
                 int_bits: tuple[int, ...]) -> Optional[PureCallee]:
     """chunk's PureCallee, or None when no argument types make it pure. `body(param_types)`: the statements
     the code generator makes of chunk's body with those parameter types (None if it cannot); `int_bits`:
-    the widths tried for small non-negative ints, widest first. Call only when `body_shape(chunk)`."""
+    the widths tried for small non-negative ints, widest first. Call only when `body_shape(chunk)` or
+    `guard_shape(chunk)` (then each form has the guard clause's condition)."""
     nparams = len(chunk.params)
+    guarded = not body_shape(chunk)
 
-    def form(types: tuple) -> Optional[str]:
+    def form(cls: str, bits: Optional[int], types: tuple) -> Optional[PureForm]:
         out = body(types)
-        return None if out is None else _bare_expression(out, nparams)
+        if out is None:
+            return None
+        if guarded:
+            clause = _guard_clause(out, nparams)
+            return None if clause is None else PureForm(cls, bits, clause[1], clause[0])
+        expr = _bare_expression(out, nparams)
+        return None if expr is None else PureForm(cls, bits, expr)
 
     forms = []
-    expr = form((Ty.INT,) * nparams)
-    if expr is not None:
-        forms.append(PureForm("int", None, expr))
+    found = form("int", None, (Ty.INT,) * nparams)
+    if found is not None:
+        forms.append(found)
     else:
         for bits in int_bits:
-            expr = form((int_val(0, 2**bits - 1),) * nparams)
-            if expr is not None:
-                forms.append(PureForm("int", bits, expr))
+            found = form("int", bits, (int_val(0, 2**bits - 1),) * nparams)
+            if found is not None:
+                forms.append(found)
                 break
-    expr = form((Ty.FLOAT,) * nparams)
-    if expr is not None:
-        forms.append(PureForm("float", None, expr))
+    found = form("float", None, (Ty.FLOAT,) * nparams)
+    if found is not None:
+        forms.append(found)
     return PureCallee(chunk, tuple(forms)) if forms else None
 
 
@@ -218,6 +285,8 @@ class HeldPure:
             tests = _form_guard(em, form, args, i)
             if tests is None:
                 continue
+            if form.cond is not None:
+                tests.append(form.apply(texts, form.cond))
             branches.append((" and ".join([callee] + tests), form.apply(texts)))
             if not tests:
                 break  # the arguments always fit: a later form is never tried
