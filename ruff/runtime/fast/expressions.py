@@ -591,9 +591,14 @@ class ExpressionEmitter:
             if sym != "*" and (a.kind == "c" or b.kind == "c"):
                 # Adding or subtracting a constant can only leave the range on one side.
                 up = (b.value >= 0) == (sym == "+") if b.kind == "c" else a.value >= 0
-                # A one-digit bound first: CPython 3.11 specializes a compare of one-digit ints (|v| < 2**30),
-                # the i64 bound alone is a generic compare every time (count_kmers' `get_default(..) + 1`).
-                test = f"{r} > {_DIGIT} and {r} > {I64_MAX_TEXT}" if up else f"{r} < -{_DIGIT} and {r} < {I64_MIN_TEXT}"
+                test = f"{r} > {I64_MAX_TEXT}" if up else f"{r} < {I64_MIN_TEXT}"
+                c = b.value if b.kind == "c" else a.value
+                if type(c) is int and abs(c) == 1:
+                    # A count stepping by one is mostly small: a one-digit bound first, a compare CPython 3.11
+                    # specializes (|v| < 2**30), where the i64 bound alone is a generic compare every time
+                    # (count_kmers' `get_default(..) + 1`). Other constants (`seed * a + c`) stay one compare.
+                    bound = f"{r} > {_DIGIT}" if up else f"{r} < -{_DIGIT}"
+                    test = f"{bound} and {test}"
             else:
                 test = f"{r}.bit_length() > 63"  # _h_ovf rechecks: -2**63 itself has 64 bits
             then.append(Line(f"if {test}: {ovf}", i))
