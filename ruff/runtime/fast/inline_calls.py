@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 
 # Longest body (instructions before its return) worth computing in place.
 MAX_BODY = 48
+# Longest function whose guard clause is (its forms are found by generating the whole function for each
+# argument kind tried: a few times per function, for the small recursive ones that gain).
+MAX_GUARDED = 400
 _BODY_OPS = frozenset({Op.LoadLocal, Op.LoadConst, Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod, Op.Negate})
 _PARAM = re.compile(r"\bl(\d+)\b")
 _GUARD_CMP = frozenset({Op.LessThan, Op.GreaterThan, Op.LessEqual, Op.GreaterEqual, Op.Equal, Op.NotEqual})
@@ -83,7 +86,7 @@ def body_shape(chunk: Chunk) -> bool:
 def guard_shape(chunk: Chunk) -> bool:
     """chunk is a plain function that starts with a guard clause: a comparison of such arithmetic, a
     conditional jump past the clause, and a Return of such arithmetic (`if n < 2 { return n }`)."""
-    if not _plain_function(chunk):
+    if not _plain_function(chunk) or len(chunk.code) > MAX_GUARDED:
         return False
     code = chunk.code
     k = _arith_until(chunk, 0, None)
