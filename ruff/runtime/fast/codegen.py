@@ -394,7 +394,16 @@ class FunctionEmitter(InstructionEmitter):
         for k in range(nparams - ndefaults, nparams):
             params[2 + k] = f"l{k}=None"  # the real default is fastvm's MISSING marker (FunctionType argdefs)
         prologue: list = []
-        if self.plain:
+        held = list(self.held_locals.items())  # what inline_calls.HeldPure.emit_call tests
+        if self.plain and held:
+            # One test of the depth on the way in: a call from this frame that stays within the limit
+            # binds them to the closures, else to a marker no Ruff value is.
+            deep = [If(f"d > {MAX_FRAMES}", None, [Line("_h_refuse(cl)", None)], []),
+                    Line(" = ".join(local for _, local in held) + " = _h_MISSING", None)]
+            prologue.append(If(f"d < {MAX_FRAMES}", None,
+                               [Line(f"{local} = {const}", None) for const, local in held], deep))
+            held = []
+        elif self.plain:
             # `d` is this frame's Ruff depth (the script is 1): the interpreter's limit, exactly.
             prologue.append(Line(f"if d > {MAX_FRAMES}: _h_refuse(cl)", None))
         if self.stored_globals:
@@ -418,7 +427,7 @@ class FunctionEmitter(InstructionEmitter):
         rest = [f"l{i}" for i in range(nparams, chunk.num_locals) if i in unset]
         if rest:
             prologue.append(Line(" = ".join(rest) + " = None", None))
-        for const, local in self.held_locals.items():  # what inline_calls.HeldPure.emit_call tests
+        for const, local in held:
             prologue.append(Line(f"{local} = {const} if d < {MAX_FRAMES} else _h_MISSING", None))
         if "M" in self.uses or "K" in self.uses:
             prologue.append(Line("_M = cl.module", None))
