@@ -927,7 +927,7 @@ class FunctionEmitter(InstructionEmitter):
         if spec is None or spec.argc != argc:
             return False
         if not (spec.hint in ("int", "float") and self.spec_fields is not None
-                or spec.hint == "str" and self.stored_and_read(b, i + 1)):
+                or spec.hint == "str" and b.end - i <= _STR_SPLIT_MAX and self.stored_and_read(b, i + 1)):
             return False
         self.flush(state, out)
         self.tag(i, state)
@@ -1034,6 +1034,7 @@ class FunctionEmitter(InstructionEmitter):
 # code whatever its operands.
 _MAX_SPLITS = 3
 _MIN_SPLIT_READS = 3
+_STR_SPLIT_MAX = 64  # instructions after a string-returning inline call worth a copy (split_call)
 _SCAN_OK = frozenset(_ARITH) | frozenset(_CMP) | {Op.LoadLocal, Op.LoadConst, Op.StoreLocal, Op.FieldGet, Op.FieldSet,
                                                   Op.Pop, Op.Dup, Op.Swap, Op.Nop, Op.LoadGlobal, Op.IndexGet,
                                                   Op.Equal, Op.NotEqual}
