@@ -29,6 +29,9 @@ One Chunk becomes one Python function `def ruff_<name>(cl, d, l0, l1, ...)`:
 - Without a JIT, the rest of a loop body that reads struct fields into arithmetic gets a second copy
   behind one test of the structs' float-only flags (`split`; values.FLOAT_FIELD_BITS): there the fields
   are known floats until something that may run Ruff code (a call, an operator on unknown operands).
+  Likewise the rest of a loop body after an inline string builtin whose result it stores and reads
+  again (`key := substring(..)`, split_call): behind the builtin's own inline test, that local is a
+  known string.
 - A call `f(x)` is `f.chunk.fx(f, d + 1, x)` when f is a Closure: the callee checks its depth and does the
   native tier's bookkeeping in its prologue; a TypeError from the call itself means the argument count
   does not fit (fastvm's `arity` helper then lets VM.fit_args raise the Ruff error).
