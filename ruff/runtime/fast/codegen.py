@@ -59,6 +59,7 @@ from ruff.runtime.fast.typeflow import INT as INT_VAL
 from ruff.runtime.fast.typeflow import LIST as LIST_VAL
 from ruff.runtime.fast.typeflow import STR as STR_VAL
 from ruff.runtime.fast.typeflow import _OVERFLOW_OPS, Facts, Ty, Val, infer, infer_loop, int_val
+from ruff.runtime.fast.virtual_closures import VirtualLocals
 from ruff.runtime.values import float_field_bit
 
 __all__ = ["FULL_PROFILING", "Analysis", "Generated", "Profiling", "Unsupported", "generate"]
@@ -203,6 +204,7 @@ class FunctionEmitter(InstructionEmitter):
         self.versioned = 0  # loops given a second copy (loop_version)
         self.version_tries = 0
         self.guarded: set[int] = set()  # local slots a loop version's guard reads
+        self.virtual = VirtualLocals(self)  # closures of inlined factories not built (virtual_closures.py)
 
     def gname(self, name: str) -> str:
         g = self.global_names.get(name)
@@ -713,6 +715,8 @@ class FunctionEmitter(InstructionEmitter):
             op = ins.op
             if op is Op.MatchPattern:
                 break
+            if self.virtual.shapes or self.virtual.pending is not None:
+                self.virtual.before(ins, i, state, out)
             if op is Op.LoadLocal and code[i + 1].op is Op.FieldGet and self.may_split(b):
                 plan = self.split_plan(b, i)
                 if plan is not None:
@@ -752,9 +756,11 @@ class FunctionEmitter(InstructionEmitter):
                     i += 2
                     continue
                 self.compare(op, state, out, i, i + 1 == last and nxt in CONDITIONAL)
-            else:
+            elif not (op is Op.Call and self.virtual.enabled(b) and self.virtual.call(b, ins, i, state, out)):
                 self.instr(ins, i, state, out)
             i += 1
+        if self.virtual.shapes:
+            self.virtual.block_end(b, state, loops, out, last)
         term = code[last]
         op = term.op
         if op is Op.Return:
@@ -823,6 +829,7 @@ class FunctionEmitter(InstructionEmitter):
         """Whether the rest of block b may get a guarded copy here: a loop body's last block (it ends in
         its back-edge, so both copies end in `continue`), outside code that runs once, within the budget."""
         return (self.speculate and not self.cold and not self.spec_off and self.spec_splits < _MAX_SPLITS
+                and not self.virtual.shapes
                 and self.code[b.end - 1].op is Op.JumpBack)
 
     def split_plan(self, b: Block, i: int) -> Optional[tuple]:

@@ -54,6 +54,7 @@ from ruff.runtime.fast.codegen import FULL_PROFILING, Analysis, Profiling, Unsup
 from ruff.runtime.fast.expressions import HELPER_OF
 from ruff.runtime.fast.factories import closure_factory
 from ruff.runtime.fast.inline_calls import HeldPure
+from ruff.runtime.fast.virtual_closures import VIRTUAL_CLOSURE
 from ruff.runtime.fast.statements import INLINE_BUILTINS
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
@@ -685,6 +686,7 @@ def build_helpers(vm: FastVM) -> dict:
         "unwrap_other": _unwrap_other, "osrframe": _osrframe, "apush": array_push,
         "msqrt": math.sqrt, "pylen": len, "refcount": sys.getrefcount,
         "nofloat": note_nonfloat, "nofloats": note_nonfloats,
+        "VC": VIRTUAL_CLOSURE,
     }
     for name in (*INLINE_BUILTINS, "push"):  # what the fast tier's inline builtin paths test against
         ns["B_" + name] = vm.builtins.get(name, MISSING)

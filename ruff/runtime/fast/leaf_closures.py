@@ -98,16 +98,22 @@ class Inlined:
         self.cond, self.effects = cond, effects
 
 
-def inline_leaf(leaf: Leaf, fobj: str, args: list[Any], r: str, emitter: Any) -> Optional[Inlined]:
+def inline_leaf(leaf: Leaf, fobj: Optional[str], args: list[Any], r: str, emitter: Any, given: Optional[list] = None,
+                depth: bool = True) -> Optional[Inlined]:
     """The in-place form of calling `fobj` (a name) with `args` (StackEntries) when fobj is a closure of
     leaf.chunk, its result into the name r; None when an argument can never take it (typeflow knows it is no
-    int). `emitter` gives temp(), const_name() and is_cls().
+    int). `emitter` gives temp(), const_name() and is_cls(). With `given` (a StackEntry per captured
+    variable: a closure known at compile time, virtual_closures.py) fobj is None, nothing tests the callee
+    and the captured values are those entries (the leaf must store into none). `depth`: whether the
+    condition tests the callee's frame against the depth limit (the caller tests it otherwise).
 
     Every name the condition binds is bound by a walrus at its first use (in evaluation order); a cell or
     a captured value no test uses is read at the start of the effects, before any store: a read the body
     makes after storing into the same cell is the stored value itself."""
     chunk = leaf.chunk
-    tests = [f"{fobj}.__class__ is _h_Closure", f"{fobj}.chunk is {emitter.const_name(chunk)}", f"d < {MAX_FRAMES}"]
+    tests = [] if given is not None else [f"{fobj}.__class__ is _h_Closure", f"{fobj}.chunk is {emitter.const_name(chunk)}"]
+    if depth:
+        tests.append(f"d < {MAX_FRAMES}")
     pending: dict[str, str] = {}  # name → what it is bound to, in binding order
     stores: list[str] = []
     cells: dict[int, str] = {}  # upvalue index → name of its cell (for those stored into)
@@ -131,6 +137,11 @@ def inline_leaf(leaf: Leaf, fobj: str, args: list[Any], r: str, emitter: Any) ->
             stack.append((e.text, test is None))
         elif op is Op.LoadConst:
             stack.append((f"({chunk.constants[ins.arg]})", True))
+        elif op is Op.LoadUpvalue and given is not None:
+            test = emitter.is_cls(given[ins.arg], "int")
+            if test == "False":
+                return None
+            stack.append((given[ins.arg].text, test is None))
         elif op is Op.LoadUpvalue:
             j = ins.arg
             if j not in current:
