@@ -216,25 +216,30 @@ def _inline(chunk: Chunk, cells: list, args: list, emitter: Any, level: int) -> 
 
 
 def _inline_runtime(callee: Any, args: list, emitter: Any) -> Optional[tuple]:
-    """A call, inside an inlined body, of a value known only at run time: the one leaf closure of the
-    compilation unit taking that many arguments, tested (`f.chunk is <leaf>`), if it changes no cell."""
-    leaves = emitter.leaves.get(len(args)) or ()
-    if len(leaves) != 1 or callee.kind not in ("l", "t") or any(a.kind not in ("l", "t", "c") for a in args):
-        return None
-    leaf = leaves[0]
-    if any(ins.op is Op.StoreUpvalue for ins in leaf.code):
+    """A call, inside an inlined body, of a value known only at run time: each leaf closure of the
+    compilation unit taking that many arguments and changing no cell, tested (`f.chunk is <leaf>`) in turn,
+    one condition that holds when one of them is the callee and computes its result."""
+    leaves = [leaf for leaf in emitter.leaves.get(len(args)) or ()
+              if not any(ins.op is Op.StoreUpvalue for ins in leaf.code)]
+    if not leaves or callee.kind not in ("l", "t") or any(a.kind not in ("l", "t", "c") for a in args):
         return None
     r = emitter.temp()
-    inlined = inline_leaf(leaf, callee.text, args, r, emitter, depth=False)
-    if inlined is None:
-        return None
-    tests = _as_tests(inlined.effects)
-    if tests is None:
+    alternatives, ints = [], True
+    for leaf in leaves:
+        rk = emitter.temp()
+        inlined = inline_leaf(leaf, callee.text, args, rk, emitter, depth=False)
+        tests = _as_tests(inlined.effects) if inlined is not None else None
+        if tests is None:
+            continue
+        ints = ints and not any(e.startswith(f"{rk} = ") for e in inlined.effects)
+        alternatives.append(" and ".join([inlined.cond, *tests, f"({r} := {rk}) is {r}"]))
+    if not alternatives:
         return None
     result = StackEntry(r, "t")
-    if not any(e.startswith(f"{r} = ") for e in inlined.effects):
-        result.cls = "int"
-    return [inlined.cond] + tests, result
+    if ints:
+        result.cls = "int"  # every alternative computed it in its condition: an int within i64
+    cond = alternatives[0] if len(alternatives) == 1 else " or ".join(f"({a})" for a in alternatives)
+    return [cond if len(alternatives) == 1 else f"({cond})"], result
 
 
 def call_condition(slot: int, shape: Shape, args: list, r: str, emitter: Any) -> Optional[tuple[str, list[str]]]:
@@ -338,10 +343,11 @@ class VirtualLocals:
         values: dict[int, Any] = {}
         snaps: list = []
         tested: list[int] = []
+        slots = [a.slot for a in args if a.kind == "l"]
         for p, a in enumerate(args):
             if a.kind == "l" and a.slot in self.shapes:
                 ups = [j for j, q in enumerate(factory.captured) if q == p]
-                if ups and all(callee_only(inner, j) for j in ups) and a.slot not in tested:
+                if ups and all(callee_only(inner, j) for j in ups) and slots.count(a.slot) == 1:
                     values[p] = self.shapes[a.slot]
                     tested.append(a.slot)
                     continue
