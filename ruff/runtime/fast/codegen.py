@@ -760,7 +760,7 @@ class FunctionEmitter(InstructionEmitter):
                 self.instr(ins, i, state, out)
             i += 1
         if self.virtual.shapes:
-            self.virtual.block_end(b, state, loops, out, last)
+            self.virtual.block_end(b, state, out, last)
         term = code[last]
         op = term.op
         if op is Op.Return:

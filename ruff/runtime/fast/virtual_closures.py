@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ruff.frontend.bytecode import Chunk, Op
-from ruff.frontend.cfg import Liveness, stack_effect
+from ruff.frontend.cfg import ControlFlow, Liveness, stack_effect
 from ruff.limits import MAX_FRAMES
 from ruff.runtime.fast.expressions import StackEntry
 from ruff.runtime.fast.leaf_closures import inline_leaf, leaf_closure
@@ -223,7 +223,6 @@ def _inline_runtime(callee: Any, args: list, emitter: Any) -> Optional[tuple]:
               if not any(ins.op is Op.StoreUpvalue for ins in leaf.code)]
     if not leaves or callee.kind not in ("l", "t") or any(a.kind not in ("l", "t", "c") for a in args):
         return None
-    r = emitter.temp()
     alternatives, ints = [], True
     for leaf in leaves:
         rk = emitter.temp()
@@ -232,14 +231,18 @@ def _inline_runtime(callee: Any, args: list, emitter: Any) -> Optional[tuple]:
         if tests is None:
             continue
         ints = ints and not any(e.startswith(f"{rk} = ") for e in inlined.effects)
-        alternatives.append(" and ".join([inlined.cond, *tests, f"({r} := {rk}) is {r}"]))
+        alternatives.append(([inlined.cond, *tests], rk))
     if not alternatives:
         return None
+    if len(alternatives) == 1:
+        tests, r = alternatives[0]
+    else:  # each alternative ends binding its result to one name
+        r = emitter.temp()
+        tests = ["(" + " or ".join(f"({' and '.join([*t, f'({r} := {rk}) is {r}'])})" for t, rk in alternatives) + ")"]
     result = StackEntry(r, "t")
     if ints:
         result.cls = "int"  # every alternative computed it in its condition: an int within i64
-    cond = alternatives[0] if len(alternatives) == 1 else " or ".join(f"({a})" for a in alternatives)
-    return [cond if len(alternatives) == 1 else f"({cond})"], result
+    return tests, result
 
 
 def call_condition(slot: int, shape: Shape, args: list, r: str, emitter: Any) -> Optional[tuple[str, list[str]]]:
@@ -264,6 +267,7 @@ class VirtualLocals:
         self.shapes: dict[int, Shape] = {}
         self.pending: Optional[tuple[int, Shape]] = None  # the StoreLocal right after a virtual factory call
         self.liveness: Any = None
+        self.osr: Optional[bool] = None
 
     def enabled(self, b: Any) -> bool:
         em = self.em
@@ -294,12 +298,12 @@ class VirtualLocals:
                 self.shapes[s] = self.pending[1]
             self.pending = None
 
-    def block_end(self, b: Any, state: list, loops: list, out: list, i: int) -> None:
+    def block_end(self, b: Any, state: list, out: list, i: int) -> None:
         """Leaving the block: every virtual local still on the stack or read after it is built for real
-        (every one, while the loop may hand its locals to on-stack replacement)."""
+        (every one, while a loop may hand the locals to on-stack replacement)."""
         em = self.em
         keep: set = {e.slot for e in state if e.kind == "l"}
-        if em.jit and any(ctx.counter is not None for ctx in loops):
+        if self.osr_possible():
             keep |= set(self.shapes)
         else:
             if self.liveness is None:
@@ -310,6 +314,15 @@ class VirtualLocals:
             out.append(self.commit(s, i))
         self.shapes = {}
         self.pending = None
+
+    def osr_possible(self) -> bool:
+        """Whether a loop of the function still counts back-edges for on-stack replacement, whose snapshot
+        takes every local, dead or not (with a JIT, until the loops are compiled or refused)."""
+        if self.osr is None:
+            em = self.em
+            self.osr = em.jit and any(ControlFlow.last_back_edge(h) not in em.profiling.quiet_loops
+                                      for h in em.placement.flow.blocks if h.is_header and h.pred)
+        return self.osr
 
     def call(self, b: Any, ins: Any, i: int, state: list, out: list) -> bool:
         """A Call: of a virtual local (computed in place, else committed and called), or of a global closure
