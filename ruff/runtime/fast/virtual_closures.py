@@ -74,7 +74,8 @@ def _tree(chunk: Chunk) -> Optional[tuple]:
     expression of calls over its parameters, captured variables and int constants (`g(f(v))`), else None."""
     if not _plain(chunk):
         return None
-    depth, stack, valued = 0, [], set()
+    stack: list = []
+    valued: set = set()
     for n, ins in enumerate(chunk.code[:MAX_TREE]):
         op = ins.op
         if op not in _TREE_OPS:
