@@ -263,6 +263,8 @@ class VirtualLocals:
     calls of them computed in place (`call`), and the commits every other use needs (`before`,
     `block_end`)."""
 
+    __slots__ = ("em", "shapes", "pending", "liveness", "osr")
+
     def __init__(self, em: Any) -> None:
         self.em = em
         self.shapes: dict[int, Shape] = {}
