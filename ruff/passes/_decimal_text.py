@@ -6,6 +6,10 @@ ASCII string of that length and stores the characters in place (a compact ASCII 
 its header at ASCII_DATA; the compiler writes this code only when the running interpreter has that layout,
 see ascii_layout_holds). The string is the same as str(i): same characters, kind, length; its hash is
 computed when first needed, as for any new string.
+
+cached_decimal_text first looks in the runtime's cache of int texts (ruff/runtime/int_texts.py: one shared
+str per small non-negative int, which is what makes an int dict key cheap: no allocation, a hash computed
+once, and a dict probe that finds its stored key by identity).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from xdsl.dialects import llvm
 from xdsl.dialects.builtin import IntegerType, i32, i64
 from xdsl.ir import SSAValue
 
-from ruff.passes.abi import ASCII_DATA
+from ruff.passes.abi import ASCII_DATA, LIST_ITEMS, OB_REFCNT, OB_SIZE
 from ruff.passes._cpython import PTR, ObjectCode, _pred
 
 # An i64's magnitude is at most 2**63 < 10**19: at most 19 digits, one more for a minus sign.
@@ -80,3 +84,45 @@ def decimal_text(code: ObjectCode, value: SSAValue) -> SSAValue:
     code.goto(done)
     return done.args[0]
 
+
+
+def cached_decimal_text(code: ObjectCode, value: SSAValue, texts: SSAValue) -> SSAValue:
+    """A new reference to the str of `value`'s decimal text, or NULL (out of memory, an exception set),
+    taken from `texts` (the list of ruff.runtime.int_texts, borrowed) when value is one of its indices:
+    slot `value` holds the text, or None until native code or the runtime first makes it, and then keeps
+    it (the list owns one reference). The bound is the list's length, read here: the code holds no
+    constant of the cache's."""
+    emit, const = code.emit, code.const
+    # (unsigned: a negative value reads as 2**63 or more, beyond any list)
+    inside = emit(llvm.ICmpOp(value, code.load(texts, OB_SIZE, i64), _pred("ult"))).results[0]
+    none = code.symbol("_Py_NoneStruct")
+    look, hit, make, keep = (code.block(n) for n in ("int_text_look", "int_text_hit", "int_text_make",
+                                                     "int_text_keep"))
+    done = code.block("int_text")
+    done.insert_arg(PTR, 0)
+    emit(llvm.CondBrOp(inside, look, [], make, []))
+    code.goto(look)
+    slot = emit(llvm.GEPOp(code.load(texts, LIST_ITEMS, PTR), [llvm.GEP_USE_SSA_VAL], PTR,
+                           ssa_indices=[value])).results[0]
+    text = emit(llvm.LoadOp(slot, PTR)).results[0]
+    emit(llvm.CondBrOp(code.same(text, none), make, [], hit, []))
+    code.goto(hit)
+    code.incref(text)
+    emit(llvm.BrOp(done, text))
+    code.goto(make)
+    made = decimal_text(code, value)
+    null = emit(llvm.ZeroOp(result_types=[PTR])).results[0]
+    made_ok = emit(llvm.XOrOp(code.same(made, null), const(1, IntegerType(1)))).results[0]
+    emit(llvm.CondBrOp(emit(llvm.AndOp(inside, made_ok)).results[0], keep, [], done, [made]))
+    code.goto(keep)
+    # Slot `value` still holds None: making the text ran no Python code. The cache takes a reference of
+    # its own and lets go of None's (None is never deallocated: a plain decrement).
+    code.incref(made)
+    slot = emit(llvm.GEPOp(code.load(texts, LIST_ITEMS, PTR), [llvm.GEP_USE_SSA_VAL], PTR,
+                           ssa_indices=[value])).results[0]
+    emit(llvm.StoreOp(made, slot))
+    count = code.at(none, OB_REFCNT)
+    emit(llvm.StoreOp(emit(llvm.SubOp(emit(llvm.LoadOp(count, i64)).results[0], const(1))).results[0], count))
+    emit(llvm.BrOp(done, made))
+    code.goto(done)
+    return done.args[0]

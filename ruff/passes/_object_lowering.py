@@ -32,7 +32,7 @@ from ruff.passes.abi import LIST_ITEMS, OB_SIZE, SLOT_ERROR_KEY
 from ruff.dialects import ruff
 from ruff.runtime.values import StructType, field_offsets, method_attr, slot_offset
 from ruff.passes._cpython import PTR, ObjectCode
-from ruff.passes._decimal_text import ascii_layout_holds, decimal_text
+from ruff.passes._decimal_text import ascii_layout_holds, cached_decimal_text
 from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
 
 OBJECT_GLOBAL = "__ruff_obj_{}"
@@ -387,7 +387,7 @@ class ObjectLowering:
             self.dict_get(op)
         elif isinstance(op, ruff.IntTextOp):
             if ascii_layout_holds():
-                key = decimal_text(code, self.values[op.index])
+                key = cached_decimal_text(code, self.values[op.index], self.table_object(["int_texts"]))
                 self.note_c(code)
             else:  # (another interpreter: str() of the boxed int)
                 number = code.box(self.values[op.index], i64)

@@ -10,6 +10,7 @@ from typing import Any
 
 from ruff.frontend.bytecode import MatchPat
 from ruff.limits import MAX_FRAMES
+from ruff.runtime.int_texts import int_text
 from ruff.runtime.values import (
     EnumValue, ErrorObject, RuffError, StructInstance, StructType, count_upto, display, new_struct, note_nonfloat,
     type_name, values_equal,
@@ -66,7 +67,7 @@ def dict_key(k: Any) -> str:
     if t is str:
         return k
     if t is int:
-        return str(k)
+        return int_text(k)
     raise RuffError(f"Dictionary keys must be strings or integers, got {type_name(k)}")
 
 
@@ -89,7 +90,7 @@ def index_get(obj: Any, idx: Any) -> Any:
     elif t is dict:
         ti = type(idx)
         if ti is str or ti is int:
-            key = idx if ti is str else str(idx)
+            key = idx if ti is str else int_text(idx)
             if key in obj:
                 return obj[key]
             raise RuffError(f"Missing map key: {idx}" if ti is int else f'Missing map key: "{idx}"')

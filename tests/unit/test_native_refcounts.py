@@ -10,6 +10,8 @@ import tracemalloc
 import pytest
 
 from ruff.runner import RunOptions, compile_file, make_vm
+from ruff.runtime.int_texts import LIMIT, int_text, int_texts
+from ruff.runtime.objects import dict_key, index_set
 from ruff.runtime.values import Module
 
 SOURCE = """
@@ -304,6 +306,12 @@ def test_native_trees_of_structs_leave_no_memory_behind(program) -> None:
     assert sys.getrefcount(cls) == cls_before
 
 
+def cached(k: int) -> int:
+    """References the int-text cache holds to the text of k: one for a k it has a slot for (ints in
+    [0, LIMIT), whose text a test made once), none for the others."""
+    return 1 if 0 <= k < LIMIT else 0
+
+
 def test_int_keys_written_natively_are_the_strings_str_makes(strdict_program) -> None:
     d: dict = {}
     call = native(strdict_program, "fill_ints", [d, 0, 1])
@@ -311,15 +319,43 @@ def test_int_keys_written_natively_are_the_strings_str_makes(strdict_program) ->
     assert d == {str(i): 2 * i for i in range(-50_000, 50_000)}
     assert all(type(k) is str and k.isascii() and sys.getsizeof(k) == sys.getsizeof(str(int(k)))
                and hash(k) == hash(str(int(k))) for k in d)
-    counts = {sys.getrefcount(k) for k in d} | {sys.getrefcount(v) for v in d.values() if v > 1000}
-    assert counts == {3}  # each key and each value: d, the loop variable, getrefcount's argument
+    # each key: d, the loop variable, getrefcount's argument, and the cache for a non-negative one;
+    # each value: d, the loop variable, getrefcount's argument
+    assert all(sys.getrefcount(k) == 3 + cached(int(k)) for k in d)
+    assert {sys.getrefcount(v) for v in d.values() if v > 1000} == {3}
+    # The non-negative keys are the cache's objects.
+    texts = int_texts()
+    assert all(texts[int(k)] is k for k in d if int(k) >= 0)
     # The same keys again: the dict keeps its first key objects and lets go of the new ones and old values.
     keys_before = list(d)
     assert call(d, -50_000, 50_000) == 100_000
     assert all(a is b for a, b in zip(keys_before, d))
     del keys_before
-    counts = {sys.getrefcount(k) for k in d} | {sys.getrefcount(v) for v in d.values() if v > 1000}
-    assert counts == {3}
+    assert all(sys.getrefcount(k) == 3 + cached(int(k)) for k in d)
+    assert {sys.getrefcount(v) for v in d.values() if v > 1000} == {3}
+
+
+def test_int_keys_at_and_beyond_the_cache_bound(strdict_program) -> None:
+    d: dict = {}
+    call = native(strdict_program, "fill_ints", [d, 0, 1])
+    assert call(d, LIMIT - 3, LIMIT + 3) == 6
+    assert list(d) == [str(k) for k in range(LIMIT - 3, LIMIT + 3)]
+    texts = int_texts()
+    assert len(texts) == LIMIT  # nothing written past its end
+    assert [texts[k] is key for k, key in zip(range(LIMIT - 3, LIMIT), d)] == [True] * 3
+    assert [sys.getrefcount(k) for k in d] == [4, 4, 4, 3, 3, 3]
+
+
+def test_the_runtime_and_native_code_share_one_text_per_int(strdict_program) -> None:
+    k = LIMIT - 17
+    d = {}
+    index_set(d, k, 1)  # the runtime's path makes the text and leaves it in the cache
+    text = next(iter(d))
+    assert int_texts()[k] is text and int_text(k) is text and dict_key(k) is text
+    call = native(strdict_program, "fill_ints", [d, 0, 1])
+    assert call(d, k, k + 1) == 1 and next(iter(d)) is text and d[text] == 2 * k
+    assert int_text(-1) == "-1" and int_text(LIMIT) == str(LIMIT) and int_text(2**70) == str(2**70)
+    assert type(int_text(7)) is str and int_text(7) is int_text(7)
 
 
 def test_int_keys_read_natively_own_their_values_and_leave_nothing_behind(strdict_program) -> None:
@@ -331,6 +367,8 @@ def test_int_keys_read_natively_own_their_values_and_leave_nothing_behind(strdic
     assert [sys.getrefcount(v) for v in d.values()] == before and sys.getrefcount(d) == d_before
     fill = native(strdict_program, "fill_ints", [{}, 0, 1])
     call(d, -50_000, 50_000)
+    fill({}, 0, 100_000)  # (the texts of 0..99,999 go into the cache once, and stay)
+    texts_before = sum(t is not None for t in int_texts())
     tracemalloc.start()
     first, _ = tracemalloc.get_traced_memory()
     for _ in range(5):
@@ -339,6 +377,7 @@ def test_int_keys_read_natively_own_their_values_and_leave_nothing_behind(strdic
     last, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert last - first < 64 * 1024, f"{last - first} bytes left behind by 1,000,000 native int keys"
+    assert sum(t is not None for t in int_texts()) == texts_before
 
 
 def test_to_string_of_an_int_at_every_digit_count_and_sign(strdict_program) -> None:
@@ -350,7 +389,9 @@ def test_to_string_of_an_int_at_every_digit_count_and_sign(strdict_program) -> N
     assert out == [str(x) for x in edges]
     assert [sys.getsizeof(t) for t in out] == [sys.getsizeof(str(x)) for x in edges]  # compact ASCII each
     counts = [sys.getrefcount(t) for t in out]
-    assert counts == [3] * len(edges)  # the list, t, getrefcount's argument
+    # the list, t, getrefcount's argument; a small x's text is the cache's, in the list as often as x is in
+    # edges, while every other text is made anew
+    assert counts == [(edges.count(x) if cached(x) else 1) + 2 + cached(x) for x in edges]
 
 
 APPEND_SOURCE = """
