@@ -32,7 +32,6 @@ from ruff.frontend.bytecode import Chunk, Op
 from ruff.frontend.cfg import ControlFlow, Liveness, stack_effect
 from ruff.limits import MAX_FRAMES
 from ruff.runtime.fast.expressions import StackEntry
-from ruff.runtime.fast.leaf_closures import inline_leaf, leaf_closure
 from ruff.runtime.fast.pysource import If, Line
 
 MAX_TREE = 16  # instructions of a call-tree body up to its return
@@ -108,6 +107,7 @@ def _tree(chunk: Chunk) -> Optional[tuple]:
 def keeps_virtual(chunk: Chunk) -> bool:
     """Whether a closure of chunk may stay virtual: it never changes its cells (it stores into no captured
     variable and makes no closure), and its calls can be computed in place (a leaf or a call tree)."""
+    from ruff.runtime.fast.leaf_closures import leaf_closure  # not at start-up
     if any(ins.op is Op.StoreUpvalue or ins.op is Op.MakeClosure for ins in chunk.code):
         return False
     return leaf_closure(chunk) is not None or _tree(chunk) is not None
@@ -156,6 +156,7 @@ def inline_call(shape: Shape, args: list, emitter: Any) -> Optional[tuple[list[s
 
 
 def _inline(chunk: Chunk, cells: list, args: list, emitter: Any, level: int) -> Optional[tuple]:
+    from ruff.runtime.fast.leaf_closures import inline_leaf, leaf_closure  # not at start-up
     if level > MAX_NEST or len(args) != len(chunk.params) or any(a.kind not in ("l", "t", "c") for a in args):
         return None
     leaf = leaf_closure(chunk)
@@ -220,6 +221,7 @@ def _inline_runtime(callee: Any, args: list, emitter: Any) -> Optional[tuple]:
     """A call, inside an inlined body, of a value known only at run time: each leaf closure of the
     compilation unit taking that many arguments and changing no cell, tested (`f.chunk is <leaf>`) in turn,
     one condition that holds when one of them is the callee and computes its result."""
+    from ruff.runtime.fast.leaf_closures import inline_leaf  # not at start-up
     leaves = [leaf for leaf in emitter.leaves.get(len(args)) or ()
               if not any(ins.op is Op.StoreUpvalue for ins in leaf.code)]
     if not leaves or callee.kind not in ("l", "t") or any(a.kind not in ("l", "t", "c") for a in args):
