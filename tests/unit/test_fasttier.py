@@ -1033,22 +1033,26 @@ def test_inline_builtins_test_only_what_type_flow_leaves_open() -> None:
         assert "l2.__class__" not in line and "l4.__class__ is _h_str" in line
 
 
+# fasta_knucleotide's k-mer count, as the bench program has it
+COUNT_KMERS = """
+    func count(seq, k) {
+        counts := {}
+        last := len(seq) - k
+        i := 0
+        while i <= last {
+            key := substring(seq, i, i + k)
+            counts[key] := get_default(counts, key, 0) + 1
+            i := i + 1
+        }
+        return counts
+    }
+"""
+
+
 def test_loop_version_assumes_small_ints_to_drop_overflow_checks() -> None:
     # count_kmers again: `last` and `k` are ints of any size, so `i + k` and `i + 1` need checks, unless
     # the loop is entered with both (and i) in 32 bits: one test at the loop's entry, none per iteration.
-    src = _fn_source("""
-        func count(seq, k) {
-            counts := {}
-            last := len(seq) - k
-            i := 0
-            while i <= last {
-                key := substring(seq, i, i + k)
-                counts[key] := get_default(counts, key, 0) + 1
-                i := i + 1
-            }
-            return counts
-        }
-    """, builtin_names=frozenset(("len", "substring", "get_default")))
+    src = _fn_source(COUNT_KMERS, builtin_names=frozenset(("len", "substring", "get_default")))
     guard = ("if l0.__class__ is _h_str and -2147483648 <= l1 <= 2147483647 and l3.__class__ is _h_int and "
              "-2147483648 <= l3 <= 2147483647")
     assert guard in src
@@ -1074,19 +1078,7 @@ def test_loop_version_and_split_take_substring_strings_untested() -> None:
     # count_kmers: `seq` is only substring's string, so the loop version tests it once on entry; the
     # substring's inline result is a string, so the rest of the body gets a copy where get_default and
     # the dict store take `key` untested (the other callees continue in the copy that tests it).
-    src = _fn_source("""
-        func count(seq, k) {
-            counts := {}
-            last := len(seq) - k
-            i := 0
-            while i <= last {
-                key := substring(seq, i, i + k)
-                counts[key] := get_default(counts, key, 0) + 1
-                i := i + 1
-            }
-            return counts
-        }
-    """, builtin_names=frozenset(("len", "substring", "get_default")))
+    src = _fn_source(COUNT_KMERS, builtin_names=frozenset(("len", "substring", "get_default")))
     fast = src.split("if l0.__class__ is _h_str and -2147483648 <= l1")[1].split("\n        else:\n", 1)[0]
     assert "l0.__class__" not in fast
     typed, generic = fast.split("if t5 is _h_B_substring and t6 >= 0:")[1:3]
