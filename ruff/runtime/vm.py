@@ -809,7 +809,9 @@ class VM:
                 return True
             frames.pop()
             if frame.chunk.loop_of is None:  # an outlined loop's frame: its function's is left next
-                err.unwound.append(frame.chunk.name)
+                natives = err.__dict__.get("native_frames")
+                if not (natives and frame.depth in natives):  # else native code of its loop named it already
+                    err.unwound.append(frame.chunk.name)
                 if getattr(frame, "resumed", False):
                     # The fast tier's frame at this depth, if any, entered the native code that deoptimized
                     # into this one: the same Ruff frame (FastVM.observe leaves it out).
