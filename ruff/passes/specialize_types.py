@@ -679,12 +679,30 @@ class Specializer:
             call.attributes["ip"] = op.attributes["ip"]
         out: list[Operation] = [call]
         if is_scalar(call_result_kind(sub)):
-            unbox = R.UnboxOp(call.results[0], MLIR_TYPE[sub.ret])
-            out.append(unbox)
-            values[op.results[0]] = unbox.results[0]
+            if scalar_callee:
+                unbox = R.UnboxOp(call.results[0], MLIR_TYPE[sub.ret])
+                out.append(unbox)
+                values[op.results[0]] = unbox.results[0]
+            else:
+                # A twin working on objects that deoptimizes finishes the call in the baseline, whose result
+                # may be of any kind: guard it, leaving past the call (its side effects are done).
+                popped = len(args) + (1 if isinstance(op, R.CallOp) else 0)  # a call's callee is on the stack
+                after = self.state_past_call(op, call.results[0], popped, values)
+                out += [after, *self.speculate(call.results[0], sub.ret, op.results[0], after.result, values)]
         else:
             values[op.results[0]] = call.results[0]
         return out
+
+    def state_past_call(self, op: Operation, result: SSAValue, popped: int, values: dict) -> R.FrameStateOp:
+        """The frame state right after the call `op` (the instruction after it, its `popped` operands off
+        the stack and `result` on it), made from the twin's state before it."""
+        before = state_before(op)
+        state = values.get(before) if before is not None else None
+        if state is None or not isinstance(state.owner, R.FrameStateOp) or len(state.owner.stack_values) < popped:
+            raise NotSpecializable(f"{op.name}: no frame state to resume after the call")
+        old = state.owner
+        stack = list(old.stack_values)[:len(old.stack_values) - popped]
+        return R.FrameStateOp(old.ip.value.data + 1, old.slots.get_values(), [*old.local_values, *stack, result])
 
     def rewrite_call(self, op: R.CallOp, types, values, spec: Specialization, line: int) -> Optional[list[Operation]]:
         callee = op.callee.owner
