@@ -15,6 +15,7 @@ import math
 from typing import Any, Callable, Iterable, Optional
 
 from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.int_texts import int_text
 from ruff.runtime.values import (
     CYCLE_CHECK_DEPTH, BoundMethod, Builtin, Closure, EnumValue, ErrorObject, RuffError, StructInstance,
     StructType, VariantConstructor, display, display_nested, format_float, has_cycle, type_name, values_equal,
@@ -215,7 +216,7 @@ def dict_key(name: str, k: Any) -> str:
     if t is str:
         return k
     if t is int:
-        return str(k)
+        return int_text(k)  # the key objects.dict_key and native code use: one shared text per small int
     raise type_error(name, "a string key", k)
 
 
