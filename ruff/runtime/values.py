@@ -163,6 +163,25 @@ FLOAT_FIELD_BITS: dict[str, int] = {}
 _float_fields_on = True
 
 
+class FloatFactsEpoch:
+    """Changes (`mark` is a new object) whenever a struct class loses a float-only field. Generated code
+    that found a class's `_fm` satisfied for a mask keeps (class, mark) and later tests the class and the
+    mark by identity: three cheap `is` tests instead of reading `_fm`, a class attribute that CPython 3.11
+    looks up the slow way on every read. Bits are only ever cleared, so an unchanged mark means the
+    class still satisfies every mask it satisfied then."""
+
+    __slots__ = ("mark",)
+
+    def __init__(self) -> None:
+        self.mark = object()
+
+    def changed(self) -> None:
+        self.mark = object()
+
+
+FLOAT_EPOCH = FloatFactsEpoch()
+
+
 def float_field_bit(name: str) -> int:
     """The bit of field `name` in struct classes' `_fm` masks (one bit per field name, process-wide)."""
     bit = FLOAT_FIELD_BITS.get(name)
@@ -182,6 +201,7 @@ def note_nonfloat(obj: Any, name: str) -> None:
     setattr(cls, float_flag_attr(name), False)
     cls._fm &= ~FLOAT_FIELD_BITS.get(name, 0)
     cls.type.fm = cls._fm
+    FLOAT_EPOCH.changed()
 
 
 def note_nonfloats(obj: Any) -> None:
@@ -206,6 +226,7 @@ def disable_float_fields() -> None:
             cls._fm = cls.type.fm = 0
             for f in cls.type.slots:
                 setattr(cls, float_flag_attr(f), False)
+    FLOAT_EPOCH.changed()
 
 
 def method_attr(method: str) -> str:

@@ -204,6 +204,7 @@ class FunctionEmitter(InstructionEmitter):
         self.versioned = 0  # loops given a second copy (loop_version)
         self.version_tries = 0
         self.guarded: set[int] = set()  # local slots a loop version's guard reads
+        self.float_caches: list[str] = []  # the locals of split_plan's tests (class, mark), None at entry
         self.virtual = VirtualLocals(self)  # closures of inlined factories not built (virtual_closures.py)
 
     def gname(self, name: str) -> str:
@@ -429,7 +430,7 @@ class FunctionEmitter(InstructionEmitter):
                         Line(f"_hd, _rv = _h_vm.jit.try_call(cl, [{args}], d)", None),
                         Line("if _hd: return _rv", None)], []))
         unset = self.maybe_unassigned() | self.guarded
-        rest = [f"l{i}" for i in range(nparams, chunk.num_locals) if i in unset]
+        rest = [f"l{i}" for i in range(nparams, chunk.num_locals) if i in unset] + self.float_caches
         if rest:
             prologue.append(Line(" = ".join(rest) + " = None", None))
         for const, local in held:
@@ -892,10 +893,21 @@ class FunctionEmitter(InstructionEmitter):
         floats -= reads.keys()
         if nreads < _MIN_SPLIT_READS:
             return None
-        # One mask for all the structs (the same type, mostly): `l4._fm & l6._fm & M == M`.
+        # One mask for all the structs (the same type, mostly): `l4._fm & l6._fm & M == M`. Reading `_fm`
+        # is slow (see values.FloatFactsEpoch): a test that passed with every struct of one class keeps
+        # that class and the epoch's mark in locals of its own, and the next round tests those by identity.
         mask = sum(float_field_bit(f) for f in set().union(*reads.values()))
-        test = " & ".join([f"l{s}._fm" for s in sorted(reads)] + [f"{mask} == {mask}"])
-        lines = [Try([Line(f"_ok = {test}", i)], "_h_AttributeError", [Line("_ok = False", i)], i)]
+        structs = [f"l{s}" for s in sorted(reads)]
+        test = " & ".join([f"{v}._fm" for v in structs] + [f"{mask} == {mask}"])
+        n = len(self.float_caches) // 2
+        cls, mark = f"_fc{n}", f"_fe{n}"
+        self.float_caches += [cls, mark]
+        same = " and ".join(f"{v}.__class__ is {structs[0]}.__class__" for v in structs[1:])
+        keep = [Line(f"{cls} = {structs[0]}.__class__", i), Line(f"{mark} = _h_FE.mark", i)]
+        lines = [If(" and ".join([f"{v}.__class__ is {cls}" for v in structs] + [f"_h_FE.mark is {mark}"]), i,
+                    [Line("_ok = True", i)],
+                    [Try([Line(f"_ok = {test}", i)], "_h_AttributeError", [Line("_ok = False", i)], i),
+                     If(" and ".join(["_ok"] + ([same] if same else [])), i, keep, [])])]
         cond = " and ".join(["_ok"] + [f"l{s}.__class__ is _h_float" for s in sorted(floats)])
         copies = {s: r for s, r in seeds.items() if r in reads}
         return reads, copies, floats, lines, cond

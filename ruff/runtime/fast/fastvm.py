@@ -58,7 +58,7 @@ from ruff.runtime.fast.virtual_closures import VIRTUAL_CLOSURE
 from ruff.runtime.fast.statements import INLINE_BUILTINS
 from ruff.runtime.fast.frames import CodeInfo, code_info
 from ruff.runtime.values import (
-    NONE_VALUE, BoundMethod, Builtin, Closure, EnumValue, Module, RuffError, StructInstance, StructType,
+    FLOAT_EPOCH, NONE_VALUE, BoundMethod, Builtin, Closure, EnumValue, Module, RuffError, StructInstance, StructType,
     display, new_closure, note_nonfloat, note_nonfloats, set_running_runtime, truthy,
 )
 from ruff.runtime.objects import (
@@ -686,7 +686,7 @@ def build_helpers(vm: FastVM) -> dict:
         "unwrap_other": _unwrap_other, "osrframe": _osrframe, "apush": array_push,
         "msqrt": math.sqrt, "pylen": len, "refcount": sys.getrefcount,
         "nofloat": note_nonfloat, "nofloats": note_nonfloats,
-        "VC": VIRTUAL_CLOSURE,
+        "VC": VIRTUAL_CLOSURE, "FE": FLOAT_EPOCH,
     }
     for name in (*INLINE_BUILTINS, "push"):  # what the fast tier's inline builtin paths test against
         ns["B_" + name] = vm.builtins.get(name, MISSING)
