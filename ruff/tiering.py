@@ -618,8 +618,30 @@ def function_chunks(fn: Closure) -> list[tuple[Any, str]]:
         seen.add(id(chunk))
         out.append((chunk, symbol))
         for name, callee in callees(chunk, module):
-            queue.append((callee.chunk, name))
+            if not (_is_global_call(name) and not_native(callee.chunk) is not None):
+                queue.append((callee.chunk, name))
     return out
+
+
+def _is_global_call(name: str) -> bool:
+    """A callees() entry for a global function (`f(..)`), not a struct method (`"Global.m"`)."""
+    return "." not in name
+
+
+def not_native(chunk: Any) -> Optional[str]:
+    """Why `chunk` itself cannot be native code (its callees aside), or None. A global function called
+    from native code for such a reason is called through the runtime instead, as any value is."""
+    from ruff.dialects.lift_refusals import REFUSED
+
+    if chunk.is_generator or chunk.is_async or chunk.upvalues or chunk.cell_slots:
+        return f"{chunk.name} is a generator, async or a closure"
+    for ins in chunk.code:
+        reason = REFUSED.get(ins.op)
+        if reason is not None:
+            return f"{chunk.name} {reason}"
+        if ins.op.name == "MakeClosure":
+            return f"{chunk.name} creates a closure"
+    return None
 
 
 def native_candidate(chunk: Any, module: Module) -> Optional[str]:
@@ -627,24 +649,19 @@ def native_candidate(chunk: Any, module: Module) -> Optional[str]:
 
     This look at the bytecode answers the common "no" before anything imports xDSL, so programs that have
     nothing to compile never pay for the compiler: generators, async functions and closures stay in the
-    baseline, and so do functions using what the lifter refuses (try/except, cells, imports, ...).
+    baseline, and so do functions using what the lifter refuses (try/except, cells, imports, ...). A global
+    function it calls that is one of those is called through the runtime (function_chunks leaves it out).
     """
-    from ruff.dialects.lift_refusals import REFUSED
     from ruff.jit_cache import callees
 
     seen, todo = {id(chunk)}, [chunk]
     while todo:
         c = todo.pop()
-        if c.is_generator or c.is_async or c.upvalues or c.cell_slots:
-            return f"{c.name} is a generator, async or a closure"
-        for ins in c.code:
-            reason = REFUSED.get(ins.op)
-            if reason is not None:
-                return f"{c.name} {reason}"
-            if ins.op.name == "MakeClosure":
-                return f"{c.name} creates a closure"
-        for _, callee in callees(c, module):
-            if id(callee.chunk) not in seen:
+        reason = not_native(c)
+        if reason is not None:
+            return reason
+        for name, callee in callees(c, module):
+            if id(callee.chunk) not in seen and not (_is_global_call(name) and not_native(callee.chunk) is not None):
                 seen.add(id(callee.chunk))
                 todo.append(callee.chunk)
     return None

@@ -56,3 +56,14 @@ def test_loop_free_function_with_runtime_calls_stays_in_the_baseline(tmp_path: P
     assert "not compiled moved: every call would run 2 operations through the runtime (add, store_global)" in r.stderr
     # total writes it once, after its loop: the loop pays for it.
     assert "compiled total(int)" in r.stderr
+
+
+def test_global_function_making_a_closure_is_called_through_the_runtime(tmp_path: Path) -> None:
+    # work calls make_adder, which native code cannot be made of (it makes a closure): the call, and the
+    # call of the closure it returns, go through the runtime, outside work's loop, and work compiles.
+    src = Path(__file__).parent.parent / "programs" / "jit_closure_callee_runtime.ruff"
+    r = run_cli("run", "--jit-log", "--jit-threshold", "0", str(src), env={"RUFF_CACHE_DIR": str(tmp_path / "c")})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "1869928\nDivision by zero [<anonymous>, work]\n"
+    assert "native work(int, int): 31 calls from the baseline ran native" in r.stderr
+    assert "not compiled make_adder: make_adder is a generator, async or a closure" in r.stderr
