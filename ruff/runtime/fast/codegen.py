@@ -52,7 +52,7 @@ from ruff.limits import MAX_FRAMES
 from ruff.runtime.fast.expressions import _ARITH, _CMP, StackEntry
 from ruff.runtime.fast.inline_calls import PureCallee, body_shape, guard_shape, pure_callee, ranges_proven
 from ruff.runtime.fast.placement import Placement, Unsupported
-from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, terminal
+from ruff.runtime.fast.pysource import If, Line, Loop, Renderer, Try, fold_temp_copies, terminal
 from ruff.runtime.fast.shortcircuit import threaded
 from ruff.runtime.fast.statements import INLINE_BUILTINS, STATEMENTS, InstructionEmitter
 from ruff.runtime.fast.typeflow import INT as INT_VAL
@@ -456,7 +456,7 @@ class FunctionEmitter(InstructionEmitter):
         src_lines = []
         linemap: list = [(chunk.line, 0)]  # python lines are 1-based
         code = self.code
-        for level, text, ins in r.lines:
+        for level, text, ins in fold_temp_copies(r.lines):
             src_lines.append("    " * level + text)
             if ins is None:
                 linemap.append((chunk.line, 0))

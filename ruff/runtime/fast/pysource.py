@@ -8,6 +8,7 @@ elif chains, one-line try/except.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 from ruff.runtime.fast.placement import Unsupported
@@ -169,3 +170,67 @@ class Renderer:
                 self.add(level, "else:", None)
                 self.block(orelse, level + 1)
                 break
+
+
+_TEMP = re.compile(r"\bt\d+\b")
+_DEF = re.compile(r"^(try: |except [\w.]+: )?(t\d+) = (?!.* = )")
+_COPY = re.compile(r"^(l\d+) = (t\d+)$")
+
+
+def fold_temp_copies(lines: list[tuple[int, str, Optional[int]]]) -> list[tuple[int, str, Optional[int]]]:
+    """`t5 = l0[l3]` then `l4 = t5` → `l4 = l0[l3]` (the same for a one-line try/except assigning t5 in
+    each clause), for every temp whose only reads are such copies right after its assignments. Each
+    copy then reads exactly the value assigned just before it, so naming the local in the assignment
+    instead is the same program with two fewer bytecodes; CPython 3.11 runs nbody's and fannkuch's
+    inner loops measurably faster without the extra store and load."""
+    uses: dict[str, list[int]] = {}
+    for k, (_, text, _) in enumerate(lines):
+        for name in _TEMP.findall(text):
+            uses.setdefault(name, []).append(k)
+    drop: set[int] = set()
+    renamed: dict[int, tuple[str, str]] = {}  # line → (temp, local)
+    for temp, at in uses.items():
+        defs, copies = set(), []
+        for k in at:
+            text = lines[k][1]
+            m = _DEF.match(text)
+            if m is not None and m.group(2) == temp and len(_TEMP.findall(text)) == text.count(temp) == 1:
+                defs.add(k)
+                continue
+            c = _COPY.match(text)
+            if c is not None and c.group(2) == temp:
+                copies.append(k)
+                continue
+            break
+        else:
+            group_of: dict[int, list[int]] = {}
+            for k in copies:
+                level, group = lines[k][0], []
+                j = k - 1
+                while j >= 0 and j in defs and lines[j][0] == level and j not in renamed:
+                    group.append(j)
+                    if not lines[j][1].startswith("except "):
+                        break
+                    j -= 1
+                first = lines[group[-1]][1] if group else ""
+                if not group or first.startswith("except ") or (len(group) > 1 and not first.startswith("try: ")):
+                    break
+                group_of[k] = group
+            else:
+                for k, group in group_of.items():
+                    drop.add(k)
+                    for j in group:
+                        renamed[j] = (temp, _COPY.match(lines[k][1]).group(1))  # type: ignore[union-attr]
+    if not drop:
+        return lines
+    out = []
+    for k, (level, text, ins) in enumerate(lines):
+        if k in drop:
+            continue
+        if k in renamed:
+            temp, local = renamed[k]
+            m = _DEF.match(text)
+            prefix = m.group(1) or ""  # type: ignore[union-attr]
+            text = prefix + local + text[len(prefix) + len(temp):]
+        out.append((level, text, ins))
+    return out
