@@ -31,6 +31,10 @@ def _reserve_frames() -> None:
 _reserve_frames.__code__ = _reserve_frames.__code__.replace(co_stacksize=ROOT_FRAME_WORDS)
 INTERRUPT_GRACE_SECONDS = 0.5  # after Ctrl-C, how long the program's thread gets to unwind
 NATIVE_POLL_SECONDS = 0.25  # how long native code gets to see the interrupt flag before Python is interrupted
+# How often the main thread wakes while it waits for the program's thread. The kernel may deliver Ctrl-C to
+# the program's thread instead; Python's handler then waits for the main thread to run bytecode, which a
+# wait without a timeout never does while native code (which reads only its flag) runs.
+SIGNAL_CHECK_SECONDS = 0.1
 
 
 def run_in_big_stack(fn: Callable[[], Any], stack_bytes: int = BIG_STACK_BYTES,
@@ -76,7 +80,8 @@ def run_in_big_stack(fn: Callable[[], Any], stack_bytes: int = BIG_STACK_BYTES,
         threading.stack_size(old_size)
     try:
         try:
-            done.wait()
+            while not done.wait(SIGNAL_CHECK_SECONDS):
+                pass
         except KeyboardInterrupt:
             # Ctrl-C reaches the main thread: stop the program where it runs, then report as usual. The
             # exception only lands when the thread next runs Python code; one blocked in C (sleep(60000),

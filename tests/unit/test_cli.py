@@ -203,17 +203,56 @@ def test_ctrl_c_stops_an_endless_native_loop(tmp_path: Path) -> None:
                  "print(spin(10))\nprint(spin(9000000000000000000))\n")
     proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", "--jit-threshold", "0", "--jit-log", prog],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    assert proc.stderr is not None
-    deadline = time.monotonic() + 60
-    for line in proc.stderr:  # wait until spin is native (the second call then never ends by itself)
-        assert time.monotonic() < deadline
-        if line.startswith("[jit] compiled spin"):
-            break
-    time.sleep(0.5)
-    sent = time.monotonic()
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
-    assert time.monotonic() - sent < 5
-    assert (proc.returncode, out) == (130, "45\n")
-    first, *rest = err.splitlines()  # --jit-log's summary at exit follows
-    assert first == "interrupted" and rest[0].startswith("[jit] summary:") and all(r.startswith("[jit]") for r in rest)
+    try:
+        assert proc.stderr is not None
+        deadline = time.monotonic() + 60
+        for line in proc.stderr:  # wait until spin is native (the second call then never ends by itself)
+            assert time.monotonic() < deadline
+            if line.startswith("[jit] compiled spin"):
+                break
+        time.sleep(0.5)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert time.monotonic() - sent < 5
+        assert (proc.returncode, out) == (130, "45\n")
+        first, *rest = err.splitlines()  # --jit-log's summary at exit follows
+        assert first == "interrupted" and rest[0].startswith("[jit] summary:") and all(r.startswith("[jit]") for r in rest)
+    finally:
+        proc.kill()  # a failure must not leave the endless loop running
+        proc.wait()
+
+
+def test_ctrl_c_delivered_to_the_program_thread_stops_a_native_loop(tmp_path: Path) -> None:
+    # The kernel may hand a process's SIGINT to any of its threads. Delivered to the program's thread while
+    # native code runs there, Python's handler waits for the main thread to run bytecode: the main thread
+    # must not wait for the program without waking (it hung forever).
+    import ctypes
+
+    tgkill = getattr(ctypes.CDLL(None), "tgkill", None)
+    if tgkill is None or not Path("/proc/self/task").is_dir():
+        pytest.skip("needs Linux's tgkill and /proc to signal one thread")
+    prog = write_program(tmp_path / "spin.ruff", "func spin(n) {\n mut i := 0\n mut s := 0\n"
+                 " while i < n { s = (s + i) % 1000\n  i += 1 }\n return s }\n"
+                 "print(spin(10))\nprint(spin(9000000000000000000))\n")
+    proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", "--jit-threshold", "0", "--jit-log", prog],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={**os.environ, "RUFF_CACHE_DIR": str(tmp_path / "cache")})
+    try:
+        assert proc.stderr is not None
+        deadline = time.monotonic() + 60
+        for line in proc.stderr:
+            assert time.monotonic() < deadline
+            if line.startswith("[jit] compiled spin"):
+                break
+        time.sleep(0.5)
+        threads = [int(t) for t in os.listdir(f"/proc/{proc.pid}/task") if int(t) != proc.pid]
+        assert threads, "the program runs on a thread of its own"
+        sent = time.monotonic()
+        assert tgkill(proc.pid, threads[0], int(signal.SIGINT)) == 0
+        out, err = proc.communicate(timeout=30)
+        assert time.monotonic() - sent < 5
+        assert (proc.returncode, out, err.splitlines()[0]) == (130, "45\n", "interrupted")
+    finally:
+        proc.kill()
+        proc.wait()
