@@ -127,6 +127,15 @@ def run_cli(*args: Any, stdin: Any = None, cwd: Path = ROOT, env: Optional[dict]
                           env={**os.environ, **(env or {})}, timeout=timeout, **feed, **kw)
 
 
+def sigint_default() -> None:
+    """preexec_fn for a child that a test sends Ctrl-C: a test run started in the background by a
+    non-interactive shell ignores SIGINT, and a child would inherit that (Python then installs no
+    handler and the signal does nothing)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def write_program(path: Path, text: str) -> Path:
     """Write `text` to `path` (UTF-8, making its directory); the path."""
     path = Path(path)

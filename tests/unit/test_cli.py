@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from kit import run_cli, write_program
+from kit import run_cli, sigint_default, write_program
 
 ROOT = Path(__file__).resolve().parents[2]
 HELLO = 'print("hello")\n'
@@ -153,7 +153,7 @@ def test_ctrl_c_interrupts_a_long_sleep_promptly(tmp_path: Path) -> None:
     ready = tmp_path / "ready"
     prog = write_program(tmp_path / "sleepy.ruff", f'write_file("{ready}", "x")\nsleep(60000)\nprint("woke up")\n')
     proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", prog], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, preexec_fn=sigint_default)
     deadline = time.monotonic() + 30
     while not ready.exists():  # the program is in its sleep now (or about to be)
         assert time.monotonic() < deadline and proc.poll() is None
@@ -170,7 +170,7 @@ def test_ctrl_c_at_any_moment_of_start_up_never_shows_our_traceback(tmp_path: Pa
     prog = write_program(tmp_path / "sleepy.ruff", "sleep(5000)\n")
     for delay in (0.05, 0.1, 0.15, 0.2, 0.3):
         proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", prog], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, cwd=ROOT)
+                                stderr=subprocess.PIPE, text=True, cwd=ROOT, preexec_fn=sigint_default)
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
@@ -202,7 +202,8 @@ def test_ctrl_c_stops_an_endless_native_loop(tmp_path: Path) -> None:
                  " while i < n { s = (s + i) % 1000\n  i += 1 }\n return s }\n"
                  "print(spin(10))\nprint(spin(9000000000000000000))\n")
     proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", "--jit-threshold", "0", "--jit-log", prog],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            preexec_fn=sigint_default)
     try:
         assert proc.stderr is not None
         deadline = time.monotonic() + 60
@@ -237,7 +238,7 @@ def test_ctrl_c_delivered_to_the_program_thread_stops_a_native_loop(tmp_path: Pa
                  "print(spin(10))\nprint(spin(9000000000000000000))\n")
     proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", "--jit-threshold", "0", "--jit-log", prog],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            env={**os.environ, "RUFF_CACHE_DIR": str(tmp_path / "cache")})
+                            env={**os.environ, "RUFF_CACHE_DIR": str(tmp_path / "cache")}, preexec_fn=sigint_default)
     try:
         assert proc.stderr is not None
         deadline = time.monotonic() + 60

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kit import call, raises
+from kit import call, raises, sigint_default
 from ruff.runtime.builtins import _net
 from ruff.runtime.builtins.http_server import match_route
 
@@ -42,7 +42,7 @@ def ruff_server(tmp_path):
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "ruff", "run", str(prog), "--", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                            preexec_fn=sigint_default)
     deadline = time.monotonic() + 20
     while True:
         try:
