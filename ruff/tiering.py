@@ -599,12 +599,11 @@ def _operations(n: int) -> str:
 
 
 def function_chunks(fn: Closure) -> list[tuple[Any, str]]:
-    """(chunk, symbol) of `fn` and of every global function of its module it calls, transitively: what
-    native code for fn is made of. Callees are lifted under their global names, which is how the
+    """(chunk, symbol) of `fn` and of every function of its module it calls, transitively, that native code
+    for fn is made of (native_callees). Callees are lifted under their global names, which is how the
     specializer finds them; the root gets its own name unless that global no longer denotes it (called
     through another binding)."""
     from ruff.dialects.symbols import symbol_for
-    from ruff.jit_cache import callees
 
     module = fn.module
     root_symbol = symbol_for(fn.chunk.name, set())
@@ -617,15 +616,19 @@ def function_chunks(fn: Closure) -> list[tuple[Any, str]]:
             continue
         seen.add(id(chunk))
         out.append((chunk, symbol))
-        for name, callee in callees(chunk, module):
-            if not (_is_global_call(name) and not_native(callee.chunk) is not None):
-                queue.append((callee.chunk, name))
+        for name, callee in native_callees(chunk, module):
+            queue.append((callee.chunk, name))
     return out
 
 
-def _is_global_call(name: str) -> bool:
-    """A callees() entry for a global function (`f(..)`), not a struct method (`"Global.m"`)."""
-    return "." not in name
+def native_callees(chunk: Any, module: Module) -> list[tuple[str, Closure]]:
+    """jit_cache.callees(chunk) that native code for chunk is made of: all but the global functions that
+    cannot be native code (not_native), which it calls through the runtime. A struct method (`"Global.m"`)
+    stays, and refuses the whole if it cannot be native."""
+    from ruff.jit_cache import callees
+
+    return [(name, callee) for name, callee in callees(chunk, module)
+            if "." in name or not_native(callee.chunk) is None]
 
 
 def not_native(chunk: Any) -> Optional[str]:
@@ -650,18 +653,16 @@ def native_candidate(chunk: Any, module: Module) -> Optional[str]:
     This look at the bytecode answers the common "no" before anything imports xDSL, so programs that have
     nothing to compile never pay for the compiler: generators, async functions and closures stay in the
     baseline, and so do functions using what the lifter refuses (try/except, cells, imports, ...). A global
-    function it calls that is one of those is called through the runtime (function_chunks leaves it out).
+    function it calls that is one of those is called through the runtime (native_callees leaves it out).
     """
-    from ruff.jit_cache import callees
-
     seen, todo = {id(chunk)}, [chunk]
     while todo:
         c = todo.pop()
         reason = not_native(c)
         if reason is not None:
             return reason
-        for name, callee in callees(c, module):
-            if id(callee.chunk) not in seen and not (_is_global_call(name) and not_native(callee.chunk) is not None):
+        for _, callee in native_callees(c, module):
+            if id(callee.chunk) not in seen:
                 seen.add(id(callee.chunk))
                 todo.append(callee.chunk)
     return None

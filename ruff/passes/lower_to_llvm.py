@@ -396,7 +396,7 @@ class _FuncLowering(ObjectLowering):
             for op in b.ops:
                 self.lower_op(op)
                 if op in releases:
-                    self.release([v for v in releases[op] if v is not self.moved.get(op)])
+                    self.release([v for v in releases[op] if v not in self.taken(op)])
                 for r in op.results:
                     new = self.values.get(r)
                     if r.name_hint and new is not None and new.name_hint is None:

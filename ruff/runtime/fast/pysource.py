@@ -188,14 +188,15 @@ def fold_temp_copies(lines: list[tuple[int, str, Optional[int]]]) -> list[tuple[
         for name in _TEMP.findall(text):
             uses.setdefault(name, []).append(k)
     drop: set[int] = set()
-    renamed: dict[int, tuple[str, str]] = {}  # line → (temp, local)
+    renamed: dict[int, tuple[int, str, str]] = {}  # line → (where the temp starts, temp, local)
     for temp, at in uses.items():
-        defs, copies = set(), []
+        defs: dict[int, int] = {}  # line → where the temp starts in it
+        copies = []
         for k in at:
             text = lines[k][1]
             m = _DEF.match(text)
             if m is not None and m.group(2) == temp and len(_TEMP.findall(text)) == text.count(temp) == 1:
-                defs.add(k)
+                defs[k] = m.start(2)
                 continue
             c = _COPY.match(text)
             if c is not None and c.group(2) == temp:
@@ -220,7 +221,7 @@ def fold_temp_copies(lines: list[tuple[int, str, Optional[int]]]) -> list[tuple[
                 for k, group in group_of.items():
                     drop.add(k)
                     for j in group:
-                        renamed[j] = (temp, _COPY.match(lines[k][1]).group(1))  # type: ignore[union-attr]
+                        renamed[j] = (defs[j], temp, _COPY.match(lines[k][1]).group(1))  # type: ignore[union-attr]
     if not drop:
         return lines
     out = []
@@ -228,9 +229,7 @@ def fold_temp_copies(lines: list[tuple[int, str, Optional[int]]]) -> list[tuple[
         if k in drop:
             continue
         if k in renamed:
-            temp, local = renamed[k]
-            m = _DEF.match(text)
-            prefix = m.group(1) or ""  # type: ignore[union-attr]
-            text = prefix + local + text[len(prefix) + len(temp):]
+            at, temp, local = renamed[k]
+            text = text[:at] + local + text[at + len(temp):]
         out.append((level, text, ins))
     return out
