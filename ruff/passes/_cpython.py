@@ -48,6 +48,7 @@ C_API: dict[str, tuple[tuple[Attribute, ...], Attribute | None]] = {
     "PyDict_SetItem": ((PTR, PTR, PTR), i32),
     "_PyDict_NewPresized": ((i64,), PTR),
     "PyObject_Str": ((PTR,), PTR),
+    "PyObject_CallOneArg": ((PTR, PTR), PTR),
     "PyUnicode_New": ((i64, i32), PTR),
     "PyUnicode_Concat": ((PTR, PTR), PTR),
     "PyUnicode_Append": ((PTR, PTR), None),

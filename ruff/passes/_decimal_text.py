@@ -21,7 +21,7 @@ from xdsl.dialects import llvm
 from xdsl.dialects.builtin import IntegerType, i32, i64
 from xdsl.ir import SSAValue
 
-from ruff.passes.abi import ASCII_DATA, LIST_ITEMS, OB_REFCNT, OB_SIZE
+from ruff.passes.abi import ASCII_DATA, LIST_ITEMS, OB_REFCNT, OB_SIZE, STR_COMPACT_ASCII, STR_LENGTH, STR_STATE
 from ruff.passes._cpython import PTR, ObjectCode, _pred
 
 # An i64's magnitude is at most 2**63 < 10**19: at most 19 digits, one more for a minus sign.
@@ -124,5 +124,37 @@ def cached_decimal_text(code: ObjectCode, value: SSAValue, texts: SSAValue) -> S
     count = code.at(none, OB_REFCNT)
     emit(llvm.StoreOp(emit(llvm.SubOp(emit(llvm.LoadOp(count, i64)).results[0], const(1))).results[0], count))
     emit(llvm.BrOp(done, made))
+    code.goto(done)
+    return done.args[0]
+
+
+def stored_text_key(code: ObjectCode, text: SSAValue, text_key: SSAValue) -> SSAValue:
+    """A new reference to the key a dict stores for str `text` (ruff.runtime.dict_keys), or NULL with an
+    exception set. A number's text starts with a digit or '-', which all come before ':'; a compact ASCII
+    string that starts with anything from ':' on is its own key, without a call. Any other string asks
+    `text_key` (the runtime's function, borrowed)."""
+    emit, const = code.emit, code.const
+    i8, i32 = IntegerType(8), IntegerType(32)
+    own, ask, done = code.block("text_key_own"), code.block("text_key_ask"), code.block("text_key")
+    done.insert_arg(PTR, 0)
+    if ascii_layout_holds():
+        look = code.block("text_key_look")
+        state = emit(llvm.AndOp(code.load(text, STR_STATE, i32), const(STR_COMPACT_ASCII, i32))).results[0]
+        compact_ascii = emit(llvm.ICmpOp(state, const(STR_COMPACT_ASCII, i32), _pred("eq"))).results[0]
+        filled = emit(llvm.ICmpOp(code.load(text, STR_LENGTH, i64), const(0), _pred("sgt"))).results[0]
+        emit(llvm.CondBrOp(emit(llvm.AndOp(compact_ascii, filled)).results[0], look, [], ask, []))
+        code.goto(look)
+        first = code.load(text, ASCII_DATA, i8)
+        word = emit(llvm.ICmpOp(first, const(ord(":"), i8), _pred("uge"))).results[0]
+        emit(llvm.CondBrOp(word, own, [], ask, []))
+    else:
+        emit(llvm.BrOp(ask))
+    code.goto(own)
+    code.incref(text)
+    emit(llvm.BrOp(done, text))
+    code.goto(ask)
+    asked = code.call("PyObject_CallOneArg", text_key, text)
+    assert asked is not None
+    emit(llvm.BrOp(done, asked))
     code.goto(done)
     return done.args[0]

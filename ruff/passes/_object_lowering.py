@@ -30,9 +30,10 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from ruff.passes.abi import LIST_ITEMS, OB_SIZE, SLOT_ERROR_KEY
 from ruff.dialects import ruff
+from ruff.runtime.dict_keys import text_key
 from ruff.runtime.values import StructType, field_offsets, method_attr, slot_offset
 from ruff.passes._cpython import PTR, ObjectCode
-from ruff.passes._decimal_text import ascii_layout_holds, cached_decimal_text
+from ruff.passes._decimal_text import ascii_layout_holds, cached_decimal_text, stored_text_key
 from ruff.passes._ownership import EdgeActions, Ownership, is_boxed
 
 OBJECT_GLOBAL = "__ruff_obj_{}"
@@ -394,6 +395,11 @@ class ObjectLowering:
                 key = code.call("PyObject_Str", number)  # type: ignore[assignment]
                 self.note_c(code)
                 self.decref(number)
+            self.check_null(key, op)
+            self.values[op.result] = key
+        elif isinstance(op, ruff.TextKeyOp):
+            key = stored_text_key(code, self.values[op.text], self.table_object(["text_key"]))
+            self.note_c(code)
             self.check_null(key, op)
             self.values[op.result] = key
         elif isinstance(op, ruff.StrConcatOp):
@@ -1036,14 +1042,16 @@ def _is_generic(op: Operation) -> bool:
 _DEDICATED = (ruff.FrameStateOp, ruff.ConstantOp, ruff.BoxOp, ruff.GuardTypeOp, ruff.UnboxOp, ruff.ListLenOp,
               ruff.ListGetOp, ruff.ListSetOp, ruff.ListAppendOp, ruff.IteratorNextOp, ruff.TruthyOp, ruff.MakeArrayOp,
               ruff.ArrayPushOp, ruff.FieldGetOp, ruff.FieldSetOp, ruff.MakeIteratorOp, ruff.StrSliceOp, ruff.DictGetOp,
-              ruff.DictSetOp, ruff.DictItemOp, ruff.IntTextOp, ruff.StrConcatOp, ruff.StrMethodOp, ruff.StrJoinOp,
+              ruff.DictSetOp, ruff.DictItemOp, ruff.IntTextOp, ruff.TextKeyOp, ruff.StrConcatOp, ruff.StrMethodOp, ruff.StrJoinOp,
               ruff.LoadGlobalOp, ruff.MakeStructOp, ruff.IsInstanceOp)
 
 
 def _string_keys(op: Operation) -> bool:
-    """A dict literal whose keys are all constant strings (no key conversion, no key error)."""
+    """A dict literal whose keys are all constant strings that are their own stored keys (no conversion, no
+    key error; ruff.runtime.dict_keys)."""
     keys = list(op.operands)[0::2]
-    return all(isinstance(k.owner, ruff.ConstantOp) and type(k.owner.py_value) is str for k in keys)
+    return all(isinstance(k.owner, ruff.ConstantOp) and type(k.owner.py_value) is str
+               and type(text_key(k.owner.py_value)) is str for k in keys)
 
 
 def runtime_calls(func: ruff.FuncOp) -> tuple[list[str], int, list[str]]:

@@ -106,4 +106,7 @@ FLOAT_VALUE = 16  # PyFloatObject: double
 TUPLE_ITEMS = 24  # PyTupleObject: PyObject* items[]
 LIST_ITEMS = 24  # PyListObject: PyObject** ob_item (its length is OB_SIZE)
 ASCII_DATA = 48  # a compact ASCII str (PyUnicode_New(n, 127)): its n characters and a NUL follow the header
+STR_LENGTH = 16  # PyASCIIObject: Py_ssize_t length (in characters)
+STR_STATE = 32  # PyASCIIObject: the state bitfield (interned:2, kind:3, compact:1, ascii:1, ready:1)
+STR_COMPACT_ASCII = 0x60  # state's compact and ascii bits: the characters follow the header at ASCII_DATA
 METH_FASTCALL = 0x0080  # PyMethodDef.ml_flags: f(self, PyObject *const *args, Py_ssize_t nargs)

@@ -631,13 +631,14 @@ class Specializer:
                                                  blocks[op.else_block], else_args)]
         return self.generic(op, types, values)
 
-    @staticmethod
-    def dict_key(index: SSAValue, types, values) -> tuple[SSAValue, list[Operation]]:
-        """The string key a dict index of kind string or int stands for, and the ops that make it."""
+    def dict_key(self, index: SSAValue, types, values) -> tuple[SSAValue, list[Operation]]:
+        """The key a dict stores for an index of kind string or int (ruff.runtime.dict_keys: an int is kept
+        as itself, a string by the rule), and the ops that make it."""
         if types[index] == INT:
-            key = R.IntTextOp(values[index])
-            return key.result, [key]
-        return values[index], []
+            out: list[Operation] = []
+            return self.boxed(index, out, values), out
+        key = R.TextKeyOp(values[index])
+        return key.result, [key]
 
     def speculate(self, boxed: SSAValue, kind: str, result_of: SSAValue, state: SSAValue, values) -> list[Operation]:
         """An element read as a PyObject*: with a scalar kind, guard its type (deoptimizing at `state`) and
@@ -761,8 +762,10 @@ class Specializer:
             return [new]
         if builtin == "get_default":
             out = []
-            d, k, x = (self.boxed(a, out, values) for a in op.args)
-            get = R.DictGetOp(d, k, x)
+            d, text, x = (self.boxed(a, out, values) for a in op.args)
+            key = R.TextKeyOp(text)
+            out.append(key)
+            get = R.DictGetOp(d, key.result, x)
             kind = types[op.results[0]]
             state = self.deopt_state(op, values) if is_scalar(kind) else None
             if is_scalar(kind) and state is None:

@@ -1,11 +1,9 @@
-"""One shared str per small non-negative int: the dict key an int index stands for (`d[5]` is `d["5"]`).
+"""One shared str per small non-negative int: the text an int stands for when it is shown or handed out as
+a dict key (`to_string(5)`, iterating a dict whose key 5 the runtime keeps as an int, ruff.runtime.dict_keys).
 
-A Ruff dict's keys are strings, so every int index is turned into its decimal text. Made anew each time,
-the text is allocated, hashed (siphash) and freed on every access, and a lookup compares it with the key
-stored in the dict by hash and characters. Taken from this cache instead, the same int gives the same
-object: no allocation, its hash is computed once and kept in the object, and the dict finds its stored key
-by the pointer-equality test before anything else (V8 keeps a number-to-string cache for the same reason;
-CPython keeps one str per Latin-1 character).
+Made anew each time, the text is allocated and freed on every use; taken from this cache, the same int gives
+the same object (V8 keeps a number-to-string cache for the same reason; CPython keeps one str per Latin-1
+character).
 
 The cache is a plain list of LIMIT slots, None until an int's text is first asked for, created on first use
 (start-up does not pay for it). Native code (ruff/passes/_decimal_text.py) reads and fills the same list
@@ -18,8 +16,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-# Ints in [0, LIMIT) have a cached text: a dict filled by a loop of a few hundred thousand int keys (the
-# common case) reuses them; the list itself is 8 bytes a slot.
+# Ints in [0, LIMIT) have a cached text: the keys of a dict of a few hundred thousand int keys (the common
+# case) reuse them; the list itself is 8 bytes a slot.
 LIMIT = 1 << 17
 
 _texts: Optional[list] = None

@@ -28,6 +28,7 @@ from typing import Any, Callable
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.runtime import ops
 from ruff.runtime.native_frames import place_native_frame
+from ruff.runtime.dict_keys import text_key
 from ruff.runtime.int_texts import int_texts
 from ruff.runtime.objects import index_get, stack_overflow
 from ruff.runtime.values import Closure, Module, new_closure, RuffError, StructInstance, StructType, field_names, truthy
@@ -161,8 +162,10 @@ class ObjectResolver:
             return OpSite(self.closure(key[1]), key[2])
         if kind == "class":  # a runtime class native code checks instances against
             return {"StructInstance": StructInstance, "StructType": StructType}[key[1]]
-        if kind == "int_texts":  # the shared texts of small ints (int dict keys, to_string)
+        if kind == "int_texts":  # the shared texts of small ints (to_string)
             return int_texts()
+        if kind == "text_key":  # the stored form of a string dict key
+            return text_key
         if kind == "globals":  # the module's globals dict, which native global reads look in
             return self.module.globals
         if kind == "fields":  # the one tuple of these field names (a struct type with them holds it)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ruff.frontend.bytecode import MatchPat
 from ruff.limits import MAX_FRAMES
-from ruff.runtime.int_texts import int_text
+from ruff.runtime.dict_keys import key_texts, text_key
 from ruff.runtime.values import (
     EnumValue, ErrorObject, RuffError, StructInstance, StructType, count_upto, display, new_struct, note_nonfloat,
     type_name, values_equal,
@@ -62,12 +62,13 @@ def error_value(err: RuffError, unwound: list[str]) -> Any:
 # ----------------------------------------------------------------------------- containers, structs, iteration
 
 
-def dict_key(k: Any) -> str:
+def dict_key(k: Any) -> Any:
+    """The key a dict stores for Ruff key `k` (ruff.runtime.dict_keys: a number's text is the int)."""
     t = type(k)
-    if t is str:
-        return k
     if t is int:
-        return int_text(k)
+        return k
+    if t is str:
+        return text_key(k)
     raise RuffError(f"Dictionary keys must be strings or integers, got {type_name(k)}")
 
 
@@ -90,7 +91,7 @@ def index_get(obj: Any, idx: Any) -> Any:
     elif t is dict:
         ti = type(idx)
         if ti is str or ti is int:
-            key = idx if ti is str else int_text(idx)
+            key = idx if ti is int else text_key(idx)
             if key in obj:
                 return obj[key]
             raise RuffError(f"Missing map key: {idx}" if ti is int else f'Missing map key: "{idx}"')
@@ -187,7 +188,7 @@ def make_iterator(v: Any) -> Any:
     if t is int or t is float:
         return iter(range(count_upto(v)))
     if t is dict:
-        return iter(list(v.keys()))
+        return iter(key_texts(v))
     if t is str or t is range:
         return iter(v)
     if hasattr(v, "__next__"):
@@ -235,12 +236,13 @@ def match_pattern(p: MatchPat, v: Any, bound: list) -> bool:
     if kind == "dict":
         if type(v) is not dict:
             return False
-        for k in p.value:
+        named = [text_key(k) for k in p.value]
+        for k in named:
             if k not in v:
                 return False
             bound.append(v[k])
         if p.rest:
-            bound.append({k: x for k, x in v.items() if k not in p.value})
+            bound.append({k: x for k, x in v.items() if k not in named})
         return True
     return False
 

@@ -18,6 +18,7 @@ import threading
 
 from ruff.limits import I64_MAX
 from ruff.runtime import native_flags
+from ruff.runtime.dict_keys import sorted_text_items
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
@@ -628,7 +629,7 @@ def display_literal(v: Any, depth: int = 0) -> str:
     if t is list:
         return "[" + ", ".join(display_literal(x, depth + 1) for x in v) + "]"
     if t is dict:
-        return "{" + ", ".join(f'"{k}": {display_literal(x, depth + 1)}' for k, x in sorted(v.items())) + "}"
+        return "{" + ", ".join(f'"{k}": {display_literal(x, depth + 1)}' for k, x in sorted_text_items(v)) + "}"
     return display(v)
 
 
@@ -703,7 +704,7 @@ def _write_container(v: Any, out: list, depth: int, active: Optional[set[int]]) 
     elif t is dict:
         out.append("{")
         first = True
-        for k, x in sorted(v.items()):
+        for k, x in sorted_text_items(v):
             if first:
                 first = False
             else:

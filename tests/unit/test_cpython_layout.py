@@ -4,7 +4,10 @@ a wrong offset here would make native code read or write the wrong bytes."""
 import ctypes
 import sys
 
-from ruff.passes.abi import ASCII_DATA, FLOAT_VALUE, LIST_ITEMS, LONG_DIGITS, OB_REFCNT, OB_SIZE, OB_TYPE, TUPLE_ITEMS
+from ruff.passes.abi import (
+    ASCII_DATA, FLOAT_VALUE, LIST_ITEMS, LONG_DIGITS, OB_REFCNT, OB_SIZE, OB_TYPE, STR_COMPACT_ASCII, STR_LENGTH,
+    STR_STATE, TUPLE_ITEMS,
+)
 from ruff.passes._decimal_text import ascii_layout_holds
 
 
@@ -36,4 +39,15 @@ def test_a_compact_ascii_string_keeps_its_characters_after_its_header() -> None:
     for text in ("".join(["-", "12"]), str(10**18), "x" * 100):
         assert ctypes.string_at(id(text) + ASCII_DATA, len(text) + 1) == text.encode() + b"\0"
         assert sys.getsizeof(text) == ASCII_DATA + len(text) + 1
-    assert ascii_layout_holds()  # so the JIT writes int keys' digits natively on this interpreter
+    assert ascii_layout_holds()  # so the JIT writes ints' digits natively on this interpreter
+
+
+def test_a_string_header_tells_its_length_and_whether_it_is_compact_ascii() -> None:
+    """What native code reads before it takes a string's first character (dict keys: ruff.text_key)."""
+    state = lambda s: ctypes.c_uint32.from_address(id(s) + STR_STATE).value  # noqa: E731
+    for text in ("".join(["ab", "c"]), "".join(["", ""]), "x" * 100):
+        assert ctypes.c_ssize_t.from_address(id(text) + STR_LENGTH).value == len(text)
+        assert state(text) & STR_COMPACT_ASCII == STR_COMPACT_ASCII
+    for text in ("".join(["é", "x"]), "".join(["ü", "1"]), "".join(["\u4e2d", "1"])):
+        assert ctypes.c_ssize_t.from_address(id(text) + STR_LENGTH).value == len(text)
+        assert state(text) & STR_COMPACT_ASCII != STR_COMPACT_ASCII  # not ASCII: the runtime decides

@@ -364,7 +364,7 @@ def test_constructors_cover_every_op():
             R.EnterFrameOp(n, "f"), st := R.FrameStateOp(3, [0], [v, n]), R.ListLenOp(arr), R.ListGetOp(arr, n, st),
             R.ListSetOp(arr, n, v, st), R.ListAppendOp(arr, v), ok := R.IsNullOp(v), R.GuardOp(ok, st),
             R.IsInstanceOp(v, "P"),
-            R.StrSliceOp(v, n, n), R.DictGetOp(d, v, c), R.DictSetOp(d, v, c), R.DictItemOp(d, v, st), R.IntTextOp(n), R.StrConcatOp(v, c),
+            R.StrSliceOp(v, n, n), R.DictGetOp(d, v, c), R.DictSetOp(d, v, c), R.DictItemOp(d, v, st), R.IntTextOp(n), R.TextKeyOp(v), R.StrConcatOp(v, c),
             R.StrMethodOp("upper", [v]), R.StrJoinOp(arr, v, st),
             R.CallDirectOp("f", [v, n, x], [f64]),
         ]  # fmt: skip

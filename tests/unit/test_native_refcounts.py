@@ -10,8 +10,8 @@ import tracemalloc
 import pytest
 
 from ruff.runner import RunOptions, compile_file, make_vm
-from ruff.runtime.int_texts import LIMIT, int_text, int_texts
-from ruff.runtime.objects import dict_key, index_set
+from ruff.runtime.int_texts import LIMIT
+from ruff.runtime.objects import dict_key, index_get, index_set
 from ruff.runtime.values import Module
 
 SOURCE = """
@@ -312,54 +312,55 @@ def cached(k: int) -> int:
     return 1 if 0 <= k < LIMIT else 0
 
 
-def test_int_keys_written_natively_are_the_strings_str_makes(strdict_program) -> None:
+def test_int_keys_written_natively_are_stored_as_the_ints(strdict_program) -> None:
     d: dict = {}
     call = native(strdict_program, "fill_ints", [d, 0, 1])
     assert call(d, -50_000, 50_000) == 100_000
-    assert d == {str(i): 2 * i for i in range(-50_000, 50_000)}
-    assert all(type(k) is str and k.isascii() and sys.getsizeof(k) == sys.getsizeof(str(int(k)))
-               and hash(k) == hash(str(int(k))) for k in d)
-    # each key: d, the loop variable, getrefcount's argument, and the cache for a non-negative one;
-    # each value: d, the loop variable, getrefcount's argument
-    assert all(sys.getrefcount(k) == 3 + cached(int(k)) for k in d)
+    assert d == {i: 2 * i for i in range(-50_000, 50_000)} and all(type(k) is int for k in d)
+    # each key and value beyond CPython's small ints: d, the loop variable, getrefcount's argument
+    assert {sys.getrefcount(k) for k in d if not -5 <= k <= 256} == {3}
     assert {sys.getrefcount(v) for v in d.values() if v > 1000} == {3}
-    # The non-negative keys are the cache's objects.
-    texts = int_texts()
-    assert all(texts[int(k)] is k for k in d if int(k) >= 0)
     # The same keys again: the dict keeps its first key objects and lets go of the new ones and old values.
     keys_before = list(d)
     assert call(d, -50_000, 50_000) == 100_000
     assert all(a is b for a, b in zip(keys_before, d))
     del keys_before
-    assert all(sys.getrefcount(k) == 3 + cached(int(k)) for k in d)
+    assert {sys.getrefcount(k) for k in d if not -5 <= k <= 256} == {3}
     assert {sys.getrefcount(v) for v in d.values() if v > 1000} == {3}
 
 
-def test_int_keys_at_and_beyond_the_cache_bound(strdict_program) -> None:
+def test_int_keys_of_nineteen_digits(strdict_program) -> None:
     d: dict = {}
     call = native(strdict_program, "fill_ints", [d, 0, 1])
-    assert call(d, LIMIT - 3, LIMIT + 3) == 6
-    assert list(d) == [str(k) for k in range(LIMIT - 3, LIMIT + 3)]
-    texts = int_texts()
-    assert len(texts) == LIMIT  # nothing written past its end
-    assert [texts[k] is key for k, key in zip(range(LIMIT - 3, LIMIT), d)] == [True] * 3
-    assert [sys.getrefcount(k) for k in d] == [4, 4, 4, 3, 3, 3]
+    top, bottom = 2**62 - 1, -(2**62)  # (fill_ints stores 2 * key)
+    assert call(d, top - 3, top) == 3 and call(d, bottom, bottom + 3) == 6
+    assert list(d) == [top - 3, top - 2, top - 1, bottom, bottom + 1, bottom + 2]
+    assert index_get(d, str(top - 1)) == d[top - 1] and index_get(d, str(bottom)) == d[bottom]
+    assert [sys.getrefcount(k) for k in d] == [3] * 6
 
 
-def test_the_runtime_and_native_code_share_one_text_per_int(strdict_program) -> None:
-    k = LIMIT - 17
-    d = {}
-    index_set(d, k, 1)  # the runtime's path makes the text and leaves it in the cache
-    text = next(iter(d))
-    assert int_texts()[k] is text and int_text(k) is text and dict_key(k) is text
+def test_the_runtime_and_native_code_store_one_key_per_int(strdict_program) -> None:
+    d: dict = {}
+    index_set(d, "70000", 1)  # the runtime's path: the text of an int is stored as the int
+    index_set(d, "070000", 2)  # not a number's canonical text: its own key
+    assert list(d) == [70000, "070000"] and dict_key("70000") == 70000
     call = native(strdict_program, "fill_ints", [d, 0, 1])
-    assert call(d, k, k + 1) == 1 and next(iter(d)) is text and d[text] == 2 * k
-    assert int_text(-1) == "-1" and int_text(LIMIT) == str(LIMIT) and int_text(2**70) == str(2**70)
-    assert type(int_text(7)) is str and int_text(7) is int_text(7)
+    assert call(d, 70000, 70001) == 2 and d == {70000: 140000, "070000": 2}
+    tally = native(strdict_program, "tally", ["GATTACA", {}])
+    counts: dict = {7: 0.5, "GA": 0.5}
+    seq = "0123456789GA" * 2 + "7"
+    assert tally(seq, counts) == 13
+    # one-character substrings: a digit is a number's text and lands on its int key (7 was there already);
+    # "G" and "A" stay strings
+    expected: dict = {7: 0.5, "GA": 0.5}
+    for ch in seq:
+        key = int(ch) if ch.isdigit() else ch
+        expected[key] = expected.get(key, 0.5) + 1.0
+    assert counts == expected and counts[7] == 3.5 and "7" not in counts
 
 
 def test_int_keys_read_natively_own_their_values_and_leave_nothing_behind(strdict_program) -> None:
-    d = {str(i): 10**12 + i for i in range(-50_000, 50_000)}
+    d = {i: 10**12 + i for i in range(-50_000, 50_000)}
     before = [sys.getrefcount(v) for v in d.values()]
     d_before = sys.getrefcount(d)
     call = native(strdict_program, "sum_ints", [d, 0, 1])
@@ -367,8 +368,7 @@ def test_int_keys_read_natively_own_their_values_and_leave_nothing_behind(strdic
     assert [sys.getrefcount(v) for v in d.values()] == before and sys.getrefcount(d) == d_before
     fill = native(strdict_program, "fill_ints", [{}, 0, 1])
     call(d, -50_000, 50_000)
-    fill({}, 0, 100_000)  # (the texts of 0..99,999 go into the cache once, and stay)
-    texts_before = sum(t is not None for t in int_texts())
+    fill({}, 0, 100_000)
     tracemalloc.start()
     first, _ = tracemalloc.get_traced_memory()
     for _ in range(5):
@@ -377,7 +377,6 @@ def test_int_keys_read_natively_own_their_values_and_leave_nothing_behind(strdic
     last, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert last - first < 64 * 1024, f"{last - first} bytes left behind by 1,000,000 native int keys"
-    assert sum(t is not None for t in int_texts()) == texts_before
 
 
 def test_to_string_of_an_int_at_every_digit_count_and_sign(strdict_program) -> None:

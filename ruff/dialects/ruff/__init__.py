@@ -54,7 +54,7 @@ from ruff.dialects.ruff.functions import (
     DEPTH_ARG, SPECIALIZED_FROM, FrameStateOp,
 )
 from ruff.dialects.ruff.lists import ListLenOp, ListGetOp, ListSetOp, ListAppendOp
-from ruff.dialects.ruff.strdict import StrSliceOp, DictGetOp, DictItemOp, DictSetOp, IntTextOp, StrConcatOp, StrMethodOp, StrJoinOp
+from ruff.dialects.ruff.strdict import StrSliceOp, DictGetOp, DictItemOp, DictSetOp, IntTextOp, TextKeyOp, StrConcatOp, StrMethodOp, StrJoinOp
 from ruff.dialects.ruff.operators import (
     BoxedBinary, AddOp, SubOp, MulOp, DivOp, ModOp, EqOp, NeOp, LtOp, LeOp, GtOp, GeOp, NegOp, NotOp, TruthyOp,
     IsNullOp,
@@ -77,7 +77,7 @@ from ruff.dialects.ruff.collections import (
 
 RUFF_OPS: list[type[Operation]] = [
     FuncOp, ReturnOp, CallDirectOp, EnterFrameOp, FrameStateOp, ListLenOp, ListGetOp, ListSetOp, ListAppendOp,
-    StrSliceOp, DictGetOp, DictItemOp, DictSetOp, IntTextOp, StrConcatOp, StrMethodOp, StrJoinOp, ConstantOp,
+    StrSliceOp, DictGetOp, DictItemOp, DictSetOp, IntTextOp, TextKeyOp, StrConcatOp, StrMethodOp, StrJoinOp, ConstantOp,
     AddOp, SubOp, MulOp, DivOp, ModOp, NegOp, NotOp,
     EqOp, NeOp, LtOp, LeOp, GtOp, GeOp, TruthyOp, IsNullOp,
     BoxOp, UnboxOp, IsTypeOp, GuardTypeOp, GuardOp,
@@ -103,7 +103,7 @@ __all__ = [
     "RuffConstantMaterialization", "FuncOpCallableInterface", "FuncOp", "ReturnOp",
     "CallDirectSymbolUser", "CallDirectOp", "EnterFrameOp", "DEPTH_ARG", "SPECIALIZED_FROM",
     "FrameStateOp", "ListLenOp", "ListGetOp", "ListSetOp", "ListAppendOp",
-    "StrSliceOp", "DictGetOp", "DictItemOp", "DictSetOp", "IntTextOp", "StrConcatOp", "StrMethodOp", "StrJoinOp",
+    "StrSliceOp", "DictGetOp", "DictItemOp", "DictSetOp", "IntTextOp", "TextKeyOp", "StrConcatOp", "StrMethodOp", "StrJoinOp",
     "AddOp", "SubOp", "MulOp",
     "DivOp", "ModOp", "EqOp", "NeOp", "LtOp", "LeOp", "GtOp", "GeOp", "NegOp", "NotOp", "TruthyOp",
     "IsNullOp", "BoxedBinary", "BoxOp", "UnboxBoxedBlockArgument", "UnboxCanonicalization", "UnboxOp", "IsTypeOp",

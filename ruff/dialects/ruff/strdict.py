@@ -81,8 +81,7 @@ class DictItemOp(IRDLOperation):
 
 @irdl_op_definition
 class IntTextOp(IRDLOperation):
-    """`%k = ruff.int_text %i` — an int's decimal text: `to_string(i)`, and the dict key an int index stands
-    for (a Ruff dict's keys are strings; `d[5]` is `d["5"]`)."""
+    """`%k = ruff.int_text %i` — an int's decimal text: `to_string(i)`."""
 
     name = "ruff.int_text"
     index = operand_def(I64)
@@ -92,6 +91,21 @@ class IntTextOp(IRDLOperation):
 
     def __init__(self, index: SSAValue | Operation):
         super().__init__(operands=[index], result_types=[VALUE])
+
+
+@irdl_op_definition
+class TextKeyOp(IRDLOperation):
+    """`%k = ruff.text_key %s` — the key a dict stores for string key `s`: `s` itself, or the int it spells
+    when it is the decimal text of an i64 (ruff.runtime.dict_keys: `d["5"]` is `d[5]`)."""
+
+    name = "ruff.text_key"
+    text = operand_def(ValueType)
+    result = result_def(ValueType)
+    traits = traits_def(MayRaise())  # (only out of memory)
+    assembly_format = "$text attr-dict"
+
+    def __init__(self, text: SSAValue | Operation):
+        super().__init__(operands=[text], result_types=[VALUE])
 
 
 @irdl_op_definition

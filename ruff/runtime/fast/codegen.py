@@ -958,7 +958,7 @@ class FunctionEmitter(InstructionEmitter):
         if guard is None:
             return False
         r = self.temp()
-        typed = [Line(f"{r} = {spec.expr.format(*(a.text for a in args))}", i)]
+        typed = [Line(f"{r} = {spec.expr.format(*spec.texts(args))}", i)]
         after = state[:len(state) - argc - 1]
         e = StackEntry(r, "t", hint=spec.hint)
         e.cls = e.known = spec.hint

@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from ruff.frontend.bytecode import Op
 from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.dict_keys import stored_key
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.typeflow import Facts, Ty
 from ruff.runtime.values import overload_attr
@@ -98,6 +99,14 @@ HELPER_OF = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "<": "l
 I64_MIN_TEXT, I64_MAX_TEXT = str(I64_MIN), str(I64_MAX)
 _DIGIT = 2**30 - 1  # the largest int CPython 3.11 holds in one digit
 _CLASS_OF = {Ty.INT: "int", Ty.FLOAT: "float", Ty.BOOL: "bool", Ty.STR: "str", Ty.LIST: "list", Ty.DICT: "dict"}
+
+
+def text_key_of(text: str) -> str:
+    """Python for the key a dict stores for the string `text` evaluates to (ruff.runtime.dict_keys): a local
+    or temp whose first character comes after '9' is its own key without a call."""
+    if text.isidentifier():
+        return f"({text} if {text} >= ':' else _h_tk({text}))"
+    return f"_h_tk({text})"
 
 
 def _all(*tests: str) -> str:
@@ -631,23 +640,24 @@ class ExpressionEmitter:
             expr = slow
         elif k.kind == "c":
             expr = slow
-            arms = ((dct, f"{o.text}[{str(k.value)!r}]"), (lst, f"{o.text}[{k.text}]")) if type(k.value) is int \
-                else ((dct, f"{o.text}[{k.text}]"),) if type(k.value) is str else ()
+            arms = ((_any(dct, lst), f"{o.text}[{k.text}]"),) if type(k.value) is int \
+                else ((dct, f"{o.text}[{stored_key(k.value)!r}]"),) if type(k.value) is str else ()
             for cond, get in arms:
                 if cond == "True":
                     expr = get
                 elif cond != "False":
                     expr = f"{get} if {cond} else {expr}"
         else:
+            # A dict stores an int key as itself and a string key by ruff.runtime.dict_keys's rule.
             ki, ks = self.cls_test(k, "int"), self.cls_test(k, "str")
-            if lst == "True" and ki == "True" or dct == "True" and ks == "True":
+            if (lst == "True" or dct == "True") and ki == "True":
                 expr = f"{o.text}[{k.text}]"
-            elif dct == "True" and ki == "True":
-                expr = f"{o.text}[_h_str({k.text})]"
+            elif dct == "True" and ks == "True":
+                expr = f"{o.text}[{text_key_of(k.text)}]"
             else:
                 expr = slow
-                for cond, get in ((_all(dct, ki), f"{o.text}[_h_str({k.text})]"),
-                                  (_any(_all(lst, ki), _all(dct, ks)), f"{o.text}[{k.text}]")):
+                for cond, get in ((_all(dct, ks), f"{o.text}[{text_key_of(k.text)}]"),
+                                  (_any(_all(lst, ki), _all(dct, ki)), f"{o.text}[{k.text}]")):
                     if cond == "True":
                         expr = get
                     elif cond != "False":
@@ -676,8 +686,8 @@ class ExpressionEmitter:
             tests = [t for t in (container, key_test) if t not in (None, "True")]
             stmt = [If(" and ".join(tests), i, body, stmt)] if tests else body
 
-        key = repr(str(k.value)) if k.kind == "c" else f"_h_str({k.text})"
-        case(dct, key_int, [Line(f"{o.text}[{key}] = {v.text}", i)])
-        case(dct, key_str, [Line(f"{o.text}[{k.text}] = {v.text}", i)])
+        key = repr(stored_key(k.value)) if k.kind == "c" and type(k.value) is str else text_key_of(k.text)
+        case(dct, key_int, [Line(f"{o.text}[{k.text}] = {v.text}", i)])
+        case(dct, key_str, [Line(f"{o.text}[{key}] = {v.text}", i)])
         case(lst, key_int, [Try([Line(f"{o.text}[{k.text}] = {v.text}", i)], "_h_IndexError", [slow], i)])
         out.extend(stmt)

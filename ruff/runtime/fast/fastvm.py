@@ -57,6 +57,7 @@ from ruff.runtime.fast.inline_calls import HeldPure
 from ruff.runtime.fast.virtual_closures import VIRTUAL_CLOSURE
 from ruff.runtime.fast.statements import INLINE_BUILTINS
 from ruff.runtime.fast.frames import CodeInfo, code_info
+from ruff.runtime.dict_keys import text_key
 from ruff.runtime.values import (
     FLOAT_EPOCH, NONE_VALUE, BoundMethod, Builtin, Closure, EnumValue, Module, RuffError, StructInstance, StructType,
     display, new_closure, note_nonfloat, note_nonfloats, set_running_runtime, truthy,
@@ -679,7 +680,7 @@ def build_helpers(vm: FastVM) -> dict:
         "EV": EnumValue, "RE": RuffError, "NONE": NONE_VALUE, "IMMUTABLE": ("let", "const"),
         "OK_SOME": ("Ok", "Some"), "MISSING": MISSING, "truthy": truthy, "disp": display, "thrown": thrown,
         "iget": index_get, "iset": index_set, "fget": vm.field_get, "fset": field_set,
-        "mkstruct": make_struct, "mkiter": make_iterator, "dk": dict_key, "await": await_value,
+        "mkstruct": make_struct, "mkiter": make_iterator, "dk": dict_key, "tk": text_key, "await": await_value,
         "ccall": _ccall, "refit": _refit, "arity": _arity, "notfn": _notfn, "fit": _fit, "refuse": _refuse,
         "ocall": _ocall, "call": _call, "mcall": _mcall, "neg": _neg, "not": _not, "ovf": _ovf,
         "gmiss": _gmiss, "catch": _catch, "mp": _mp, "mlit": _mlit, "slow": _slow,

@@ -11,10 +11,11 @@ from typing import Any, Optional
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.frontend.cfg import stack_effect
 from ruff.limits import MAX_FRAMES
-from ruff.runtime.fast.expressions import _ARITH, I64_MIN_TEXT, ExpressionEmitter, StackEntry
+from ruff.runtime.fast.expressions import _ARITH, I64_MIN_TEXT, ExpressionEmitter, StackEntry, text_key_of
 from ruff.runtime.fast.factories import Factory
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.placement import Unsupported
+from ruff.runtime.dict_keys import text_key
 from ruff.runtime.values import field_names, float_flag_attr, method_attr, slot_name
 
 
@@ -43,13 +44,19 @@ class InlineBuiltin:
     nonneg: tuple[int, ...] = ()  # arguments that must be ints >= 0
     nonempty: tuple[int, ...] = ()  # arguments that must be non-empty strings
     extra: str = ""  # a further condition, from the argument texts
+    keys: tuple[int, ...] = ()  # string arguments that are dict keys: {n} is then the key's stored form
+
+    def texts(self, args: list) -> list[str]:
+        """The argument texts `expr` is formatted with (a constant key stored by dict_keys's rule now)."""
+        return [(repr(text_key(a.value)) if a.kind == "c" and type(a.value) is str else text_key_of(a.text))
+                if n in self.keys else a.text for n, a in enumerate(args)]
 
 
 INLINE_BUILTINS = {
     "sqrt": InlineBuiltin(1, (("float",),), "_h_msqrt({0})", "float", extra="{0} >= 0.0"),
     "len": InlineBuiltin(1, (("str", "list", "dict"),), "_h_pylen({0})", "int"),
     "substring": InlineBuiltin(3, (("str",), ("int",), ("int",)), "{0}[{1}:{2}]", "str", nonneg=(1, 2)),
-    "get_default": InlineBuiltin(3, (("dict",), ("str",), None), "{0}.get({1}, {2})"),
+    "get_default": InlineBuiltin(3, (("dict",), ("str",), None), "{0}.get({1}, {2})", keys=(1,)),
     # Strings and dicts (ruff/runtime/builtins/strings.py, dicts.py, core.py): the builtin's own Python
     # operation once its argument checks are known to pass.
     "to_string": InlineBuiltin(1, (("str", "int"),), "_h_str({0})", "str"),
@@ -62,7 +69,7 @@ INLINE_BUILTINS = {
     "starts_with": InlineBuiltin(2, (("str",), ("str",)), "{0}.startswith({1})"),
     "ends_with": InlineBuiltin(2, (("str",), ("str",)), "{0}.endswith({1})"),
     "index_of": InlineBuiltin(2, (("str",), ("str",)), "{0}.find({1})", "int"),
-    "has_key": InlineBuiltin(2, (("dict",), ("str",)), "(1 if {1} in {0} else 0)", "int"),
+    "has_key": InlineBuiltin(2, (("dict",), ("str",)), "(1 if {1} in {0} else 0)", "int", keys=(1,)),
 }
 # Other names of the same builtins (each global is still tested against its own builtin object).
 for _alias, _name in (("str", "to_string"), ("to_upper", "upper"), ("to_lower", "lower")):
@@ -140,9 +147,8 @@ class InstructionEmitter(ExpressionEmitter):
             inline = INLINE_BUILTINS.get(f.value) if f.builtin else None
             guard = self.inline_guard(inline, args, i) if inline is not None and inline.argc == argc else None
             if guard is not None:
-                texts = [a.text for a in args]
                 out.append(If(f"{f.text} is _h_B_{f.value}{guard}", i,
-                              [Line(f"{r} = {inline.expr.format(*texts)}", i)],
+                              [Line(f"{r} = {inline.expr.format(*inline.texts(args))}", i)],
                               [If(is_builtin, i, builtin, [If(is_closure, i, closure, other)])]))
                 state.append(StackEntry(r, "t", hint=inline.hint))
                 return
@@ -414,7 +420,7 @@ class InstructionEmitter(ExpressionEmitter):
             parts = []
             for j in range(0, len(items), 2):
                 key, val = items[j], items[j + 1]
-                ktext = key.text if key.kind == "c" and type(key.value) is str else f"_h_dk({key.text})"
+                ktext = repr(text_key(key.value)) if key.kind == "c" and type(key.value) is str else f"_h_dk({key.text})"
                 parts.append(f"{ktext}: {val.text}")
             self.result(state, out, "{" + ", ".join(parts) + "}", i)
         elif op is Op.ArrayPush:
