@@ -648,16 +648,14 @@ class ExpressionEmitter:
                 elif cond != "False":
                     expr = f"{get} if {cond} else {expr}"
         else:
-            # A dict stores an int key as itself and a string key by ruff.runtime.dict_keys's rule.
             ki, ks = self.cls_test(k, "int"), self.cls_test(k, "str")
-            if (lst == "True" or dct == "True") and ki == "True":
+            # A string key as it is: a dict holds a string key only in its stored form, so a hit is the
+            # entry; a number's text misses, and index_get looks again by the stored key.
+            if (lst == "True" or dct == "True") and ki == "True" or dct == "True" and ks == "True":
                 expr = f"{o.text}[{k.text}]"
-            elif dct == "True" and ks == "True":
-                expr = f"{o.text}[{text_key_of(k.text)}]"
             else:
                 expr = slow
-                for cond, get in ((_all(dct, ks), f"{o.text}[{text_key_of(k.text)}]"),
-                                  (_any(_all(lst, ki), _all(dct, ki)), f"{o.text}[{k.text}]")):
+                for cond, get in ((_any(_all(lst, ki), _all(dct, ki), _all(dct, ks)), f"{o.text}[{k.text}]"),):
                     if cond == "True":
                         expr = get
                     elif cond != "False":
