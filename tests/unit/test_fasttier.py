@@ -1082,10 +1082,14 @@ def test_loop_version_and_split_take_substring_strings_untested() -> None:
     fast = src.split("if l0.__class__ is _h_str and -2147483648 <= l1")[1].split("\n        else:\n", 1)[0]
     assert "l0.__class__" not in fast
     typed, generic = fast.split("if t5 is _h_B_substring and t6 >= 0:")[1:3]
-    assert "if t8 is _h_B_get_default:" in typed and "l2[(l5 if l5 >= ':' else _h_tk(l5))] = t10" in typed and "l5.__class__" not in typed
+    assert "if t8 is _h_B_get_default:" in typed and "l5.__class__" not in typed
+    # The key's stored form (ruff.runtime.dict_keys) is made once, before the call, for both get_default
+    # and the store by the same key.
+    assert "t10 = (l5 if l5 >= ':' else _h_tk(l5))" in typed
+    assert "t9 = l2.get(t10, (0))" in typed and "l2[t10] = t11" in typed and typed.count("_h_tk") == 1
     assert "l5.__class__ is _h_str" in generic and "_h_iset(l2, l5" in generic
     # `+ 1` on an unknown int tests a one-digit bound before the i64 one.
-    assert "if t10 > 1073741823 and t10 > 9223372036854775807:" in typed
+    assert "if t11 > 1073741823 and t11 > 9223372036854775807:" in typed
     check("""
         func count(seq, k) {
             counts := {}

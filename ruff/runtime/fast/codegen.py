@@ -709,6 +709,7 @@ class FunctionEmitter(InstructionEmitter):
 
     def emit_from(self, b: Block, i: int, state: list, follow: Optional[Block], loops: list, out: list) -> None:
         """Emit block b from instruction i (entered with `state`) to its end, its branches included."""
+        self.stored_key = None
         code = self.code
         last = b.end - 1
         while i < last:

@@ -101,6 +101,12 @@ _DIGIT = 2**30 - 1  # the largest int CPython 3.11 holds in one digit
 _CLASS_OF = {Ty.INT: "int", Ty.FLOAT: "float", Ty.BOOL: "bool", Ty.STR: "str", Ty.LIST: "list", Ty.DICT: "dict"}
 
 
+# Instructions that leave every plain local as it is (a callee cannot assign the caller's plain locals;
+# captured ones live in cells): a stored key computed before them still belongs to the local after them.
+_KEEPS_LOCALS = frozenset((Op.LoadConst, Op.LoadLocal, Op.LoadGlobal, Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Mod,
+                           Op.Negate))
+
+
 def text_key_of(text: str) -> str:
     """Python for the key a dict stores for the string `text` evaluates to (ruff.runtime.dict_keys): a local
     or temp whose first character comes after '9' is its own key without a call."""
@@ -141,6 +147,9 @@ class ExpressionEmitter:
 
     def init_expressions(self) -> None:
         self.ntemp = 0
+        # (local slot, instruction, temp): the temp holds that local's stored dict key, made at that
+        # instruction of the block being emitted (stored_key_of; emit_from forgets it at each block).
+        self.stored_key: Optional[tuple[int, int, str]] = None
         self.namespace: dict[str, Any] = {}
         self.const_names: dict[int, str] = {}
 
@@ -628,6 +637,16 @@ class ExpressionEmitter:
         which then runs one frame deeper than this one."""
         return Line(f"{r} = {helper}({', '.join([*args, 'd'])})", i)
 
+    def stored_key_of(self, k: StackEntry, i: int) -> Optional[str]:
+        """The temp holding local k's stored dict key, when a call earlier in this block made it
+        (`stored_key`) and nothing between that call and instruction i can store into a local."""
+        if self.stored_key is None or k.kind != "l":
+            return None
+        slot, at, temp = self.stored_key
+        if slot != k.slot or at >= i or any(self.code[j].op not in _KEEPS_LOCALS for j in range(at + 1, i)):
+            return None
+        return temp
+
     def index_get(self, state: list, out: list, i: int) -> None:
         k = state.pop()
         o = state.pop()
@@ -684,7 +703,8 @@ class ExpressionEmitter:
             tests = [t for t in (container, key_test) if t not in (None, "True")]
             stmt = [If(" and ".join(tests), i, body, stmt)] if tests else body
 
-        key = repr(stored_key(k.value)) if k.kind == "c" and type(k.value) is str else text_key_of(k.text)
+        key = repr(stored_key(k.value)) if k.kind == "c" and type(k.value) is str else \
+            self.stored_key_of(k, i) or text_key_of(k.text)
         case(dct, key_int, [Line(f"{o.text}[{k.text}] = {v.text}", i)])
         case(dct, key_str, [Line(f"{o.text}[{key}] = {v.text}", i)])
         case(lst, key_int, [Try([Line(f"{o.text}[{k.text}] = {v.text}", i)], "_h_IndexError", [slow], i)])

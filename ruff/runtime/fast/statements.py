@@ -46,9 +46,12 @@ class InlineBuiltin:
     extra: str = ""  # a further condition, from the argument texts
     keys: tuple[int, ...] = ()  # string arguments that are dict keys: {n} is then the key's stored form
 
-    def texts(self, args: list) -> list[str]:
-        """The argument texts `expr` is formatted with (a constant key stored by dict_keys's rule now)."""
-        return [(repr(text_key(a.value)) if a.kind == "c" and type(a.value) is str else text_key_of(a.text))
+    def texts(self, args: list, stored: Optional[dict] = None) -> list[str]:
+        """The argument texts `expr` is formatted with: a constant key stored by dict_keys's rule now, and a key
+        whose stored form is already in a temp (`stored`: argument number → temp) that temp."""
+        stored = stored or {}
+        return [stored[n] if n in stored else
+                (repr(text_key(a.value)) if a.kind == "c" and type(a.value) is str else text_key_of(a.text))
                 if n in self.keys else a.text for n, a in enumerate(args)]
 
 
@@ -147,8 +150,16 @@ class InstructionEmitter(ExpressionEmitter):
             inline = INLINE_BUILTINS.get(f.value) if f.builtin else None
             guard = self.inline_guard(inline, args, i) if inline is not None and inline.argc == argc else None
             if guard is not None:
+                stored = {}
+                for n in inline.keys:
+                    if args[n].kind == "l" and self.is_cls(args[n], "str") is None:
+                        # A local known to hold a string: its stored key made once, for this call and for
+                        # a store by the same key right after (`d[k] := get_default(d, k, 0) + 1`).
+                        stored[n] = self.temp()
+                        self.line(out, f"{stored[n]} = {text_key_of(args[n].text)}", i)
+                        self.stored_key = (args[n].slot, i, stored[n])
                 out.append(If(f"{f.text} is _h_B_{f.value}{guard}", i,
-                              [Line(f"{r} = {inline.expr.format(*inline.texts(args))}", i)],
+                              [Line(f"{r} = {inline.expr.format(*inline.texts(args, stored))}", i)],
                               [If(is_builtin, i, builtin, [If(is_closure, i, closure, other)])]))
                 state.append(StackEntry(r, "t", hint=inline.hint))
                 return
