@@ -15,7 +15,7 @@ import math
 from typing import Any, Callable, Iterable, Optional
 
 from ruff.limits import I64_MAX, I64_MIN
-from ruff.runtime.int_texts import int_text
+from ruff.runtime.dict_keys import StoredKey, sorted_text_items, text_key
 from ruff.runtime.values import (
     CYCLE_CHECK_DEPTH, BoundMethod, Builtin, Closure, EnumValue, ErrorObject, RuffError, StructInstance,
     StructType, VariantConstructor, display, display_nested, format_float, has_cycle, type_name, values_equal,
@@ -211,12 +211,14 @@ def dict_arg(name: str, v: Any) -> dict:
     raise type_error(name, "a dict", v)
 
 
-def dict_key(name: str, k: Any) -> str:
+def dict_key(name: str, k: Any) -> StoredKey:
+    """The stored form (see ruff.runtime.dict_keys) of a key a Ruff program gives a builtin: an int stays
+    the int, a string that spells one becomes it."""
     t = type(k)
     if t is str:
-        return k
+        return text_key(k)
     if t is int:
-        return int_text(k)  # the key objects.dict_key and native code use: one shared text per small int
+        return k
     raise type_error(name, "a string key", k)
 
 
@@ -286,7 +288,8 @@ def hash_key(v: Any, depth: int = 0) -> Any:
     if t is list:
         return ("a", tuple(hash_key(x, depth) for x in v))
     if t is dict:
-        return ("d", tuple(sorted((k, hash_key(x, depth)) for k, x in v.items())))
+        # By key text: a dict holds both int and str keys (ruff.runtime.dict_keys), which do not compare.
+        return ("d", tuple((k, hash_key(x, depth)) for k, x in sorted_text_items(v)))
     if t is EnumValue:
         return ("e", v.enum, v.variant, tuple(hash_key(x, depth) for x in v.values))
     if isinstance(v, StructInstance):
@@ -449,7 +452,7 @@ def _write_debug_container(v: Any, out: list, depth: int, active: Optional[set[i
     elif t is dict:
         out.append("Dict{")
         first = True
-        for k, x in sorted(v.items()):
+        for k, x in sorted_text_items(v):
             if first:
                 first = False
             else:

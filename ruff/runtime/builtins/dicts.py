@@ -1,14 +1,17 @@
 """Dict builtins (also methods: `d.keys()`, `d.get("k", 0)`, ...).
 
-Keys are strings (an int key means its decimal text). keys/values/items come in sorted key order,
-as the reference returns them. `has_key` returns 1/0 (the reference documents this); `get` returns
-null (or the given default) for a missing key. merge/update/invert return new dicts.
+Keys are strings (an int key means its decimal text). A number's text is stored as the int it spells
+(ruff.runtime.dict_keys): keys given by the program are looked up and stored in that form (`text_key`,
+`dict_key`) and handed out as text. keys/values/items come in the order of the key texts, as the
+reference returns them. `has_key` returns 1/0 (the reference documents this); `get` returns null (or the
+given default) for a missing key. merge/update/invert return new dicts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ruff.runtime.dict_keys import key_text, sorted_text_items, text_key
 from ruff.runtime.values import display
 from ruff.runtime.builtins._util import (
     Registry, arity_error, check_arity, dict_arg, dict_key, type_error,
@@ -28,19 +31,17 @@ def _the_dict(name: str, args: list, n: int) -> dict:
 
 @reg("keys", fast=True)
 def keys(rt: Any, args: list) -> list:
-    return sorted(_the_dict("keys", args, 1))
+    return [k for k, _ in sorted_text_items(_the_dict("keys", args, 1))]
 
 
 @reg("values", fast=True)
 def values(rt: Any, args: list) -> list:
-    d = _the_dict("values", args, 1)
-    return [d[k] for k in sorted(d)]
+    return [v for _, v in sorted_text_items(_the_dict("values", args, 1))]
 
 
 @reg("items", "entries", fast=True)
 def items(rt: Any, args: list) -> list:
-    d = _the_dict("items", args, 1)
-    return [[k, d[k]] for k in sorted(d)]
+    return [[k, v] for k, v in sorted_text_items(_the_dict("items", args, 1))]
 
 
 @reg("has_key", fast=True)
@@ -49,9 +50,9 @@ def has_key(rt: Any, args: list) -> int:
     k = args[1]
     tk = type(k)
     if tk is str:
-        return 1 if k in d else 0
+        return 1 if text_key(k) in d else 0
     if tk is int:
-        return 1 if str(k) in d else 0
+        return 1 if k in d else 0
     return 0
 
 
@@ -67,9 +68,9 @@ def get(rt: Any, args: list) -> Any:
     if td is dict:
         tk = type(k)
         if tk is str:
-            return d.get(k, default)
+            return d.get(text_key(k), default)
         if tk is int:
-            return d.get(str(k), default)
+            return d.get(k, default)
         return default
     if td is list and type(k) is int:
         # get(array, i, default): the element, or the default when out of bounds.
@@ -82,9 +83,9 @@ def get_default(rt: Any, args: list) -> Any:
     d = _the_dict("get_default", args, 3)
     k = args[1]
     tk = type(k)
-    if tk is int:
-        k = str(k)
-    elif tk is not str:
+    if tk is str:
+        k = text_key(k)
+    elif tk is not int:
         return args[2]
     return d.get(k, args[2])
 
@@ -117,7 +118,7 @@ def invert(rt: Any, args: list) -> dict:
     for k, v in d.items():
         t = type(v)
         if t is str or t is int or t is float or t is bool:
-            out[display(v)] = k
+            out[text_key(v if t is str else display(v))] = key_text(k)
     return out
 
 
