@@ -25,6 +25,7 @@ import sys
 from typing import Any
 
 from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.dict_keys import text_key
 from ruff.runtime.values import (
     AssertionFailure, EnumValue, ErrorObject, RuffError, display, display_literal, format_float, truthy,
 )
@@ -419,9 +420,10 @@ def collection_contains(collection: Any, item: Any) -> Any:
     if t is str:
         return type(item) is str and item in collection
     if t is dict:
-        if type(item) is int:
-            item = str(item)
-        return type(item) is str and item in collection
+        ti = type(item)
+        if ti is str:
+            return text_key(item) in collection
+        return ti is int and item in collection
     if t is RuffRange:
         return type(item) in (int, float) and item in collection.r
     if hasattr(collection, "ruff_contains"):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from typing import Any, Iterator
 
+from ruff.runtime.dict_keys import key_texts
 from ruff.runtime.values import NONE_VALUE, EnumValue, RuffError, count_upto, truthy
 from ruff.runtime.builtins._util import (
     Registry, as_list, check_arity, check_arity_range, fn_arg, guard, int_arg, type_name_of,
@@ -171,7 +172,7 @@ def vm_for_iterable(rt: Any, args: list) -> Any:
     if t is int or t is float:
         return range_list(range(count_upto(v)))
     if t is dict:
-        return list(v)
+        return key_texts(v)  # as text: a number's text is stored as an int (ruff.runtime.dict_keys)
     if t is str:
         return list(v)
     return v

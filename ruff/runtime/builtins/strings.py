@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ruff.runtime.dict_keys import text_key
 from ruff.runtime.values import RuffError, display
 from ruff.runtime.builtins._util import (
     MAX_BUILT_STRING, Registry, arity_error, as_list, check_arity_range, equal, int_arg, str_arg, type_error,
@@ -142,9 +143,9 @@ def contains(rt: Any, args: list) -> int:
     if t is dict:
         tn = type(needle)
         if tn is int:
-            return 1 if str(needle) in hay else 0
-        if tn is str:
             return 1 if needle in hay else 0
+        if tn is str:
+            return 1 if text_key(needle) in hay else 0
         raise type_error("contains", "a string key", needle)
     if t is RuffRange:
         return 1 if type(needle) in (int, float) and needle in hay.r else 0
