@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any, Optional
 
+from ruff.runtime.dict_keys import canonical, text_key
 from ruff.runtime.values import RuffError
 from ruff.runtime.builtins._util import Registry, rust_error_text
 
@@ -46,7 +47,7 @@ def _load(path: str) -> dict:
         raise RuffError(f"Failed to parse kv store '{path}': {e.message}") from None
     if type(data) is not dict or any(type(v) is not str for v in data.values()):
         raise RuffError(f"Failed to parse kv store '{path}': expected an object of strings")
-    return data
+    return canonical(data)  # keys stored by the rule of ruff.runtime.dict_keys, as kv_get/kv_set look them up
 
 
 def _save(path: str, data: dict) -> None:
@@ -75,7 +76,7 @@ def kv_set(rt: Any, args: list) -> bool:
         raise RuffError("kv_set requires key and value string arguments")
     path = store_path()
     data = _load(path)
-    data[key] = value
+    data[text_key(key)] = value
     _save(path, data)
     return True
 
@@ -87,4 +88,4 @@ def kv_get(rt: Any, args: list) -> Optional[str]:
         raise RuffError(f"kv_get() expects 1 argument (key), got {len(args)}")
     if type(args[0]) is not str:
         raise RuffError("kv_get requires a key string argument")
-    return _load(store_path()).get(args[0])
+    return _load(store_path()).get(text_key(args[0]))
