@@ -21,7 +21,7 @@ def test_keys_values_items_are_sorted():
 def test_has_key_returns_one_or_zero():
     assert call("has_key", D, "a") == 1 and type(call("has_key", D, "a")) is int
     assert call("has_key", D, "z") == 0
-    assert call("has_key", {"1": True}, 1) == 1
+    assert call("has_key", {1: True}, 1) == 1
     assert call("has_key", D, None) == 0
     raises("has_key", D, match="has_key() expects 2 arguments, got 1")
     raises("has_key", "abc", "a", match="has_key() expects a dict, got string")
@@ -31,7 +31,7 @@ def test_get_and_get_default():
     assert call("get", D, "a") == 1
     assert call("get", D, "z") is None
     assert call("get", D, "z", 99) == 99
-    assert call("get", {"1": "one"}, 1) == "one"
+    assert call("get", {1: "one"}, 1) == "one"
     assert call("get", [10, 20], 1) == 20 and call("get", [10], 5, "d") == "d"
     raises("get", D, match="get() expects 2 or 3 arguments, got 1")
     raises("get", 5, "a", match="get() expects a dict, got int")
@@ -46,7 +46,7 @@ def test_merge_update_invert_are_pure():
     assert call("merge", a, {"b": 3, "c": 4}) == {"a": 1, "b": 3, "c": 4}
     assert a == {"a": 1, "b": 2}
     assert call("update", {"a": 1}, {"a": 2}) == {"a": 2}
-    assert call("invert", {"a": 1, "b": "x", "c": [1], "d": True}) == {"1": "a", "x": "b", "true": "d"}
+    assert call("invert", {"a": 1, "b": "x", "c": [1], "d": True}) == {1: "a", "x": "b", "true": "d"}
     raises("merge", a, [1], match="merge() expects a dict, got array")
     raises("update", a, match="update() expects 2 arguments, got 1")
     raises("invert", [1], match="invert() expects a dict, got array")
@@ -55,7 +55,7 @@ def test_merge_update_invert_are_pure():
 def test_set_key_and_from_items():
     d = {"a": 1}
     assert call("set_key", d, "b", 2) == {"a": 1, "b": 2} and d == {"a": 1}
-    assert call("dict_set", d, 7, 0) == {"a": 1, "7": 0}
+    assert call("dict_set", d, 7, 0) == {"a": 1, 7: 0}
     raises("set_key", d, [1], 2, match="set_key() expects a string key, got array")
     assert call("from_items", [["a", 1], ["b", 2]]) == {"a": 1, "b": 2}
     assert call("from_entries", []) == {}

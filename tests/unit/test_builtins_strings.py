@@ -80,7 +80,7 @@ def test_predicates_return_one_or_zero_as_documented():
     assert call("contains", [1, 2, 3], 3) == 1
     assert call("contains", [1, 2, 3], 5) == 0
     assert call("contains", {"a": 1}, "a") == 1
-    assert call("contains", {"1": 1}, 1) == 1
+    assert call("contains", {1: 1}, 1) == 1
     assert call("contains", call("range", 5), 3) == 1
     assert call("contains", call("Set", [1, 2]), 2) == 1
     assert type(call("contains", "a", "a")) is int
