@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.dict_keys import canonical, key_texts, sorted_text_items, text_items, text_key
 from ruff.runtime.values import EnumValue, RuffError, StructInstance, format_float
 from ruff.runtime.builtins._util import (
     Registry, check_arity, str_arg, type_error, type_name_of,
@@ -87,7 +88,7 @@ def parse_json_text(text: str) -> Any:
         raise RuffError(f"JSON input exceeds maximum input size of {MAX_JSON_INPUT_BYTES} bytes")
     try:
         value = _json.loads(text, parse_int=_int_or_float, parse_float=_finite_float,
-                            parse_constant=_reject_constant)
+                            parse_constant=_reject_constant, object_hook=canonical)
     except RecursionError:
         raise RuffError(f"JSON input exceeds maximum nesting depth of {MAX_JSON_DEPTH}") from None
     except ValueError as e:
@@ -168,9 +169,8 @@ def to_json_text(v: Any, indent: int = 0, depth: int = 0, level: int = 0) -> str
     if t is str:
         return _json_string(v)
     if t is dict:
-        entries = sorted(v.items())
-        pairs = [(k, x) for k, x in entries]
-        return _container("{", "}", [(_json_string(k), x) for k, x in pairs], indent, depth, level)
+        return _container("{", "}", [(_json_string(k), x) for k, x in sorted_text_items(v)], indent, depth,
+                          level)
     if isinstance(v, StructInstance):
         return _container("{", "}", [(_json_string(k), x) for k, x in sorted(v.field_items())],
                           indent, depth, level)
@@ -246,6 +246,7 @@ def parse_csv(rt: Any, args: list) -> list:
     if not rows:
         return []
     header, body = rows[0], rows[1:]
+    keys = [text_key(h) for h in header]
     out = []
     for row in body:
         if not row:
@@ -253,7 +254,7 @@ def parse_csv(rt: Any, args: list) -> list:
         if len(row) != len(header):
             raise RuffError(f"CSV parse error: found record with {len(row)} fields, "
                             f"but the header has {len(header)} fields")
-        out.append({h: _csv_cell(c) for h, c in zip(header, row)})
+        out.append({k: _csv_cell(c) for k, c in zip(keys, row)})
     return out
 
 
@@ -281,7 +282,8 @@ def to_csv(rt: Any, args: list) -> str:
         raise RuffError("CSV requires non-empty array")
     if type(rows[0]) is not dict:
         raise RuffError("CSV requires array of dictionaries")
-    headers = sorted(rows[0])
+    headers = sorted(key_texts(rows[0]))
+    keys = [text_key(h) for h in headers]
     import csv as _csv
     import io as _io
 
@@ -291,7 +293,7 @@ def to_csv(rt: Any, args: list) -> str:
     for row in rows:
         if type(row) is not dict:
             raise RuffError("CSV requires array of dictionaries")
-        w.writerow([_csv_text(row.get(h)) for h in headers])
+        w.writerow([_csv_text(row.get(k)) for k in keys])
     return buf.getvalue()
 
 
@@ -301,7 +303,7 @@ def to_csv(rt: Any, args: list) -> str:
 def _from_toml(v: Any) -> Any:
     t = type(v)
     if t is dict:
-        return {k: _from_toml(x) for k, x in v.items()}
+        return {text_key(k): _from_toml(x) for k, x in v.items()}
     if t is list:
         return [_from_toml(x) for x in v]
     if t in (str, int, float, bool):
@@ -355,14 +357,14 @@ def _toml_value(v: Any, depth: int) -> str:
     if t is list:
         return "[" + ", ".join(_toml_value(x, depth + 1) for x in v) + "]"
     if t is dict:
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x, depth + 1)}" for k, x in v.items()) + " }"
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x, depth + 1)}" for k, x in text_items(v)) + " }"
     raise RuffError(f"Cannot convert {type_name_of(v)} to TOML")
 
 
 def _toml_table(d: dict, prefix: str, out: list, depth: int = 0) -> None:
     _toml_too_deep(depth)
-    simple = [(k, x) for k, x in d.items() if type(x) is not dict]
-    tables = [(k, x) for k, x in d.items() if type(x) is dict]
+    simple = [(k, x) for k, x in text_items(d) if type(x) is not dict]
+    tables = [(k, x) for k, x in text_items(d) if type(x) is dict]
     for k, x in simple:
         out.append(f"{_toml_key(k)} = {_toml_value(x, depth + 1)}")
     for k, x in tables:
