@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.dict_keys import key_text, text_key
 from ruff.runtime.values import RuffError
 from ruff.runtime.builtins._util import Registry, type_name_of
 
@@ -206,11 +207,11 @@ def _to_ruff(v: Any, depth: int, budget: _Budget) -> Any:
         except OverflowError:
             return math.inf if v > 0 else -math.inf
     if t is dict:
-        return {_key_text(k): _to_ruff(x, depth + 1, budget) for k, x in v.items()}
+        return {text_key(_key_text(k)): _to_ruff(x, depth + 1, budget) for k, x in v.items()}
     if t is list or t is tuple:
         return [_to_ruff(x, depth + 1, budget) for x in v]
     if t is set:
-        return {_key_text(k): None for k in v}
+        return {text_key(_key_text(k)): None for k in v}
     return str(v)
 
 
@@ -264,7 +265,7 @@ def _plain(v: Any, depth: int = 0) -> Any:
     if t is list:
         return [_plain(x, depth + 1) for x in v]
     if t is dict:
-        return {k: _plain(x, depth + 1) for k, x in v.items()}
+        return {key_text(k): _plain(x, depth + 1) for k, x in v.items()}
     to_list = getattr(v, "ruff_to_list", None)  # ranges are arrays
     if to_list is not None and getattr(v, "ruff_type_name", "") == "array":
         return [_plain(x, depth + 1) for x in to_list()]
