@@ -20,6 +20,7 @@ import time as _time
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ruff.runtime.dict_keys import from_text_pairs, text_items
 from ruff.runtime.values import RuffError, format_float
 from ruff.runtime.builtins._util import (
     Registry, as_list, check_arity, check_arity_range, num_arg, rust_error_text, str_arg,
@@ -117,7 +118,7 @@ def env_set(rt: Any, args: list) -> None:
 @reg("env_list", "os_environ")
 def env_list(rt: Any, args: list) -> dict:
     check_arity("env_list", args, 0)
-    return dict(os.environ)
+    return from_text_pairs(os.environ.items())
 
 
 @reg("args")
@@ -292,7 +293,7 @@ def _options(name: str, args: list) -> ProcessOptions:
     given = args[1]
     if type(given) is not dict:
         raise type_error(name, "an options dict", given)
-    for key, v in given.items():
+    for key, v in text_items(given):
         if key == "timeout_ms":
             opts.timeout_ms = _positive(key, v)
         elif key == "max_output_bytes":
@@ -313,7 +314,7 @@ def _options(name: str, args: list) -> ProcessOptions:
                 raise RuffError("env must be a dict of string keys and values")
             if any(type(x) is not str for x in v.values()):
                 raise RuffError("env must contain only string values")
-            opts.env = dict(v)
+            opts.env = dict(text_items(v))
         else:
             raise RuffError(f"unsupported process option '{key}'; supported options are {_OPTION_NAMES}")
     return opts
