@@ -24,6 +24,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from ruff.runtime.dict_keys import from_text_pairs, text_items
 from ruff.runtime.values import EnumValue, ErrorObject, RuffError
 from ruff.runtime.builtins import _net
 from ruff.runtime.builtins._util import Registry, rust_error_text
@@ -33,7 +34,8 @@ reg = Registry()
 
 @dataclass(slots=True)
 class HttpReply:
-    """A received response: status, headers (lowercase names; the last of repeated ones) and raw body."""
+    """A received response: status, headers (lowercase names; the last of repeated ones) and raw body.
+    `headers` is a plain str-keyed dict; `ruff_headers()` is the Ruff dict of them."""
 
     status: int
     headers: dict[str, str]
@@ -41,6 +43,9 @@ class HttpReply:
 
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
+
+    def ruff_headers(self) -> dict:
+        return from_text_pairs(self.headers.items())
 
     def reason(self) -> str:
         from http import HTTPStatus
@@ -133,7 +138,7 @@ def _status_body(reply: HttpReply) -> dict:
 
 
 def _with_headers(reply: HttpReply) -> dict:
-    return {"status": reply.status, "body": reply.text(), "headers": dict(reply.headers)}
+    return {"status": reply.status, "body": reply.text(), "headers": reply.ruff_headers()}
 
 
 def _url_arg(name: str, args: list, n: int, usage: str, wrong: str) -> str:
@@ -206,7 +211,7 @@ def _err(message: str) -> EnumValue:
 def _string_pairs(v: Any) -> list[tuple[str, str]]:
     if type(v) is not dict:
         return []
-    return [(k, x) for k, x in v.items() if type(x) is str]
+    return [(k, x) for k, x in text_items(v) if type(x) is str]
 
 
 @reg("http_request", waits=True)
@@ -242,7 +247,7 @@ def http_request(rt: Any, args: list) -> EnumValue:
         return _err(e.message)
     text = reply.text()
     return _ok({"status": reply.status, "_status": reply.status, "body": text, "_body": text,
-                "headers": dict(reply.headers)})
+                "headers": reply.ruff_headers()})
 
 
 # ----------------------------------------------------------------------------- several at once

@@ -32,6 +32,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ruff.runtime.dict_keys import canonical, from_text_pairs, text_items
 from ruff.runtime.values import OPAQUE_DISPLAY, Builtin, RuffError
 from ruff.runtime.builtins._util import Registry, flush_output, guard, is_callable, rust_error_text
 
@@ -57,7 +58,8 @@ class HttpServer:
 
 
 class HttpResponse:
-    """What a route handler answers: a status, a text body and headers (name -> value)."""
+    """What a route handler answers: a status, a text body and headers (name -> value, a plain str-keyed
+    dict: what is sent, never a Ruff dict)."""
 
     ruff_type_name = "httpresponse"
     __slots__ = ("status", "body", "headers")
@@ -149,7 +151,7 @@ def redirect_response(rt: Any, args: list) -> HttpResponse:
         raise RuffError("redirect_response requires a URL string")
     headers = {"Location": url}
     if len(args) == 2 and type(args[1]) is dict:
-        headers.update((k, v) for k, v in args[1].items() if type(v) is str)
+        headers.update((k, v) for k, v in text_items(args[1]) if type(v) is str)
     return HttpResponse(302, f"Redirecting to {url}", headers)
 
 
@@ -175,7 +177,7 @@ def set_headers(rt: Any, args: list) -> HttpResponse:
     if type(response) is not HttpResponse:
         raise RuffError("set_headers requires an HTTP response as first argument")
     merged = dict(response.headers)
-    merged.update((k, v) for k, v in headers.items() if type(v) is str)
+    merged.update((k, v) for k, v in text_items(headers) if type(v) is str)
     return HttpResponse(response.status, response.body, merged)
 
 
@@ -269,8 +271,9 @@ def _decode_component(text: str) -> str:
 def _request_value(p: _Pending, path: str, query: str, params: dict[str, str]) -> dict:
     return {
         "method": p.method, "path": path, "raw_path": p.raw_path, "body": p.body.decode("utf-8", "replace"),
-        "params": dict(params), "query": _query(query, False), "query_decoded": _query(query, True),
-        "query_string": query, "headers": dict(p.headers),
+        "params": from_text_pairs(params.items()), "query": canonical(_query(query, False)),
+        "query_decoded": canonical(_query(query, True)), "query_string": query,
+        "headers": from_text_pairs(p.headers),
     }
 
 
