@@ -21,6 +21,7 @@ import re
 from typing import Any, Optional
 
 from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.dict_keys import text_key
 from ruff.runtime.values import Builtin, RuffError, StructInstance, StructType, new_struct
 from ruff.runtime.builtins._util import Registry, guard
 
@@ -89,7 +90,7 @@ class _Option:
         self.required = spec.get("required") is True
         self.help = text("help", "") or ""
         self.default = text("default", None)
-        self.key = self.long.lstrip("-")
+        self.key = text_key(self.long.lstrip("-"))  # parse()'s key for it ("--1" is key "1")
 
 
 def _options(parser: StructInstance) -> list[_Option]:

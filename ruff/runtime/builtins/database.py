@@ -23,6 +23,7 @@ import threading
 import time
 from typing import Any
 
+from ruff.runtime.dict_keys import text_key
 from ruff.runtime.values import OPAQUE_DISPLAY, RuffError
 from ruff.runtime.builtins._util import Registry, type_name_of
 
@@ -169,7 +170,7 @@ def db_query(rt: Any, args: list) -> list:
         except sqlite3.Error as e:
             raise RuffError(f"SQLite query error: {e}") from None
         try:
-            names = [d[0] for d in cur.description] if cur.description else []
+            names = [text_key(d[0]) for d in cur.description] if cur.description else []  # `SELECT 1`: "1"
             rows = []
             try:
                 for row in cur:
