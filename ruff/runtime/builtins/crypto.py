@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from ruff.limits import I64_MAX, I64_MIN
+from ruff.runtime.dict_keys import text_items, text_key
 from ruff.runtime.values import RuffError
 from ruff.runtime.builtins._util import Registry, rust_error_text
 from ruff.runtime.builtins.json import b64decode_strict, to_json_text
@@ -361,7 +362,17 @@ def _claims(v: Any) -> Any:
     if t is list:
         return [_claims(x) for x in v]
     if t is dict:
-        return {k: _claims(x) for k, x in v.items()}
+        return {text_key(k): _claims(x) for k, x in v.items()}
+    return v
+
+
+def _text_keyed(v: Any) -> Any:
+    """Ruff data for PyJWT's json.dumps: dicts keyed by their key texts, all the way down."""
+    t = type(v)
+    if t is list:
+        return [_text_keyed(x) for x in v]
+    if t is dict:
+        return {k: _text_keyed(x) for k, x in text_items(v)}
     return v
 
 
@@ -396,7 +407,7 @@ def jwt_encode(rt: Any, args: list) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jwt.InsecureKeyLengthWarning)
         try:
-            return jwt.encode(payload, secret, algorithm="HS256")
+            return jwt.encode(_text_keyed(payload), secret, algorithm="HS256")
         except (jwt.PyJWTError, TypeError, ValueError) as e:
             raise RuffError(f"JWT encoding error: {e}") from None
 
