@@ -37,6 +37,7 @@ from ruff.limits import I64_MAX, I64_MIN
 from ruff.runner import RunOptions, UserError, compile_file, make_vm, read_source
 from ruff.runtime.report import format_runtime_error
 from ruff.runtime.bigstack import run_in_big_stack
+from ruff.runtime.dict_keys import key_text, text_key
 from ruff.runtime.values import Module, RuffError, display
 
 __all__ = ["Error", "Exit", "Program", "display", "run", "run_file"]
@@ -153,7 +154,7 @@ def to_python(v: Any, _seen: Optional[dict] = None) -> Any:
         return out_list
     out_dict: dict = {}
     seen[id(v)] = out_dict
-    out_dict.update((k, to_python(x, seen)) for k, x in v.items())
+    out_dict.update((key_text(k), to_python(x, seen)) for k, x in v.items())
     return out_dict
 
 
@@ -173,7 +174,7 @@ def to_ruff(v: Any) -> Any:
         for k, x in v.items():
             if type(k) is not str:
                 raise TypeError(f"Ruff dict keys are strings, not {type(k).__name__} ({k!r})")
-            out[k] = to_ruff(x)
+            out[text_key(k)] = to_ruff(x)
         return out
     if t.__module__.startswith("ruff."):  # a runtime object handed out earlier (struct, function, ...)
         return v
