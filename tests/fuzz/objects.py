@@ -173,6 +173,12 @@ def dict_kernel(draw: Draw, name: str, state: ObjectState) -> tuple[Kernel, list
             "if has_key(xs, \"b\") { s += xs[\"b\"] }",
             f"s := s + xs[\"{_pick(draw, ['a', 'q'])}\"]",  # "q": Missing map key
             "r := push(r, key)",
+            # Int keys and numbers' texts: d[1] is d["1"] ("01" is another key), whichever form wrote it.
+            "s := s + get_default(xs, k % 3, 0)",
+            "xs[k % 3] := k",
+            "if has_key(xs, \"1\") { s += xs[1] }",
+            "s := s + get_default(xs, to_string(k % 3), 0)",
+            "xs[to_string(k % 4 - 2)] := key",
         ]))
     body = ["mut s := 0", "mut r := []", "for key in keys(xs) {", *["    " + s for s in steps], "}"]
     result = _pick(draw, ["s", "r", "xs"])
@@ -225,7 +231,8 @@ def data_expr(draw: Draw, takes: str, length: int, kinds: list[str]) -> list[str
         text = "".join(_pick(draw, ["a", "b", "c", "é", " "]) for _ in range(min(length, 12)))
         return [f'data := "{text}"']
     if takes == "dict":
-        items = [f'"{key}": {element_expr(draw, kinds)}' for key in ["a", "b", "c"][:max(1, min(length, 3))]]
+        names = _pick(draw, [["a", "b", "c"], ["a", "1", "b"], ["01", "-2", "a"], ["1", "2", "0"]])
+        items = [f'"{key}": {element_expr(draw, kinds)}' for key in names[:max(1, min(length, 3))]]
         return [f"data := {{{', '.join(items)}}}"]
     if takes == "structs":
         items = [f"{STRUCT} {{ x: {element_expr(draw, kinds)}, y: {element_expr(draw, kinds)} }}"
@@ -244,7 +251,8 @@ def switch_stmt(draw: Draw, takes: str, kinds: list[str]) -> str:
     if takes == "string":
         return _pick(draw, ['data := data + "b"', "data := [\"a\", \"b\"]", "data := 5"])
     if takes == "dict":
-        return _pick(draw, [f'data["b"] := {new}', f'data["q"] := {new}', f'data := {{"a": {new}}}'])
+        return _pick(draw, [f'data["b"] := {new}', f'data["q"] := {new}', f'data := {{"a": {new}}}',
+                            f'data["1"] := {new}', f'data[2] := {new}'])
     if takes == "structs":
         return _pick(draw, [f"data[0].x := {new}", f"data := push(data, {STRUCT} {{ x: {new}, y: 1 }})",
                             f"data := push(data, {new})"])
