@@ -47,5 +47,11 @@ def test_a_copy_in_another_block_stays() -> None:
 def test_other_assignments_are_left_alone() -> None:
     src = lines("t3 = l4 = l1", "l5 = t3")  # a chained assignment
     assert fold_temp_copies(src) == src
-    src = lines("t3 = t31 + 1", "l5 = t3")  # another temp on the line
+    src = lines("t3 = t3 + 1", "l5 = t3")  # the temp read on its own line
     assert fold_temp_copies(src) == src
+
+
+def test_other_temps_read_on_the_line_stay_as_they_are() -> None:
+    # fasta's k-mer loop: `t7 = l0[l4:t6]` then `l5 = t7` (t31 is another temp, not t3 twice)
+    assert fold_temp_copies(lines("t7 = l0[l4:t6]", "l5 = t7")) == lines("l5 = l0[l4:t6]")
+    assert fold_temp_copies(lines("t3 = t31 + 1", "l5 = t3")) == lines("l5 = t31 + 1")

@@ -195,7 +195,7 @@ def fold_temp_copies(lines: list[tuple[int, str, Optional[int]]]) -> list[tuple[
         for k in at:
             text = lines[k][1]
             m = _DEF.match(text)
-            if m is not None and m.group(2) == temp and len(_TEMP.findall(text)) == text.count(temp) == 1:
+            if m is not None and m.group(2) == temp and _TEMP.findall(text).count(temp) == 1:
                 defs[k] = m.start(2)
                 continue
             c = _COPY.match(text)
