@@ -4,6 +4,7 @@
 - `run_source`, `run_file`: a program run in this process, on the reference interpreter unless another
   executor is given.
 - `run_cli`, `write_program`: `python -m ruff ...` in a subprocess, as a user runs it.
+- `local_http_server`: a Python HTTP server on 127.0.0.1 for the HTTP client builtins to talk to.
 
 tests/ is on sys.path for every test (tests/conftest.py lives here), so any test does `from kit import …`.
 """
@@ -15,8 +16,10 @@ import random
 import subprocess
 import sys
 import textwrap
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import pytest
 
@@ -142,3 +145,21 @@ def write_program(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# ----------------------------------------------------------------------------- a local HTTP server
+
+
+@contextmanager
+def local_http_server(handler: Any) -> Iterator[str]:
+    """A ThreadingHTTPServer on 127.0.0.1 (a free port) answering with `handler`, served from a daemon
+    thread while the block runs; yields its base URL."""
+    from http.server import ThreadingHTTPServer
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

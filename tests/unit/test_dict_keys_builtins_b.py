@@ -8,12 +8,11 @@ it always had."""
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from kit import FakeRuntime, call
+from kit import FakeRuntime, call, local_http_server
 from ruff.runtime.builtins import http_server
 from ruff.runtime.dict_keys import int_of_text
 from ruff.runtime.values import EnumValue, RuffError
@@ -113,11 +112,8 @@ class _Echo(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def echo_server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(_Echo) as url:
+        yield url
 
 
 def test_http_request_headers_both_ways(echo_server):

@@ -6,13 +6,12 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from kit import call, raises, sigint_default
+from kit import call, local_http_server, raises, sigint_default
 from ruff.runtime.builtins import _net
 from ruff.runtime.builtins.http_server import match_route
 
@@ -168,11 +167,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def py_server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(Handler) as url:
+        yield url
 
 
 def test_client_sends_the_reference_headers_and_bodies(py_server):
