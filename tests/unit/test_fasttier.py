@@ -1083,10 +1083,11 @@ def test_loop_version_and_split_take_substring_strings_untested() -> None:
     assert "l0.__class__" not in fast
     typed, generic = fast.split("if t5 is _h_B_substring and t6 >= 0:")[1:3]
     assert "if t8 is _h_B_get_default:" in typed and "l5.__class__" not in typed
-    # The key's stored form (ruff.runtime.dict_keys) is made once, before the call, for both get_default
-    # and the store by the same key.
-    assert "t10 = (l5 if l5 >= ':' else _h_tk(l5))" in typed
-    assert "t9 = l2.get(t10, (0))" in typed and "l2[t10] = t11" in typed and typed.count("_h_tk") == 1
+    # The key's stored form (ruff.runtime.dict_keys) is made once, for both get_default and the store by
+    # the same key: get_default looks the string up as it is, and only a miss tests for a number's text.
+    assert "t9 = l2.get(l5, _h_MISSING)" in typed and "if t9 is _h_MISSING:" in typed
+    assert "t9 = l2.get(t10, (0)) if t10 is not l5 else (0)" in typed and "t10 = l5" in typed
+    assert "l2[t10] = t11" in typed and typed.count("_h_tk") == 2  # the miss, and a rebound get_default
     assert "l5.__class__ is _h_str" in generic and "_h_iset(l2, l5" in generic
     # `+ 1` on an unknown int tests a one-digit bound before the i64 one.
     assert "if t11 > 1073741823 and t11 > 9223372036854775807:" in typed

@@ -156,11 +156,24 @@ class InstructionEmitter(ExpressionEmitter):
                         # A local known to hold a string: its stored key made once, for this call and for
                         # a store by the same key right after (`d[k] := get_default(d, k, 0) + 1`).
                         stored[n] = self.temp()
-                        self.line(out, f"{stored[n]} = {text_key_of(args[n].text)}", i)
                         self.stored_key = (args[n].slot, i, stored[n])
-                out.append(If(f"{f.text} is _h_B_{f.value}{guard}", i,
-                              [Line(f"{r} = {inline.expr.format(*inline.texts(args, stored))}", i)],
-                              [If(is_builtin, i, builtin, [If(is_closure, i, closure, other)])]))
+                calls = [If(is_builtin, i, builtin, [If(is_closure, i, closure, other)])]
+                if f.value == "get_default" and 1 in stored and args[0].kind in ("l", "t"):
+                    # The key as it is first: a dict holds a string key only in its stored form, so a hit
+                    # proves the key is its own stored form and only a miss needs the number-text test.
+                    d, k, key = args[0].text, args[1].text, stored[1]
+                    typed: list = [
+                        Line(f"{r} = {d}.get({k}, _h_MISSING)", i),
+                        If(f"{r} is _h_MISSING", i,
+                           [Line(f"{key} = {text_key_of(k)}", i),
+                            Line(f"{r} = {d}.get({key}, {args[2].text}) if {key} is not {k} else {args[2].text}", i)],
+                           [Line(f"{key} = {k}", i)])]
+                    calls.insert(0, Line(f"{key} = {text_key_of(k)}", i))
+                else:
+                    for n, temp in stored.items():
+                        self.line(out, f"{temp} = {text_key_of(args[n].text)}", i)
+                    typed = [Line(f"{r} = {inline.expr.format(*inline.texts(args, stored))}", i)]
+                out.append(If(f"{f.text} is _h_B_{f.value}{guard}", i, typed, calls))
                 state.append(StackEntry(r, "t", hint=inline.hint))
                 return
             target = self.inplace_target(args[0], i, state) if f.builtin and f.value == "push" and argc == 2 else None
