@@ -23,11 +23,12 @@ from typing import Any, Optional
 from ruff.frontend.bytecode import Chunk
 from ruff.runtime.values import Closure, Module
 
-COMPILER_VERSION = "ruff-jit-8"
+# 9: dicts keep a number's text as the int (ruff/runtime/dict_keys.py); code made for string keys is stale.
+COMPILER_VERSION = "ruff-jit-9"
 # The compiler's own source is part of every key: native code made by another version of a pass is never
 # loaded (a development checkout changes them without touching COMPILER_VERSION).
 _COMPILER_SOURCES = ("dialects", "passes", "backend", "tiering.py", "osr.py", "jit_cache.py",
-                     "runtime/native_support.py", "runtime/values.py", "dialects/ruff")
+                     "runtime/native_support.py", "runtime/values.py", "runtime/dict_keys.py", "dialects/ruff")
 _fingerprint: Optional[str] = None
 
 
