@@ -23,12 +23,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Union
 
+from ruff.limits import I64_MAX, I64_MIN
 from ruff.runtime.int_texts import int_text
 
 StoredKey = Union[int, str]
 
-_I64_MIN = -(1 << 63)
-_I64_MAX = (1 << 63) - 1
 # The longest i64 text: 19 digits and a minus sign.
 _MAX_TEXT = 20
 
@@ -42,7 +41,7 @@ def int_of_text(s: str) -> Any:
     if not digits.isdigit() or (digits[0] == "0" and (len(digits) > 1 or digits is not s)):
         return None  # not digits, a leading zero, or "-0"
     v = int(s)
-    return v if _I64_MIN <= v <= _I64_MAX else None
+    return v if I64_MIN <= v <= I64_MAX else None
 
 
 def text_key(s: str) -> StoredKey:

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from ruff.frontend.bytecode import Op
 from ruff.limits import I64_MAX, I64_MIN
-from ruff.runtime.dict_keys import stored_key
+from ruff.runtime.dict_keys import text_key
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.typeflow import Facts, Ty
 from ruff.runtime.values import overload_attr
@@ -113,6 +113,12 @@ def text_key_of(text: str) -> str:
     if text.isidentifier():
         return f"({text} if {text} >= ':' else _h_tk({text}))"
     return f"_h_tk({text})"
+
+
+def stored_key_text(e: "StackEntry") -> str:
+    """Python for the key a dict stores for the string stack entry `e`: a constant's stored form now, else
+    text_key_of its text."""
+    return repr(text_key(e.value)) if e.kind == "c" and type(e.value) is str else text_key_of(e.text)
 
 
 def _all(*tests: str) -> str:
@@ -660,7 +666,7 @@ class ExpressionEmitter:
         elif k.kind == "c":
             expr = slow
             arms = ((_any(dct, lst), f"{o.text}[{k.text}]"),) if type(k.value) is int \
-                else ((dct, f"{o.text}[{stored_key(k.value)!r}]"),) if type(k.value) is str else ()
+                else ((dct, f"{o.text}[{stored_key_text(k)}]"),) if type(k.value) is str else ()
             for cond, get in arms:
                 if cond == "True":
                     expr = get
@@ -673,12 +679,8 @@ class ExpressionEmitter:
             if (lst == "True" or dct == "True") and ki == "True" or dct == "True" and ks == "True":
                 expr = f"{o.text}[{k.text}]"
             else:
-                expr = slow
-                for cond, get in ((_any(_all(lst, ki), _all(dct, ki), _all(dct, ks)), f"{o.text}[{k.text}]"),):
-                    if cond == "True":
-                        expr = get
-                    elif cond != "False":
-                        expr = f"{get} if {cond} else {expr}"
+                cond = _any(_all(lst, ki), _all(dct, ki), _all(dct, ks))  # never "True": that is the case above
+                expr = slow if cond == "False" else f"{o.text}[{k.text}] if {cond} else {slow}"
         if expr == slow:
             self.line(out, f"{r} = {slow}", i)
         else:
@@ -703,8 +705,7 @@ class ExpressionEmitter:
             tests = [t for t in (container, key_test) if t not in (None, "True")]
             stmt = [If(" and ".join(tests), i, body, stmt)] if tests else body
 
-        key = repr(stored_key(k.value)) if k.kind == "c" and type(k.value) is str else \
-            self.stored_key_of(k, i) or text_key_of(k.text)
+        key = self.stored_key_of(k, i) or stored_key_text(k)
         case(dct, key_int, [Line(f"{o.text}[{k.text}] = {v.text}", i)])
         case(dct, key_str, [Line(f"{o.text}[{key}] = {v.text}", i)])
         case(lst, key_int, [Try([Line(f"{o.text}[{k.text}] = {v.text}", i)], "_h_IndexError", [slow], i)])

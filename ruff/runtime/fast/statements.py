@@ -11,11 +11,10 @@ from typing import Any, Optional
 from ruff.frontend.bytecode import Chunk, Op
 from ruff.frontend.cfg import stack_effect
 from ruff.limits import MAX_FRAMES
-from ruff.runtime.fast.expressions import _ARITH, I64_MIN_TEXT, ExpressionEmitter, StackEntry, text_key_of
+from ruff.runtime.fast.expressions import _ARITH, I64_MIN_TEXT, ExpressionEmitter, StackEntry, stored_key_text, text_key_of
 from ruff.runtime.fast.factories import Factory
 from ruff.runtime.fast.pysource import If, Line, Try
 from ruff.runtime.fast.placement import Unsupported
-from ruff.runtime.dict_keys import text_key
 from ruff.runtime.values import field_names, float_flag_attr, method_attr, slot_name
 
 
@@ -50,9 +49,8 @@ class InlineBuiltin:
         """The argument texts `expr` is formatted with: a constant key stored by dict_keys's rule now, and a key
         whose stored form is already in a temp (`stored`: argument number → temp) that temp."""
         stored = stored or {}
-        return [stored[n] if n in stored else
-                (repr(text_key(a.value)) if a.kind == "c" and type(a.value) is str else text_key_of(a.text))
-                if n in self.keys else a.text for n, a in enumerate(args)]
+        return [stored[n] if n in stored else stored_key_text(a) if n in self.keys else a.text
+                for n, a in enumerate(args)]
 
 
 INLINE_BUILTINS = {
@@ -444,7 +442,7 @@ class InstructionEmitter(ExpressionEmitter):
             parts = []
             for j in range(0, len(items), 2):
                 key, val = items[j], items[j + 1]
-                ktext = repr(text_key(key.value)) if key.kind == "c" and type(key.value) is str else f"_h_dk({key.text})"
+                ktext = stored_key_text(key) if key.kind == "c" and type(key.value) is str else f"_h_dk({key.text})"
                 parts.append(f"{ktext}: {val.text}")
             self.result(state, out, "{" + ", ".join(parts) + "}", i)
         elif op is Op.ArrayPush:
